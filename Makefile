@@ -1,0 +1,89 @@
+# sanwu - set-up and CI plumbing. Plain GNU make.
+#
+#   make run          install (if needed), migrate, load demo data, serve on 127.0.0.1:8000
+#   make test         pytest on SQLite, then on PostgreSQL 15
+#   make system-deps  Debian packages (chromium, CJK fonts, harfbuzz-subset, postgresql)
+#   make postgres     local PostgreSQL 15 with role/db sanwu (password sanwu)
+#   make bench        bench/run.py  (BENCH_ARGS=...)
+#   make clean        remove .venv node_modules var
+#
+# Variables: PYTEST_ARGS, BENCH_ARGS; DATABASE_URL is passed through to `run`.
+
+SHELL := /bin/bash
+
+VENV        := .venv
+VENV_STAMP  := $(VENV)/.installed
+NODE_STAMP  := node_modules/.installed
+PG_URL      := postgres://sanwu:sanwu@127.0.0.1:5432/sanwu
+
+PYTEST_ARGS ?=
+BENCH_ARGS  ?=
+
+.PHONY: help venv assets run system-deps postgres test bench clean
+
+help:
+	@sed -n 's/^#   make /  make /p' $(firstword $(MAKEFILE_LIST))
+
+# --- Python -----------------------------------------------------------------
+
+venv: $(VENV_STAMP)
+
+# Creates .venv with a Python >= 3.12 (scripts/find-python.sh) unless a working
+# one is already there, then installs the project editable with test extras.
+$(VENV_STAMP): pyproject.toml constraints.txt
+	@if ! $(VENV)/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		py=$$(scripts/find-python.sh) || exit 1; \
+		echo "venv: creating $(VENV) with $$py"; \
+		"$$py" -m venv --clear $(VENV) || exit 1; \
+	fi
+	$(VENV)/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
+	@touch $@
+
+# --- JavaScript assets ------------------------------------------------------
+
+assets: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# --- run --------------------------------------------------------------------
+
+# Uses DATABASE_URL from the environment if set, SQLite in var/ otherwise.
+run: venv assets
+	$(VENV)/bin/sanwu migrate --noinput
+	$(VENV)/bin/sanwu demo --if-empty
+	$(VENV)/bin/sanwu runserver 127.0.0.1:8000
+
+# --- system -----------------------------------------------------------------
+
+system-deps:
+	@scripts/system-deps.sh
+
+postgres: system-deps
+	@scripts/postgres.sh
+
+# --- test -------------------------------------------------------------------
+
+# Runs both suites even if the first fails; fails if either failed.
+test: system-deps venv assets postgres
+	@sqlite_rc=0; pg_rc=0; \
+	echo "== SQLite =="; \
+	env -u DATABASE_URL $(VENV)/bin/pytest $(PYTEST_ARGS) || sqlite_rc=$$?; \
+	echo "== PostgreSQL 15 =="; \
+	DATABASE_URL='$(PG_URL)' $(VENV)/bin/pytest $(PYTEST_ARGS) || pg_rc=$$?; \
+	result() { if [ "$$1" -eq 0 ]; then echo passed; else echo "FAILED (pytest exit $$1)"; fi; }; \
+	echo "== Results =="; \
+	echo "SQLite:        $$(result $$sqlite_rc)"; \
+	echo "PostgreSQL 15: $$(result $$pg_rc)"; \
+	[ $$sqlite_rc -eq 0 ] && [ $$pg_rc -eq 0 ]
+
+# --- bench ------------------------------------------------------------------
+
+bench: venv
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+
+# --- clean ------------------------------------------------------------------
+
+clean:
+	rm -rf $(VENV) node_modules var

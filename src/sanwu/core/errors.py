@@ -1,0 +1,57 @@
+"""One error type for services: a list of problems, each naming file, row and field, in Chinese."""
+
+from dataclasses import dataclass
+
+
+# Chinese names of the fields that problems name (file columns keep their key beside the name).
+FIELD_LABELS = {
+    "code": "代码",
+    "name": "名称",
+    "parent": "上级",
+    "region": "区划",
+    "id_number": "身份证号",
+    "phone": "电话",
+    "username": "用户名",
+    "password": "密码",
+    "role": "角色",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    row: int | None = None  # 1-based line in the source file (the header is line 1)
+    field: str | None = None
+    file: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.file:
+            where.append(f"文件「{self.file}」")
+        if self.row is not None:
+            where.append(f"第{self.row}行")
+        if self.field:
+            label = FIELD_LABELS.get(self.field, "")
+            if self.row is not None:
+                where.append(f"「{self.field}」列" if not label else f"「{label}（{self.field}）」列")
+            else:
+                where.append(f"「{label or self.field}」")
+        return ("".join(where) + "：" if where else "") + self.message
+
+
+class Invalid(Exception):
+    """Raised by a service when input breaks a rule. Nothing has been written."""
+
+    def __init__(self, problems: list[Problem] | Problem | str):
+        if isinstance(problems, (Problem, str)):
+            problems = [problems]
+        self.problems = [p if isinstance(p, Problem) else Problem(p) for p in problems]
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+class Refused(Exception):
+    """The acting user may not do this (already written to the audit trail by the gate)."""

@@ -1,0 +1,30 @@
+"""The navigation: each role sees only what it may use. Later apps add their entries here."""
+
+from dataclasses import dataclass
+
+from .scope import roles_of
+
+ALL_ROLES = frozenset(
+    {"city_admin", "county_supervisor", "township_supervisor", "village_accountant", "village_secretary", "auditor"}
+)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+    roles: frozenset[str] = ALL_ROLES
+
+
+NAV = [
+    NavItem("home", "首页"),
+    NavItem("regions:tree", "行政区划"),
+    NavItem("regions:people", "人员登记"),
+    NavItem("core:audit", "审计记录", frozenset({"city_admin", "county_supervisor", "auditor"})),
+    NavItem("api-1.0.0:openapi-view", "接口文档"),
+]
+
+
+def menu_for(user) -> list[NavItem]:
+    roles = roles_of(user)
+    return [item for item in NAV if item.roles & roles]

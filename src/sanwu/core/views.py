@@ -1,0 +1,42 @@
+from django.db.models import Q
+from django.shortcuts import render
+
+from .models import AuditEvent
+from .tables import Column, Table, download
+from .web import export_format, paginate, role_required
+
+AUDIT_ROLES = ("city_admin", "county_supervisor", "auditor")
+
+
+@role_required(*AUDIT_ROLES)
+def audit_list(request):
+    qs = AuditEvent.objects.visible_to(request.user)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(action__icontains=q) | Q(actor_name__icontains=q) | Q(object_id__icontains=q) | Q(region_code__startswith=q))
+    fmt = export_format(request)
+    if fmt:
+        table = Table(
+            "审计记录",
+            [
+                Column("at", "时间", width=20),
+                Column("actor", "操作人"),
+                Column("action", "操作"),
+                Column("object", "对象", width=30),
+                Column("region", "区划"),
+                Column("request_id", "请求编号", width=34),
+            ],
+            [
+                {
+                    "at": e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                    "actor": e.actor_name,
+                    "action": e.action,
+                    "object": f"{e.object_type}:{e.object_id}",
+                    "region": e.region_code,
+                    "request_id": e.request_id,
+                }
+                for e in qs[:10000]
+            ],
+        )
+        return download(table, "审计记录", fmt)
+    return render(request, "core/audit_list.html", {"page": paginate(request, qs), "q": q})

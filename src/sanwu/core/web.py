@@ -1,0 +1,51 @@
+"""Small helpers shared by every app's views: the role gate, the current region, paging."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from .gate import refuse
+from .scope import code_in_scope, grants_of, roles_of
+
+
+def role_required(*roles: str):
+    """Logged in and holding one of `roles` (any role when none are named); else audited 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            mine = roles_of(request.user)
+            if not mine or (roles and not (mine & set(roles))):
+                refuse(request.user, f"view:{request.resolver_match.view_name if request.resolver_match else request.path}")
+                return render(request, "403.html", status=403)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def current_region_code(request) -> str | None:
+    """The region the user picked (kept in the session), or the first region they hold."""
+    code = request.session.get("region")
+    if code and code_in_scope(request.user, code):
+        return code
+    grants = grants_of(request.user)
+    if not grants:
+        return None
+    return sorted(grants, key=lambda g: len(g.prefix))[0].region_code
+
+
+def paginate(request, items, per_page: int | None = None):
+    paginator = Paginator(items, per_page or settings.SANWU_PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def export_format(request) -> str | None:
+    fmt = request.GET.get("format")
+    return fmt if fmt in ("xlsx", "csv", "json") else None

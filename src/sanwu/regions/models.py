@@ -1,0 +1,111 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+
+from sanwu.core.codes import LEVEL_LABELS, LEVELS, id_birth_date
+from sanwu.core.scope import ROLES, ScopedManager
+
+from . import masking
+
+
+class Region(models.Model):
+    """A node of the administrative tree, keyed by its statistical code (a group adds 3 digits)."""
+
+    code = models.CharField("区划代码", max_length=15, primary_key=True)
+    name = models.CharField("名称", max_length=100)
+    level = models.CharField("层级", max_length=10, choices=[(lv, LEVEL_LABELS[lv]) for lv in LEVELS], db_index=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级")
+
+    objects = ScopedManager()
+    scope_field = "code"
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "行政区划"
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS[self.level]
+
+    def ancestors(self) -> list["Region"]:
+        """From the top of the tree down to the parent."""
+        chain = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField("角色", max_length=32, choices=list(ROLES.items()))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="区划")
+
+    objects = ScopedManager()
+    scope_field = "region__code"
+    scope_roles = {"city_admin", "county_supervisor", "township_supervisor", "auditor"}
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role", "region"], name="unique_role_assignment")]
+        verbose_name = "角色授权"
+
+    def __str__(self) -> str:
+        return f"{self.user} {ROLES.get(self.role, self.role)} @ {self.region_id}"
+
+
+class Person(models.Model):
+    """The person register (村民/成员): masked by default; full values only to REVEAL_ROLES, audited."""
+
+    GENDERS = [("M", "男"), ("F", "女")]
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="people", verbose_name="所属村/组")
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("身份证号", max_length=18, unique=True)
+    gender = models.CharField("性别", max_length=1, choices=GENDERS)
+    birth_date = models.DateField("出生日期")
+    phone = models.CharField("电话", max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_field = "region__code"
+
+    class Meta:
+        ordering = ["region_id", "name", "id"]
+        verbose_name = "人员"
+
+    def __str__(self) -> str:
+        return self.masked_name
+
+    @property
+    def masked_name(self) -> str:
+        return masking.mask_name(self.name)
+
+    @property
+    def masked_id_number(self) -> str:
+        return masking.mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return masking.mask_phone(self.phone)
+
+    def save(self, *args, **kwargs):
+        self.birth_date = id_birth_date(self.id_number)
+        super().save(*args, **kwargs)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()

@@ -1,0 +1,15 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from sanwu.regions import views as region_views
+
+from .api import api
+
+urlpatterns = [
+    path("", region_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("sanwu.core.urls")),
+    path("", include("sanwu.regions.urls")),
+    path("api/v1/", api.urls),
+]

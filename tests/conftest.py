@@ -1,0 +1,65 @@
+"""Persona fixtures: one user for every role, plus the outsiders (another village's accountant,
+another township's supervisor, anonymous). Built from the small demo city."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from sanwu.demo import generator
+
+
+@dataclass
+class City:
+    city: object
+    county: object
+    township: object
+    other_township: object
+    accountant: object
+    other_accountant: object
+    secretary: object
+    auditor: object
+
+
+def _build() -> City:
+    from django.contrib.auth import get_user_model
+
+    generator.load("small", 2021)
+    users = {u.username: u for u in get_user_model().objects.all()}
+    return City(
+        city=users["city_admin"],
+        county=users["county_yuexi"],
+        township=users["township_1"],
+        other_township=users["township_2"],
+        accountant=users["accountant_1"],
+        other_accountant=users["accountant_2"],
+        secretary=users["secretary_1"],
+        auditor=users["auditor_yuexi"],
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo(db) -> City:
+    return _build()
+
+
+@pytest.fixture
+def demo_live(transactional_db) -> City:
+    """The demo city for tests that drive a live server (committed data)."""
+    return _build()
+
+
+def client_for(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def as_user():
+    return client_for

@@ -1,0 +1,109 @@
+"""The `sanwu` command: users, tokens, the demo city, errors on stderr with exit status 1."""
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from sanwu.core.models import AuditEvent
+from sanwu.demo import generator
+from sanwu.regions.models import Person, Region
+
+
+def test_user_add_and_token(demo):
+    out = io.StringIO()
+    call_command("user", "add", "wang", "--role", "township_supervisor", "--region", "340828100000", "--password", "long-enough-pass-1", stdout=out)
+    assert "乡镇监管@340828100000" in out.getvalue()
+    user = get_user_model().objects.get(username="wang")
+    assert user.check_password("long-enough-pass-1")
+    assert AuditEvent.objects.filter(action="role.grant", actor_name="", object_id=str(user.pk)).exists()
+
+    out = io.StringIO()
+    call_command("token", "wang", stdout=out)
+    token = out.getvalue().strip()
+    assert token.startswith("sw_")
+    me = Client(headers={"Authorization": f"Bearer {token}"}).get("/api/v1/me").json()
+    assert me["username"] == "wang"
+
+
+def test_user_add_generates_a_password_when_none_given(demo):
+    out = io.StringIO()
+    call_command("user", "add", "li", "--role", "auditor", "--region", "340828000000", stdout=out)
+    assert "密码：" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        (["--role", "village_accountant", "--region", "340828000000"], "只能授予村（社区）"),
+        (["--role", "township_supervisor", "--region", "340828199000"], "不存在"),
+        (["--role", "township_supervisor", "--region", "340828100000", "--password", "123"], "密码"),
+    ],
+)
+def test_user_add_errors(demo, args, fragment):
+    with pytest.raises(CommandError, match=fragment):
+        call_command("user", "add", "zhao", *args)
+    assert not get_user_model().objects.filter(username="zhao").exists()
+
+
+def test_token_for_unknown_user(db):
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("token", "ghost")
+
+
+@pytest.mark.django_db
+def test_demo_is_deterministic_for_a_seed():
+    rows_a = generator._region_rows(__import__("random").Random(7), "county")
+    rows_b = generator._region_rows(__import__("random").Random(7), "county")
+    rows_c = generator._region_rows(__import__("random").Random(8), "county")
+    assert rows_a == rows_b and rows_a != rows_c
+    yuexi_villages = [c for c, _ in rows_a if c.startswith("340828") and len(c) == 12 and c[9:] != "000"]
+    assert len(yuexi_villages) == 182
+
+
+@pytest.mark.django_db
+def test_demo_command_loads_once():
+    out = io.StringIO()
+    call_command("demo", "--scale", "small", stdout=out)
+    assert "county_yuexi" in out.getvalue() and "township_1" in out.getvalue()
+    assert Region.objects.filter(code="340828000000", name="岳西县").exists()
+    assert Person.objects.count() > 0
+    out = io.StringIO()
+    call_command("demo", "--if-empty", stdout=out)
+    assert "跳过" in out.getvalue()
+    with pytest.raises(CommandError, match="已有数据"):
+        call_command("demo")
+
+
+def test_demo_people_have_valid_id_numbers(demo):
+    from sanwu.core.codes import id_number_errors
+
+    for p in Person.objects.all():
+        assert id_number_errors(p.id_number) == []
+
+
+def test_regions_list_formats(demo):
+    out = io.StringIO()
+    call_command("regions", "list", "--within", "340828100000", "--level", "village", "--format", "json", stdout=out)
+    import json
+
+    data = json.loads(out.getvalue())
+    assert {r["code"] for r in data} == set(Region.objects.filter(parent_id="340828100000").values_list("code", flat=True))
+
+
+def test_sanwu_command_exits_1_with_chinese_on_stderr(tmp_path):
+    env = {**os.environ, "SANWU_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "sanwu.settings"}
+    env.pop("DATABASE_URL", None)
+    sanwu = [sys.executable, "-m", "sanwu.cli"]
+    subprocess.run([*sanwu, "migrate", "-v0"], env=env, check=True)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,name\n340828100200,孤村\n", encoding="utf-8")
+    proc = subprocess.run([*sanwu, "regions", "import", str(bad)], env=env, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "第2行" in proc.stderr and "不存在" in proc.stderr and proc.stdout == ""

@@ -1,0 +1,34 @@
+"""The Excel and PDF helpers every later table uses."""
+
+import io
+
+from openpyxl import load_workbook
+
+from sanwu.core.pdf import render_pdf
+from sanwu.core.tables import Column, Table
+
+
+def _table():
+    return Table("收支", [Column("name", "项目"), Column("amount", "金额（元）", money=True)], [{"name": "光伏发电收入", "amount": 8299000}, {"name": "红字冲销", "amount": -150}])
+
+
+def test_excel_money_is_yuan_with_two_decimals():
+    ws = load_workbook(io.BytesIO(_table().to_xlsx())).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("项目", "金额（元）")
+    assert rows[1] == ("光伏发电收入", 82990) and rows[2][1] == -1.5
+    assert ws["B2"].number_format == "#,##0.00"
+
+
+def test_csv_and_json():
+    t = _table()
+    assert t.to_csv().splitlines()[1] == "光伏发电收入,82990.00"
+    assert '"amount": "-1.50"' in t.to_json() and "\\u" not in t.to_json()
+
+
+def test_pdf_with_chinese_text_uses_noto_sans_cjk(settings, tmp_path):
+    tpl = tmp_path / "t.html"
+    tpl.write_text('{% extends "pdf/base.html" %}{% block body %}<h1>大歇村财务公开</h1>{% endblock %}', encoding="utf-8")
+    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    pdf = render_pdf("t.html", {}, uncompressed_pdf=True)
+    assert b"NotoSansCJK" in pdf

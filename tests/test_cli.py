@@ -107,3 +107,13 @@ def test_sanwu_command_exits_1_with_chinese_on_stderr(tmp_path):
     proc = subprocess.run([*sanwu, "regions", "import", str(bad)], env=env, capture_output=True, text=True)
     assert proc.returncode == 1
     assert "第2行" in proc.stderr and "不存在" in proc.stderr and proc.stdout == ""
+
+
+def test_city_scale_has_yuexi_largest():
+    import random
+    from collections import Counter
+
+    rows = generator._region_rows(random.Random(2021), "city")
+    villages = Counter(c[:6] for c, _ in rows if len(c) == 12 and c[9:] != "000")
+    assert villages["340828"] == 182 and max(villages.values()) == 182
+    assert sum(villages.values()) == 1332 and len(villages) == 10

@@ -4,12 +4,15 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 
-def render_pdf(template_name: str, context: dict, **options) -> bytes:
+def html_to_pdf(html: str, **options) -> bytes:
     """`options` go to WeasyPrint's write_pdf (tests use uncompressed_pdf=True to read fonts)."""
     from weasyprint import HTML
 
-    html = render_to_string(template_name, context)
     return HTML(string=html).write_pdf(**options)
+
+
+def render_pdf(template_name: str, context: dict, **options) -> bytes:
+    return html_to_pdf(render_to_string(template_name, context), **options)
 
 
 def pdf_response(template_name: str, context: dict, filename: str) -> HttpResponse:

@@ -33,8 +33,8 @@ TAIHU = "340825000000"
 YUEXI_TOWNS = ["主簿镇", "五河镇", "菖蒲镇", "冶溪镇"]
 YUEXI_VILLAGES = {"主簿镇": ["大歇村"], "菖蒲镇": ["毛畈村"], "冶溪镇": ["西坪村"], "五河镇": ["关河村"]}
 
-# Villages per county at each scale (Yuexi has 182, as in the brief; the city totals 1,446 as in
-# the 2018 Anqing survey).
+# (townships, villages) per county at each scale. Yuexi has 182 villages, as in the brief; the
+# other counties are smaller; the city has 1,332.
 SCALES = {
     "small": {YUEXI: (2, 6), TAIHU: (1, 2)},
     "county": {YUEXI: (24, 182), TAIHU: (4, 12)},
@@ -42,13 +42,13 @@ SCALES = {
         "340802000000": (4, 30),
         "340803000000": (5, 40),
         "340811000000": (6, 70),
-        "340822000000": (20, 220),
-        "340825000000": (15, 180),
-        "340826000000": (22, 210),
+        "340822000000": (18, 180),
+        "340825000000": (15, 175),
+        "340826000000": (20, 180),
         "340827000000": (10, 130),
         "340828000000": (24, 182),
-        "340881000000": (15, 200),
-        "340882000000": (16, 184),
+        "340881000000": (15, 170),
+        "340882000000": (16, 175),
     },
 }
 

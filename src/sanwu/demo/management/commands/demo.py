@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = "载入示例城市（安庆市真实市县代码 + 生成的乡镇、村、村民小组、人员和各角色账号）"
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=list(generator.SCALES), default="small")
+        parser.add_argument("--scale", choices=list(generator.SCALES), default="city")
         parser.add_argument("--seed", type=int, default=2021)
         parser.add_argument("--if-empty", action="store_true", help="数据库已有数据时什么也不做")
 

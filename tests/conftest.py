@@ -39,6 +39,28 @@ def _build() -> City:
 
 
 @pytest.fixture(autouse=True)
+def _immutability_triggers(request):
+    """Posted vouchers and the audit trail are protected by triggers. Tests that commit
+    (transactional, live server) drop them at teardown so the database can be flushed."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(names & {"transactional_db", "live_server", "demo_live"}) or bool(marker and marker.kwargs.get("transaction"))
+    if not (transactional or names & {"db", "demo"} or marker):
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.db import connection
+
+    from sanwu.ledger import triggers
+
+    if len(triggers.installed(connection)) < len(triggers.RULES):
+        triggers.install(connection)
+    yield
+    if transactional:
+        triggers.uninstall(connection)
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "sanwu.core",
     "sanwu.regions",
+    "sanwu.ledger",
     "sanwu.demo",
 ]
 
@@ -105,6 +106,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # A file, not memory, so that tests can start other processes on the same test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_sanwu.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

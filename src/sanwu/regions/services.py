@@ -265,7 +265,7 @@ def add_person(user, region_code: str, name: str, id_number: str, phone: str = "
             region_id=region_code, name=name.strip(), id_number=number, gender=id_gender(number), phone=phone
         )
         audit.record(
-            "person.create", person, new={"name": person.masked_name, "id_number": person.masked_id_number}, region_code=region_code
+            "person.create", person, actor=user, new={"name": person.masked_name, "id_number": person.masked_id_number}, region_code=region_code
         )
     return person
 

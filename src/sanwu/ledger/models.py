@@ -1,0 +1,227 @@
+"""The books: charts copied into each book, vouchers and entries, periods, kept totals.
+
+Posted vouchers and their entries are immutable (database triggers, migration 0002); a
+correction is a reversing voucher. Amounts are integer fen; balances are debit-positive.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from sanwu.core.scope import ScopedManager
+
+from .charts import CATEGORIES, CHART_VERSIONS, SETTLEMENTS, SIDES, SOURCES
+
+
+class Book(models.Model):
+    """账套: the books of one collective economic organisation."""
+
+    code = models.CharField("账套编码", max_length=32, unique=True)
+    name = models.CharField("集体经济组织名称", max_length=100)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="books", verbose_name="所属村")
+    chart = models.CharField("会计制度", max_length=4, choices=list(CHART_VERSIONS.items()))
+    start_date = models.DateField("启用日期")
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    opening_confirmed = models.BooleanField("期初余额已确认", default=False)
+    # The hash chain over posted vouchers: the head and how many links it has.
+    chain_head = models.CharField(max_length=64, blank=True)
+    posted_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_field = "region__code"
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "账套"
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class Account(models.Model):
+    """A book's account: a standard one from the chart, or a detail sub-account under one."""
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="accounts")
+    code = models.CharField("科目编码", max_length=20)
+    name = models.CharField("科目名称", max_length=100)
+    category = models.CharField("类别", max_length=10, choices=list(CATEGORIES.items()))
+    side = models.CharField("余额方向", max_length=6, choices=list(SIDES.items()))
+    roles = models.CharField("用途", max_length=200, blank=True, help_text="comma-separated account roles")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    standard = models.BooleanField("标准科目", default=True)
+    is_leaf = models.BooleanField("末级", default=True)
+    is_open = models.BooleanField("启用", default=True)
+    default_source = models.CharField("默认收入来源", max_length=12, blank=True, choices=list(SOURCES.items()))
+
+    objects = ScopedManager()
+    scope_field = "book__region__code"
+
+    class Meta:
+        ordering = ["book_id", "code"]
+        constraints = [models.UniqueConstraint(fields=["book", "code"], name="unique_account_code_per_book")]
+        verbose_name = "科目"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def role_set(self) -> set[str]:
+        return {r for r in self.roles.split(",") if r}
+
+
+class OpeningBalance(models.Model):
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="opening_balances")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    balance = models.BigIntegerField("期初余额（分，借正贷负）")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["book", "account"], name="unique_opening_per_account")]
+
+
+class Period(models.Model):
+    """A month of a book: open → audit_hold → closed; reopened only by the county."""
+
+    STATUSES = [("open", "未结账"), ("audit_hold", "结账待审"), ("closed", "已结账")]
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="periods")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=12, choices=STATUSES, default="open")
+    changed_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+    scope_field = "book__region__code"
+
+    class Meta:
+        ordering = ["book_id", "year", "month"]
+        constraints = [models.UniqueConstraint(fields=["book", "year", "month"], name="unique_period")]
+
+
+class Voucher(models.Model):
+    STATUSES = [("draft", "草稿"), ("submitted", "已提交"), ("reviewed", "已审核"), ("posted", "已记账"), ("rejected", "已退回")]
+    WORD = "记"
+
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="vouchers")
+    date = models.DateField("日期")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField("凭证号", null=True, blank=True)
+    status = models.CharField(max_length=10, choices=STATUSES, default="draft", db_index=True)
+    summary = models.CharField("摘要", max_length=200)
+    attachment_count = models.PositiveSmallIntegerField("附件数", default=0)
+    total = models.BigIntegerField("借方合计（分）", default=0)
+    source_no = models.CharField("原凭证号", max_length=40, blank=True)
+    reverses = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    maker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    poster = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reject_reason = models.CharField("退回原因", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Hash chain (set at posting): position in the book's chain, previous head, own hash.
+    seq = models.PositiveIntegerField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
+
+    objects = ScopedManager()
+    scope_field = "book__region__code"
+
+    class Meta:
+        ordering = ["book_id", "year", "month", "number", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["book", "year", "month", "number"], name="unique_voucher_number"),
+            models.UniqueConstraint(fields=["book", "seq"], name="unique_chain_seq"),
+        ]
+        indexes = [models.Index(fields=["book", "status", "date"])]
+        verbose_name = "记账凭证"
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.summary}"
+
+    @property
+    def label(self) -> str:
+        if self.number is None:
+            return f"{self.year}-{self.month:02d} 草稿#{self.pk}"
+        return f"{self.year}-{self.month:02d} {self.WORD}-{self.number:04d}"
+
+
+class Entry(models.Model):
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="entries")
+    line = models.PositiveSmallIntegerField()
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    summary = models.CharField("摘要", max_length=200, blank=True)
+    debit = models.BigIntegerField("借方（分）", default=0)
+    credit = models.BigIntegerField("贷方（分）", default=0)
+    counterparty = models.CharField("往来单位", max_length=100, blank=True)
+    settlement = models.CharField("结算方式", max_length=10, blank=True, choices=list(SETTLEMENTS.items()))
+    source = models.CharField("收入来源", max_length=12, blank=True, choices=list(SOURCES.items()))
+
+    objects = ScopedManager()
+    scope_field = "voucher__book__region__code"
+
+    class Meta:
+        ordering = ["voucher_id", "line"]
+        constraints = [models.UniqueConstraint(fields=["voucher", "line"], name="unique_entry_line")]
+
+
+class Attachment(models.Model):
+    """A receipt (原始凭证): JPEG, PNG or PDF, type checked by content, sha256 kept."""
+
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_field = "voucher__book__region__code"
+
+
+class AccountMonth(models.Model):
+    """Kept totals per (book, account, month), updated in the posting transaction."""
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="months")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    debit = models.BigIntegerField(default=0)
+    credit = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["book", "account", "year", "month"], name="unique_account_month")]
+        indexes = [models.Index(fields=["book", "year", "month"])]
+
+
+class SourceMonth(models.Model):
+    """Kept totals of income by source tag per (book, account, month): PV income and the like."""
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    debit = models.BigIntegerField(default=0)
+    credit = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["book", "account", "source", "year", "month"], name="unique_source_month")]
+
+
+class BankAssertion(models.Model):
+    """对账: the bank statement's balance at the end of a day, compared with the books."""
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="assertions")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    balance = models.BigIntegerField("对账单余额（分）")
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_field = "book__region__code"

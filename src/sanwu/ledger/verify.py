@@ -1,0 +1,96 @@
+"""`sanwu verify`: recompute each book's hash chain and check kept totals against the entries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Sum
+
+from . import chain
+from .models import AccountMonth, Book, Entry, Voucher
+from .services import canonical_of
+
+
+@dataclass
+class BookCheck:
+    book: Book
+    vouchers: int = 0
+    problems: list[str] = field(default_factory=list)
+    first_bad: Voucher | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_book(book: Book, chunk: int = 2000) -> BookCheck:
+    book = Book.objects.get(pk=book.pk)
+    check = BookCheck(book)
+    prev = ""
+    seq_of: dict[int, int] = {}
+    expected_seq = 1
+    qs = Voucher.objects.filter(book=book, status="posted").order_by("seq")
+    last_seq = 0
+    while True:
+        batch = list(qs.filter(seq__gt=last_seq)[:chunk])
+        if not batch:
+            break
+        entries = defaultdict(list)
+        for e in Entry.objects.filter(voucher__in=[v.pk for v in batch]).select_related("account").order_by("voucher_id", "line"):
+            entries[e.voucher_id].append(e)
+        for v in batch:
+            check.vouchers += 1
+            last_seq = v.seq
+            if v.reverses_id and v.reverses_id not in seq_of:
+                seq_of[v.reverses_id] = Voucher.objects.filter(pk=v.reverses_id).values_list("seq", flat=True).first()
+            problem = None
+            if v.seq != expected_seq:
+                problem = f"链条缺号：应为第 {expected_seq} 张，实际为第 {v.seq} 张"
+            elif v.prev_hash != prev:
+                problem = "前一环的哈希不一致（凭证被删除或重排）"
+            else:
+                recomputed = chain.link(prev, canonical_of(book, v, entries[v.pk], seq_of))
+                if recomputed != v.hash:
+                    problem = "内容与记账时的哈希不一致（凭证或分录被改动）"
+                elif sum(e.debit for e in entries[v.pk]) != sum(e.credit for e in entries[v.pk]):
+                    problem = "借贷不平"
+            if problem and check.first_bad is None:
+                check.first_bad = v
+                check.problems.append(f"账套 {book.code} 凭证 {v.label}（链第 {v.seq} 张）：{problem}")
+            seq_of[v.pk] = v.seq
+            prev = v.hash
+            expected_seq += 1
+        if check.first_bad is not None:
+            break
+    if check.first_bad is None:
+        if check.vouchers != book.posted_count:
+            check.problems.append(f"账套 {book.code}：已记账凭证 {check.vouchers} 张，但链长记录为 {book.posted_count}")
+        elif prev != book.chain_head:
+            check.problems.append(f"账套 {book.code}：链头哈希与最后一张凭证不一致")
+    check.problems.extend(_totals_problems(book))
+    return check
+
+
+def _totals_problems(book: Book) -> list[str]:
+    kept = {
+        (r["account_id"], r["year"], r["month"]): (r["debit"], r["credit"])
+        for r in AccountMonth.objects.filter(book=book).values("account_id", "year", "month", "debit", "credit")
+    }
+    actual = {
+        (r["account_id"], r["voucher__year"], r["voucher__month"]): (r["d"], r["c"])
+        for r in Entry.objects.filter(voucher__book=book, voucher__status="posted")
+        .values("account_id", "voucher__year", "voucher__month")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .order_by()
+    }
+    problems = []
+    for key in sorted(set(kept) | set(actual)):
+        k = kept.get(key, (0, 0))
+        a = actual.get(key, (0, 0))
+        if k != a:
+            from .models import Account
+
+            acc = Account.objects.filter(pk=key[0]).first()
+            problems.append(
+                f"账套 {book.code} 科目 {acc} {key[1]}年{key[2]}月：保存的发生额 借{k[0]}/贷{k[1]} 分，与分录合计 借{a[0]}/贷{a[1]} 分不符"
+            )
+    return problems

@@ -45,6 +45,8 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": "未找到，或不在您的管辖范围内"}, status=404)
 
 
+from sanwu.ledger.api import router as ledger_router  # noqa: E402
 from sanwu.regions.api import router as regions_router  # noqa: E402
 
 api.add_router("/", regions_router)
+api.add_router("/", ledger_router)

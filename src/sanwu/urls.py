@@ -11,5 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("sanwu.core.urls")),
     path("", include("sanwu.regions.urls")),
+    path("", include("sanwu.ledger.urls")),
+    path("", include("sanwu.ledger.urls_reports")),
     path("api/v1/", api.urls),
 ]

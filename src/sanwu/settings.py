@@ -100,6 +100,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("SANWU_CONN_MAX_AGE", "0")),
     )
 }
+if os.environ.get("SANWU_TEST_DB"):
+    # A separate test database name, so that several test runs can share one PostgreSQL server.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["SANWU_TEST_DB"]}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",

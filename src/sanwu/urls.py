@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("sanwu.regions.urls")),
     path("", include("sanwu.ledger.urls")),
     path("", include("sanwu.ledger.urls_reports")),
+    path("", include("sanwu.ledger.urls_import")),
     path("api/v1/", api.urls),
 ]

@@ -78,3 +78,19 @@ def trial_balance(book: Book, year: int, month_from: int, month_to: int) -> dict
         "totals": dict(zip(keys, totals)),
         "balanced": totals[0] == totals[1] and totals[2] == totals[3] and totals[4] == totals[5],
     }
+
+
+def trial_balance_table(tb: dict):
+    """The trial balance as a Table (Excel, CSV, JSON; the CLI and the web share it)."""
+    from sanwu.core.tables import Column, Table
+
+    cols = [
+        Column("code", "科目编码"), Column("name", "科目名称", width=24),
+        Column("opening_debit", "期初借方", money=True), Column("opening_credit", "期初贷方", money=True),
+        Column("debit", "本期借方", money=True), Column("credit", "本期贷方", money=True),
+        Column("closing_debit", "期末借方", money=True), Column("closing_credit", "期末贷方", money=True),
+    ]
+    rows = [dict(r) for r in tb["rows"]]
+    rows.append({"code": "", "name": "合计", **tb["totals"]})
+    period = f"{tb['year']}年{tb['month_from']}月" + (f"至{tb['month_to']}月" if tb["month_to"] != tb["month_from"] else "")
+    return Table(f"科目余额表 {period}", cols, rows)

@@ -526,6 +526,19 @@ def post_drafts(user, book: Book, drafts: list[VoucherDraft], *, file: str | Non
         return _save_and_post(book, ctx, sorted(drafts, key=lambda d: d.date), user, progress)
 
 
+class _Line:
+    """An entry on the batch path: what hashing, totals and the row insert need, without the
+    cost of a model instance."""
+
+    __slots__ = ("line", "account", "account_id", "summary", "debit", "credit", "counterparty", "settlement", "source", "voucher_id")
+
+    def __init__(self, line, account, summary, debit, credit, counterparty, settlement, source):
+        self.line, self.account, self.account_id = line, account, account.pk
+        self.summary, self.debit, self.credit = summary, debit, credit
+        self.counterparty, self.settlement, self.source = counterparty, settlement, source
+        self.voucher_id = None
+
+
 def _save_and_post(book: Book, ctx: BookContext, drafts: list[VoucherDraft], user, progress=None) -> list[Voucher]:
     """Numbers and chain links are computed in memory; vouchers go in as 'reviewed' with them,
     entries follow, and one UPDATE per chunk marks the vouchers posted (the triggers then lock
@@ -543,9 +556,9 @@ def _save_and_post(book: Book, ctx: BookContext, drafts: list[VoucherDraft], use
             submitted_at=now, reviewed_at=now, posted_at=now,
         )
         es = [
-            Entry(
-                line=i, account=ctx.accounts[e.account], summary=e.summary or v.summary, debit=e.debit, credit=e.credit,
-                counterparty=e.counterparty, settlement=e.settlement, source=e.source or ctx.accounts[e.account].default_source,
+            _Line(
+                i, ctx.accounts[e.account], e.summary or v.summary, e.debit, e.credit,
+                e.counterparty, e.settlement, e.source or ctx.accounts[e.account].default_source,
             )
             for i, e in enumerate(d.entries, start=1)
         ]
@@ -558,7 +571,7 @@ def _save_and_post(book: Book, ctx: BookContext, drafts: list[VoucherDraft], use
         vouchers.append(v)
         entries_of.append(es)
     _fast_insert_vouchers(vouchers, now)
-    flat: list[Entry] = []
+    flat: list[_Line] = []
     for v, es in zip(vouchers, entries_of):
         for e in es:
             e.voucher_id = v.pk
@@ -602,8 +615,15 @@ _ENTRY_COLS = ("voucher_id", "line", "account_id", "summary", "debit", "credit",
 
 def _executemany(table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
     qn = connection.ops.quote_name
-    sql = f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
+    columns = ", ".join(qn(c) for c in cols)
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            # COPY is several times faster than INSERT for thousands of rows.
+            with cur.cursor.copy(f"COPY {qn(table)} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {qn(table)} ({columns}) VALUES ({', '.join(['%s'] * len(cols))})"
         for i in range(0, len(rows), 5000):
             cur.executemany(sql, rows[i : i + 5000])
 

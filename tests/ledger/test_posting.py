@@ -245,3 +245,9 @@ def test_sub_accounts_and_year_end_closing(demo, book):
     assert by_code["32202"]["closing_credit"] == 500000 - 80000 + 300000
     assert by_code["321"]["closing_credit"] == 0 and tb["balanced"]
     assert verify_book(book).ok
+    # The closing is kept apart, so the year's income flow survives it.
+    pv = AccountMonth.objects.get(book=book, account__code="50101", month=12) if AccountMonth.objects.filter(book=book, account__code="50101", month=12).exists() else None
+    assert pv is not None and (pv.close_debit, pv.close_credit) == (500000, 0)
+    flow = sum(m.credit - m.debit - (m.close_credit - m.close_debit) for m in AccountMonth.objects.filter(book=book, account__code="50101"))
+    assert flow == 500000
+    assert all(v.kind == "closing" for v in closing)

@@ -11,7 +11,8 @@ GENESIS = "0" * 64
 
 
 def canonical(
-    *, book_code: str, seq: int, year: int, month: int, number: int, date: str, summary: str, reverses_seq, entries
+    *, book_code: str, seq: int, year: int, month: int, number: int, date: str, summary: str, reverses_seq, entries,
+    kind: str = "normal",
 ) -> str:
     """`entries`: iterable of (account code, debit, credit, summary, counterparty, settlement, source)."""
     doc = {
@@ -22,6 +23,7 @@ def canonical(
         "date": date,
         "summary": summary,
         "reverses": reverses_seq,
+        "kind": kind,
         "entries": [list(e) for e in entries],
     }
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True)

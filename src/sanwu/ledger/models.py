@@ -99,6 +99,7 @@ class Period(models.Model):
 
 class Voucher(models.Model):
     STATUSES = [("draft", "草稿"), ("submitted", "已提交"), ("reviewed", "已审核"), ("posted", "已记账"), ("rejected", "已退回")]
+    KINDS = [("normal", "普通"), ("closing", "期末结转")]
     WORD = "记"
 
     book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="vouchers")
@@ -108,6 +109,7 @@ class Voucher(models.Model):
     number = models.PositiveIntegerField("凭证号", null=True, blank=True)
     status = models.CharField(max_length=10, choices=STATUSES, default="draft", db_index=True)
     summary = models.CharField("摘要", max_length=200)
+    kind = models.CharField("类型", max_length=8, choices=KINDS, default="normal")
     attachment_count = models.PositiveSmallIntegerField("附件数", default=0)
     total = models.BigIntegerField("借方合计（分）", default=0)
     source_no = models.CharField("原凭证号", max_length=40, blank=True)
@@ -183,7 +185,12 @@ class Attachment(models.Model):
 
 
 class AccountMonth(models.Model):
-    """Kept totals per (book, account, month), updated in the posting transaction."""
+    """Kept totals per (book, account, month), updated in the posting transaction.
+
+    `debit`/`credit` hold every posted entry; `close_debit`/`close_credit` the part of them that
+    came from year-end closing vouchers, so that income and expense *flows* (statements,
+    collective-economy figures) are `debit - close_debit` and survive the closing.
+    """
 
     book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="+")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="months")
@@ -191,6 +198,8 @@ class AccountMonth(models.Model):
     month = models.PositiveSmallIntegerField()
     debit = models.BigIntegerField(default=0)
     credit = models.BigIntegerField(default=0)
+    close_debit = models.BigIntegerField(default=0)
+    close_credit = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["book", "account", "year", "month"], name="unique_account_month")]

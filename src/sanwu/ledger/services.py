@@ -53,6 +53,7 @@ class VoucherDraft:
     source_no: str = ""
     attachment_count: int = 0
     reverses_id: int | None = None
+    kind: str = "normal"  # "closing" for year-end closing vouchers
     row: int | None = None
 
 
@@ -457,7 +458,7 @@ def _post_in_place(book: Book, items: list[tuple[Voucher, list[Entry]]], poster,
 def canonical_of(book: Book, v: Voucher, entries: list[Entry], seq_of: dict[int, int]) -> str:
     return chain.canonical(
         book_code=book.code, seq=v.seq, year=v.year, month=v.month, number=v.number, date=v.date.isoformat(),
-        summary=v.summary, reverses_seq=seq_of.get(v.reverses_id) if v.reverses_id else None,
+        summary=v.summary, reverses_seq=seq_of.get(v.reverses_id) if v.reverses_id else None, kind=v.kind,
         entries=[(e.account.code, e.debit, e.credit, e.summary, e.counterparty, e.settlement, e.source) for e in entries],
     )
 
@@ -474,23 +475,26 @@ def _seq_lookup(book: Book, ids: set) -> dict[int, int]:
     return dict(Voucher.objects.filter(book=book, pk__in=ids).values_list("pk", "seq"))
 
 
-def _add_totals(book: Book, entries: list[Entry], vouchers: dict[int, Voucher]) -> None:
-    months: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+def _add_totals(book: Book, entries, vouchers: dict[int, Voucher]) -> None:
+    months: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     sources: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for e in entries:
         v = vouchers[e.voucher_id]
         t = months[(e.account_id, v.year, v.month)]
         t[0] += e.debit
         t[1] += e.credit
-        if e.source:
+        if v.kind == "closing":
+            t[2] += e.debit
+            t[3] += e.credit
+        elif e.source:
             s = sources[(e.account_id, e.source, v.year, v.month)]
             s[0] += e.debit
             s[1] += e.credit
-    _upsert(AccountMonth, book, months, ("account_id", "year", "month"))
-    _upsert(SourceMonth, book, sources, ("account_id", "source", "year", "month"))
+    _upsert(AccountMonth, book, months, ("account_id", "year", "month"), ("debit", "credit", "close_debit", "close_credit"))
+    _upsert(SourceMonth, book, sources, ("account_id", "source", "year", "month"), ("debit", "credit"))
 
 
-def _upsert(model, book: Book, totals: dict, key_fields: tuple[str, ...]) -> None:
+def _upsert(model, book: Book, totals: dict, key_fields: tuple[str, ...], value_fields: tuple[str, ...]) -> None:
     if not totals:
         return
     years = {k[-2] for k in totals}
@@ -498,15 +502,15 @@ def _upsert(model, book: Book, totals: dict, key_fields: tuple[str, ...]) -> Non
         tuple(getattr(r, f) for f in key_fields): r for r in model.objects.filter(book=book, year__in=years)
     }
     changed, fresh = [], []
-    for key, (d, c) in totals.items():
+    for key, values in totals.items():
         row = existing.get(key)
         if row is None:
-            fresh.append(model(book=book, debit=d, credit=c, **dict(zip(key_fields, key))))
+            fresh.append(model(book=book, **dict(zip(key_fields, key)), **dict(zip(value_fields, values))))
         else:
-            row.debit += d
-            row.credit += c
+            for f, v in zip(value_fields, values):
+                setattr(row, f, getattr(row, f) + v)
             changed.append(row)
-    model.objects.bulk_update(changed, ["debit", "credit"], batch_size=500)
+    model.objects.bulk_update(changed, list(value_fields), batch_size=500)
     model.objects.bulk_create(fresh, batch_size=500)
 
 
@@ -552,7 +556,7 @@ def _save_and_post(book: Book, ctx: BookContext, drafts: list[VoucherDraft], use
         v = Voucher(
             book=book, date=d.date, year=d.date.year, month=d.date.month, summary=d.summary.strip(),
             attachment_count=d.attachment_count, total=sum(e.debit for e in d.entries), source_no=d.source_no,
-            reverses_id=d.reverses_id, maker=user, reviewer=user, poster=user, status="reviewed",
+            reverses_id=d.reverses_id, kind=d.kind, maker=user, reviewer=user, poster=user, status="reviewed",
             submitted_at=now, reviewed_at=now, posted_at=now,
         )
         es = [
@@ -606,7 +610,7 @@ def _reserve_ids(model, n: int) -> list[int]:
 
 
 _VOUCHER_COLS = (
-    "id", "book_id", "date", "year", "month", "number", "status", "summary", "attachment_count", "total", "source_no",
+    "id", "book_id", "date", "year", "month", "number", "status", "summary", "kind", "attachment_count", "total", "source_no",
     "reverses_id", "maker_id", "reviewer_id", "poster_id", "reject_reason", "created_at", "submitted_at", "reviewed_at",
     "posted_at", "seq", "prev_hash", "hash",
 )
@@ -638,7 +642,7 @@ def _fast_insert_vouchers(vouchers: list[Voucher], now) -> None:
     for v, pk in zip(vouchers, ids):
         v.pk = v.id = pk
         rows.append((
-            pk, v.book_id, ops.adapt_datefield_value(v.date), v.year, v.month, v.number, v.status, v.summary,
+            pk, v.book_id, ops.adapt_datefield_value(v.date), v.year, v.month, v.number, v.status, v.summary, v.kind,
             v.attachment_count, v.total, v.source_no, v.reverses_id, v.maker_id, v.reviewer_id, v.poster_id, "",
             ts, ts, ts, ts, v.seq, v.prev_hash, v.hash,
         ))
@@ -750,9 +754,9 @@ def year_end_drafts(book: Book, year: int) -> list[VoucherDraft]:
     else:
         lines.append(EntryDraft(cyi[0].code, debit=-income_total, summary="结转本年收益"))
         second = [EntryDraft(und[0].code, debit=-income_total), EntryDraft(cyi[0].code, credit=-income_total)]
-    drafts = [VoucherDraft(date=d, summary=f"{year}年损益结转本年收益", entries=lines)]
+    drafts = [VoucherDraft(date=d, summary=f"{year}年损益结转本年收益", entries=lines, kind="closing")]
     if income_total:
-        drafts.append(VoucherDraft(date=d, summary=f"{year}年本年收益转入未分配收益", entries=second))
+        drafts.append(VoucherDraft(date=d, summary=f"{year}年本年收益转入未分配收益", entries=second, kind="closing"))
     return drafts
 
 

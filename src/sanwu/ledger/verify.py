@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from . import chain
 from .models import AccountMonth, Book, Entry, Voucher
@@ -72,20 +72,21 @@ def verify_book(book: Book, chunk: int = 2000) -> BookCheck:
 
 def _totals_problems(book: Book) -> list[str]:
     kept = {
-        (r["account_id"], r["year"], r["month"]): (r["debit"], r["credit"])
-        for r in AccountMonth.objects.filter(book=book).values("account_id", "year", "month", "debit", "credit")
+        (r["account_id"], r["year"], r["month"]): (r["debit"], r["credit"], r["close_debit"], r["close_credit"])
+        for r in AccountMonth.objects.filter(book=book).values("account_id", "year", "month", "debit", "credit", "close_debit", "close_credit")
     }
+    closing = Q(voucher__kind="closing")
     actual = {
-        (r["account_id"], r["voucher__year"], r["voucher__month"]): (r["d"], r["c"])
+        (r["account_id"], r["voucher__year"], r["voucher__month"]): (r["d"], r["c"], r["cd"] or 0, r["cc"] or 0)
         for r in Entry.objects.filter(voucher__book=book, voucher__status="posted")
         .values("account_id", "voucher__year", "voucher__month")
-        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .annotate(d=Sum("debit"), c=Sum("credit"), cd=Sum("debit", filter=closing), cc=Sum("credit", filter=closing))
         .order_by()
     }
     problems = []
     for key in sorted(set(kept) | set(actual)):
-        k = kept.get(key, (0, 0))
-        a = actual.get(key, (0, 0))
+        k = kept.get(key, (0, 0, 0, 0))
+        a = actual.get(key, (0, 0, 0, 0))
         if k != a:
             from .models import Account
 

@@ -251,3 +251,17 @@ def test_sub_accounts_and_year_end_closing(demo, book):
     flow = sum(m.credit - m.debit - (m.close_credit - m.close_debit) for m in AccountMonth.objects.filter(book=book, account__code="50101"))
     assert flow == 500000
     assert all(v.kind == "closing" for v in closing)
+
+
+def test_role_year_flows_and_ranking(demo, book, other_book):
+    from sanwu.ledger.models import RoleYear
+    from sanwu.ledger.rankings import income_by_book, ranking
+
+    post_journal(demo.accountant, book, PV_INCOME + "2025-04-01 补助\n  102 5000.00 -\n  503 - 5000.00 subsidy\n")
+    post_journal(demo.other_accountant, other_book, "2025-05-01 租金\n  101 300.00 - cash\n  501 - 300.00 rent\n2025-05-02 投资分红\n  102 2000.00 -\n  502 - 2000.00 investment\n")
+    assert RoleYear.objects.get(book=book, year=2025, role="subsidy_income").credit == 500000
+    assert income_by_book(2025) == {book.pk: 120050, other_book.pk: 230000}
+    services.close_year(demo.accountant, book, 2025)
+    assert income_by_book(2025)[book.pk] == 120050  # the closing does not erase the year's flow
+    assert [(b.code, v) for b, v in ranking(2025)][:2] == [(other_book.code, 230000), (book.code, 120050)]
+    assert verify_book(book).ok and verify_book(other_book).ok

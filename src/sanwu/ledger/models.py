@@ -206,6 +206,21 @@ class AccountMonth(models.Model):
         indexes = [models.Index(fields=["book", "year", "month"])]
 
 
+class RoleYear(models.Model):
+    """Kept income and expense flows per (book, year, account role), without year-end closing
+    vouchers: what collective-economy figures and city-wide rankings read (O(villages × roles))."""
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    role = models.CharField(max_length=32)
+    debit = models.BigIntegerField(default=0)
+    credit = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["book", "year", "role"], name="unique_role_year")]
+        indexes = [models.Index(fields=["year", "role"])]
+
+
 class SourceMonth(models.Model):
     """Kept totals of income by source tag per (book, account, month): PV income and the like."""
 

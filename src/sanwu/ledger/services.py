@@ -22,7 +22,9 @@ from sanwu.regions.models import Region
 
 from . import chain
 from .charts import CHART_VERSIONS, CHARTS, EXPENSE_ROLES, INCOME_ROLES, SETTLEMENTS, SOURCES
-from .models import Account, AccountMonth, Book, Entry, OpeningBalance, Period, SourceMonth, Voucher
+from .models import Account, AccountMonth, Book, Entry, OpeningBalance, Period, RoleYear, SourceMonth, Voucher
+
+FLOW_ROLES = INCOME_ROLES | EXPENSE_ROLES  # kept per year in RoleYear
 
 MAKE_ROLES = {"village_accountant"}
 REVIEW_ROLES = {"township_supervisor", "county_supervisor"}
@@ -478,6 +480,8 @@ def _seq_lookup(book: Book, ids: set) -> dict[int, int]:
 def _add_totals(book: Book, entries, vouchers: dict[int, Voucher]) -> None:
     months: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     sources: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    flows: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    roles_of: dict[int, list[str]] = {}
     for e in entries:
         v = vouchers[e.voucher_id]
         t = months[(e.account_id, v.year, v.month)]
@@ -486,18 +490,27 @@ def _add_totals(book: Book, entries, vouchers: dict[int, Voucher]) -> None:
         if v.kind == "closing":
             t[2] += e.debit
             t[3] += e.credit
-        elif e.source:
+            continue
+        if e.source:
             s = sources[(e.account_id, e.source, v.year, v.month)]
             s[0] += e.debit
             s[1] += e.credit
+        roles = roles_of.get(e.account_id)
+        if roles is None:
+            roles = roles_of[e.account_id] = [r for r in e.account.role_set if r in FLOW_ROLES]
+        for role in roles:
+            f = flows[(v.year, role)]
+            f[0] += e.debit
+            f[1] += e.credit
     _upsert(AccountMonth, book, months, ("account_id", "year", "month"), ("debit", "credit", "close_debit", "close_credit"))
     _upsert(SourceMonth, book, sources, ("account_id", "source", "year", "month"), ("debit", "credit"))
+    _upsert(RoleYear, book, flows, ("year", "role"), ("debit", "credit"))
 
 
 def _upsert(model, book: Book, totals: dict, key_fields: tuple[str, ...], value_fields: tuple[str, ...]) -> None:
     if not totals:
         return
-    years = {k[-2] for k in totals}
+    years = {k[key_fields.index("year")] for k in totals}
     existing = {
         tuple(getattr(r, f) for f in key_fields): r for r in model.objects.filter(book=book, year__in=years)
     }

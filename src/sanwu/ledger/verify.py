@@ -83,7 +83,7 @@ def _totals_problems(book: Book) -> list[str]:
         .annotate(d=Sum("debit"), c=Sum("credit"), cd=Sum("debit", filter=closing), cc=Sum("credit", filter=closing))
         .order_by()
     }
-    problems = []
+    problems = _role_year_problems(book)
     for key in sorted(set(kept) | set(actual)):
         k = kept.get(key, (0, 0, 0, 0))
         a = actual.get(key, (0, 0, 0, 0))
@@ -94,4 +94,30 @@ def _totals_problems(book: Book) -> list[str]:
             problems.append(
                 f"账套 {book.code} 科目 {acc} {key[1]}年{key[2]}月：保存的发生额 借{k[0]}/贷{k[1]} 分，与分录合计 借{a[0]}/贷{a[1]} 分不符"
             )
+    return problems
+
+
+def _role_year_problems(book: Book) -> list[str]:
+    from .models import Account, RoleYear
+    from .services import FLOW_ROLES
+
+    roles = {a.pk: [r for r in a.role_set if r in FLOW_ROLES] for a in Account.objects.filter(book=book)}
+    actual: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    rows = (
+        Entry.objects.filter(voucher__book=book, voucher__status="posted")
+        .exclude(voucher__kind="closing")
+        .values("account_id", "voucher__year")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .order_by()
+    )
+    for r in rows:
+        for role in roles.get(r["account_id"], []):
+            t = actual[(r["voucher__year"], role)]
+            t[0] += r["d"]
+            t[1] += r["c"]
+    kept = {(r.year, r.role): [r.debit, r.credit] for r in RoleYear.objects.filter(book=book)}
+    problems = []
+    for key in sorted(set(kept) | set(actual)):
+        if kept.get(key, [0, 0]) != actual.get(key, [0, 0]):
+            problems.append(f"账套 {book.code} {key[0]}年「{key[1]}」：保存的年度发生额 {kept.get(key, [0, 0])} 与分录合计 {actual.get(key, [0, 0])} 不符")
     return problems

@@ -145,3 +145,15 @@ def test_navigation_follows_roles(demo, as_user):
     assert "审计记录" not in as_user(demo.accountant).get("/").content.decode()
     assert as_user(demo.accountant).get("/audit/").status_code == 403
     assert AuditEvent.objects.filter(action="permission_denied", actor=demo.accountant).exists()
+
+
+def test_openapi_document_has_real_chinese(db):
+    body = Client().get("/api/v1/openapi.json").content.decode()
+    assert "管辖范围内的区划" in body and "\\u" not in body
+
+
+def test_malformed_request_is_answered_in_chinese(demo):
+    token = issue_token(demo.township)
+    resp = Client(headers={"Authorization": f"Bearer {token}"}).get("/api/v1/regions?limit=abc")
+    assert resp.status_code == 422
+    assert resp.json()["detail"] == ["字段「limit」：应为整数"]

@@ -2,7 +2,11 @@
 
 import json
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from ninja.errors import ValidationError
+from ninja.responses import NinjaJSONEncoder
+
+from sanwu.core.errors import Invalid, Refused
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
@@ -43,6 +47,49 @@ api = NinjaAPI(
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": "未找到，或不在您的管辖范围内"}, status=404)
+
+
+@api.exception_handler(Invalid)
+def invalid(request, exc):
+    """A service refused the input: 422 with every problem in Chinese."""
+    return api.create_response(request, {"detail": exc.messages}, status=422)
+
+
+@api.exception_handler(Refused)
+def refused(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": "缺少必填字段",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "string_type": "应为文字",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_type": "日期格式应为 YYYY-MM-DD",
+    "bool_type": "应为 true 或 false",
+    "list_type": "应为列表",
+    "literal_error": "取值不在允许范围内",
+    "string_too_long": "文字过长",
+    "json_invalid": "请求体不是有效的 JSON",
+}
+
+
+@api.exception_handler(ValidationError)
+def request_invalid(request, exc):
+    """Malformed requests: 422 naming each field in Chinese."""
+    details = []
+    for err in exc.errors:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path"))
+        message = _PYDANTIC_MESSAGES.get(err.get("type"), err.get("msg", ""))
+        details.append(f"字段「{where}」：{message}" if where else message)
+    return api.create_response(request, {"detail": details}, status=422)
+
+
+def openapi_json(request):
+    """The OpenAPI document with real Chinese (ninja's own view escapes it)."""
+    return JsonResponse(api.get_openapi_schema(), encoder=NinjaJSONEncoder, json_dumps_params={"ensure_ascii": False})
 
 
 from sanwu.ledger.api import router as ledger_router  # noqa: E402

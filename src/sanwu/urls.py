@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from sanwu.regions import views as region_views
 
-from .api import api
+from .api import api, openapi_json
 
 urlpatterns = [
     path("", region_views.home, name="home"),
@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("sanwu.ledger.urls")),
     path("", include("sanwu.ledger.urls_reports")),
     path("", include("sanwu.ledger.urls_import")),
+    path("api/v1/openapi.json", openapi_json),
     path("api/v1/", api.urls),
 ]

@@ -249,6 +249,10 @@ def voucher_errors(ctx: BookContext, draft: VoucherDraft, file: str | None = Non
             p(f"{draft.date.year}年{draft.date.month}月已结账（{dict(Period.STATUSES)[status]}），不能再记账", "date")
     if not (draft.summary or "").strip():
         p("摘要不能为空", "summary")
+    elif len(draft.summary.strip()) > 200:
+        p("摘要不能超过200个字", "summary")
+    if len(draft.source_no or "") > 40:
+        p("凭证号不能超过40个字符", "voucher_no")
     if len(draft.entries) < 2:
         p("一张凭证至少要有两条分录", "account")
     debit = credit = 0
@@ -260,6 +264,10 @@ def voucher_errors(ctx: BookContext, draft: VoucherDraft, file: str | None = Non
             p(f"科目「{acc}」有明细科目，请选择末级科目", "account", e.row)
         elif not acc.is_open:
             p(f"科目「{acc}」已停用", "account", e.row)
+        if len(e.summary or "") > 200:
+            p("分录摘要不能超过200个字", "summary", e.row)
+        if len(e.counterparty or "") > 100:
+            p("往来单位不能超过100个字", "counterparty", e.row)
         if e.debit and e.credit:
             p("同一条分录不能同时有借方和贷方金额", "debit", e.row)
         elif not e.debit and not e.credit:
@@ -396,6 +404,9 @@ def post(user, voucher: Voucher) -> Voucher:
 
 
 def review_and_post(user, voucher: Voucher) -> Voucher:
+    # Check before the transaction, so that a refusal stays in the audit trail.
+    _require(user, voucher.book, REVIEW_ROLES, "审核凭证")
+    _require(user, voucher.book, POST_ROLES, "记账")
     with transaction.atomic():
         review(user, voucher)
         return post(user, voucher)

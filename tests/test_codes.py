@@ -105,7 +105,7 @@ def test_parse_yuan(text, fen):
     assert parse_yuan(text) == fen
 
 
-@pytest.mark.parametrize("text,fragment", [("0.001", "两位小数"), ("abc", "不是数字"), ("", "为空"), (1.5, "精确")])
+@pytest.mark.parametrize("text,fragment", [("0.001", "两位小数"), ("abc", "不是数字"), ("", "为空"), (1.5, "精确"), ("1e3", "科学计数法")])
 def test_parse_yuan_rejects(text, fragment):
     with pytest.raises(MoneyError, match=fragment):
         parse_yuan(text)

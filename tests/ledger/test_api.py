@@ -129,7 +129,7 @@ def test_reject_and_delete(demo, book):
     url = f"{base}/{v['id']}"
     acc.post(f"{url}/submit")
     no_reason = send(town, "post", f"{url}/reject", {"reason": " "})
-    assert no_reason.status_code == 422 and body(no_reason)["detail"] == ["「reason」：请填写退回原因"]
+    assert no_reason.status_code == 422 and body(no_reason)["detail"] == ["「原因」：请填写退回原因"]
     v = body(send(town, "post", f"{url}/reject", {"reason": "附件不全"}))
     assert v["status"] == "rejected" and v["reject_reason"] == "附件不全"
     # A rejected voucher can be corrected and thrown away; then it is gone.

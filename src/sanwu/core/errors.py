@@ -14,6 +14,20 @@ FIELD_LABELS = {
     "username": "用户名",
     "password": "密码",
     "role": "角色",
+    "account": "科目编码",
+    "debit": "借方金额",
+    "credit": "贷方金额",
+    "date": "日期",
+    "summary": "摘要",
+    "settlement": "结算方式",
+    "source": "收入来源",
+    "counterparty": "往来单位",
+    "voucher_no": "凭证号",
+    "attachments": "附件数",
+    "reason": "原因",
+    "file": "文件",
+    "credit_code": "统一社会信用代码",
+    "chart": "会计制度",
 }
 
 

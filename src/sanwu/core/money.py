@@ -27,6 +27,8 @@ def parse_yuan(value) -> int:
         text = text[1:].strip()
     if not text:
         raise MoneyError("金额为空")
+    if "e" in text.lower():
+        raise MoneyError(f"金额「{value}」不能用科学计数法")
     try:
         amount = Decimal(text)
     except InvalidOperation:

@@ -227,7 +227,10 @@ BALANCE_SHEET_2004 = {
         (22, "固定资产清理", "roles", {"fixed_asset_disposal": 1}),
         (23, "在建工程", "roles", {"construction_in_progress": 1}),
         (26, "固定资产合计", "sum", [21, 22, 23]),
-        (32, "资产总计", "sum", [9, 15, 16, 26]),
+        # The optional accounts (domain.md 1.3) have no row in the sources; these rows are ours.
+        (27, "无形资产", "roles", {"intangible": 1}),
+        (28, "拨付所属单位资金", "roles", {"allocated_funds": 1}),
+        (32, "资产总计", "sum", [9, 15, 16, 26, 27, 28]),
     ],
     "liabilities": [
         (35, "短期借款", "roles", {"short_term_loan": -1}),
@@ -237,7 +240,8 @@ BALANCE_SHEET_2004 = {
         (41, "流动负债合计", "sum", [35, 36, 37, 38]),
         (42, "长期借款及应付款", "roles", {"long_term_loan": -1}),
         (43, "一事一议资金", "roles", {"one_matter_fund": -1}),
-        (46, "长期负债合计", "sum", [42, 43]),
+        (44, "专项应付款", "roles", {"earmarked_payable": -1}),  # optional account; row number ours
+        (46, "长期负债合计", "sum", [42, 43, 44]),
         (49, "负债合计", "sum", [41, 46]),
         (50, "资本", "roles", {"capital": -1}),
         (51, "公积公益金", "roles", {"reserve_fund": -1}),

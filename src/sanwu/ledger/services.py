@@ -324,6 +324,8 @@ def save_draft(user, book: Book, draft: VoucherDraft, voucher: Voucher | None = 
         voucher.attachment_count = max(draft.attachment_count, voucher.attachment_count if voucher.pk else 0)
         voucher.source_no = draft.source_no
         voucher.reverses_id = draft.reverses_id or voucher.reverses_id
+        if voucher.reverses_id:  # a reversal is of its original's kind (a closing's reversal is a closing)
+            voucher.kind = Voucher.objects.get(pk=voucher.reverses_id).kind
         voucher.status = "draft"
         voucher.save()
         _write_entries(voucher, ctx, draft)
@@ -381,6 +383,8 @@ def reject(user, voucher: Voucher, reason: str) -> Voucher:
         raise Invalid(Problem("请填写退回原因", field="reason"))
     with transaction.atomic():
         v = _locked(voucher, ("submitted", "reviewed"), "退回")
+        if user is not None and v.maker_id == user.pk:
+            raise Invalid(Problem("制单人不能退回自己的凭证"))
         v.status, v.reject_reason, v.reviewer, v.reviewed_at = "rejected", reason.strip()[:200], None, None
         v.save(update_fields=["status", "reject_reason", "reviewer", "reviewed_at"])
         _audit(user, "voucher.reject", v, new={"reason": v.reject_reason}, region_code=v.book.region_id)
@@ -435,6 +439,7 @@ def start_reversal(user, voucher: Voucher) -> Voucher:
         date=today(),
         summary=f"冲销{voucher.label}：{voucher.summary}"[:200],
         reverses_id=voucher.pk,
+        kind=voucher.kind,
         entries=[
             EntryDraft(e.account.code, -e.debit, -e.credit, f"冲销：{e.summary}"[:200], e.counterparty, e.settlement, e.source)
             for e in voucher.entries.select_related("account").order_by("line")
@@ -769,18 +774,30 @@ def year_end_drafts(book: Book, year: int) -> list[VoucherDraft]:
             income_total -= closing
     cyi = accounts_with_role(book, "current_year_income")
     und = accounts_with_role(book, "undistributed")
-    if not lines or not cyi or not und:
+    if not cyi or not und:
         return []
     d = dt.date(year, 12, 31)
-    if income_total >= 0:
-        lines.append(EntryDraft(cyi[0].code, credit=income_total, summary="结转本年收益"))
+    drafts = []
+    if lines:
+        if income_total >= 0:
+            lines.append(EntryDraft(cyi[0].code, credit=income_total, summary="结转本年收益"))
+        else:
+            lines.append(EntryDraft(cyi[0].code, debit=-income_total, summary="结转本年收益"))
+        drafts.append(VoucherDraft(date=d, summary=f"{year}年损益结转本年收益", entries=lines, kind="closing"))
+    if income_total > 0:
         second = [EntryDraft(cyi[0].code, debit=income_total), EntryDraft(und[0].code, credit=income_total)]
-    else:
-        lines.append(EntryDraft(cyi[0].code, debit=-income_total, summary="结转本年收益"))
+    elif income_total < 0:
         second = [EntryDraft(und[0].code, debit=-income_total), EntryDraft(cyi[0].code, credit=-income_total)]
-    drafts = [VoucherDraft(date=d, summary=f"{year}年损益结转本年收益", entries=lines, kind="closing")]
-    if income_total:
-        drafts.append(VoucherDraft(date=d, summary=f"{year}年本年收益转入未分配收益", entries=second, kind="closing"))
+    else:
+        second = []
+    # 各项分配 (distributions made this year) closes into 未分配收益 too.
+    for acc in accounts_with_role(book, "distribution_items"):
+        closing = bal.get(acc.pk, [0, 0, 0, 0])[3]
+        if closing:
+            second.append(EntryDraft(acc.code, debit=-closing if closing < 0 else 0, credit=closing if closing > 0 else 0, summary="结转各项分配"))
+            second.append(EntryDraft(und[0].code, debit=closing if closing > 0 else 0, credit=-closing if closing < 0 else 0, summary="结转各项分配"))
+    if second:
+        drafts.append(VoucherDraft(date=d, summary=f"{year}年本年收益及各项分配转入未分配收益", entries=second, kind="closing"))
     return drafts
 
 

@@ -60,15 +60,13 @@ def read_rows(data: bytes, filename: str, aliases: dict[str, list[str]]) -> tupl
 
 
 def _csv_rows(data: bytes, name: str):
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise Invalid(Problem("无法识别文件编码（请使用 UTF-8 或 GBK）", file=name))
-    yield from csv.reader(io.StringIO(text))
+    encoding = "utf-8-sig"
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        encoding = "gb18030"  # decodes any byte string; GBK files are read with it
+    # Stream through a wrapper rather than holding a second, decoded copy of a large file.
+    yield from csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""))
 
 
 def _xlsx_rows(data: bytes, name: str):

@@ -1,0 +1,309 @@
+"""Voucher import from CSV or XLSX: one row per entry, rows with the same voucher number form
+one voucher. All or nothing: every problem in the file is listed by row and column, and a bad
+file writes nothing.
+
+Columns (Chinese or English headers):
+    日期/date  凭证号/voucher_no  摘要/summary  科目编码/account  借方金额/debit  贷方金额/credit
+    结算方式/settlement  收入来源/source  往来单位/counterparty  附件数/attachments
+
+A voucher's rows must be contiguous. Many bookkeeping programs number vouchers per month
+(记-1, 记-2 … every month), so a voucher number is unique within its month: the same number
+in another month is another voucher, while the same number again in the same month — later in
+the file, or already imported into the book (kept as `Voucher.source_no`) — is a duplicate.
+Sanwu numbers the posted vouchers itself.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from sanwu.core import audit
+from sanwu.core.errors import Invalid, Problem
+from sanwu.core.money import MoneyError, parse_yuan
+from sanwu.core.readers import read_rows
+
+from . import services
+from .charts import SETTLEMENTS, SOURCES
+from .models import Book, Voucher
+from .services import EntryDraft, VoucherDraft
+
+COLUMNS: dict[str, list[str]] = {
+    "date": ["日期", "凭证日期", "记账日期"],
+    "voucher_no": ["凭证号", "凭证编号", "凭证字号", "voucher no", "voucher"],
+    "summary": ["摘要"],
+    "account": ["科目编码", "科目代码", "科目"],
+    "debit": ["借方金额", "借方"],
+    "credit": ["贷方金额", "贷方"],
+    "settlement": ["结算方式"],
+    "source": ["收入来源", "来源"],
+    "counterparty": ["往来单位", "对方单位"],
+    "attachments": ["附件数", "附件张数", "附件"],
+}
+REQUIRED = ("date", "voucher_no", "summary", "account", "debit", "credit")
+LABELS = {key: names[0] for key, names in COLUMNS.items()}
+
+SETTLEMENT_NAMES = {**{k: k for k in SETTLEMENTS}, **{v: k for k, v in SETTLEMENTS.items()}}
+SOURCE_NAMES = {**{k: k for k in SOURCES}, **{v: k for k, v in SOURCES.items()}}
+
+MAX_SUMMARY = 200
+MAX_COUNTERPARTY = 100
+MAX_NUMBER = 40
+PROGRESS_EVERY = 2000
+
+# progress(phase, done, total): phase "check" counts rows read (total estimated, None for
+# Excel), "write" counts vouchers written.
+Progress = Callable[[str, int, int | None], None]
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_VOUCHER_LEVEL = ("借贷不平", "凭证金额合计", "一张凭证至少")
+
+
+@dataclass(slots=True)
+class _Row:
+    line: int
+    date: dt.date | None
+    number: str
+    summary: str
+    account: str
+    debit: int
+    credit: int
+    settlement: str
+    source: str
+    counterparty: str
+    attachments: int
+    bad: bool  # a value in this row could not be read (already reported)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """2025-03-05, 2025/3/5, 2025.3.5, 2025年3月5日, 20250305 (or an Excel date cell)."""
+    text = text.strip()
+    if "T" in text and len(text) > 10:  # an Excel date-time cell
+        text = text.split("T", 1)[0]
+    m = _DATE.match(text)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    elif len(text) == 8 and text.isdigit():
+        y, mo, d = int(text[:4]), int(text[4:6]), int(text[6:])
+    else:
+        return None
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def _count_lines(data: bytes, filename: str) -> int | None:
+    if Path(filename).suffix.lower() in (".csv", ".txt"):
+        return max(data.count(b"\n") - (0 if data.endswith(b"\n") else -1) - 1, 0)
+    return None
+
+
+def parse_vouchers(book: Book, data: bytes, filename: str, progress: Progress | None = None) -> list[VoucherDraft]:
+    """Read and check a whole file against the book; return the vouchers as drafts, or raise
+    `Invalid` listing every problem (file, row, column)."""
+    name = Path(filename).name
+    keys, rows = read_rows(data, name, COLUMNS)
+    missing = [k for k in REQUIRED if k not in keys]
+    if missing:
+        raise Invalid([Problem(f"缺少必需的列「{LABELS[k]}（{k}）」", row=1, field=k, file=name) for k in missing])
+    if not book.opening_confirmed:
+        raise Invalid(Problem(f"账套「{book.code}」的期初余额尚未确认（借贷平衡并确认后才能导入凭证）", file=name))
+
+    ctx = services.BookContext(book)
+    imported = set(Voucher.objects.filter(book=book).exclude(source_no="").values_list("year", "month", "source_no"))
+    problems: list[Problem] = []
+    drafts: list[VoucherDraft] = []
+    seen: dict[tuple[int, int, str], int] = {}  # (year, month, number) -> first line
+    total_rows = _count_lines(data, name)
+
+    def finish(group: list[_Row]) -> None:
+        first, number = group[0], group[0].number
+        span = f"第{first.line}行" if len(group) == 1 else f"第{first.line}至{group[-1].line}行"
+        broken = any(r.bad for r in group)
+        date = first.date
+        for r in group[1:]:
+            if r.date is not None and date is not None and r.date != date:
+                problems.append(Problem(f"日期 {r.date} 与同一凭证（凭证号「{number}」）第{first.line}行的日期 {date} 不一致", row=r.line, field="date", file=name))
+                broken = True
+        if date is not None:
+            key = (date.year, date.month, number)
+            if key in seen:
+                problems.append(Problem(
+                    f"凭证号「{number}」与第{seen[key]}行的凭证重复（{date.year}年{date.month}月；同一凭证的各行须相邻）",
+                    row=first.line, field="voucher_no", file=name,
+                ))
+            elif key in imported:
+                problems.append(Problem(
+                    f"凭证号「{number}」（{date.year}年{date.month}月）已导入过本账套，不能重复导入",
+                    row=first.line, field="voucher_no", file=name,
+                ))
+            else:
+                seen[key] = first.line
+        draft = VoucherDraft(
+            date=date or book.start_date,
+            summary=next((r.summary for r in group if r.summary), ""),
+            source_no=number,
+            attachment_count=max(r.attachments for r in group),
+            row=first.line,
+            entries=[
+                EntryDraft(
+                    account=r.account, debit=r.debit, credit=r.credit, summary=r.summary, counterparty=r.counterparty,
+                    settlement=r.settlement, source=r.source, row=r.line,
+                )
+                for r in group
+            ],
+        )
+        for p in services.voucher_errors(ctx, draft, file=name):
+            if broken and p.field != "account":
+                continue  # amounts or dates that could not be read are reported already
+            if p.message.startswith(_VOUCHER_LEVEL):
+                p = Problem(f"凭证号「{number}」（{span}）{p.message}", row=p.row, field=p.field, file=p.file)
+            problems.append(p)
+        drafts.append(draft)
+
+    group: list[_Row] = []
+    count = 0
+    for line, raw in rows:
+        count += 1
+        if progress and count % PROGRESS_EVERY == 0:
+            progress("check", count, total_rows)
+        row = _read_row(line, raw, name, problems)
+        if row is None:
+            continue
+        if group and row.number != group[0].number:
+            finish(group)
+            group = []
+        group.append(row)
+    if group:
+        finish(group)
+    if progress:
+        progress("check", count, count)
+    if not count:
+        problems.append(Problem("文件中没有数据行", file=name))
+    if problems:
+        problems.sort(key=lambda p: p.row or 0)
+        raise Invalid(problems)
+    return drafts
+
+
+def _read_row(line: int, raw: dict, name: str, problems: list[Problem]) -> _Row | None:
+    bad = False
+
+    def p(msg, fld):
+        nonlocal bad
+        bad = True
+        problems.append(Problem(msg, row=line, field=fld, file=name))
+
+    number = raw.get("voucher_no", "")
+    if not number:
+        problems.append(Problem("凭证号不能为空", row=line, field="voucher_no", file=name))
+        return None
+    if len(number) > MAX_NUMBER:
+        p(f"凭证号超过{MAX_NUMBER}个字符", "voucher_no")
+
+    text = raw.get("date", "")
+    date = parse_date(text) if text else None
+    if not text:
+        p("日期不能为空", "date")
+    elif date is None:
+        p(f"日期「{text}」无效（应为 2025-03-05 这样的日期）", "date")
+
+    amounts = {}
+    for fld in ("debit", "credit"):
+        text = raw.get(fld, "")
+        amounts[fld] = 0
+        if text and text not in ("-", "—"):
+            try:
+                amounts[fld] = parse_yuan(text)
+            except MoneyError as exc:
+                p(str(exc), fld)
+
+    summary = raw.get("summary", "")
+    if len(summary) > MAX_SUMMARY:
+        p(f"摘要超过{MAX_SUMMARY}个字", "summary")
+    counterparty = raw.get("counterparty", "")
+    if len(counterparty) > MAX_COUNTERPARTY:
+        p(f"往来单位超过{MAX_COUNTERPARTY}个字", "counterparty")
+
+    account = raw.get("account", "")
+    if not account:
+        p("科目编码不能为空", "account")
+
+    settlement = raw.get("settlement", "")
+    if settlement:
+        key = SETTLEMENT_NAMES.get(settlement.lower()) or SETTLEMENT_NAMES.get(settlement)
+        if key is None:
+            p(f"结算方式「{settlement}」无效（现金、银行、转账）", "settlement")
+        settlement = key or ""
+
+    source = raw.get("source", "")
+    if source:
+        key = SOURCE_NAMES.get(source.lower()) or SOURCE_NAMES.get(source)
+        if key is None:
+            p(f"收入来源「{source}」无效（{'、'.join(SOURCES.values())}）", "source")
+        source = key or ""
+
+    attachments = 0
+    text = raw.get("attachments", "")
+    if text:
+        if text.isdigit() and int(text) <= 9999:
+            attachments = int(text)
+        else:
+            p(f"附件数「{text}」应为不小于0的整数", "attachments")
+
+    return _Row(
+        line, date, number, summary, account, amounts["debit"], amounts["credit"], settlement, source, counterparty,
+        attachments, bad,
+    )
+
+
+def import_vouchers(user, book: Book, data: bytes, filename: str, *, post: bool, progress: Progress | None = None) -> dict:
+    """Import a file into `book` as drafts, or (post=True) straight into the books.
+
+    Reading, checking and writing happen in one transaction holding the book's lock, so two
+    imports of the same file cannot both pass the duplicate check, and a file with any problem
+    — or a process killed half-way — leaves the book exactly as it was.
+    Returns counts: vouchers, entries, posted, drafts, months.
+    """
+    if post:
+        services._require(user, book, services.POST_ROLES, "导入并记账")
+    else:
+        services._require(user, book, services.MAKE_ROLES, "导入凭证")
+    name = Path(filename).name
+    with transaction.atomic():
+        book = Book.objects.select_for_update().get(pk=book.pk)
+        drafts = parse_vouchers(book, data, name, progress)
+        total = len(drafts)
+        entries = sum(len(d.entries) for d in drafts)
+        months = sorted({(d.date.year, d.date.month) for d in drafts})
+        if progress:
+            progress("write", 0, total)
+        if post:
+            done = 0
+
+            def advance(n: int) -> None:
+                nonlocal done
+                done += n
+                progress("write", done, total)
+
+            services.post_drafts(user, book, drafts, file=name, progress=advance if progress else None)
+        else:
+            for i, d in enumerate(drafts, start=1):
+                services.save_draft(user, book, d)
+                if progress and (i % 200 == 0 or i == total):
+                    progress("write", i, total)
+        audit.record(
+            "voucher.import", book, actor=user,
+            new={"file": name, "vouchers": total, "entries": entries, "post": post}, region_code=book.region_id,
+        )
+    return {
+        "vouchers": total,
+        "entries": entries,
+        "posted": total if post else 0,
+        "drafts": 0 if post else total,
+        "months": [f"{y}-{m:02d}" for y, m in months],
+    }

@@ -92,8 +92,20 @@ def openapi_json(request):
     return JsonResponse(api.get_openapi_schema(), encoder=NinjaJSONEncoder, json_dumps_params={"ensure_ascii": False})
 
 
+from sanwu.assessment.api import router as assessment_router  # noqa: E402
+from sanwu.decisions.api import router as decisions_router  # noqa: E402
+from sanwu.disclosure.api import router as disclosure_router  # noqa: E402
+from sanwu.economy.api import router as economy_router  # noqa: E402
 from sanwu.ledger.api import router as ledger_router  # noqa: E402
+from sanwu.oversight.api import router as oversight_router  # noqa: E402
+from sanwu.partywork.api import router as partywork_router  # noqa: E402
 from sanwu.regions.api import router as regions_router  # noqa: E402
 
 api.add_router("/", regions_router)
 api.add_router("/", ledger_router)
+api.add_router("/", decisions_router)
+api.add_router("/", oversight_router)
+api.add_router("/", disclosure_router)
+api.add_router("/", economy_router)
+api.add_router("/", partywork_router)
+api.add_router("/", assessment_router)

@@ -56,6 +56,12 @@ INSTALLED_APPS = [
     "sanwu.core",
     "sanwu.regions",
     "sanwu.ledger",
+    "sanwu.decisions",
+    "sanwu.oversight",
+    "sanwu.disclosure",
+    "sanwu.economy",
+    "sanwu.partywork",
+    "sanwu.assessment",
     "sanwu.demo",
 ]
 

@@ -14,6 +14,12 @@ urlpatterns = [
     path("", include("sanwu.ledger.urls")),
     path("", include("sanwu.ledger.urls_reports")),
     path("", include("sanwu.ledger.urls_import")),
+    path("", include("sanwu.decisions.urls")),
+    path("", include("sanwu.oversight.urls")),
+    path("", include("sanwu.disclosure.urls")),
+    path("", include("sanwu.economy.urls")),
+    path("", include("sanwu.partywork.urls")),
+    path("", include("sanwu.assessment.urls")),
     path("api/v1/openapi.json", openapi_json),
     path("api/v1/", api.urls),
 ]

@@ -20,7 +20,7 @@ from sanwu.core.money import format_yuan
 from sanwu.core.scope import can_write, code_in_scope
 from sanwu.regions.models import Region
 
-from . import chain
+from . import chain, hooks
 from .charts import CHART_VERSIONS, CHARTS, EXPENSE_ROLES, INCOME_ROLES, SETTLEMENTS, SOURCES
 from .models import Account, AccountMonth, Book, Entry, OpeningBalance, Period, RoleYear, SourceMonth, Voucher
 
@@ -403,6 +403,7 @@ def post(user, voucher: Voucher) -> Voucher:
             raise Invalid(problems)
         entries = list(v.entries.select_related("account").order_by("line"))
         _post_in_place(book, [(v, entries)], poster=user)
+        hooks.notify_posted(book, [v])
         _audit(user, "voucher.post", v, new={"number": v.label, "hash": v.hash, "total": v.total}, region_code=book.region_id)
     return v
 
@@ -619,6 +620,7 @@ def _save_and_post(book: Book, ctx: BookContext, drafts: list[VoucherDraft], use
         v.status = "posted"
     _add_totals(book, flat, {v.pk: v for v in vouchers})
     book.save(update_fields=["chain_head", "posted_count"])
+    hooks.notify_posted(book, vouchers)
     _audit(user, "voucher.batch_post", book, new={"count": len(vouchers), "head": book.chain_head}, region_code=book.region_id)
     if progress:
         progress(len(vouchers) - len(vouchers) // 2)

@@ -1,6 +1,8 @@
 """City-wide figures straight from the kept yearly role flows (RoleYear): one row per book and
 role, so a ranking over 1,500 villages reads a few thousand rows, never the postings."""
 
+from dataclasses import dataclass
+
 from django.db.models import F, Sum
 
 from .models import Book, RoleYear
@@ -17,8 +19,20 @@ def income_by_book(year: int, roles=OPERATING_INCOME_ROLES, books=None) -> dict[
     return dict(qs.values("book_id").annotate(v=Sum(F("credit") - F("debit"))).order_by().values_list("book_id", "v"))
 
 
-def ranking(year: int, books=None, roles=OPERATING_INCOME_ROLES) -> list[tuple[Book, int]]:
-    """Books ranked by the year's operating income, highest first (books without income last)."""
+@dataclass(frozen=True)
+class RankedBook:
+    pk: int
+    code: str
+    name: str
+    region_code: str
+    region_name: str
+
+
+def ranking(year: int, books=None, roles=OPERATING_INCOME_ROLES) -> list[tuple[RankedBook, int]]:
+    """Books ranked by the year's operating income, highest first (books without income last).
+
+    Reads plain rows, not model instances: this runs over a whole city."""
     books = books if books is not None else Book.objects.all()
     amounts = income_by_book(year, roles, books)
-    return sorted(((b, amounts.get(b.pk, 0)) for b in books.select_related("region")), key=lambda t: (-t[1], t[0].code))
+    rows = books.values_list("pk", "code", "name", "region_id", "region__name")
+    return sorted(((RankedBook(*r), amounts.get(r[0], 0)) for r in rows), key=lambda t: (-t[1], t[0].code))

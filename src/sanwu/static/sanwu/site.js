@@ -7,12 +7,14 @@
     document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
       el.addEventListener("change", function () { el.form.submit(); });
     });
-    // <form data-confirm="…"> asks before anything irreversible.
-    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-      form.addEventListener("submit", function (ev) {
+    // <form data-confirm="…"> asks before anything irreversible (delegated, so forms that htmx
+    // brings in later are covered too).
+    document.addEventListener("submit", function (ev) {
+      var form = ev.target;
+      if (form && form.matches && form.matches("form[data-confirm]")) {
         if (!window.confirm(form.getAttribute("data-confirm"))) ev.preventDefault();
-      });
-    });
+      }
+    }, true);
     // Large-font switch for older readers, remembered on this device.
     var key = "sanwu-large";
     if (window.localStorage && localStorage.getItem(key) === "1") document.documentElement.classList.add("large");

@@ -1,0 +1,71 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from sanwu.core.cli_support import cli_actor, emit
+from sanwu.core.codes import region_prefix
+from sanwu.core.tables import Column, Table
+from sanwu.decisions import services
+from sanwu.decisions.models import Matter
+from sanwu.decisions.rules import CATEGORIES, MEETING_TYPES, PURPOSES, STATUS_LABELS, VILLAGERS_MEETING_TYPES
+
+
+class Command(BaseCommand):
+    help = "四议两公开：list（列出事项）、quorum（设置村民会议到会人数规则）、demo（载入示例事项）"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        lst = sub.add_parser("list", help="列出四议两公开事项")
+        lst.add_argument("--within", help="只列出该区划（代码）内的事项")
+        lst.add_argument("--status", choices=list(STATUS_LABELS))
+        lst.add_argument("--year", type=int)
+        lst.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
+        lst.add_argument("--output")
+        lst.add_argument("--as", dest="as_user", help="以该用户身份查看（按其管辖范围）")
+
+        q = sub.add_parser("quorum", help="设置县（市）村民会议的到会人数规则；同意须超过到会人数的半数（法定，不可改）")
+        q.add_argument("--region", required=True, help="县或市的区划代码")
+        q.add_argument("--meeting", required=True, choices=list(VILLAGERS_MEETING_TYPES),
+                       help="、".join(f"{k} {MEETING_TYPES[k]}" for k in VILLAGERS_MEETING_TYPES))
+        q.add_argument("--present", required=True, help="到会比例，如 1/2、2/3")
+        q.add_argument("--more-than", action="store_true", help="须“超过”该比例（默认为“以上（含）”）")
+        q.add_argument("--as", dest="as_user", help="以该用户身份操作")
+
+        demo = sub.add_parser("demo", help="为示例城市载入四议两公开事项（可重复运行）")
+        demo.add_argument("--seed", type=int, default=2021)
+
+    def handle(self, *args, action, **opts):
+        if action == "list":
+            with cli_actor(opts.get("as_user")) as actor:
+                qs = Matter.objects.visible_to(actor.user) if actor.user is not None else Matter.objects.all()
+                if opts["within"]:
+                    qs = qs.filter(village__code__startswith=region_prefix(opts["within"]))
+                if opts["status"]:
+                    qs = qs.filter(status=opts["status"])
+                if opts["year"]:
+                    qs = qs.filter(year=opts["year"])
+                table = Table(
+                    "四议两公开事项",
+                    [Column("id", "编号"), Column("village", "村代码"), Column("title", "事项名称"), Column("category", "类别"),
+                     Column("purpose", "用途"), Column("amount", "涉及金额", money=True), Column("year", "年度"),
+                     Column("stage", "已完成到"), Column("status", "状态"), Column("decided_on", "决议公开日期")],
+                    [
+                        {"id": m.pk, "village": m.village_id, "title": m.title, "category": CATEGORIES[m.category], "purpose": PURPOSES[m.purpose],
+                         "amount": m.amount, "year": m.year, "stage": m.stage_label, "status": STATUS_LABELS[m.status], "decided_on": m.decided_on}
+                        for m in qs.order_by("village_id", "-year", "id")
+                    ],
+                )
+                emit(table, opts["format"], opts["output"], self.stdout)
+        elif action == "quorum":
+            try:
+                num, den = (int(x) for x in opts["present"].split("/"))
+            except ValueError:
+                raise CommandError(f"到会比例「{opts['present']}」无效（如 1/2、2/3）") from None
+            with cli_actor(opts.get("as_user")) as actor:
+                services.set_quorum_rule(actor.user, opts["region"], opts["meeting"], num, den, opts["more_than"])
+            word = "超过" if opts["more_than"] else "以上（含）"
+            self.stdout.write(f"已设置：{MEETING_TYPES[opts['meeting']]}到会须{word}{num}/{den}，同意须超过到会人数的半数")
+        else:
+            from sanwu.decisions.demo import load_demo
+
+            with cli_actor():
+                result = load_demo(opts["seed"])
+            self.stdout.write(f"四议两公开示例：新增事项 {result['matters']} 个，关联凭证 {result['links']} 张")

@@ -1,0 +1,466 @@
+"""四议两公开 pages. Thin: every object through the scope gate, every change through the
+services (which check roles themselves); buttons appear only for those who may use them."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from sanwu.core.errors import Invalid, Refused
+from sanwu.core.gate import get_visible_or_404, refuse
+from sanwu.core.money import format_yuan
+from sanwu.core.scope import can_write, roles_of
+from sanwu.core.tables import Column, Table, download
+from sanwu.core.web import export_format, paginate, role_required
+from sanwu.regions.models import Region
+
+from . import attachments, rules, services
+from .forms import AttachmentForm, CommentForm, FilterForm, MatterForm, ReasonForm, StageForm
+from .models import Comment, Matter, MatterEvent, StageAttachment, StageRecord, VoucherLink
+from .rules import CATEGORIES, CHANNELS, MEETING_TYPES, PURPOSES, STAGE_KEYS, STAGE_LABELS, STATUS_LABELS
+
+ACTION_LABELS = dict(MatterEvent.ACTIONS)
+
+
+def _name(user) -> str:
+    if user is None:
+        return "系统"
+    return user.first_name or user.username
+
+
+def _problems(exc: Invalid) -> list[str]:
+    return [p.message for p in exc.problems]
+
+
+def _forbidden(request, matter: Matter, what: str):
+    refuse(request.user, f"decisions.{what}", matter.pk, matter.village_id)
+    return render(request, "403.html", status=403)
+
+
+def _refused(request):
+    return render(request, "403.html", status=403)
+
+
+def _matter(request, pk: int) -> Matter:
+    return get_visible_or_404(Matter, request.user, pk=pk)
+
+
+def _stage_counter(m: Matter) -> int:
+    """How many of the six stages are complete (a merged proposal counts with the committees)."""
+    if not m.stage:
+        return 0
+    n = rules.STAGE_NUMBERS[m.stage]
+    return n
+
+
+# --- list ---------------------------------------------------------------------------------------
+
+
+def _filtered(request):
+    user = request.user
+    visible = Matter.objects.visible_to(user)
+    villages = Region.objects.filter(code__in=visible.values("village_id")).order_by("code")
+    years = sorted(set(visible.values_list("year", flat=True).distinct()), reverse=True)
+    form = FilterForm(request.GET or None, villages=villages, years=years)
+    qs = visible.select_related("village__parent")
+    if form.is_valid():
+        d = form.cleaned_data
+        if d["village"]:
+            qs = qs.filter(village_id=d["village"])
+        if d["status"]:
+            qs = qs.filter(status=d["status"])
+        if d["category"]:
+            qs = qs.filter(category=d["category"])
+        if d["stage"]:
+            qs = qs.filter(stage="" if d["stage"] == "none" else d["stage"])
+        if d["year"]:
+            qs = qs.filter(year=d["year"])
+        if d["q"]:
+            text = d["q"].strip()
+            qs = qs.filter(Q(title__contains=text) | Q(description__contains=text) | Q(village__name__contains=text) | Q(village__parent__name__contains=text))
+    filtered = any(request.GET.get(k) for k in ("village", "status", "category", "stage", "year", "q"))
+    return form, qs.order_by("-year", "-updated_at", "-id"), filtered, villages
+
+
+def _list_table(matters) -> Table:
+    return Table(
+        "四议两公开事项",
+        [
+            Column("id", "编号"), Column("village", "村"), Column("township", "乡镇"), Column("title", "事项名称", width=36),
+            Column("category", "类别", width=20), Column("purpose", "用途标记"), Column("amount", "涉及金额（元）", money=True, width=16),
+            Column("year", "年度"), Column("stage", "已完成到", width=18), Column("progress", "进度"), Column("status", "状态"),
+            Column("decided_on", "决议公开日期", width=12), Column("completed_on", "结果公开日期", width=12),
+        ],
+        [
+            {
+                "id": m.pk, "village": m.village.name, "township": m.village.parent.name if m.village.parent else "",
+                "title": m.title, "category": CATEGORIES[m.category], "purpose": PURPOSES[m.purpose], "amount": m.amount,
+                "year": m.year, "stage": m.stage_label, "progress": f"{_stage_counter(m)}/6", "status": STATUS_LABELS[m.status],
+                "decided_on": m.decided_on, "completed_on": m.completed_on,
+            }
+            for m in matters
+        ],
+    )
+
+
+@role_required()
+def matter_list(request):
+    form, qs, filtered, villages = _filtered(request)
+    fmt = export_format(request)
+    if fmt:
+        return download(_list_table(qs[:20000]), "四议两公开事项", fmt)
+    page = paginate(request, qs)
+    for m in page:
+        m.done = _stage_counter(m)
+        m.amount_yuan = format_yuan(m.amount) if m.amount is not None else ""
+    can_create = bool(roles_of(request.user) & services.RECORD_ROLES)
+    return render(
+        request, "decisions/list.html",
+        {"page": page, "form": form, "filtered": filtered, "can_create": can_create, "many_villages": villages.count() > 1, "steps": range(1, 7)},
+    )
+
+
+# --- new matter ---------------------------------------------------------------------------------
+
+
+@role_required(*services.RECORD_ROLES)
+def matter_new(request):
+    villages = [r for r in Region.objects.visible_to(request.user).filter(level="village").order_by("code")[:2000] if can_write(request.user, r.code, services.RECORD_ROLES)]
+    form = MatterForm(request.POST or None, villages=villages, initial={"year": services.today().year, "purpose": "other"})
+    problems: list[str] = []
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                m = services.create_matter(
+                    request.user, d["village"], d["title"], d["category"], purpose=d["purpose"], amount=d["amount"],
+                    year=d["year"], description=d["description"], merged_first_steps=d["merged_first_steps"],
+                )
+            except Invalid as exc:
+                problems = _problems(exc)
+            except Refused:
+                return _refused(request)
+            else:
+                messages.success(request, "事项已建立。请按顺序记录各环节。")
+                return redirect("decisions:detail", m.pk)
+        else:
+            for name, errs in form.errors.items():
+                problems.extend(f"{form.fields[name].label}：{e}" for e in errs)
+    return render(request, "decisions/new.html", {"form": form, "problems": problems})
+
+
+# --- detail -------------------------------------------------------------------------------------
+
+
+def _record_rows(records) -> list[dict]:
+    return [
+        {
+            "stage": STAGE_LABELS[r.stage], "version": r.version, "date": r.date, "meeting_type": MEETING_TYPES.get(r.meeting_type, ""),
+            "entitled": r.entitled, "present": r.present, "votes_for": r.votes_for, "votes_against": r.votes_against,
+            "votes_abstain": r.votes_abstain, "channel": CHANNELS.get(r.channel, ""), "text": r.text,
+            "checks": "；".join(("✓ " if c["ok"] else "✗ ") + c["label"] for c in r.checks), "correction": r.correction_reason,
+            "recorded_by": _name(r.recorded_by), "recorded_at": r.recorded_at.replace(tzinfo=None) if r.recorded_at else None,
+            "hash": r.content_hash,
+        }
+        for r in records
+    ]
+
+
+def _detail_export(request, m: Matter, fmt: str):
+    which = request.GET.get("table", "stages")
+    if which == "vouchers":
+        links = VoucherLink.objects.visible_to(request.user).filter(matter=m).select_related("voucher__book", "linked_by")
+        table = Table(
+            "关联凭证",
+            [Column("book", "账套"), Column("voucher", "凭证", width=20), Column("date", "日期", width=12), Column("summary", "摘要", width=36),
+             Column("total", "金额（元）", money=True, width=16), Column("status", "凭证状态"), Column("linked_by", "关联人")],
+            [
+                {"book": lk.voucher.book.code, "voucher": lk.voucher.label, "date": lk.voucher.date, "summary": lk.voucher.summary,
+                 "total": lk.voucher.total, "status": lk.voucher.get_status_display(), "linked_by": _name(lk.linked_by)}
+                for lk in links
+            ],
+        )
+        return download(table, f"关联凭证-事项{m.pk}", fmt)
+    if which == "history":
+        events = MatterEvent.objects.visible_to(request.user).filter(matter=m).select_related("actor")
+        table = Table(
+            "事项记录",
+            [Column("at", "时间", width=20), Column("action", "操作"), Column("stage", "环节", width=18), Column("status", "状态变化"),
+             Column("note", "说明", width=36), Column("actor", "操作人")],
+            [
+                {"at": e.at.replace(tzinfo=None), "action": ACTION_LABELS[e.action], "stage": STAGE_LABELS.get(e.stage, ""),
+                 "status": f"{STATUS_LABELS.get(e.status_from, '')}→{STATUS_LABELS.get(e.status_to, '')}" if e.status_to else "",
+                 "note": e.note, "actor": _name(e.actor)}
+                for e in events
+            ],
+        )
+        return download(table, f"事项记录-事项{m.pk}", fmt)
+    records = StageRecord.objects.visible_to(request.user).filter(matter=m).select_related("recorded_by").order_by("id")
+    table = Table(
+        "四议两公开环节",
+        [
+            Column("stage", "环节", width=18), Column("version", "版本"), Column("date", "日期", width=12), Column("meeting_type", "会议形式", width=16),
+            Column("entitled", "应到"), Column("present", "实到"), Column("votes_for", "同意"), Column("votes_against", "反对"),
+            Column("votes_abstain", "弃权"), Column("channel", "公开渠道"), Column("text", "内容", width=40), Column("checks", "检查", width=40),
+            Column("correction", "更正原因", width=20), Column("recorded_by", "记录人"), Column("recorded_at", "记录时间", width=20),
+            Column("hash", "内容哈希", width=20),
+        ],
+        _record_rows(records),
+    )
+    return download(table, f"四议两公开-事项{m.pk}", fmt)
+
+
+def _links_context(request, m: Matter, problems=(), q: str = "") -> dict:
+    links = list(VoucherLink.objects.visible_to(request.user).filter(matter=m).select_related("voucher__book", "linked_by"))
+    for lk in links:
+        lk.total_yuan = format_yuan(lk.voucher.total)
+    can_link = services.may_link(request.user, m) and m.status != "abandoned"
+    return {
+        "matter": m, "links": links, "can_link": can_link, "link_problems": list(problems), "q": q,
+        "options": list(services.linkable_vouchers(request.user, m, q)) if can_link else [],
+        "links_total": format_yuan(sum(lk.voucher.total for lk in links)),
+    }
+
+
+def _detail(request, m: Matter, problems=(), status=200, upload_form=None, comment_form=None):
+    user = request.user
+    track = services.progress(m)
+    may_record = services.may_record(user, m) and m.status != "abandoned"
+    for step in track:
+        rec = step["record"]
+        if rec is not None:
+            rec.attachment_list = list(StageAttachment.objects.visible_to(user).filter(record__matter=m, record__stage=step["key"]).select_related("uploaded_by", "record"))
+            for a in rec.attachment_list:
+                a.size_label = f"{a.size / 1024:.1f} KB" if a.size < 1024 * 1024 else f"{a.size / 1024 / 1024:.1f} MB"
+            rec.recorder = _name(rec.recorded_by)
+            rec.rule_label = (rec.rule or {}).get("label", "")
+        later_done = any(s["record"] is not None for s in track if s["number"] > step["number"])
+        step["can_record"] = may_record and step["state"] == "next"
+        step["can_correct"] = may_record and rec is not None and (step["publication"] or not later_done)
+        step["can_upload"] = may_record and rec is not None
+        step["text_label"] = rules.TEXT_LABELS[step["key"]]
+    comments = list(Comment.objects.visible_to(user).filter(matter=m).select_related("author"))
+    for c in comments:
+        c.who = _name(c.author)
+        c.role_label = {"township_supervisor": "乡镇", "county_supervisor": "县级", "city_admin": "市级", "village_secretary": "村书记"}.get(c.author_role, "")
+    events = list(MatterEvent.objects.visible_to(user).filter(matter=m).select_related("actor").order_by("-at", "-id"))
+    for e in events:
+        e.who = _name(e.actor)
+        e.label = ACTION_LABELS[e.action]
+        e.stage_label = STAGE_LABELS.get(e.stage, "")
+        e.status_to_label = STATUS_LABELS.get(e.status_to, "")
+    ctx = {
+        "matter": m, "track": track, "problems": list(problems), "done": sum(1 for s in track if s["state"] in ("done", "merged")),
+        "amount_yuan": format_yuan(m.amount) if m.amount is not None else "", "category": CATEGORIES[m.category],
+        "purpose": PURPOSES[m.purpose], "status_label": STATUS_LABELS[m.status], "creator": _name(m.created_by) if m.created_by_id else "系统",
+        "can_abandon": services.may_record(user, m) and m.status == "in_progress", "can_comment": services.may_comment(user, m),
+        "comments": comments, "events": events, "upload_form": upload_form or AttachmentForm(), "comment_form": comment_form or CommentForm(),
+        **_links_context(request, m),
+    }
+    return render(request, "decisions/detail.html", ctx, status=status)
+
+
+@role_required()
+def matter_detail(request, pk: int):
+    m = _matter(request, pk)
+    fmt = export_format(request)
+    if fmt:
+        return _detail_export(request, m, fmt)
+    return _detail(request, m)
+
+
+# --- recording a stage --------------------------------------------------------------------------
+
+
+def _initial(m: Matter, stage: str, current: StageRecord | None, records: dict) -> dict:
+    if current is not None:
+        return {
+            "date": current.date, "meeting_type": current.meeting_type, "entitled": current.entitled, "present": current.present,
+            "votes_for": current.votes_for, "votes_against": current.votes_against, "votes_abstain": current.votes_abstain,
+            "text": current.text, "channel": current.channel,
+        }
+    initial = {"date": services.today()}
+    if stage == "resolution_published" and "villagers_meeting" in records:
+        initial["text"] = records["villagers_meeting"].text
+        initial["channel"] = "notice_board"
+    if stage == "result_published":
+        initial["channel"] = "notice_board"
+    if (stage == "proposal" or (stage == "committees" and m.merged_first_steps)) and m.description:
+        initial["text"] = m.description
+    return initial
+
+
+@role_required(*services.RECORD_ROLES)
+def record(request, pk: int, stage: str):
+    m = _matter(request, pk)
+    if stage not in STAGE_KEYS:
+        raise Http404("没有这个环节")
+    if not services.may_record(request.user, m):
+        return _forbidden(request, m, "record")
+    records = services.current_records(m)
+    current = records.get(stage)
+    correcting = current is not None
+    form = StageForm(request.POST or None, stage=stage, initial=_initial(m, stage, current, records))
+    problems: list[str] = []
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.record_stage(
+                    request.user, m, stage, form.data_for_service(), correction_reason=form.cleaned_data.get("correction_reason", ""),
+                )
+            except Invalid as exc:
+                problems = _problems(exc)
+            except Refused:
+                return _refused(request)
+            else:
+                messages.success(request, f"「{STAGE_LABELS[stage]}」已{'更正' if correcting else '记录'}。")
+                return redirect(reverse("decisions:detail", args=[m.pk]) + f"#stage-{stage}")
+        else:
+            for name, errs in form.errors.items():
+                label = form.fields[name].label if name in form.fields else ""
+                problems.extend(f"{label}：{e}" for e in errs)
+    quorum = [services.quorum_rule_for(m.village_id, t) for t in rules.VILLAGERS_MEETING_TYPES] if stage == "villagers_meeting" else []
+    ctx = {
+        "matter": m, "stage": stage, "stage_label": STAGE_LABELS[stage], "number": rules.STAGE_NUMBERS[stage], "form": form,
+        "problems": problems, "correcting": correcting, "current": current,
+        "meeting": stage in rules.MEETING_STAGES, "votes": stage in rules.VOTE_STAGES, "publication": stage in rules.PUBLICATION_STAGES,
+        "text_label": rules.TEXT_LABELS[stage], "quorum": quorum, "entitled_label": rules.ENTITLED_LABELS.get(stage, "应到人数"),
+        "merged": m.merged_first_steps and stage == "committees",
+    }
+    return render(request, "decisions/record.html", ctx, status=422 if problems else 200)
+
+
+# --- attachments --------------------------------------------------------------------------------
+
+
+@role_required()
+@require_POST
+def attachment_add(request, pk: int, record_id: int):
+    m = _matter(request, pk)
+    rec = get_visible_or_404(StageRecord, request.user, pk=record_id, matter=m)
+    if not services.may_record(request.user, m):
+        return _forbidden(request, m, "attachment")
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _detail(request, m, ["请选择附件类型和要上传的文件（JPEG、PNG 或 PDF）"], status=422, upload_form=form)
+    upload = form.cleaned_data["file"]
+    data = upload.read(attachments.MAX_BYTES + 1)  # one byte past the limit is enough to refuse
+    try:
+        attachments.add_attachment(request.user, rec, upload.name, data, form.cleaned_data["kind"])
+    except Invalid as exc:
+        return _detail(request, m, _problems(exc), status=422, upload_form=form)
+    except Refused:
+        return _refused(request)
+    messages.success(request, f"附件「{upload.name}」已上传。")
+    return redirect(reverse("decisions:detail", args=[m.pk]) + f"#stage-{rec.stage}")
+
+
+@role_required()
+def attachment_file(request, pk: int):
+    """The file itself, only through the scope gate (never a public media URL)."""
+    att = get_visible_or_404(StageAttachment, request.user, pk=pk)
+    try:
+        fh = att.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("附件文件不存在") from None
+    resp = FileResponse(fh, content_type=att.content_type, as_attachment=request.GET.get("download") == "1", filename=att.filename)
+    resp["Cache-Control"] = "private, max-age=0"
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+# --- vouchers -----------------------------------------------------------------------------------
+
+
+def _links_response(request, m: Matter, problems=(), status=200):
+    if request.htmx:
+        return render(request, "decisions/_links.html", _links_context(request, m, problems), status=status)
+    if problems:
+        return _detail(request, m, problems, status=status)
+    return redirect(reverse("decisions:detail", args=[m.pk]) + "#vouchers")
+
+
+@role_required()
+@require_POST
+def link_voucher(request, pk: int):
+    from sanwu.ledger.models import Voucher
+
+    m = _matter(request, pk)
+    if not services.may_link(request.user, m):
+        return _forbidden(request, m, "link")
+    raw = request.POST.get("voucher", "")
+    if not raw.isdigit():
+        return _links_response(request, m, ["请选择要关联的凭证"], status=422)
+    voucher = get_visible_or_404(Voucher, request.user, pk=int(raw))
+    try:
+        link = services.link_voucher(request.user, m, voucher)
+    except Invalid as exc:
+        return _links_response(request, m, _problems(exc), status=422)
+    except Refused:
+        return _refused(request)
+    if not request.htmx:
+        messages.success(request, f"已关联凭证「{link.voucher.label}」。")
+    return _links_response(request, m)
+
+
+@role_required()
+@require_POST
+def unlink_voucher(request, pk: int, link_id: int):
+    m = _matter(request, pk)
+    link = get_visible_or_404(VoucherLink, request.user, pk=link_id, matter=m)
+    if not services.may_link(request.user, m):
+        return _forbidden(request, m, "unlink")
+    try:
+        services.unlink_voucher(request.user, link)
+    except Refused:
+        return _refused(request)
+    messages.success(request, "已取消关联。")
+    return redirect(reverse("decisions:detail", args=[m.pk]) + "#vouchers")
+
+
+@role_required()
+def voucher_options(request, pk: int):
+    """htmx: the vouchers matching the search, as <option>s."""
+    m = _matter(request, pk)
+    q = request.GET.get("q", "").strip()[:50]
+    options = list(services.linkable_vouchers(request.user, m, q))
+    return render(request, "decisions/_voucher_options.html", {"options": options, "q": q})
+
+
+# --- comments and abandoning --------------------------------------------------------------------
+
+
+@role_required()
+@require_POST
+def comment(request, pk: int):
+    m = _matter(request, pk)
+    if not services.may_comment(request.user, m):
+        return _forbidden(request, m, "comment")
+    form = CommentForm(request.POST)
+    try:
+        services.add_comment(request.user, m, form.data.get("text", ""))
+    except Invalid as exc:
+        return _detail(request, m, _problems(exc), status=422, comment_form=form)
+    except Refused:
+        return _refused(request)
+    messages.success(request, "意见已发表。")
+    return redirect(reverse("decisions:detail", args=[m.pk]) + "#comments")
+
+
+@role_required()
+@require_POST
+def abandon(request, pk: int):
+    m = _matter(request, pk)
+    if not services.may_record(request.user, m):
+        return _forbidden(request, m, "abandon")
+    form = ReasonForm(request.POST)
+    try:
+        services.abandon(request.user, m, form.data.get("reason", ""))
+    except Invalid as exc:
+        return _detail(request, m, _problems(exc), status=422)
+    except Refused:
+        return _refused(request)
+    messages.success(request, "事项已终止。")
+    return redirect("decisions:detail", m.pk)

@@ -19,6 +19,7 @@ class NavItem:
 NAV = [
     NavItem("home", "首页"),
     NavItem("ledger:books", "账簿"),
+    NavItem("decisions:list", "四议两公开"),
     NavItem("regions:tree", "行政区划"),
     NavItem("regions:people", "人员登记"),
     NavItem("core:audit", "审计记录", frozenset({"city_admin", "county_supervisor", "auditor"})),

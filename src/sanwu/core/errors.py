@@ -28,6 +28,17 @@ FIELD_LABELS = {
     "file": "文件",
     "credit_code": "统一社会信用代码",
     "chart": "会计制度",
+    "village": "村",
+    "rating": "研判等次",
+    "criteria": "研判内容",
+    "situations": "典型情形",
+    "year": "年度",
+    "score": "得分",
+    "weight": "权重",
+    "leader": "专班负责领导",
+    "members": "专班成员",
+    "title": "名称",
+    "deadline": "时限",
 }
 
 

@@ -219,6 +219,13 @@ def test_per_month_numbering_of_the_source_file_is_accepted(demo, book):
     assert Voucher.objects.filter(book=book, source_no="记-1").count() == 2
 
 
+def test_adjacent_months_with_the_same_number_are_two_vouchers(demo, book):
+    # The last voucher of March and the first of April both numbered 记-1, side by side.
+    rows = [GOOD[0], GOOD[1], GOOD[4], GOOD[5]]
+    importer.import_vouchers(demo.accountant, book, csv_bytes(rows), "v.csv", post=True)
+    assert sorted(v.label for v in Voucher.objects.filter(book=book)) == ["2025-03 记-0001", "2025-04 记-0001"]
+
+
 def test_closed_period_fails_the_file(demo, book):
     services.close_month(demo.accountant, book, 2025, 1)
     services.close_month(demo.accountant, book, 2025, 2)

@@ -78,6 +78,11 @@ class _Row:
     bad: bool  # a value in this row could not be read (already reported)
 
 
+def _month(row: "_Row"):
+    """Vouchers are numbered per month: the same number in the next month is another voucher."""
+    return (row.date.year, row.date.month) if row.date is not None else None
+
+
 def parse_date(text: str) -> dt.date | None:
     """2025-03-05, 2025/3/5, 2025.3.5, 2025年3月5日, 20250305 (or an Excel date cell)."""
     text = text.strip()
@@ -174,7 +179,7 @@ def parse_vouchers(book: Book, data: bytes, filename: str, progress: Progress | 
         row = _read_row(line, raw, name, problems)
         if row is None:
             continue
-        if group and row.number != group[0].number:
+        if group and (row.number != group[0].number or _month(row) != _month(group[0])):
             finish(group)
             group = []
         group.append(row)
@@ -290,7 +295,7 @@ def import_vouchers(user, book: Book, data: bytes, filename: str, *, post: bool,
                 done += n
                 progress("write", done, total)
 
-            services.post_drafts(user, book, drafts, file=name, progress=advance if progress else None)
+            services.post_drafts(user, book, drafts, file=name, progress=advance if progress else None, checked=True)
         else:
             for i, d in enumerate(drafts, start=1):
                 services.save_draft(user, book, d)

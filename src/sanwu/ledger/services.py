@@ -528,9 +528,10 @@ def _upsert(model, book: Book, totals: dict, key_fields: tuple[str, ...], value_
     if not totals:
         return
     years = {k[key_fields.index("year")] for k in totals}
-    existing = {
-        tuple(getattr(r, f) for f in key_fields): r for r in model.objects.filter(book=book, year__in=years)
-    }
+    qs = model.objects.filter(book=book, year__in=years)
+    if "account_id" in key_fields:  # only the rows this posting touches
+        qs = qs.filter(account_id__in={k[key_fields.index("account_id")] for k in totals})
+    existing = {tuple(getattr(r, f) for f in key_fields): r for r in qs}
     changed, fresh = [], []
     for key, values in totals.items():
         row = existing.get(key)
@@ -544,7 +545,9 @@ def _upsert(model, book: Book, totals: dict, key_fields: tuple[str, ...], value_
     model.objects.bulk_create(fresh, batch_size=500)
 
 
-def post_drafts(user, book: Book, drafts: list[VoucherDraft], *, file: str | None = None, progress=None) -> list[Voucher]:
+def post_drafts(
+    user, book: Book, drafts: list[VoucherDraft], *, file: str | None = None, progress=None, checked: bool = False
+) -> list[Voucher]:
     """Validate every draft, then save and post them all in one transaction — or none.
 
     Used by the importer (`--post`), the demo and the benchmark. The acting user is recorded as
@@ -554,9 +557,12 @@ def post_drafts(user, book: Book, drafts: list[VoucherDraft], *, file: str | Non
     with transaction.atomic():
         book = Book.objects.select_for_update().get(pk=book.pk)
         ctx = BookContext(book)
-        problems = [p for d in drafts for p in voucher_errors(ctx, d, file=file)]
-        if problems:
-            raise Invalid(problems)
+        # `checked`: the caller validated these drafts against this book inside this same
+        # transaction (the importer does, under the same lock); skip doing it twice.
+        if not checked:
+            problems = [p for d in drafts for p in voucher_errors(ctx, d, file=file)]
+            if problems:
+                raise Invalid(problems)
         return _save_and_post(book, ctx, sorted(drafts, key=lambda d: d.date), user, progress)
 
 

@@ -1,0 +1,94 @@
+"""`sanwu assessment …`: the demo records, an assessment's ranking and consequences, score import,
+and the rectification list — the same services and tables as the pages."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sanwu.core.cli_support import cli_actor, emit
+from sanwu.core.tables import Column, Table
+
+from ... import demo, importer, services
+from ...models import Assessment, Consequence, Rectification, Unit
+from ...views_assessments import _ranking_table
+from ...views_rectification import _row, _table
+
+FORMATS = ["csv", "json", "xlsx"]
+
+
+def _assessment(pk: int, user) -> Assessment:
+    a = Assessment.objects.filter(pk=pk).first()
+    if a is None or (user is not None and not Unit.objects.visible_to(user).filter(assessment=a).exists()
+                     and not Assessment.objects.visible_to(user).filter(pk=pk).exists()):
+        raise CommandError(f"考核「{pk}」不存在或不在管辖范围内")
+    return a
+
+
+class Command(BaseCommand):
+    help = "研判、整顿与考核：demo | ranking ID | import-scores ID FILE | apply ID | consequences ID | rectification-list"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        d = sub.add_parser("demo", help="为示例城市的岳西县载入研判、整顿、考核示例数据（可重复运行）")
+        d.add_argument("--seed", type=int, default=2021)
+        for name, text in (("ranking", "考核排名"), ("consequences", "考核问责")):
+            p = sub.add_parser(name, help=text)
+            p.add_argument("id", type=int, help="考核编号")
+            p.add_argument("--format", choices=FORMATS, default="csv")
+            p.add_argument("--output")
+            p.add_argument("--as", dest="as_user", help="以该用户身份（按其管辖范围）")
+        imp = sub.add_parser("import-scores", help="从 CSV/XLSX 导入得分（全部或全不）")
+        imp.add_argument("id", type=int)
+        imp.add_argument("file")
+        imp.add_argument("--as", dest="as_user")
+        ap = sub.add_parser("apply", help="按本县规则落实考核问责（可重复运行，不重复认定）")
+        ap.add_argument("id", type=int)
+        ap.add_argument("--as", dest="as_user")
+        rl = sub.add_parser("rectification-list", help="软弱涣散村党组织整顿台账")
+        rl.add_argument("--county", required=True, help="县的12位代码")
+        rl.add_argument("--status", choices=["listed", "delisted", "all"], default="listed")
+        rl.add_argument("--year", type=int)
+        rl.add_argument("--format", choices=FORMATS, default="csv")
+        rl.add_argument("--output")
+        rl.add_argument("--as", dest="as_user")
+
+    def handle(self, *args, action, **opts):
+        with cli_actor(opts.get("as_user")) as actor:
+            user = actor.user
+            if action == "demo":
+                result = demo.load_demo(opts["seed"])
+                self.stdout.write(f"已载入：研判 {result.get('rounds', 0)} 轮，整顿对象 {result.get('listed', 0)} 个，考核 {result.get('assessments', 0)} 次。")
+            elif action == "ranking":
+                a = _assessment(opts["id"], user)
+                visible = set(Unit.objects.visible_to(user).filter(assessment=a).values_list("pk", flat=True)) if user else None
+                rows = [r for r in services.standings(a) if visible is None or r.unit.pk in visible]
+                emit(_ranking_table(a, rows, list(a.indicators.all())), opts["format"], opts["output"], self.stdout)
+            elif action == "consequences":
+                a = _assessment(opts["id"], user)
+                qs = (Consequence.objects.visible_to(user) if user else Consequence.objects).filter(assessment=a).select_related("unit__region")
+                table = Table("考核问责", [Column("region", "考核对象"), Column("rule", "规则"), Column("target", "对象"), Column("action", "处理"),
+                                       Column("basis", "依据"), Column("deadline", "落实期限"), Column("task", "台账任务编号")],
+                              [{"region": c.unit.region.name, "rule": c.rule_name, "target": c.target, "action": c.action, "basis": c.basis,
+                                "deadline": c.deadline, "task": c.task_id or ""} for c in qs])
+                emit(table, opts["format"], opts["output"], self.stdout)
+            elif action == "import-scores":
+                a = _assessment(opts["id"], user)
+                try:
+                    with open(opts["file"], "rb") as fh:
+                        data = fh.read()
+                except OSError as exc:
+                    raise CommandError(f"无法读取文件「{opts['file']}」：{exc.strerror}") from None
+                result = importer.import_scores(user, a, data, opts["file"])
+                self.stdout.write(f"导入完成：{result['rows']} 个考核对象、{result['entries']} 项得分，其中 {result['changed']} 项有变化。")
+            elif action == "apply":
+                a = _assessment(opts["id"], user)
+                done = services.apply_consequences(user, a)
+                self.stdout.write(f"新认定问责 {len(done.created)} 项，已有 {len(done.existing)} 项，新列入台账任务 {done.tasks} 项。")
+                for note in done.notes:
+                    self.stderr.write(note)
+            elif action == "rectification-list":
+                qs = (Rectification.objects.visible_to(user) if user else Rectification.objects).filter(county_id=opts["county"])
+                if opts["status"] != "all":
+                    qs = qs.filter(status=opts["status"])
+                if opts["year"]:
+                    qs = qs.filter(year=opts["year"])
+                qs = qs.select_related("village__parent").prefetch_related("situations", "measures", "checks").order_by("-year", "village_id")
+                emit(_table([_row(c) for c in qs], "软弱涣散村党组织整顿台账"), opts["format"], opts["output"], self.stdout)

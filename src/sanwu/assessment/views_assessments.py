@@ -1,0 +1,252 @@
+"""Pages of the yearly assessments: the list, the ranking (Excel), score entry and import, the
+final step and the consequences. A township (or village) sees its own row, its rank and its own
+consequences — never another's scores."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from sanwu.core.errors import Invalid, Refused
+from sanwu.core.gate import get_visible_or_404
+from sanwu.core.tables import Column, Table, download
+from sanwu.core.web import export_format, paginate, role_required
+from sanwu.regions.models import Region
+
+from . import importer, rules, services
+from .access import assessment_or_404
+from .forms import AssessmentForm, UploadForm
+from .models import Assessment, Consequence, Score, Unit
+from .views import MANAGE, VILLAGE_VIEW, assessments_for, can_manage, county_choices, current_county, forbidden, problem_texts, task_url
+
+LEVEL_LABELS = {"township": "乡镇", "village": "村"}
+
+
+def _assessment(request, pk: int) -> tuple[Assessment, bool]:
+    return assessment_or_404(request.user, pk)
+
+
+def _visible_units(user, a: Assessment) -> set[int]:
+    return set(Unit.objects.visible_to(user).filter(assessment=a).values_list("pk", flat=True))
+
+
+@role_required(*VILLAGE_VIEW)
+def assessment_list(request):
+    county = current_county(request)
+    user = request.user
+    if county is None:
+        return render(request, "assessment/assessments.html", {"county": None, "page": paginate(request, [])})
+    manage = can_manage(user, county.code)
+    form = AssessmentForm(request.POST or None, initial={"year": services.today().year - 1, "level": "township"})
+    problems: list[str] = []
+    if request.method == "POST":
+        if not manage:
+            return forbidden(request, "view:assessment:assessments:create", region_code=county.code)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                a = services.create_assessment(user, county.code, d["year"], d["level"], d["title"])
+            except Invalid as exc:
+                problems = problem_texts(exc)
+            else:
+                messages.success(request, f"已建立「{a.title}」。")
+                return redirect("assessment:assessment", pk=a.pk)
+    rows = list(assessments_for(user, county))
+    for a in rows:
+        a.whole = Assessment.objects.visible_to(user).filter(pk=a.pk).exists()
+        a.unit_count = a.units.count()
+        a.scored = Score.objects.filter(unit__assessment=a).count()
+        a.needed = a.unit_count * a.indicators.count()
+        a.consequence_count = Consequence.objects.visible_to(user).filter(assessment=a).count()
+        if not a.whole:
+            standing = {s.unit.pk: s for s in services.standings(a)}
+            a.mine = [standing[u] for u in _visible_units(user, a) if u in standing]
+    return render(request, "assessment/assessments.html", {
+        "county": county, "counties": county_choices(user), "page": paginate(request, rows), "form": form if manage else None,
+        "problems": problems, "levels": LEVEL_LABELS,
+    })
+
+
+def _ranking_table(a: Assessment, rows: list[services.Standing], indicators) -> Table:
+    cols = [Column("code", "代码", width=16), Column("name", "名称")]
+    if a.level == "village":
+        cols.append(Column("township", "所属乡镇"))
+    cols += [Column(i.key, i.name) for i in indicators] + [Column("total", "综合得分"), Column("rank", "名次")]
+    out = []
+    for r in rows:
+        row = {"code": r.region.code, "name": r.region.name, "township": r.region.parent.name if r.region.parent_id else "",
+               "total": r.total_text, "rank": (f"{r.place.rank}（并列）" if r.place.tied else r.place.rank) if r.place.rank else ""}
+        for i in indicators:
+            row[i.key] = rules.format_score(r.scores.get(i.key))
+        out.append(row)
+    return Table(f"{a.year}年度考核排名", cols, out)
+
+
+@role_required(*VILLAGE_VIEW)
+def assessment_detail(request, pk: int):
+    a, whole = _assessment(request, pk)
+    user = request.user
+    indicators = list(a.indicators.all())
+    visible = _visible_units(user, a)
+    rows = [r for r in services.standings(a) if r.unit.pk in visible]
+    fmt = export_format(request)
+    if fmt:
+        return download(_ranking_table(a, rows, indicators), f"{a.title}-排名", fmt)
+    consequences = Consequence.objects.visible_to(user).filter(assessment=a).select_related("unit__region")
+    hits: dict[int, list[Consequence]] = {}
+    for c in consequences:
+        hits.setdefault(c.unit_id, []).append(c)
+    for r in rows:
+        r.consequences = hits.get(r.unit.pk, [])
+        r.cells = [(rules.format_score(r.scores.get(i.key)), r.places[i.key]) for i in indicators]
+    manage = can_manage(user, a.county_id)
+    return render(request, "assessment/assessment.html", {
+        "a": a, "whole": whole, "indicators": indicators, "rows": rows, "manage": manage, "level_label": LEVEL_LABELS[a.level],
+        "consequences": [(c, task_url(c.task_id)) for c in consequences], "complete": all(r.complete for r in rows) if rows else False,
+        "unit_count": a.units.count(),
+    })
+
+
+@role_required(*MANAGE)
+def scores(request, pk: int):
+    a = get_visible_or_404(Assessment, request.user, pk=pk)
+    if not can_manage(request.user, a.county_id):
+        return forbidden(request, "assessment.score", a.pk, a.county_id)
+    indicators = list(a.indicators.all())
+    units = list(a.units.select_related("region__parent"))
+    township = request.GET.get("township", "")
+    towns = []
+    if a.level == "village":
+        towns = list(Region.objects.filter(code__in={u.region.parent_id for u in units}).order_by("code"))
+        if township:
+            units = [u for u in units if u.region.parent_id == township]
+    current = {(s.unit_id, s.indicator_id): rules.format_score(s.value) for s in Score.objects.filter(unit__assessment=a)}
+    problems: list[str] = []
+    typed: dict[str, str] = {}
+    if request.method == "POST":
+        entries = []
+        for u in units:
+            for i in indicators:
+                name = f"s-{u.region_id}-{i.key}"
+                value = request.POST.get(name, "").strip()
+                typed[name] = value
+                if value != "" and value != current.get((u.pk, i.pk), ""):
+                    entries.append(services.ScoreEntry(u.region_id, i.key, value))
+        if not entries:
+            messages.info(request, "没有修改任何得分。")
+            return redirect("assessment:assessment", pk=a.pk)
+        try:
+            result = services.set_scores(request.user, a, entries)
+        except Invalid as exc:
+            problems = problem_texts(exc)
+        except Refused:
+            return render(request, "403.html", status=403)
+        else:
+            messages.success(request, f"已保存 {result['changed']} 项得分。")
+            return redirect("assessment:assessment", pk=a.pk)
+    grid = [
+        {"unit": u, "cells": [(f"s-{u.region_id}-{i.key}", typed.get(f"s-{u.region_id}-{i.key}", current.get((u.pk, i.pk), "")), i) for i in indicators]}
+        for u in units
+    ]
+    return render(request, "assessment/scores.html", {
+        "a": a, "indicators": indicators, "grid": grid, "problems": problems, "locked": a.status != "scoring", "towns": towns, "township": township,
+    })
+
+
+@role_required(*MANAGE)
+def score_import(request, pk: int):
+    a = get_visible_or_404(Assessment, request.user, pk=pk)
+    if not can_manage(request.user, a.county_id):
+        return forbidden(request, "assessment.score.import", a.pk, a.county_id)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = importer.import_scores(request.user, a, upload.read(), upload.name)
+            except Invalid as exc:
+                problems = problem_texts(exc)
+            except Refused:
+                return render(request, "403.html", status=403)
+            else:
+                messages.success(request, f"导入完成：{result['rows']} 个考核对象、{result['entries']} 项得分，其中 {result['changed']} 项有变化。")
+                return redirect("assessment:assessment", pk=a.pk)
+        else:
+            problems = ["请选择要导入的 CSV 或 Excel 文件"]
+    return render(request, "assessment/import.html", {
+        "a": a, "form": form, "problems": problems, "indicators": a.indicators.all(), "locked": a.status != "scoring",
+        "template_url": reverse("assessment:assessment", args=[a.pk]) + "?format=xlsx",
+    })
+
+
+@role_required(*MANAGE)
+@require_POST
+def finalize(request, pk: int):
+    a = get_visible_or_404(Assessment, request.user, pk=pk)
+    try:
+        services.finalize(request.user, a)
+    except Invalid as exc:
+        for m in problem_texts(exc):
+            messages.error(request, m)
+    except Refused:
+        return render(request, "403.html", status=403)
+    else:
+        messages.success(request, "考核已定稿，得分已锁定。")
+    return redirect("assessment:assessment", pk=a.pk)
+
+
+@role_required(*MANAGE)
+@require_POST
+def apply(request, pk: int):
+    a = get_visible_or_404(Assessment, request.user, pk=pk)
+    try:
+        done = services.apply_consequences(request.user, a)
+    except Invalid as exc:
+        for m in problem_texts(exc):
+            messages.error(request, m)
+    except Refused:
+        return render(request, "403.html", status=403)
+    else:
+        if done.created:
+            messages.success(request, f"已按本县问责规则认定 {len(done.created)} 项考核问责，并列入重点工作台账。")
+        else:
+            messages.info(request, f"没有新的考核问责（已有 {len(done.existing)} 项）。")
+        for note in done.notes:
+            messages.warning(request, note)
+    return redirect("assessment:assessment", pk=a.pk)
+
+
+@role_required(*VILLAGE_VIEW)
+def consequences(request):
+    """Every consequence the user may see in the county, by year (Excel beside it)."""
+    county = current_county(request)
+    qs = Consequence.objects.visible_to(request.user).select_related("assessment", "unit__region__parent")
+    if county is not None:
+        qs = qs.filter(assessment__county=county)
+    years = sorted(set(qs.values_list("assessment__year", flat=True)), reverse=True)
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = None
+    if year:
+        qs = qs.filter(assessment__year=year)
+    qs = qs.order_by("-assessment__year", "rule_key", "unit__region_id")
+    fmt = export_format(request)
+    if fmt:
+        table = Table(
+            "考核问责",
+            [Column("year", "年度"), Column("unit", "考核对象"), Column("rule", "规则", width=24), Column("target", "对象", width=20),
+             Column("action", "处理", width=30), Column("bars", "当年度不列入推荐提拔"), Column("basis", "依据", width=60),
+             Column("deadline", "落实期限"), Column("task", "台账任务编号")],
+            [
+                {"year": c.assessment.year, "unit": c.unit.region.name, "rule": c.rule_name, "target": c.target, "action": c.action,
+                 "bars": "是" if c.bars_promotion else "", "basis": c.basis, "deadline": c.deadline, "task": c.task_id or ""}
+                for c in qs[:20000]
+            ],
+        )
+        return download(table, f"考核问责-{county.name if county else ''}", fmt)
+    page = paginate(request, qs)
+    for c in page:
+        c.task_link = task_url(c.task_id)
+    return render(request, "assessment/consequences.html", {"county": county, "counties": county_choices(request.user), "page": page, "years": years, "year": year})

@@ -1,0 +1,297 @@
+"""Pages of the rectification of weak and lax village Party organisations: the list (Excel and
+PDF), the yearly screening of every village, and each organisation's ledger (plan, measures,
+acceptance). Thin: services decide; rows come through the scope gate."""
+
+from django.contrib import messages
+from django.db.models import Prefetch, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from sanwu.core.codes import region_prefix
+from sanwu.core.errors import Invalid, Refused
+from sanwu.core.gate import get_visible_or_404
+from sanwu.core.money import format_yuan
+from sanwu.core.pdf import pdf_response
+from sanwu.core.scope import can_write
+from sanwu.core.tables import Column, Table, download
+from sanwu.core.web import export_format, paginate, role_required
+from sanwu.regions.models import Region
+
+from . import services
+from .forms import AcceptanceForm, MeasureForm, RectificationForm, ScreenForm
+from .models import AcceptanceCheck, History, Measure, Rectification, Screening
+from .views import MANAGE, VILLAGE_VIEW, can_manage, county_choices, current_county, forbidden, problem_texts, task_url, township_filter
+
+STATUS_LABELS = dict(Rectification.STATUSES)
+
+
+def _form_problems(form) -> list[str]:
+    return [f"{form.fields[k].label if k in form.fields else ''}：{e}".lstrip("：") for k, errs in form.errors.items() for e in errs]
+
+
+def _year(request, default: int | None = None) -> int | None:
+    try:
+        y = int(request.GET.get("year", ""))
+    except ValueError:
+        return default
+    return y if 2000 <= y <= 2100 else default
+
+
+def _cases(request, county):
+    """The rectification list as filtered: status (default: under rectification), year listed,
+    township, village name."""
+    user = request.user
+    qs = (
+        Rectification.objects.visible_to(user)
+        .select_related("village__parent")
+        .prefetch_related(
+            "situations",
+            Prefetch("measures", queryset=Measure.objects.order_by("date", "id")),
+            Prefetch("checks", queryset=AcceptanceCheck.objects.order_by("date", "id")),
+        )
+    )
+    if county is not None:
+        qs = qs.filter(county=county)
+    status = request.GET.get("status", "listed")
+    if status in STATUS_LABELS:
+        qs = qs.filter(status=status)
+    year = _year(request)
+    if year:
+        qs = qs.filter(year=year)
+    township, towns = township_filter(request, county, user)
+    if township:
+        qs = qs.filter(village__parent_id=township)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(village__name__contains=q) | Q(first_secretary__contains=q) | Q(county_leader__contains=q))
+    return qs.order_by("-year", "village_id"), {"status": status, "year": year, "township": township, "towns": towns, "q": q}
+
+
+def _row(c: Rectification) -> dict:
+    passed = [k for k in c.checks.all() if k.passed]
+    last = c.checks.all()[len(c.checks.all()) - 1] if c.checks.all() else None
+    measures = list(c.measures.all())
+    return {
+        "code": c.village.code, "township": c.village.parent.name if c.village.parent_id else "", "village": c.village.name,
+        "year": c.year, "situations": "；".join(f"{s.number}. {s.title}" for s in c.situations.all()), "causes": c.causes,
+        "plan": c.plan, "county_leader": c.county_leader, "township_lead": c.township_lead, "first_secretary": c.first_secretary,
+        "party_funds": c.party_funds_fen, "project_funds": c.project_funds_fen, "deadline": c.deadline,
+        "measures": "；".join(f"{m.date:%Y-%m-%d} {m.text}" for m in measures), "measure_count": len(measures),
+        "status": STATUS_LABELS[c.status], "delisted_on": c.delisted_on,
+        "check": (f"{last.date:%Y-%m-%d} {last.checked_by}：{'通过' if last.passed else '未通过'}，{last.result}" if last else ""),
+        "accepted": bool(passed),
+    }
+
+
+def _table(rows: list[dict], title: str) -> Table:
+    return Table(
+        title,
+        [
+            Column("code", "村代码", width=16), Column("township", "乡镇"), Column("village", "村"), Column("year", "列入年度"),
+            Column("situations", "存在问题（典型情形）", width=40), Column("causes", "原因分析", width=30), Column("plan", "整顿方案", width=30),
+            Column("county_leader", "联系县级领导"), Column("township_lead", "乡镇责任人"), Column("first_secretary", "第一书记"),
+            Column("party_funds", "党建经费（元）", money=True), Column("project_funds", "项目扶持资金（元）", money=True),
+            Column("deadline", "整顿时限"), Column("measures", "整顿措施", width=50), Column("status", "状态"),
+            Column("delisted_on", "销号日期"), Column("check", "验收情况", width=40),
+        ],
+        rows,
+    )
+
+
+@role_required(*VILLAGE_VIEW)
+def rectification_list(request):
+    county = current_county(request)
+    qs, filters = _cases(request, county)
+    status_label = STATUS_LABELS.get(filters["status"], "全部")
+    title = f"{county.name if county else ''}{filters['year'] or ''}{'年度' if filters['year'] else ''}软弱涣散村党组织整顿台账（{status_label}）"
+    fmt = request.GET.get("format")
+    if fmt == "pdf":
+        rows = [_row(c) for c in qs[:2000]]
+        for r in rows:
+            r["party_funds"], r["project_funds"] = format_yuan(r["party_funds"]), format_yuan(r["project_funds"])
+        return pdf_response("assessment/pdf/rectification_list.html", {"title": title, "rows": rows, "printed": services.today(), "county": county}, title)
+    fmt = export_format(request)
+    if fmt:
+        return download(_table([_row(c) for c in qs[:20000]], "软弱涣散村党组织整顿台账"), title, fmt)
+    page = paginate(request, qs)
+    for c in page:
+        c.row = _row(c)
+    years = sorted(set(Rectification.objects.visible_to(request.user).filter(county=county).values_list("year", flat=True)), reverse=True) if county else []
+    return render(request, "assessment/rectification_list.html", {
+        "county": county, "counties": county_choices(request.user), "page": page, **filters, "years": years,
+        "statuses": STATUS_LABELS, "can_manage": bool(county and can_manage(request.user, county.code)),
+        "sees_county": bool(county and Region.objects.visible_to(request.user).filter(code=county.code).exists()),
+    })
+
+
+@role_required(*VILLAGE_VIEW)
+def screening(request):
+    """Every village of the county (in the user's scope) and its screening for the year."""
+    county = current_county(request)
+    user = request.user
+    year = _year(request, services.today().year)
+    if county is None:
+        return render(request, "assessment/screening.html", {"county": None, "page": paginate(request, []), "year": year})
+    villages = Region.objects.visible_to(user).filter(level="village", code__startswith=region_prefix(county.code)).select_related("parent")
+    township, towns = township_filter(request, county, user)
+    if township:
+        villages = villages.filter(parent_id=township)
+    screened = {s.village_id: s for s in Screening.objects.visible_to(user).filter(year=year, county=county).prefetch_related("situations")}
+    open_cases = {c.village_id: c for c in Rectification.objects.visible_to(user).filter(county=county, status="listed")}
+    show = request.GET.get("show", "")
+    if show == "todo":
+        villages = villages.exclude(code__in=list(screened))
+    elif show == "matched":
+        villages = villages.filter(code__in=[v for v, s in screened.items() if s.situations.all()])
+    rows = [{"village": v, "screening": screened.get(v.code), "case": open_cases.get(v.code)} for v in villages.order_by("code")]
+    all_villages = Region.objects.visible_to(user).filter(level="village", code__startswith=region_prefix(county.code)).count()
+    fmt = export_format(request)
+    if fmt:
+        table = Table(
+            f"{year}年度软弱涣散村党组织排查",
+            [Column("code", "村代码", width=16), Column("township", "乡镇"), Column("village", "村"), Column("screened_on", "排查日期"),
+             Column("situations", "符合情形", width=40), Column("note", "排查情况", width=40), Column("status", "整顿状态")],
+            [
+                {
+                    "code": r["village"].code, "township": r["village"].parent.name if r["village"].parent_id else "", "village": r["village"].name,
+                    "screened_on": r["screening"].screened_on if r["screening"] else "",
+                    "situations": ("；".join(f"{s.number}. {s.title}" for s in r["screening"].situations.all()) or "无") if r["screening"] else "未排查",
+                    "note": r["screening"].note if r["screening"] else "", "status": "整顿中" if r["case"] else "",
+                }
+                for r in rows
+            ],
+        )
+        return download(table, f"软弱涣散村党组织排查-{county.name}-{year}", fmt)
+    return render(request, "assessment/screening.html", {
+        "county": county, "counties": county_choices(user), "year": year, "page": paginate(request, rows), "towns": towns, "township": township,
+        "show": show, "screened": len(screened), "all_villages": all_villages,
+        "matched": sum(1 for s in screened.values() if s.situations.all()), "can_manage": can_manage(user, county.code),
+        "years": list(range(services.today().year, services.today().year - 6, -1)),
+    })
+
+
+@role_required(*MANAGE)
+def screen(request, year: int, code: str):
+    village = get_visible_or_404(Region, request.user, code=code, level="village")
+    if not can_write(request.user, village.code, set(services.MANAGE_ROLES)):
+        return forbidden(request, "assessment.screening", village.code, village.code)
+    county_code = services.county_code_of(village.code)
+    situations = services.situations_of(county_code)
+    current = Screening.objects.filter(year=year, village=village).first()
+    initial = {"screened_on": current.screened_on if current else services.today(), "note": current.note if current else "",
+               "situations": [str(s.pk) for s in current.situations.all()] if current else []}
+    form = ScreenForm(request.POST or None, situations=situations, initial=initial)
+    problems: list[str] = []
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                _, case = services.screen_village(request.user, year, village.code, [int(i) for i in d["situations"]], d["note"], d["screened_on"])
+            except Invalid as exc:
+                problems = problem_texts(exc)
+            except Refused:
+                return render(request, "403.html", status=403)
+            else:
+                messages.success(request, f"已保存{village.name}的排查结果" + ("，已列入整顿台账。" if case else "。"))
+                if case is not None:
+                    return redirect("assessment:rectification", pk=case.pk)
+                return redirect(reverse("assessment:screening") + f"?year={year}&county={county_code}")
+        else:
+            problems = _form_problems(form)
+    open_case = Rectification.objects.filter(village=village, status="listed").first()
+    return render(request, "assessment/screen.html", {"village": village, "year": year, "form": form, "problems": problems, "open_case": open_case})
+
+
+def _case(request, pk: int) -> Rectification:
+    return get_visible_or_404(Rectification, request.user, pk=pk)
+
+
+@role_required(*VILLAGE_VIEW)
+def rectification_detail(request, pk: int):
+    case = _case(request, pk)
+    user = request.user
+    manage = can_write(user, case.village_id, set(services.MANAGE_ROLES))
+    may_measure = can_write(user, case.village_id, set(services.MEASURE_ROLES))
+    listed = case.status == "listed"
+    form = RectificationForm(request.POST or None, initial={
+        "causes": case.causes, "plan": case.plan, "county_leader": case.county_leader, "township_lead": case.township_lead,
+        "first_secretary": case.first_secretary, "party_funds_fen": format_yuan(case.party_funds_fen, grouping=False),
+        "project_funds_fen": format_yuan(case.project_funds_fen, grouping=False), "deadline": case.deadline,
+    })
+    problems: list[str] = []
+    if request.method == "POST":
+        if not manage:
+            return forbidden(request, "assessment.rectification", case.pk, case.village_id)
+        if form.is_valid():
+            try:
+                services.update_rectification(user, case, **form.cleaned_data)
+            except Invalid as exc:
+                problems = problem_texts(exc)
+            except Refused:
+                return render(request, "403.html", status=403)
+            else:
+                messages.success(request, "已保存整顿台账。")
+                return redirect("assessment:rectification", pk=case.pk)
+        else:
+            problems = _form_problems(form)
+    settings_row = services.ensure_county_settings(case.county_id)
+    others = Rectification.objects.visible_to(user).filter(village=case.village).exclude(pk=case.pk).order_by("-year")
+    screenings = Screening.objects.visible_to(user).filter(village=case.village).prefetch_related("situations").order_by("-year")
+    return render(request, "assessment/rectification.html", {
+        "case": case, "situations": case.situations.all(), "measures": case.measures.select_related("recorded_by"),
+        "checks": case.checks.select_related("recorded_by"), "form": form if manage and listed else None, "problems": problems,
+        "measure_form": MeasureForm(initial={"date": services.today()}) if may_measure and listed else None,
+        "acceptance_form": AcceptanceForm(initial={"date": services.today()}) if manage and listed else None,
+        "history": History.objects.visible_to(user).filter(kind="rectification", object_id=case.pk).select_related("actor"),
+        "others": others, "screenings": screenings, "task_url": task_url(case.task_id), "settings": settings_row,
+        "status_label": STATUS_LABELS[case.status],
+    })
+
+
+@role_required(*services.MEASURE_ROLES)
+@require_POST
+def measure_add(request, pk: int):
+    case = _case(request, pk)
+    if not can_write(request.user, case.village_id, set(services.MEASURE_ROLES)):
+        return forbidden(request, "assessment.measure", case.pk, case.village_id)
+    form = MeasureForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_measure(request.user, case, form.cleaned_data["date"], form.cleaned_data["text"])
+        except Invalid as exc:
+            for m in problem_texts(exc):
+                messages.error(request, m)
+        except Refused:
+            return render(request, "403.html", status=403)
+        else:
+            messages.success(request, "已记录整顿措施。")
+    else:
+        for m in _form_problems(form):
+            messages.error(request, m)
+    return redirect("assessment:rectification", pk=case.pk)
+
+
+@role_required(*MANAGE)
+@require_POST
+def acceptance(request, pk: int):
+    case = _case(request, pk)
+    if not can_write(request.user, case.village_id, set(services.MANAGE_ROLES)):
+        return forbidden(request, "assessment.acceptancecheck", case.pk, case.village_id)
+    form = AcceptanceForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            check = services.record_acceptance(request.user, case, date=d["date"], passed=d["passed"], result=d["result"], checked_by=d["checked_by"])
+        except Invalid as exc:
+            for m in problem_texts(exc):
+                messages.error(request, m)
+        except Refused:
+            return render(request, "403.html", status=403)
+        else:
+            messages.success(request, "验收通过，已销号。" if check.passed else "已记录验收（未通过），继续整顿。")
+    else:
+        for m in _form_problems(form):
+            messages.error(request, m)
+    return redirect("assessment:rectification", pk=case.pk)
+

@@ -1,0 +1,322 @@
+"""Party organisations (the tree, temporary branches, grid branches, commando teams and their
+members), the statistics that feed the brief (organisations by kind and period, talk counts), and
+talks — whose rows only the organisation department sees."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from sanwu.core.codes import region_prefix
+from sanwu.core.errors import Invalid, Refused
+from sanwu.core.gate import get_visible_or_404
+from sanwu.core.scope import can_write, grants_of
+from sanwu.core.tables import Column, Table, download
+from sanwu.core.web import export_format, paginate, role_required
+from sanwu.regions.models import Region
+
+from . import importer, services
+from .forms import MemberForm, OrgForm, TalkForm, form_problems
+from .models import ORG_DEPT_ROLES, PARTY_ROLES, PartyOrg, Talk, TeamMember
+
+PARTY = tuple(PARTY_ROLES)
+ORG_DEPT = tuple(ORG_DEPT_ROLES)
+
+
+def _date(text, default):
+    try:
+        return dt.date.fromisoformat(text) if text else default
+    except ValueError:
+        return default
+
+
+def _org_writer_regions(user):
+    """Regions where the user may set up some kind of organisation."""
+    regions = Region.objects.visible_to(user).filter(level__in=("city", "county", "township", "village")).select_related("parent").order_by("code")
+    return [r for r in regions[:5000] if any(services.may_write_org(user, r.code, k) for k, _ in PartyOrg.KINDS)]
+
+
+def party_tabs(request, active: str) -> list:
+    tabs = [("partywork:orgs", "党组织", "orgs"), ("partywork:stats", "党建统计", "stats")]
+    if services.may_see_talks(request.user):
+        tabs.append(("partywork:talks", "谈话记录", "talks"))
+    return [(name, label, key == active) for name, label, key in tabs]
+
+
+def _may_write_any(user) -> bool:
+    return any(g.role in services.ORG_WRITE_ROLES for g in grants_of(user))
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+
+@role_required(*PARTY)
+def orgs(request):
+    user = request.user
+    g = request.GET
+    f = {k: (g.get(k) or "").strip() for k in ("kind", "region", "q", "active", "on")}
+    on = _date(f["on"], services.today())
+    qs = PartyOrg.objects.visible_to(user).select_related("region", "parent").annotate(listed=Count("members"))
+    if f["kind"] in services.KIND_LABELS:
+        qs = qs.filter(kind=f["kind"])
+    if f["region"].isdigit() and len(f["region"]) == 12:
+        qs = qs.filter(region__code__startswith=region_prefix(f["region"]))
+    if f["q"]:
+        qs = qs.filter(Q(name__contains=f["q"]) | Q(region__name__contains=f["q"]))
+    if f["active"] == "1":
+        qs = qs.filter(Q(start_date__isnull=True) | Q(start_date__lte=on)).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+    elif f["active"] == "0":
+        qs = qs.filter(end_date__lt=on)
+    qs = qs.order_by("region_id", "kind", "name", "id")
+    fmt = export_format(request)
+    if fmt:
+        rows = []
+        for o in qs[:50000]:
+            full = services.may_see_names(user, o.region_id)
+            rows.append({
+                "id": o.pk, "name": o.name, "kind": o.get_kind_display(), "region": o.region_id, "region_name": o.region.name,
+                "parent": o.parent.name if o.parent else "", "purpose": o.get_purpose_display() if o.purpose else "",
+                "start_date": o.start_date, "end_date": o.end_date, "leader": o.leader_name if full else o.masked_leader,
+                "members": o.listed or o.member_count, "note": o.note,
+            })
+        table = Table("党组织", [
+            Column("id", "编号"), Column("name", "名称", width=30), Column("kind", "类型"), Column("region", "区划代码", width=16),
+            Column("region_name", "区划名称"), Column("parent", "上级党组织", width=24), Column("purpose", "用途"),
+            Column("start_date", "成立日期", width=12), Column("end_date", "撤销日期", width=12), Column("leader", "负责人"),
+            Column("members", "党员人数"), Column("note", "备注", width=24),
+        ], rows)
+        return download(table, "党组织", fmt)
+    page = paginate(request, qs)
+    for o in page:
+        o.leader = o.leader_name if services.may_see_names(user, o.region_id) else o.masked_leader
+        o.is_active = o.active_on(on)
+    townships = list(Region.objects.visible_to(user).filter(level__in=("county", "township")).order_by("code")[:300])
+    return render(request, "partywork/orgs.html", {
+        "page": page, "f": f, "on": on, "kinds": PartyOrg.KINDS, "townships": townships, "can_add": _may_write_any(user),
+        "filtered": any(f[k] for k in ("kind", "region", "q", "active")), "party_tabs": party_tabs(request, "orgs"),
+    })
+
+
+@role_required(*PARTY)
+def org_detail(request, pk: int, problems=(), member_form=None, status=200):
+    user = request.user
+    org = get_visible_or_404(PartyOrg, user, pk=pk)
+    full = services.may_see_names(user, org.region_id)
+    members = list(TeamMember.objects.visible_to(user).filter(org=org).order_by("id"))
+    for m in members:
+        m.shown = m.name if full else m.masked_name
+    children = list(PartyOrg.objects.visible_to(user).filter(parent=org).select_related("region").order_by("kind", "name"))
+    may_write = services.may_write_org(user, org.region_id, org.kind)
+    return render(request, "partywork/org_detail.html", {
+        "org": org, "leader": org.leader_name if full else org.masked_leader, "members": members, "children": children,
+        "may_write": may_write, "full_names": full, "member_form": member_form or MemberForm(initial={"is_party_member": True}),
+        "problems": problems, "active": org.active_on(services.today()),
+    }, status=status)
+
+
+def _org_form(request, org: PartyOrg | None):
+    user = request.user
+    regions = _org_writer_regions(user)
+    if not regions:
+        return render(request, "403.html", status=403)
+    parents = PartyOrg.objects.visible_to(user).filter(kind__in=services.REGULAR_ORG_KINDS).select_related("region").order_by("region_id", "kind")[:2000]
+    if org is not None:
+        initial = {
+            "name": org.name, "kind": org.kind, "region": org.region_id, "parent": str(org.parent_id or ""), "purpose": org.purpose,
+            "start_date": org.start_date, "end_date": org.end_date,
+            "leader_name": org.leader_name if services.may_see_names(user, org.region_id) else "", "member_count": org.member_count,
+            "note": org.note,
+        }
+    else:
+        initial = {"kind": request.GET.get("kind") or "temporary_branch", "region": request.GET.get("region"), "member_count": 0}
+    form = OrgForm(request.POST or None, regions=regions, parents=parents, initial=initial)
+    problems = []
+    if request.method == "POST":
+        if form.is_valid():
+            values = form.values()
+            try:
+                if org is None:
+                    saved = services.create_org(user, **values)
+                else:
+                    if not services.may_see_names(user, org.region_id) and not values["leader_name"]:
+                        values.pop("leader_name")  # a masked leader is kept as it was
+                    saved = services.update_org(user, org, **values)
+            except Invalid as exc:
+                problems = exc.messages
+            except Refused as exc:
+                problems = [str(exc)]
+            else:
+                messages.success(request, "已保存。")
+                return redirect("partywork:org", saved.pk)
+        else:
+            problems = form_problems(form)
+    return render(request, "partywork/org_form.html", {"form": form, "org": org, "problems": problems})
+
+
+@role_required(*services.ORG_WRITE_ROLES)
+def org_new(request):
+    return _org_form(request, None)
+
+
+@role_required(*services.ORG_WRITE_ROLES)
+def org_edit(request, pk: int):
+    org = get_visible_or_404(PartyOrg, request.user, pk=pk)
+    if not services.may_write_org(request.user, org.region_id, org.kind):
+        from sanwu.core.gate import refuse
+
+        refuse(request.user, "partywork.org.update", org.pk, org.region_id)
+        return render(request, "403.html", status=403)
+    return _org_form(request, org)
+
+
+@role_required(*services.ORG_WRITE_ROLES)
+def org_import(request):
+    """Import a register of organisations (and commando team members) from Excel or CSV."""
+    problems: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            problems = ["请选择要导入的 CSV 或 Excel 文件"]
+        elif upload.size > 20 * 1024 * 1024:
+            problems = [f"文件「{upload.name}」超过 20 MB"]
+        else:
+            try:
+                made = importer.import_orgs(request.user, upload.read(), upload.name)
+            except Invalid as exc:
+                problems = exc.messages
+            except Refused as exc:
+                problems = [str(exc)]
+            else:
+                messages.success(request, f"导入完成：党组织 {len(made)} 个。")
+                return redirect("partywork:orgs")
+    columns = [(names[0], key, key in importer.ORG_REQUIRED) for key, names in importer.ORG_COLUMNS.items() if key not in ("id", "region_name")]
+    return render(request, "partywork/org_import.html", {"problems": problems, "columns": columns, "party_tabs": party_tabs(request, "orgs")})
+
+
+@role_required(*services.ORG_WRITE_ROLES)
+@require_POST
+def member_add(request, pk: int):
+    org = get_visible_or_404(PartyOrg, request.user, pk=pk)
+    form = MemberForm(request.POST)
+    if not form.is_valid():
+        return org_detail(request, pk, form_problems(form), form, status=422)
+    d = form.cleaned_data
+    try:
+        services.add_member(request.user, org, name=d["name"], position=d["position"], is_party_member=d["is_party_member"], joined_on=d["joined_on"])
+    except Invalid as exc:
+        return org_detail(request, pk, exc.messages, form, status=422)
+    except Refused:
+        return render(request, "403.html", status=403)
+    messages.success(request, "成员已登记。")
+    return redirect("partywork:org", org.pk)
+
+
+@role_required(*services.ORG_WRITE_ROLES)
+@require_POST
+def member_remove(request, pk: int, member_pk: int):
+    org = get_visible_or_404(PartyOrg, request.user, pk=pk)
+    member = get_visible_or_404(TeamMember, request.user, pk=member_pk, org=org)
+    try:
+        services.remove_member(request.user, member)
+    except Refused:
+        return render(request, "403.html", status=403)
+    messages.success(request, "成员已移除。")
+    return redirect("partywork:org", org.pk)
+
+
+# --- statistics (feed the brief) ---------------------------------------------------------------
+
+
+@role_required(*PARTY)
+def stats(request):
+    """Organisations by kind (active on a day, set up within a period, with their people) and
+    talks by kind in the period. Counts only: no names, no summaries."""
+    user = request.user
+    t = services.today()
+    on = _date(request.GET.get("on"), t)
+    date_from = _date(request.GET.get("from"), dt.date(t.year, 1, 1))
+    date_to = _date(request.GET.get("to"), t)
+    region = (request.GET.get("region") or "").strip()
+    region = region if region.isdigit() and len(region) == 12 and Region.objects.visible_to(user).filter(code=region).exists() else None
+    org_rows = services.org_counts(user, on=on, date_from=date_from, date_to=date_to, region_code=region)
+    talk_rows = services.talk_counts(user, date_from=date_from, date_to=date_to, region_code=region)
+    fmt = export_format(request)
+    if fmt:
+        period = f"{date_from:%Y-%m-%d}至{date_to:%Y-%m-%d}"
+        if request.GET.get("table") == "talks":
+            table = Table(f"谈话（{period}）", [Column("label", "谈话类型"), Column("count", "人次")],
+                          [{"label": r.label, "count": r.count} for r in talk_rows] + [{"label": "合计", "count": sum(r.count for r in talk_rows)}])
+            return download(table, f"谈话统计-{period}", fmt)
+        table = Table(f"党组织（{period}）", [
+            Column("label", "类型"), Column("active", f"{on:%Y-%m-%d}在册（个）"), Column("people_active", "在册人数"),
+            Column("created", "期内新建（个）"), Column("people_created", "期内新建人数"),
+        ], [{"label": r.label, "active": r.active, "people_active": r.people_active, "created": r.created, "people_created": r.people_created} for r in org_rows])
+        return download(table, f"党组织统计-{period}", fmt)
+    townships = list(Region.objects.visible_to(user).filter(level__in=("city", "county", "township")).order_by("code")[:300])
+    brief = {r.kind: r for r in org_rows}
+    return render(request, "partywork/stats.html", {
+        "org_rows": org_rows, "talk_rows": talk_rows, "talk_total": sum(r.count for r in talk_rows), "on": on,
+        "date_from": date_from, "date_to": date_to, "region": region or "", "townships": townships, "brief": brief,
+        "can_see_talks": services.may_see_talks(user), "party_tabs": party_tabs(request, "stats"),
+    })
+
+
+# --- talks ---------------------------------------------------------------------------------------
+
+
+@role_required(*ORG_DEPT)
+def talks(request):
+    user = request.user
+    qs = Talk.objects.visible_to(user).select_related("region").order_by("-date", "-id")
+    g = request.GET
+    f = {k: (g.get(k) or "").strip() for k in ("kind", "from", "to", "region", "q")}
+    if f["kind"] in services.TALK_LABELS:
+        qs = qs.filter(kind=f["kind"])
+    if _date(f["from"], None):
+        qs = qs.filter(date__gte=_date(f["from"], None))
+    if _date(f["to"], None):
+        qs = qs.filter(date__lte=_date(f["to"], None))
+    if f["region"].isdigit() and len(f["region"]) == 12:
+        qs = qs.filter(region__code__startswith=region_prefix(f["region"]))
+    if f["q"]:
+        qs = qs.filter(Q(person_name__contains=f["q"]) | Q(person_position__contains=f["q"]) | Q(talker__contains=f["q"]))
+    fmt = export_format(request)
+    if fmt:
+        table = Table("谈话记录", [
+            Column("date", "谈话日期", width=12), Column("kind", "类型"), Column("person", "谈话对象"), Column("position", "职务", width=24),
+            Column("region", "所在区划"), Column("talker", "谈话人", width=20), Column("summary", "谈话要点", width=50),
+        ], [{"date": t.date, "kind": t.get_kind_display(), "person": t.person_name, "position": t.person_position, "region": t.region.name,
+             "talker": t.talker, "summary": t.summary} for t in qs[:50000]])
+        return download(table, "谈话记录", fmt)
+    townships = list(Region.objects.visible_to(user).filter(level__in=("county", "township")).order_by("code")[:300])
+    return render(request, "partywork/talks.html", {
+        "page": paginate(request, qs), "f": f, "kinds": Talk.KINDS, "townships": townships,
+        "filtered": any(f.values()), "party_tabs": party_tabs(request, "talks"),
+    })
+
+
+@role_required(*ORG_DEPT)
+def talk_new(request):
+    user = request.user
+    regions = [r for r in Region.objects.visible_to(user).filter(level__in=("city", "county", "township", "village")).select_related("parent").order_by("code")[:5000]
+               if can_write(user, r.code, set(ORG_DEPT_ROLES))]
+    form = TalkForm(request.POST or None, regions=regions, initial={"date": services.today(), "kind": request.GET.get("kind") or "reminder"})
+    problems = []
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.record_talk(user, kind=d["kind"], date=d["date"], person_name=d["person_name"], person_position=d["person_position"],
+                                     talker=d["talker"], region_code=d["region"], summary=d["summary"])
+            except Invalid as exc:
+                problems = exc.messages
+            except Refused as exc:
+                problems = [str(exc)]
+            else:
+                messages.success(request, "谈话已记录。")
+                return redirect("partywork:talks")
+        else:
+            problems = form_problems(form)
+    return render(request, "partywork/talk_form.html", {"form": form, "problems": problems})

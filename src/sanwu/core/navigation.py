@@ -16,10 +16,20 @@ class NavItem:
     roles: frozenset[str] = ALL_ROLES
 
 
+PARTY = frozenset({"city_admin", "county_supervisor", "township_supervisor", "village_secretary", "auditor"})
+SUPERVISORS = frozenset({"city_admin", "county_supervisor", "township_supervisor", "auditor"})
+
 NAV = [
     NavItem("home", "首页"),
     NavItem("ledger:books", "账簿"),
+    NavItem("oversight:feed", "实时监管"),
+    NavItem("oversight:warnings", "预警"),
+    NavItem("oversight:dashboard", "监管看板", SUPERVISORS),
+    NavItem("oversight:queue", "待审核凭证", SUPERVISORS),
     NavItem("decisions:list", "四议两公开"),
+    NavItem("partywork:tasks_mine", "重点工作", PARTY),
+    NavItem("partywork:orgs", "党组织", PARTY),
+    NavItem("assessment:home", "研判·整顿·考核", PARTY),
     NavItem("regions:tree", "行政区划"),
     NavItem("regions:people", "人员登记"),
     NavItem("core:audit", "审计记录", frozenset({"city_admin", "county_supervisor", "auditor"})),

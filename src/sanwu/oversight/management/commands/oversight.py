@@ -1,0 +1,97 @@
+"""`sanwu oversight`: run-daily (the time-based rules), rescan (the posting rules over books
+already posted), warnings (list in scope, --format csv|json|xlsx)."""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from sanwu.core.cli_support import cli_actor, emit
+from sanwu.core.codes import region_prefix
+from sanwu.core.tables import Column, Table
+from sanwu.ledger.models import Book
+from sanwu.oversight import services
+from sanwu.oversight.models import STATUSES, Warning
+from sanwu.oversight.rules import RULES
+
+
+def _date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"日期「{text}」无效（应为 YYYY-MM-DD）") from None
+
+
+class Command(BaseCommand):
+    help = "实时监管：run-daily（每日预警检查）、rescan（对已记账凭证补跑记账规则）、warnings（预警列表）"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        daily = sub.add_parser("run-daily", help="运行按日检查的规则（逾期未结账、逾期未公开、逾期未答复）；重复运行不会重复预警")
+        daily.add_argument("--date", help="按哪一天检查 YYYY-MM-DD（默认今天，北京时间）")
+
+        rescan = sub.add_parser("rescan", help="对已记账凭证补跑记账时的规则（不会重复预警）")
+        rescan.add_argument("--book", action="append", default=[], help="账套编码（可重复；默认全部账套）")
+
+        ls = sub.add_parser("warnings", help="列出管辖范围内的预警")
+        ls.add_argument("--status", choices=[s for s, _ in STATUSES], help="状态")
+        ls.add_argument("--rule", choices=list(RULES), help="规则")
+        ls.add_argument("--region", default="", help="区划代码（县、乡镇或村）")
+        ls.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
+        ls.add_argument("--output", help="写入文件（xlsx 必须）")
+        ls.add_argument("--as", dest="as_user", help="以该用户身份查看（按其管辖范围）；默认系统操作员，看到全部")
+
+    def handle(self, *args, action, **opts):
+        if action == "run-daily":
+            as_of = _date(opts.get("date"))
+            with cli_actor() as actor:
+                result = services.run_daily(actor.user, as_of)
+            day = as_of or timezone.localdate()
+            total = sum(result.values())
+            parts = "，".join(f"{RULES[k].label} {v}" for k, v in result.items())
+            self.stdout.write(f"{day} 每日检查完成：新增预警 {total} 条（{parts}）。")
+            return
+        if action == "rescan":
+            books = Book.objects.order_by("code")
+            if opts["book"]:
+                books = books.filter(code__in=opts["book"])
+                missing = set(opts["book"]) - set(books.values_list("code", flat=True))
+                if missing:
+                    raise CommandError(f"账套「{'、'.join(sorted(missing))}」不存在")
+            created = 0
+            with cli_actor():
+                for book in books:
+                    created += services.rescan_book(book)
+            self.stdout.write(f"补跑完成：{books.count()} 个账套，新增预警 {created} 条。")
+            return
+        with cli_actor(opts.get("as_user")) as actor:
+            f = services.WarningFilter(status=opts.get("status") or "", rule=opts.get("rule") or "", region=opts["region"])
+            qs = services.warnings(actor.user, f) if actor.user is not None else _all(f)
+            table = Table(
+                "预警",
+                [Column("id", "编号"), Column("created_at", "预警时间", width=18), Column("rule", "规则"), Column("severity", "严重程度"),
+                 Column("village_code", "村代码", width=14), Column("message", "内容", width=60), Column("amount", "金额", money=True),
+                 Column("status", "状态"), Column("voucher", "凭证编号")],
+                [
+                    {
+                        "id": w.pk, "created_at": timezone.localtime(w.created_at).strftime("%Y-%m-%d %H:%M:%S"), "rule": w.rule,
+                        "severity": w.severity, "village_code": w.village_id, "message": w.message, "amount": w.amount,
+                        "status": w.status, "voucher": w.voucher_id or "",
+                    }
+                    for w in qs[:100000]
+                ],
+            )
+            emit(table, opts["format"], opts.get("output"), self.stdout)
+
+
+def _all(f: services.WarningFilter):
+    qs = Warning.objects.all().order_by("-created_at", "-id")
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.rule:
+        qs = qs.filter(rule=f.rule)
+    if f.region:
+        qs = qs.filter(village_id__startswith=region_prefix(f.region) if len(f.region) in (12, 15) else f.region)
+    return qs

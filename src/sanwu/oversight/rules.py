@@ -1,0 +1,434 @@
+"""The warning rules (预警规则). Each rule is a small pure function over plain data: facts in,
+a list of `Finding`s out. Nothing here touches the database except the two adapters at the end,
+which ask the decisions and disclosure apps (imported lazily; while those apps do not provide the
+function, the adapter answers None and the rule that needs it finds nothing).
+
+What counts as what (the rules' vocabulary, written in account roles, never in account codes):
+
+- **money out** of a voucher: the net credit to cash- and bank-role accounts (credits minus
+  debits on those lines). Moving money between the cash box and the bank nets to zero.
+- **cash payment**: the part of the money out that left the cash box: min(net credit to cash,
+  money out). A deposit of cash into the bank is therefore not a cash payment.
+- **expense**: the net debit to expense-role accounts (经营支出, 管理费用, 公益支出, 其他支出,
+  税金及附加, 所得税费用).
+- **expenditure** (支出): a normal (not year-end closing) voucher whose money out or expense is
+  positive; its amount is the larger of the two. Red-ink reversals (negative amounts) are not
+  expenditures.
+- **counterparty** of an expenditure: the first non-empty counterparty on its money-out or
+  expense lines (else on any line).
+
+Defaults (each county may change them on the settings page): cash payment at or above 1,000元;
+expenditure at or above 5万元 needs a completed 四议两公开 decision; the same counterparty and
+amount twice within 7 days; round sums from 1万元 that are whole multiples of 1万元; a month must
+be closed by the accountant by the 10th of the next month; a warning should be explained within 7
+days.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from sanwu.core.money import format_yuan
+from sanwu.ledger.charts import EXPENSE_ROLES
+
+YUAN = 100
+WAN = 10_000 * YUAN
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    label: str
+    severity: str
+    when: str  # "posted" (run as a voucher is posted) or "daily" (time-based)
+    responsible: str = "village"  # who explains: the village (accountant, secretary) or the township
+
+
+RULES: dict[str, Rule] = {
+    r.code: r
+    for r in [
+        Rule("cash_over_limit", "现金支付超限额", "medium", "posted"),
+        Rule("no_attachment", "支出无原始凭证", "medium", "posted"),
+        Rule("large_without_decision", "大额支出未经四议两公开", "high", "posted"),
+        Rule("duplicate_payment", "疑似重复支付", "medium", "posted"),
+        Rule("round_sum", "大额整数支付", "low", "posted"),
+        Rule("month_not_closed", "月度未按期结账", "low", "daily"),
+        Rule("disclosure_overdue", "财务公开逾期", "medium", "daily"),
+        Rule("question_overdue", "群众提问逾期未答复", "high", "daily", responsible="township"),
+    ]
+}
+POSTED_RULES = [r for r in RULES.values() if r.when == "posted"]
+DAILY_RULES = [r for r in RULES.values() if r.when == "daily"]
+
+
+@dataclass(frozen=True)
+class Params:
+    """A county's parameters (money in fen). The defaults apply where a county has set none."""
+
+    cash_limit: int = 1_000 * YUAN
+    large_amount: int = 5 * WAN
+    duplicate_days: int = 7
+    round_min: int = 1 * WAN
+    round_unit: int = 1 * WAN
+    close_day: int = 10
+    response_days: int = 7
+    disabled: frozenset[str] = frozenset()
+
+    def enabled(self, rule: str) -> bool:
+        return rule not in self.disabled
+
+
+DEFAULTS = Params()
+
+
+def params_errors(p: Params) -> list[str]:
+    """What is wrong with a set of parameters (Chinese), for the settings page and API."""
+    out = []
+    if p.cash_limit <= 0:
+        out.append("现金支付限额应大于零")
+    if p.large_amount <= 0:
+        out.append("大额支出标准应大于零")
+    if not 1 <= p.duplicate_days <= 366:
+        out.append("重复支付间隔应在1到366天之间")
+    if p.round_unit <= 0:
+        out.append("整数单位应大于零")
+    if p.round_min < p.round_unit:
+        out.append("大额整数支付起点不能小于整数单位")
+    if not 1 <= p.close_day <= 28:
+        out.append("结账截止日应在每月1日到28日之间")
+    if not 1 <= p.response_days <= 365:
+        out.append("说明期限应在1到365天之间")
+    unknown = set(p.disabled) - set(RULES)
+    if unknown:
+        out.append(f"未知规则：{'、'.join(sorted(unknown))}")
+    return out
+
+
+# --- Facts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    roles: frozenset[str]
+    debit: int = 0
+    credit: int = 0
+    counterparty: str = ""
+    settlement: str = ""
+
+
+@dataclass(frozen=True)
+class VoucherFacts:
+    id: int
+    village_code: str
+    date: dt.date
+    label: str
+    lines: tuple[Line, ...]
+    attachment_count: int = 0
+    kind: str = "normal"
+    book_id: int | None = None
+    summary: str = ""
+
+    @property
+    def money_out(self) -> int:
+        return sum(ln.credit - ln.debit for ln in self.lines if ln.roles & {"cash", "bank"})
+
+    @property
+    def cash_out(self) -> int:
+        cash = sum(ln.credit - ln.debit for ln in self.lines if "cash" in ln.roles)
+        return max(0, min(cash, self.money_out))
+
+    @property
+    def expense(self) -> int:
+        return sum(ln.debit - ln.credit for ln in self.lines if ln.roles & EXPENSE_ROLES)
+
+    @property
+    def expenditure(self) -> int:
+        """The amount paid out or spent; 0 when this voucher is not an expenditure."""
+        if self.kind == "closing":
+            return 0
+        return max(self.money_out, self.expense, 0)
+
+    @property
+    def counterparty(self) -> str:
+        paying = [ln for ln in self.lines if (ln.roles & {"cash", "bank"} and ln.credit > 0) or (ln.roles & EXPENSE_ROLES and ln.debit > 0)]
+        for ln in paying + list(self.lines):
+            if ln.counterparty.strip():
+                return ln.counterparty.strip()
+        return ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    subject: str
+    village_code: str
+    message: str
+    voucher_id: int | None = None
+    book_id: int | None = None
+    amount: int | None = None
+    occurred_on: dt.date | None = None
+    severity: str = ""
+
+    def __post_init__(self):
+        if not self.severity:
+            object.__setattr__(self, "severity", RULES[self.rule].severity)
+
+
+def voucher_subject(voucher_id: int) -> str:
+    return f"voucher:{voucher_id}"
+
+
+def _on_voucher(rule: str, v: VoucherFacts, message: str, amount: int) -> Finding:
+    return Finding(rule, voucher_subject(v.id), v.village_code, message, v.id, v.book_id, amount, v.date)
+
+
+def y(fen: int) -> str:
+    return f"{format_yuan(fen)}元"
+
+
+# --- Rules run at posting ---------------------------------------------------------------------
+
+
+def cash_over_limit(v: VoucherFacts, p: Params = DEFAULTS) -> list[Finding]:
+    """A cash payment at or above the county's limit (default 1,000元 per payment)."""
+    amount = v.cash_out
+    if v.kind == "closing" or amount < p.cash_limit:
+        return []
+    return [_on_voucher("cash_over_limit", v, f"{v.label}「{v.summary}」现金支付 {y(amount)}，达到现金支付限额 {y(p.cash_limit)}", amount)]
+
+
+def no_attachment(v: VoucherFacts, p: Params = DEFAULTS) -> list[Finding]:
+    """An expenditure with no receipt (原始凭证) attached."""
+    amount = v.expenditure
+    if amount <= 0 or v.attachment_count > 0:
+        return []
+    return [_on_voucher("no_attachment", v, f"{v.label}「{v.summary}」支出 {y(amount)}，没有原始凭证（附件 0 张）", amount)]
+
+
+def large_without_decision(v: VoucherFacts, decided: bool | None, p: Params = DEFAULTS) -> list[Finding]:
+    """An expenditure at or above the threshold (default 5万元) with no completed 四议两公开
+    decision linked. `decided` is None when it cannot be known (no decisions app yet)."""
+    amount = v.expenditure
+    if decided is None or decided or amount < p.large_amount:
+        return []
+    return [
+        _on_voucher(
+            "large_without_decision", v,
+            f"{v.label}「{v.summary}」支出 {y(amount)}，达到 {y(p.large_amount)}，但没有关联已完成的“四议两公开”决策", amount,
+        )
+    ]
+
+
+def round_sum(v: VoucherFacts, p: Params = DEFAULTS) -> list[Finding]:
+    """A large payment of a round sum: at least `round_min` and a whole multiple of `round_unit`."""
+    amount = v.money_out if v.kind != "closing" else 0
+    if amount < p.round_min or amount % p.round_unit:
+        return []
+    return [_on_voucher("round_sum", v, f"{v.label}「{v.summary}」支付整数金额 {y(amount)}", amount)]
+
+
+@dataclass(frozen=True)
+class Payment:
+    """An expenditure as the duplicate rule sees it. `order` is the posting order (seq)."""
+
+    voucher_id: int
+    order: int
+    date: dt.date
+    counterparty: str
+    amount: int
+    label: str = ""
+    village_code: str = ""
+    book_id: int | None = None
+
+
+def payment_of(v: VoucherFacts, order: int) -> Payment | None:
+    amount, cp = v.expenditure, v.counterparty
+    if amount <= 0 or not cp:
+        return None
+    return Payment(v.id, order, v.date, cp, amount, v.label, v.village_code, v.book_id)
+
+
+def duplicate_payments(new: Iterable[Payment], earlier: Iterable[Payment], p: Params = DEFAULTS) -> list[Finding]:
+    """The same counterparty and amount twice within `duplicate_days` days (default 7) in one
+    book: the one posted later is flagged, naming the one before it."""
+    groups: dict[tuple, list[Payment]] = defaultdict(list)
+    new = list(new)
+    for pay in [*earlier, *new]:
+        groups[(pay.book_id, pay.counterparty, pay.amount)].append(pay)
+    out = []
+    for pay in new:
+        twins = [
+            o for o in groups[(pay.book_id, pay.counterparty, pay.amount)]
+            if o.voucher_id != pay.voucher_id and o.order < pay.order and abs((o.date - pay.date).days) <= p.duplicate_days
+        ]
+        if not twins:
+            continue
+        first = min(twins, key=lambda o: o.order)
+        days = abs((first.date - pay.date).days)
+        gap = "同一天" if days == 0 else f"相隔 {days} 天"
+        out.append(
+            Finding(
+                "duplicate_payment", voucher_subject(pay.voucher_id), pay.village_code,
+                f"{pay.label} 向「{pay.counterparty}」支付 {y(pay.amount)}，与 {first.label} 金额相同、{gap}，疑似重复支付",
+                pay.voucher_id, pay.book_id, pay.amount, pay.date,
+            )
+        )
+    return out
+
+
+def voucher_findings(v: VoucherFacts, p: Params = DEFAULTS, decided: bool | None = None) -> list[Finding]:
+    """All single-voucher rules enabled for the county."""
+    out: list[Finding] = []
+    if p.enabled("cash_over_limit"):
+        out += cash_over_limit(v, p)
+    if p.enabled("no_attachment"):
+        out += no_attachment(v, p)
+    if p.enabled("large_without_decision"):
+        out += large_without_decision(v, decided, p)
+    if p.enabled("round_sum"):
+        out += round_sum(v, p)
+    return out
+
+
+# --- Time-based rules (run daily) --------------------------------------------------------------
+
+
+def _next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def close_deadline(year: int, month: int, p: Params = DEFAULTS) -> dt.date:
+    ny, nm = _next_month(year, month)
+    return dt.date(ny, nm, p.close_day)
+
+
+@dataclass(frozen=True)
+class BookMonths:
+    """A book as the closing rule sees it: when it starts and which months the accountant has
+    closed (status audit_hold or closed)."""
+
+    book_id: int
+    village_code: str
+    name: str
+    start: dt.date
+    closed: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+
+
+def overdue_months(b: BookMonths, as_of: dt.date, p: Params = DEFAULTS) -> list[tuple[int, int]]:
+    """Months of the book still open after their deadline (the 10th of the next month)."""
+    out = []
+    y_, m_ = b.start.year, b.start.month
+    while close_deadline(y_, m_, p) < as_of:
+        if (y_, m_) not in b.closed:
+            out.append((y_, m_))
+        y_, m_ = _next_month(y_, m_)
+    return out
+
+
+def month_not_closed(b: BookMonths, as_of: dt.date, p: Params = DEFAULTS) -> list[Finding]:
+    """A month not closed by the 10th of the next. One warning per book for the earliest such
+    month (months close in order, so the later ones wait on it); its message counts them all."""
+    months = overdue_months(b, as_of, p)
+    if not months:
+        return []
+    y_, m_ = months[0]
+    deadline = close_deadline(y_, m_, p)
+    more = f"，至今共 {len(months)} 个月逾期未结账" if len(months) > 1 else ""
+    return [
+        Finding(
+            "month_not_closed", f"book:{b.book_id}:{y_}-{m_:02d}", b.village_code,
+            f"{b.name} {y_}年{m_}月未在 {deadline:%Y-%m-%d} 前结账{more}", book_id=b.book_id, occurred_on=deadline,
+        )
+    ]
+
+
+def _get(item, *names, default=None):
+    for n in names:
+        if isinstance(item, dict):
+            if n in item and item[n] not in (None, ""):
+                return item[n]
+        elif getattr(item, n, None) not in (None, ""):
+            return getattr(item, n)
+    return default
+
+
+def disclosure_overdue(items: Iterable, as_of: dt.date) -> list[Finding]:
+    """Disclosures past their due date (from the disclosure app: village_code, the period's key
+    and label, due date): one warning per village and period."""
+    out = []
+    for it in items:
+        village = str(_get(it, "village_code", "village", default=""))
+        period = str(_get(it, "period", "period_label", "label", default=""))
+        label = str(_get(it, "label", "period_label", default=period))
+        due = _get(it, "due_date", "due", "deadline")
+        if isinstance(due, dt.datetime):
+            due = due.date()
+        if not village or not period or (isinstance(due, dt.date) and due >= as_of):
+            continue
+        when = f"应于 {due:%Y-%m-%d} 前公开" if isinstance(due, dt.date) else "已逾期"
+        out.append(
+            Finding(
+                "disclosure_overdue", f"disclosure:{village}:{period}"[:100], village,
+                f"{label} 财务公开逾期未发布（{when}）", occurred_on=due if isinstance(due, dt.date) else None,
+            )
+        )
+    return out
+
+
+def question_overdue(questions: Iterable, as_of: dt.date) -> list[Finding]:
+    """Villagers' questions unanswered past their deadline (objects with pk, village_code, deadline)."""
+    out = []
+    for q in questions:
+        pk = _get(q, "pk", "id")
+        village = str(_get(q, "village_code", default=""))
+        deadline = _get(q, "deadline")
+        if isinstance(deadline, dt.datetime):
+            deadline = deadline.date()
+        if pk is None or not village or (isinstance(deadline, dt.date) and deadline >= as_of):
+            continue
+        when = f"答复期限 {deadline:%Y-%m-%d}" if isinstance(deadline, dt.date) else "已过答复期限"
+        out.append(
+            Finding(
+                "question_overdue", f"question:{pk}", village, f"群众提问（编号 {pk}）逾期未答复（{when}）",
+                occurred_on=deadline if isinstance(deadline, dt.date) else None,
+            )
+        )
+    return out
+
+
+# --- Adapters to the other apps (lazy; None while they do not provide the function) -------------
+
+
+def decision_lookup() -> Callable[[list], set[int]] | None:
+    """From the decisions app: a function taking posted vouchers and answering the ids of those
+    linked to a completed 四议两公开 decision; None while the app does not provide one. Uses the
+    bulk `vouchers_with_completed_decision(voucher_ids)` when the app has it, else
+    `has_completed_decision_for_voucher(voucher)` per voucher."""
+    try:
+        from sanwu.decisions import services as decisions
+    except ImportError:
+        return None
+    bulk = getattr(decisions, "vouchers_with_completed_decision", None)
+    if bulk is not None:
+        return lambda vouchers: set(bulk([v.pk for v in vouchers])) if vouchers else set()
+    single = getattr(decisions, "has_completed_decision_for_voucher", None)
+    if single is None:
+        return None
+    return lambda vouchers: {v.pk for v in vouchers if single(v)}
+
+
+def overdue_disclosures(as_of: dt.date) -> list | None:
+    try:
+        from sanwu.disclosure.services import overdue_disclosures as fetch
+    except ImportError:
+        return None
+    return list(fetch(as_of))
+
+
+def overdue_questions(as_of: dt.date) -> list | None:
+    try:
+        from sanwu.disclosure.services import overdue_questions as fetch
+    except ImportError:
+        return None
+    return list(fetch(as_of))

@@ -1,13 +1,17 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from sanwu.core.cli_support import cli_actor, emit
+from sanwu.economy import cli as economy_cli
 from sanwu.ledger import reports
 
 from .book import find_book
 
 
 class Command(BaseCommand):
-    help = "报表：trial-balance --book CODE --year Y [--month M | --from M --to M] --format csv|json|xlsx"
+    help = (
+        "报表：trial-balance --book CODE --year Y [--month M | --from M --to M] --format csv|json|xlsx；"
+        "economy --region CODE --year Y --format csv|json|xlsx"
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="report", required=True)
@@ -20,8 +24,11 @@ class Command(BaseCommand):
         tb.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
         tb.add_argument("--output", help="写入文件（xlsx 须给出），否则输出到标准输出")
         tb.add_argument("--as", dest="as_user", help="以该用户身份查看（按其管辖范围检查）")
+        economy_cli.add_report_parser(sub)
 
     def handle(self, *args, report, **opts):
+        if report == "economy":
+            return economy_cli.run_report(opts, self.stdout)
         month, m_from, m_to = opts["month"], opts["month_from"], opts["month_to"]
         if month is not None and (m_from is not None or m_to is not None):
             raise CommandError("--month 与 --from/--to 只能选一种")

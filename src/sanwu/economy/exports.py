@@ -1,0 +1,148 @@
+"""The economy's tables for Excel, CSV and JSON (web downloads, `sanwu report economy`, the API).
+Money columns hold fen and are written as yuan with two decimals (`core.tables`)."""
+
+from sanwu.core.tables import Column, Table
+
+from . import rules as R
+from .figures import Summary, VillageYear, ranked
+
+# `sanwu report economy` and /api/v1/economy/report: one row per village, these columns exactly.
+REPORT_COLUMNS = [
+    Column("code", "村代码", width=16),
+    Column("name", "村名称", width=14),
+    Column("operating_income", "经营性收入", money=True, width=16),
+    Column("operating_return", "经营收益", money=True, width=16),
+    Column("total_income", "总收入（含补助）", money=True, width=18),
+    Column("pv_income", "光伏收入", money=True, width=14),
+    Column("subsidy_income", "补助收入", money=True, width=14),
+    Column("class", "类别", width=10),
+    Column("tier", "档次", width=8),
+]
+
+
+def report_table(villages: list[VillageYear], title: str) -> Table:
+    return Table(title, REPORT_COLUMNS, [
+        {"code": v.code, "name": v.name, "operating_income": v.now.operating_income, "operating_return": v.now.operating_return,
+         "total_income": v.now.total_income, "pv_income": v.now.pv_income, "subsidy_income": v.now.subsidy_income,
+         "class": v.cls, "tier": v.tier_label}
+        for v in villages
+    ])
+
+
+def villages_table(villages: list[VillageYear], title: str) -> Table:
+    """The ranked village table of the page (rank by the county's measure)."""
+    cols = [
+        Column("rank", "排名", width=6),
+        Column("code", "村代码", width=16),
+        Column("name", "村名称", width=14),
+        Column("township", "乡镇", width=12),
+        Column("operating_income", "经营性收入", money=True, width=16),
+        Column("operating_return", "经营收益", money=True, width=16),
+        Column("total_income", "总收入（含补助）", money=True, width=18),
+        Column("pv_income", "光伏收入", money=True, width=14),
+        Column("pv_share", "光伏占经营性收入（%）", width=12),
+        Column("subsidy_income", "补助收入", money=True, width=14),
+        Column("prev_operating_income", "上年经营性收入", money=True, width=16),
+        Column("operating_income_change", "同比增减", money=True, width=14),
+        Column("class", "类别代码", width=10),
+        Column("class_label", "类别", width=10),
+        Column("tier", "档次", width=8),
+        Column("books", "账套", width=18),
+    ]
+    rows = []
+    for i, v in enumerate(villages, start=1):
+        rows.append({"rank": i, **v.row()})
+    return Table(title, cols, rows)
+
+
+CLASS_COLUMNS = [Column(c, R.CLASS_LABELS[c]) for c in R.CLASSES]
+
+
+def summary_columns(first: str) -> list[Column]:
+    return [
+        Column("code", "代码", width=16),
+        Column("name", first, width=14),
+        Column("villages", "村数"),
+        *CLASS_COLUMNS,
+        Column("operating_income", "经营性收入合计", money=True, width=18),
+        Column("average_operating_income", "村均经营性收入", money=True, width=16),
+        Column("average_operating_return", "村均经营收益", money=True, width=16),
+        Column("top_name", "最高村", width=12),
+        Column("top_value", "最高村指标", money=True, width=16),
+    ]
+
+
+def summary_row(code: str, name: str, s: Summary) -> dict:
+    return {
+        "code": code, "name": name, "villages": s.villages, **s.classes,
+        "operating_income": s.operating_income, "average_operating_income": s.average_operating_income,
+        "average_operating_return": s.average_operating_return,
+        "top_name": s.top.name if s.top else "", "top_value": s.top.measure if s.top else None,
+        **{f"tier_{t.threshold}": t.count for t in s.tiers},
+    }
+
+
+def overview_table(ov, title: str) -> Table:
+    """The region itself and its counties or townships side by side."""
+    thresholds = [t.threshold for t in ov.summary.tiers]
+    cols = summary_columns("名称") + [Column(f"tier_{th}", f"{R.wan_text(th)}万以上村数") for th in thresholds]
+    rows = [summary_row(ov.region.code, f"{ov.region.name}（合计）", ov.summary)]
+    rows += [summary_row(c.code, c.name, c.summary) for c in ov.children]
+    return Table(title, cols, rows)
+
+
+def trends_table(summaries: list[Summary], title: str) -> Table:
+    thresholds = sorted({t.threshold for s in summaries for t in s.tiers})
+    cols = [
+        Column("year", "年度"),
+        Column("villages", "村数"),
+        *CLASS_COLUMNS,
+        *[Column(f"{c}_share", f"{R.CLASS_LABELS[c]}占比（%）") for c in R.CLASSES],
+        Column("average_operating_income", "村均经营性收入", money=True, width=16),
+        Column("average_operating_return", "村均经营收益", money=True, width=16),
+        *[Column(f"tier_{th}", f"{R.wan_text(th)}万以上村数") for th in thresholds],
+    ]
+    rows = []
+    for s in summaries:
+        tiers = {t.threshold: t.count for t in s.tiers}
+        rows.append({
+            "year": s.year, "villages": s.villages, **s.classes,
+            **{f"{c}_share": _pct(s.classes.get(c, 0), s.villages) for c in R.CLASSES},
+            "average_operating_income": s.average_operating_income, "average_operating_return": s.average_operating_return,
+            **{f"tier_{th}": tiers.get(th, 0) for th in thresholds},
+        })
+    return Table(title, cols, rows)
+
+
+def _pct(part: int, whole: int) -> str:
+    p = R.percent(part, whole)
+    return "" if p is None else str(p)
+
+
+AWARD_COLUMNS = [
+    Column("code", "村代码", width=16),
+    Column("name", "村名称", width=12),
+    Column("township", "乡镇", width=12),
+    Column("measure", "指标值", money=True, width=16),
+    Column("tier", "档次", width=8),
+    Column("volume_award", "体量奖", money=True, width=12),
+    Column("volume_reason", "体量奖依据", width=40),
+    Column("increment_award", "增量奖", money=True, width=12),
+    Column("increment_reason", "增量奖依据", width=40),
+    Column("operating_income_change", "经营性收入增量", money=True, width=16),
+    Column("cadre_reward", "村干部奖励（按规则）", money=True, width=16),
+    Column("cadre_reason", "村干部奖励依据", width=40),
+    Column("cadre_status", "核准状态代码", width=12),
+    Column("cadre_status_label", "核准状态", width=12),
+    Column("resolution_date", "村级决议日期", width=12),
+    Column("cadre_granted", "村干部奖励（已核准）", money=True, width=16),
+    Column("total", "奖励合计", money=True, width=14),
+]
+
+
+def awards_table(rows, title: str) -> Table:
+    return Table(title, AWARD_COLUMNS, [a.row() for a in rows])
+
+
+def ranked_villages(villages):
+    return ranked(villages)

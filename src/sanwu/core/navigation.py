@@ -27,6 +27,8 @@ NAV = [
     NavItem("oversight:dashboard", "监管看板", SUPERVISORS),
     NavItem("oversight:queue", "待审核凭证", SUPERVISORS),
     NavItem("decisions:list", "四议两公开"),
+    NavItem("disclosure:list", "财务公开"),
+    NavItem("disclosure:questions", "群众提问", SUPERVISORS),
     NavItem("economy:overview", "集体经济"),
     NavItem("partywork:tasks_mine", "重点工作", PARTY),
     NavItem("partywork:orgs", "党组织", PARTY),

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from sanwu.core.cli_support import cli_actor
+from sanwu.disclosure.services import verify_disclosures
 from sanwu.ledger.models import Book
 from sanwu.ledger.verify import verify_book
 
@@ -31,6 +32,9 @@ class Command(BaseCommand):
                 else:
                     self.stdout.write(f"{book.code} 有问题：")
                     for p in check.problems:
+                        self.stdout.write(f"  {p}")
+                    # Published disclosures carry the chain head of their day: say which no longer hold.
+                    for p in verify_disclosures(book):
                         self.stdout.write(f"  {p}")
                     bad.append(check)
         if not count:

@@ -1,0 +1,108 @@
+"""The public village page (no login) and what hangs off it: a published disclosure, the QR
+code, the printable notice for the notice board, and the question form.
+
+These views read only through the published-only service functions (`services.public_*`); they
+never touch a queryset of their own.
+"""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from sanwu.core.errors import Invalid
+from sanwu.core.middleware import client_ip
+from sanwu.core.pdf import pdf_response
+
+from . import services
+from .forms import AskForm
+from .presentation import dress
+
+
+def base_url(request) -> str:
+    """Where villagers reach this site: SANWU_PUBLIC_BASE_URL if set, else the request's host."""
+    return getattr(settings, "SANWU_PUBLIC_BASE_URL", "") or request.build_absolute_uri("/")
+
+
+def _village_or_404(code: str, details: bool = False) -> dict:
+    data = services.public_village(code, details)
+    if data is None:
+        raise Http404("没有这个村")
+    return data
+
+
+def _village_page(request, code: str, form: AskForm | None = None, problems=None, status: int = 200):
+    data = _village_or_404(code, details=True)
+    latest = data["latest"]
+    return render(
+        request,
+        "disclosure/public/village.html",
+        {
+            "v": data,
+            "latest": latest,
+            "s": dress(latest["snapshot"]) if latest else None,
+            "form": form or AskForm(),
+            "problems": problems or [],
+            "asked": request.GET.get("asked") == "1",
+            "public_url": services.public_url(code, base_url(request)),
+            "limits": {"text": services.QUESTION_MAX, "contact": services.CONTACT_MAX},
+        },
+        status=status,
+    )
+
+
+def village(request, code: str):
+    return _village_page(request, code)
+
+
+@require_POST
+def ask(request, code: str):
+    form = AskForm(request.POST)
+    if not form.is_valid():
+        return _village_page(request, code, form, [e for errs in form.errors.values() for e in errs], status=422)
+    try:
+        services.ask(code, form.cleaned_data["text"], form.cleaned_data["contact"], ip=client_ip(request) or "")
+    except Invalid as exc:
+        if services.public_village(code, details=False) is None:
+            raise Http404("没有这个村") from None
+        return _village_page(request, code, form, exc.messages, status=422)
+    return redirect(reverse("disclosure:village_public", args=[code]) + "?asked=1#ask")
+
+
+def _image(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    resp = HttpResponse(content, content_type=content_type)
+    resp["Cache-Control"] = "public, max-age=86400"
+    resp["Content-Disposition"] = f"inline; filename=\"qr\"; filename*=UTF-8''{quote(filename)}"
+    return resp
+
+
+def qr_png(request, code: str):
+    data = _village_or_404(code)
+    return _image(services.qr_png(services.public_url(code, base_url(request))), "image/png", f"{data['name']}二维码.png")
+
+
+def qr_svg(request, code: str):
+    data = _village_or_404(code)
+    return _image(services.qr_svg(services.public_url(code, base_url(request))), "image/svg+xml", f"{data['name']}二维码.svg")
+
+
+def disclosure(request, code: str, pk: int):
+    data = _village_or_404(code)
+    d = services.public_disclosure(code, pk)
+    if d is None:
+        raise Http404("没有这期公开")
+    return render(request, "disclosure/public/disclosure.html", {"v": data, "d": d, "s": dress(d["snapshot"])})
+
+
+def notice_pdf(request, code: str, pk: int):
+    """The A4 notice for the village notice board (公开栏): the disclosure's tables and the QR code."""
+    data = _village_or_404(code)
+    d = services.public_disclosure(code, pk)
+    if d is None:
+        raise Http404("没有这期公开")
+    url = services.public_url(code, base_url(request))
+    ctx = {"v": data, "d": d, "s": dress(d["snapshot"]), "qr": services.qr_data_uri(url), "public_url": url}
+    return pdf_response("disclosure/pdf/notice.html", ctx, f"{data['name']}财务公开-{d['period']}")

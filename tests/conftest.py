@@ -24,7 +24,7 @@ class City:
 def _build() -> City:
     from django.contrib.auth import get_user_model
 
-    generator.load("small", 2021)
+    generator.load("small", 2021, books=False)
     users = {u.username: u for u in get_user_model().objects.all()}
     return City(
         city=users["city_admin"],

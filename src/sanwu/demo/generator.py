@@ -64,6 +64,9 @@ class DemoResult:
     regions: int = 0
     people: int = 0
     users: list[tuple[str, str, str, str]] = field(default_factory=list)  # username, role, region code, name
+    books: int = 0
+    vouchers: int = 0
+    book_seconds: float = 0.0
 
 
 def _name(rng: random.Random, used: set[str], suffix: str) -> str:
@@ -132,8 +135,10 @@ def _people(rng: random.Random, villages: list[Region], per_village: int) -> lis
     return out
 
 
-def load(scale: str = "small", seed: int = 2021) -> DemoResult:
-    """Load the demo city into an empty database."""
+def load(scale: str = "small", seed: int = 2021, books: bool = True, progress=None) -> DemoResult:
+    """Load the demo city into an empty database; with `books`, every village also gets a book
+    with 2018–2020 vouchers (`demo/books.py`). `progress(county, books, vouchers)` is told as
+    each county's books are done."""
     if scale not in SCALES:
         raise ValueError(f"未知规模「{scale}」（small、county、city）")
     rng = random.Random(seed)
@@ -167,8 +172,13 @@ def load(scale: str = "small", seed: int = 2021) -> DemoResult:
         people = _people(rng, villages, 6 if scale == "small" else 4)
         Person.objects.bulk_create(people, batch_size=2000)
         result.people = len(people)
+        if books:
+            from . import books as demo_books
+
+            done = demo_books.load_books(seed, scale, progress=progress)
+            result.books, result.vouchers, result.book_seconds = done.books, done.vouchers, done.seconds
         SiteFlag.put("demo", "1")
         SiteFlag.put("demo_scale", scale)
         SiteFlag.put("demo_seed", str(seed))
-        audit.record("demo.load", object_type="demo", new={"scale": scale, "seed": seed}, region_code=CITY[0])
+        audit.record("demo.load", object_type="demo", new={"scale": scale, "seed": seed, "books": result.books}, region_code=CITY[0])
     return result

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "载入示例城市（安庆市真实市县代码 + 生成的乡镇、村、村民小组、人员和各角色账号）"
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=list(generator.SCALES), default="city")
+        parser.add_argument("--scale", choices=list(generator.SCALES), default="county")
         parser.add_argument("--seed", type=int, default=2021)
         parser.add_argument("--if-empty", action="store_true", help="数据库已有数据时什么也不做")
         parser.add_argument("--no-books", action="store_true", help="不生成各村账套和2018–2020年凭证")
@@ -30,6 +30,10 @@ class Command(BaseCommand):
 
         with cli_actor():
             result = generator.load(opts["scale"], opts["seed"], books=not opts["no_books"], progress=progress)
+            if not opts["no_books"]:
+                from sanwu.demo.extras import load_extras
+
+                load_extras(opts["scale"], opts["seed"], report=self.stdout.write)
         self.stdout.write(f"已载入示例城市（规模 {opts['scale']}，种子 {opts['seed']}）：{result.regions} 个区划，{result.people} 名人员。")
         if result.books:
             self.stdout.write(

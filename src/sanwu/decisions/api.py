@@ -4,7 +4,6 @@ services (which check roles: 403 on refusal, 422 with Chinese problems on invali
 Money is integer fen in fields ending `_fen`; dates are ISO."""
 
 import datetime as dt
-import re
 from typing import Annotated, Any
 
 from django.db.models import Q
@@ -15,6 +14,7 @@ from ninja.files import UploadedFile
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
+from sanwu.core.api_fields import IsoDate, fen_value, text_field
 from sanwu.core.codes import region_code_errors, region_prefix
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.gate import get_visible_or_404
@@ -25,7 +25,7 @@ from .rules import CATEGORIES, CHANNELS, MEETING_TYPES, PURPOSES, STAGE_KEYS, ST
 
 router = Router(tags=["四议两公开"])
 
-MAX_FEN = 10**15
+
 
 
 class Detail(Schema):
@@ -44,13 +44,7 @@ def _responses(schema, status: int = 200) -> dict:
 
 
 def _fen(value):
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PydanticCustomError("fen", "金额应为整数（单位：分），不能是小数或文字")
-    if not 0 <= value < MAX_FEN:
-        raise PydanticCustomError("fen", "金额超出范围")
-    return value
+    return None if value is None else fen_value(value, allow_negative=False)
 
 
 def _count(value):
@@ -63,43 +57,18 @@ def _count(value):
     return value
 
 
-def _iso_date(value):
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise PydanticCustomError("date", "日期应为有效的 YYYY-MM-DD")
-
-
-def _text(max_length: int, label: str):
-    def check(value):
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            raise PydanticCustomError("text", "{label}应为文字", {"label": label})
-        if len(value.strip()) > max_length:
-            raise PydanticCustomError("text", "{label}不能超过{n}个字", {"label": label, "n": max_length})
-        return value.strip()
-
-    return BeforeValidator(check)
-
-
 Fen = Annotated[int | None, BeforeValidator(_fen)]
 Count = Annotated[int | None, BeforeValidator(_count)]
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class MatterIn(Schema):
-    village: Annotated[str, _text(12, "村")] = Field(description="村的12位区划代码")
-    title: Annotated[str, _text(200, "事项名称")]
+    village: Annotated[str, text_field(12, "村")] = Field(description="村的12位区划代码")
+    title: Annotated[str, text_field(200, "事项名称")]
     category: str = Field(description="、".join(f"{k} {v}" for k, v in CATEGORIES.items()))
     purpose: str = Field("other", description="、".join(f"{k} {v}" for k, v in PURPOSES.items()))
     amount_fen: Fen = Field(None, description="涉及金额（分，整数；可不填）")
     year: int | None = Field(None, description="年度（默认今年）")
-    description: Annotated[str, _text(20000, "事项内容")] = ""
+    description: Annotated[str, text_field(20000, "事项内容")] = ""
     merged_first_steps: bool = Field(False, description="一肩挑：党组织提议与“两委”会议商议合并进行")
 
 
@@ -111,9 +80,9 @@ class StageIn(Schema):
     votes_for: Count = None
     votes_against: Count = None
     votes_abstain: Count = None
-    text: Annotated[str, _text(20000, "内容")] = Field("", description="提议内容、会议纪要、决议内容、公开文本或实施结果")
+    text: Annotated[str, text_field(20000, "内容")] = Field("", description="提议内容、会议纪要、决议内容、公开文本或实施结果")
     channel: str = Field("", description="公开渠道（决议公开、实施结果公开）：" + "、".join(f"{k} {v}" for k, v in CHANNELS.items()))
-    correction_reason: Annotated[str, _text(200, "更正原因")] = Field("", description="更正已记录的环节时必填；原记录保留")
+    correction_reason: Annotated[str, text_field(200, "更正原因")] = Field("", description="更正已记录的环节时必填；原记录保留")
 
 
 class VoucherLinkIn(Schema):
@@ -121,11 +90,11 @@ class VoucherLinkIn(Schema):
 
 
 class TextIn(Schema):
-    text: Annotated[str, _text(2000, "意见")]
+    text: Annotated[str, text_field(2000, "意见")]
 
 
 class ReasonIn(Schema):
-    reason: Annotated[str, _text(200, "终止原因")] = ""
+    reason: Annotated[str, text_field(200, "终止原因")] = ""
 
 
 # --- Output ---------------------------------------------------------------------------------------

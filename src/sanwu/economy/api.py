@@ -4,13 +4,11 @@ pages: a region outside the caller's scope answers 404. Money is integer fen in 
 general, strong). `GET /economy/report` answers exactly what `sanwu report economy` prints."""
 
 import datetime as dt
-from typing import Annotated
 
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
-from pydantic import BeforeValidator
-from pydantic_core import PydanticCustomError
 
+from sanwu.core.api_fields import IsoDate
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.gate import get_visible_or_404
 from sanwu.core.tables import CONTENT_TYPES, _disposition
@@ -199,21 +197,10 @@ class ReasonIn(Schema):
     reason: str = ""
 
 
-def _iso_date(value):
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise PydanticCustomError("date", "日期应为有效的 YYYY-MM-DD")
-
-
 class ResolutionIn(Schema):
     village: str
     year: int
-    date: Annotated[dt.date, BeforeValidator(_iso_date)]
+    date: IsoDate
     text: str
 
 

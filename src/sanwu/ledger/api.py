@@ -8,7 +8,6 @@ fields ending `_fen`; dates are ISO.
 """
 
 import datetime as dt
-import re
 from typing import Annotated, Any
 
 from django.db.models import F, Q
@@ -16,11 +15,11 @@ from django.http import FileResponse, Http404
 from django.urls import reverse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import BeforeValidator, Field
-from pydantic_core import PydanticCustomError
+from pydantic import Field
 
+from sanwu.core.api_fields import Fen, IsoDate, text_field
 from sanwu.core.codes import region_code_errors, region_prefix
-from sanwu.core.errors import Invalid, Problem, Refused
+from sanwu.core.errors import Invalid, Problem
 from sanwu.core.gate import get_visible_or_404
 from sanwu.core.money import to_capital
 
@@ -31,7 +30,6 @@ from .verify import verify_book
 
 router = Router(tags=["账簿"])
 
-MAX_FEN = 10**15  # 10 万亿元: far beyond any village, far inside a 64-bit column
 
 
 # --- Errors ------------------------------------------------------------------------------------
@@ -52,61 +50,27 @@ def _responses(schema, status: int = 200) -> dict:
 # --- Input -------------------------------------------------------------------------------------
 
 
-def _fen(value):
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PydanticCustomError("fen", "金额应为整数（单位：分），不能是小数或文字")
-    if abs(value) >= MAX_FEN:
-        raise PydanticCustomError("fen", "金额超出范围")
-    return value
-
-
-def _iso_date(value):
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise PydanticCustomError("date", "日期应为有效的 YYYY-MM-DD")
-
-
-def _text(max_length: int, label: str):
-    def check(value):
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            raise PydanticCustomError("text", "{label}应为文字", {"label": label})
-        if len(value.strip()) > max_length:
-            raise PydanticCustomError("text", "{label}不能超过{n}个字", {"label": label, "n": max_length})
-        return value.strip()
-
-    return BeforeValidator(check)
-
-
-Fen = Annotated[int, BeforeValidator(_fen)]
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class EntryIn(Schema):
-    account: Annotated[str, _text(20, "科目编码")] = Field(description="本账套的科目编码（末级、启用）")
+    account: Annotated[str, text_field(20, "科目编码")] = Field(description="本账套的科目编码（末级、启用）")
     debit_fen: Fen = Field(0, description="借方金额（分，整数；红字为负数）")
     credit_fen: Fen = Field(0, description="贷方金额（分，整数；红字为负数）")
-    summary: Annotated[str, _text(200, "分录摘要")] = ""
-    counterparty: Annotated[str, _text(100, "往来单位")] = ""
-    settlement: Annotated[str, _text(10, "结算方式")] = Field("", description="cash / bank / transfer")
-    source: Annotated[str, _text(12, "收入来源")] = Field("", description="pv / rent / contracting / service / sales / investment / subsidy / other")
+    summary: Annotated[str, text_field(200, "分录摘要")] = ""
+    counterparty: Annotated[str, text_field(100, "往来单位")] = ""
+    settlement: Annotated[str, text_field(10, "结算方式")] = Field("", description="cash / bank / transfer")
+    source: Annotated[str, text_field(12, "收入来源")] = Field("", description="pv / rent / contracting / service / sales / investment / subsidy / other")
 
 
 class VoucherIn(Schema):
     date: IsoDate = Field(description="凭证日期 YYYY-MM-DD")
-    summary: Annotated[str, _text(200, "摘要")]
+    summary: Annotated[str, text_field(200, "摘要")]
     attachment_count: int = Field(0, ge=0, le=999, description="附件张数")
     entries: list[EntryIn]
 
 
 class ReasonIn(Schema):
-    reason: Annotated[str, _text(200, "退回原因")] = ""
+    reason: Annotated[str, text_field(200, "退回原因")] = ""
 
 
 def _draft(payload: VoucherIn) -> services.VoucherDraft:

@@ -2,21 +2,17 @@
 (filetype), size-limited, sha256 kept. Never deleted; served only through the scope gate
 (they may show villagers' names and signatures, so they never go to the public page)."""
 
-import hashlib
-
-import filetype
-from django.core.files.base import ContentFile
 from django.db import transaction
 
-from sanwu.core import audit
+from sanwu.core import audit, uploads
 from sanwu.core.errors import Invalid, Problem
 
 from .models import Matter, StageAttachment, StageRecord
 from .rules import fname
 from .services import RECORD_ROLES, _require
 
-MAX_BYTES = 10 * 1024 * 1024
-ALLOWED = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
+MAX_BYTES = uploads.MAX_BYTES
+ALLOWED = uploads.ALLOWED
 KINDS = dict(StageAttachment.KINDS)
 
 
@@ -24,14 +20,7 @@ def attachment_errors(filename: str, data: bytes, kind: str = "other") -> list[P
     problems = []
     if kind not in KINDS:
         problems.append(Problem(f"附件类型「{kind}」无效（{'、'.join(KINDS.values())}）", field=fname("kind")))
-    if not data:
-        problems.append(Problem(f"附件「{filename}」是空文件", field="file"))
-    elif len(data) > MAX_BYTES:
-        problems.append(Problem(f"附件「{filename}」超过 {MAX_BYTES // 1024 // 1024} MB", field="file"))
-    else:
-        guess = filetype.guess(data)
-        if guess is None or guess.mime not in ALLOWED:
-            problems.append(Problem(f"附件「{filename}」不是 JPEG、PNG 或 PDF 文件（按内容识别）", field="file"))
+    problems.extend(uploads.upload_errors(filename, data, max_bytes=MAX_BYTES))
     return problems
 
 
@@ -43,8 +32,8 @@ def add_attachment(user, record: StageRecord, filename: str, data: bytes, kind: 
     problems = attachment_errors(filename, data, kind)
     if problems:
         raise Invalid(problems)
-    mime = filetype.guess(data).mime
-    digest = hashlib.sha256(data).hexdigest()
+    checked = uploads.inspect(data)
+    mime, digest = checked.mime, checked.sha256
     with transaction.atomic():
         m = Matter.objects.select_for_update().get(pk=matter.pk)
         if m.status == "abandoned":
@@ -53,7 +42,7 @@ def add_attachment(user, record: StageRecord, filename: str, data: bytes, kind: 
             record=record, kind=kind, filename=(filename or "附件")[:200], content_type=mime, size=len(data), sha256=digest,
             uploaded_by=user if user is not None and getattr(user, "pk", None) else None,
         )
-        att.file.save(f"{digest[:16]}.{ALLOWED[mime]}", ContentFile(data), save=False)
+        uploads.save_to(att.file, data, checked)
         att.save()
         audit.record(
             "decision.attachment", att, actor=user, region_code=m.village_id,

@@ -10,18 +10,16 @@ scope gate: books through `Book.objects.visible_to`, regions through `get_visibl
 """
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Case, F, Max, Min, Sum, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from sanwu.core import audit
+from sanwu.core import audit, uploads
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.gate import get_visible_or_404, refuse
@@ -491,24 +489,20 @@ def resolution_errors(village: Region | None, village_code: str, year, date, tex
 
 def record_resolution(user, village_code: str, year: int, date: dt.date, text: str, filename: str = "", data: bytes = b"") -> Resolution:
     """Record the village's resolution (村民（代表）会议决议) to pay the cadre reward of a year."""
-    from sanwu.ledger.attachments import ALLOWED, attachment_errors
 
     village = Region.objects.filter(code=village_code).first()
     problems = resolution_errors(village, village_code, year, date, text)
     if data:
-        problems.extend(attachment_errors(filename or "附件", data))
+        problems.extend(uploads.upload_errors(filename or "附件", data))
     if problems:
         raise Invalid(problems)
     _require(user, village.code, RESOLUTION_ROLES, "录入村级决议")
     with transaction.atomic():
         r = Resolution(village=village, year=int(year), date=date, text=text.strip(), created_by=user)
         if data:
-            import filetype
-
-            mime = filetype.guess(data).mime
-            digest = hashlib.sha256(data).hexdigest()
-            r.attachment_name, r.attachment_type, r.attachment_sha256 = (filename or "附件")[:200], mime, digest
-            r.attachment.save(f"{digest[:16]}.{ALLOWED[mime]}", ContentFile(data), save=False)
+            checked = uploads.inspect(data)
+            r.attachment_name, r.attachment_type, r.attachment_sha256 = (filename or "附件")[:200], checked.mime, checked.sha256
+            uploads.save_to(r.attachment, data, checked)
         r.save()
         audit.record(
             "economy.resolution.add", r, actor=user, region_code=village.code,

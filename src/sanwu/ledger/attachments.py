@@ -1,31 +1,20 @@
 """Receipts (原始凭证) attached to vouchers: JPEG, PNG or PDF, type checked by content,
 size-limited, sha256 kept. A posted voucher's attachments can no longer be removed."""
 
-import hashlib
-
-import filetype
-from django.core.files.base import ContentFile
 from django.db import transaction
 
-from sanwu.core import audit
+from sanwu.core import audit, uploads
 from sanwu.core.errors import Invalid, Problem
 
 from .models import Attachment, Voucher
 from .services import MAKE_ROLES, POST_ROLES, _require
 
-MAX_BYTES = 10 * 1024 * 1024
-ALLOWED = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
+MAX_BYTES = uploads.MAX_BYTES
+ALLOWED = uploads.ALLOWED
 
 
 def attachment_errors(filename: str, data: bytes) -> list[Problem]:
-    if not data:
-        return [Problem(f"附件「{filename}」是空文件", field="file")]
-    if len(data) > MAX_BYTES:
-        return [Problem(f"附件「{filename}」超过 {MAX_BYTES // 1024 // 1024} MB", field="file")]
-    kind = filetype.guess(data)
-    if kind is None or kind.mime not in ALLOWED:
-        return [Problem(f"附件「{filename}」不是 JPEG、PNG 或 PDF 文件（按内容识别）", field="file")]
-    return []
+    return uploads.upload_errors(filename, data)
 
 
 def add_attachment(user, voucher: Voucher, filename: str, data: bytes) -> Attachment:
@@ -36,15 +25,15 @@ def add_attachment(user, voucher: Voucher, filename: str, data: bytes) -> Attach
         problems.append(Problem("已记账的凭证不能再增加附件"))
     if problems:
         raise Invalid(problems)
-    mime = filetype.guess(data).mime
-    digest = hashlib.sha256(data).hexdigest()
+    checked = uploads.inspect(data)
+    mime, digest = checked.mime, checked.sha256
     with transaction.atomic():
         v = Voucher.objects.select_for_update().get(pk=voucher.pk)
         att = Attachment(
             voucher=v, filename=filename[:200], content_type=mime, size=len(data), sha256=digest,
             uploaded_by=user if user is not None else None,
         )
-        att.file.save(f"{digest[:16]}.{ALLOWED[mime]}", ContentFile(data), save=False)
+        uploads.save_to(att.file, data, checked)
         att.save()
         v.attachment_count = v.attachments.count()
         v.save(update_fields=["attachment_count"])

@@ -19,18 +19,15 @@ Who may do what:
 """
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import filetype
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from sanwu.core import audit
+from sanwu.core import audit, uploads
 from sanwu.core.codes import region_level, region_prefix
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.scope import READ_ONLY_ROLES, can_write, code_in_scope, grants_of, prefixes_of
@@ -67,8 +64,8 @@ PURPOSE_LABELS = dict(PartyOrg.PURPOSES)
 TALK_LABELS = dict(Talk.KINDS)
 MEETING_LABELS = dict(Meeting.KINDS)
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
+MAX_EVIDENCE_BYTES = uploads.MAX_BYTES
+EVIDENCE_TYPES = uploads.ALLOWED
 
 
 def today() -> dt.date:
@@ -304,23 +301,16 @@ def _locked(task: Task, allowed: tuple[str, ...], action: str) -> Task:
 
 
 def evidence_errors(filename: str, data: bytes) -> list[Problem]:
-    if not data:
-        return [Problem(f"佐证材料「{filename}」是空文件", field="file")]
-    if len(data) > MAX_EVIDENCE_BYTES:
-        return [Problem(f"佐证材料「{filename}」超过 {MAX_EVIDENCE_BYTES // 1024 // 1024} MB", field="file")]
-    kind = filetype.guess(data)
-    if kind is None or kind.mime not in EVIDENCE_TYPES:
-        return [Problem(f"佐证材料「{filename}」不是 JPEG、PNG 或 PDF 文件（按内容识别）", field="file")]
-    return []
+    return uploads.upload_errors(filename, data, what="佐证材料", max_bytes=MAX_EVIDENCE_BYTES)
 
 
 def _store_evidence(report: TaskReport, user, filename: str, data: bytes) -> TaskEvidence:
-    mime = filetype.guess(data).mime
-    digest = hashlib.sha256(data).hexdigest()
+    checked = uploads.inspect(data)
     ev = TaskEvidence(
-        report=report, filename=filename[:200], content_type=mime, size=len(data), sha256=digest, uploaded_by=user,
+        report=report, filename=filename[:200], content_type=checked.mime, size=checked.size, sha256=checked.sha256,
+        uploaded_by=user,
     )
-    ev.file.save(f"{digest[:16]}.{EVIDENCE_TYPES[mime]}", ContentFile(data), save=False)
+    uploads.save_to(ev.file, data, checked)
     ev.save()
     return ev
 

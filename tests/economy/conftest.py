@@ -18,8 +18,10 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from sanwu.decisions import services as decisions
 from sanwu.ledger import services as ledger
 from sanwu.regions.services import issue_token
+from tests.decisions.conftest import advance
 from tests.ledger.journal import parse
 
 V1, V2, V3 = "340828100200", "340828100201", "340828100202"
@@ -181,10 +183,15 @@ def hand(demo) -> Hand:
     return build_books(demo)
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+def decide(user=None, village=V1, year=2025, upto="resolution_published", purpose="cadre_reward", title=""):
+    """The village's 四议两公开 matter on the year's cadre reward, recorded up to `upto` (the
+    resolution published: a completed decision) by `user` — the village's secretary, or None
+    (the system operator) for villages without one."""
+    m = decisions.create_matter(
+        user, village, title or f"{year}年度村干部集体经济发展奖励方案", "distribution", purpose=purpose, year=year,
+        description="按经营性收入增量的20%奖励村干部",
+    )
+    return advance(user, m, upto)
 
 
 def api_for(user) -> Client:

@@ -8,7 +8,7 @@ from django.test import Client
 from sanwu.core.models import AuditEvent
 from sanwu.economy.models import CadreReward, EconomySettings
 
-from .conftest import TOWN1, V1, V2, V4, V6, YUEXI, api_for
+from .conftest import TOWN1, V1, V2, V4, V6, YUEXI, api_for, decide
 
 
 def body(resp):
@@ -63,27 +63,33 @@ def test_outsiders(hand, client):
 
 def test_approval_through_the_api(hand):
     demo = hand.demo
-    sec = api_for(demo.secretary)
-    resp = sec.post("/api/v1/economy/resolutions", {"village": V1, "year": 2025, "date": "2026-03-01", "text": "村民代表会议决议"}, content_type="application/json")
-    assert resp.status_code == 200 and body(resp)["village"] == V1
-    other = api_for(demo.other_accountant).post("/api/v1/economy/resolutions", {"village": V1, "year": 2025, "date": "2026-03-01", "text": "x"}, content_type="application/json")
-    assert other.status_code == 404
     url = f"/api/v1/economy/awards/{V1}/2025/approve"
+    # without a completed 四议两公开 decision: refused in Chinese, nothing written
+    resp = api_for(demo.township).post(url, {}, content_type="application/json")
+    assert resp.status_code == 422 and "没有已完成的2025年度村干部奖励“四议两公开”决策" in body(resp)["detail"][0]
+    m = decide(demo.secretary)
     assert api_for(demo.auditor).post(url, {}, content_type="application/json").status_code == 403
     assert api_for(demo.county).post(url, {}, content_type="application/json").status_code == 403
+    assert api_for(demo.accountant).post(url, {}, content_type="application/json").status_code == 403
     assert api_for(demo.other_township).post(url, {}, content_type="application/json").status_code == 404
+    assert not CadreReward.objects.exists()
     resp = api_for(demo.township).post(url, {"reason": "同意"}, content_type="application/json")
     d = body(resp)
     assert resp.status_code == 200 and d["status"] == "approved" and d["amount_fen"] == 5_000_011 and d["events"][0]["actor"] == "township_1"
+    assert d["decision_id"] == m.pk
     again = api_for(demo.township).post(url, {}, content_type="application/json")
     assert again.status_code == 422 and "已核准" in body(again)["detail"][0]
     assert api_for(demo.township).post(f"/api/v1/economy/awards/{V2}/2025/reject", {"reason": ""}, content_type="application/json").status_code == 422
     got = body(api_for(demo.secretary).get(f"/api/v1/economy/awards/{V1}/2025"))
-    assert got["status"] == "approved" and got["increase_fen"] == 25_000_057
+    assert got["status"] == "approved" and got["increase_fen"] == 25_000_057 and got["decision_id"] == m.pk
     assert api_for(demo.other_accountant).get(f"/api/v1/economy/awards/{V1}/2025").status_code == 404
     awards = {a["code"]: a for a in body(api_for(demo.county).get("/api/v1/economy/awards", {"region": YUEXI, "year": 2025}))}
     assert awards[V1]["cadre_status"] == "approved" and awards[V1]["cadre_granted_fen"] == 5_000_011 and awards[V4]["cadre_status"] == "no_resolution"
+    assert (awards[V1]["decision_id"], awards[V1]["decision_title"], awards[V1]["resolution_date"]) == (m.pk, m.title, m.decided_on.isoformat())
+    assert (awards[V4]["decision_id"], awards[V4]["decision_title"], awards[V4]["resolution_date"]) == (None, "", None)
     assert CadreReward.objects.count() == 1
+    # the economy's own resolutions are gone: decisions are made in the decisions app
+    assert api_for(demo.secretary).post("/api/v1/economy/resolutions", {"village": V1}, content_type="application/json").status_code == 404
 
 
 def test_brief_over_the_api(hand):
@@ -118,8 +124,9 @@ def test_openapi_lists_the_economy_paths_in_chinese(db):
     doc = Client().get("/api/v1/openapi.json").json()
     ours = {p: ops for p, ops in doc["paths"].items() if p.startswith("/api/v1/economy/")}
     assert {"/api/v1/economy/villages", "/api/v1/economy/report", "/api/v1/economy/summary", "/api/v1/economy/trends", "/api/v1/economy/awards",
-            "/api/v1/economy/brief", "/api/v1/economy/resolutions", "/api/v1/economy/settings/{county}",
+            "/api/v1/economy/brief", "/api/v1/economy/settings/{county}",
             "/api/v1/economy/awards/{village}/{year}", "/api/v1/economy/awards/{village}/{year}/{action}"} <= set(ours)
+    assert "/api/v1/economy/resolutions" not in ours
     for ops in ours.values():
         for op in ops.values():
             assert op["tags"] == ["集体经济"] and any("\u4e00" <= ch <= "\u9fff" for ch in op["summary"])

@@ -1,14 +1,12 @@
 """The statistics brief: every sentence against the hand computation, the table behind each, and
 the renderings (text, Word, PDF)."""
 
-import datetime as dt
-
 from sanwu.economy import brief, services
 from sanwu.economy import rules as R
 from sanwu.economy.figures import Amounts, VillageYear, summarise
 from sanwu.regions.models import Region
 
-from .conftest import V1, V6, YUEXI
+from .conftest import V1, V6, YUEXI, decide
 
 
 def yuexi():
@@ -47,8 +45,8 @@ def test_brief_after_rules_and_approvals(hand):
     s = services.settings_for(YUEXI)
     values = {f: getattr(s, f) for f in services.SETTING_FIELDS}
     services.update_settings(demo.county, YUEXI, values, [R.Tier(30 * R.WAN, 3, R.WAN), R.Tier(50 * R.WAN, 2, 2 * R.WAN), R.Tier(100 * R.WAN, 1, 5 * R.WAN)])
-    for user, village in ((demo.secretary, V1), (demo.other_township, V6)):
-        services.record_resolution(user, village, 2025, dt.date(2026, 3, 1), "决议")
+    for user, village in ((demo.secretary, V1), (None, V6)):
+        decide(user, village)
     services.approve_cadre_reward(demo.township, V1, 2025)
     services.approve_cadre_reward(demo.other_township, V6, 2025)
     b = brief.build(demo.county, yuexi(), 2025, 2024)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sanwu.economy import cli
 from sanwu.economy.models import CadreReward
 
-from .conftest import TOWN1, V1, YUEXI
+from .conftest import TOWN1, V1, YUEXI, decide
 
 HEADER = "code,name,operating_income,operating_return,total_income,pv_income,subsidy_income,class,tier"
 
@@ -91,16 +91,16 @@ def test_awards_rules_and_approval_commands(hand):
     out = io.StringIO()
     call_command("economy", "rules", "--county", YUEXI, stdout=out)
     assert json.loads(out.getvalue())["tiers"] == [[30_000_000, 100, 1_000_000], [50_000_000, 50, 2_000_000], [100_000_000, 10, 5_000_000]]
-    with pytest.raises(CommandError, match="村级决议"):
+    with pytest.raises(CommandError, match="没有已完成的2025年度村干部奖励“四议两公开”决策"):
         call_command("economy", "approve", "--village", V1, "--year", "2025", "--as", "township_1", stdout=io.StringIO())
-    from sanwu.economy import services
-
-    import datetime as dt
-
-    services.record_resolution(None, V1, 2025, dt.date(2026, 1, 5), "决议")
+    m = decide(None)
     with pytest.raises(CommandError, match="无权"):
         call_command("economy", "approve", "--village", V1, "--year", "2025", "--as", "township_2", stdout=io.StringIO())
     out = io.StringIO()
     call_command("economy", "approve", "--village", V1, "--year", "2025", "--as", "township_1", stdout=out)
     assert "已核准，金额 50,000.11 元" in out.getvalue()
-    assert CadreReward.objects.get().decided_by.username == "township_1"
+    assert CadreReward.objects.get().decided_by.username == "township_1" and CadreReward.objects.get().matter == m
+    out = io.StringIO()
+    call_command("economy", "awards", "--region", YUEXI, "--year", "2025", "--format", "json", stdout=out)
+    row = {r["code"]: r for r in json.loads(out.getvalue())}[V1]
+    assert (row["cadre_status"], row["decision_id"], row["decision_title"], row["decision_url"]) == ("approved", m.pk, m.title, f"/decisions/{m.pk}/")

@@ -14,7 +14,7 @@ from sanwu.regions.models import Region
 
 from .conftest import TOWN1, TOWN2, V1, V4, V5, V6, YUEXI
 
-PAGES = ["economy:overview", "economy:trends", "economy:villages", "economy:awards", "economy:brief", "economy:resolutions"]
+PAGES = ["economy:overview", "economy:trends", "economy:villages", "economy:awards", "economy:brief"]
 
 
 def get(client, name, **params):

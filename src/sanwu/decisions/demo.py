@@ -8,6 +8,9 @@ real 2020 payment voucher of that book and the voucher is linked; without a book
 linked. Deterministic for a seed, and idempotent: a matter already there (same village, title
 and year) is left alone. Everything goes through the services, as the secretary and the
 accountant where the village has them, else as the system operator.
+
+`completed_decision` takes one matter through all six stages for another app's demo (the
+economy's 2020 cadre rewards).
 """
 
 import datetime as dt
@@ -158,6 +161,35 @@ def _plan_dates(rng: random.Random, year: int, stages: list[str]) -> dict[str, d
     return out
 
 
+def drive(
+    rng: random.Random, village: Region, title: str, category: str, purpose: str, *, year: int, stages: list[str],
+    dates: dict[str, dt.date], amount: int | None = None, secretary=None, merged: bool = False,
+) -> Matter:
+    """Create a matter (as the secretary; None: the system operator) and record `stages` in order
+    on `dates`, with texts and meeting counts (drawn from `rng`) that pass the stage checks."""
+    texts = _texts(title, amount, village.name)
+    m = services.create_matter(
+        secretary, village.code, title, category, purpose=purpose, amount=amount, year=year,
+        description=texts["proposal"], merged_first_steps=merged,
+    )
+    for s in stages:
+        services.record_stage(secretary, m, s, _stage_data(rng, s, dates[s], texts))
+    return m
+
+
+def completed_decision(
+    rng: random.Random, village: Region, title: str, category: str, purpose: str, *, year: int, decided_in: int,
+    amount: int | None = None,
+) -> Matter:
+    """A matter taken through all six stages within the year `decided_in` (e.g. the 2020 cadre
+    reward, decided in 2021), as the village's secretary when it has one, else the system
+    operator. For other apps' demos (the economy's cadre rewards)."""
+    secretary, _ = _users(village.code)
+    stages = STAGE_AFTER["completed"]
+    with transaction.atomic():
+        return drive(rng, village, title, category, purpose, year=year, stages=stages, dates=_plan_dates(rng, decided_in, stages), amount=amount, secretary=secretary)
+
+
 def _one(rng: random.Random, village: Region, spec, secretary, accountant, result: dict) -> None:
     title, category, purpose, amount, state = spec
     merged = state == "completed_merged"
@@ -182,14 +214,8 @@ def _one(rng: random.Random, village: Region, spec, secretary, accountant, resul
         dates = _plan_dates(rng, 2021, stages)  # the 2020 reward is decided in 2021
     else:
         dates = _plan_dates(rng, year, stages)
-    texts = _texts(title, amount_fen, village.name)
     with transaction.atomic():
-        m = services.create_matter(
-            secretary, village.code, title, category, purpose=purpose, amount=amount_fen, year=year,
-            description=texts["proposal"], merged_first_steps=merged,
-        )
-        for s in stages:
-            services.record_stage(secretary, m, s, _stage_data(rng, s, dates[s], texts))
+        m = drive(rng, village, title, category, purpose, year=year, stages=stages, dates=dates, amount=amount_fen, secretary=secretary, merged=merged)
         if voucher is not None:
             services.link_voucher(accountant, m, voucher)
             result["links"] += 1

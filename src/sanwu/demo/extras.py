@@ -1,6 +1,7 @@
 """The rest of the demo city, loaded after the regions, people, users and books: each app's own
 `load_demo`, in the order their data depends on each other (decisions before the warnings that
-look for them; disclosures before the daily rules that find the late ones)."""
+look for them and before the economy's cadre rewards that rest on them; disclosures before the
+daily rules that find the late ones)."""
 
 import time
 

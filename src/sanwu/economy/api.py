@@ -8,7 +8,6 @@ import datetime as dt
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
-from sanwu.core.api_fields import IsoDate
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.gate import get_visible_or_404
 from sanwu.core.tables import CONTENT_TYPES, _disposition
@@ -17,7 +16,7 @@ from sanwu.regions.models import Region
 from . import brief as brief_mod
 from . import exports, services
 from .figures import Summary, VillageYear
-from .models import CadreReward, Resolution
+from .models import CadreReward
 from .rules import Tier
 
 router = Router(tags=["集体经济"])
@@ -111,9 +110,11 @@ class AwardOut(Schema):
     operating_income_change_fen: int | None
     cadre_reward_fen: int = Field(description="按规则（当前账簿）计算的村干部奖励")
     cadre_reason: str
-    cadre_status: str = Field(description="none / no_resolution / pending / approved / rejected / revoked")
+    cadre_status: str = Field(description="none / no_resolution（待四议两公开决策）/ pending / approved / rejected / revoked")
     cadre_granted_fen: int = Field(description="已核准金额（核准时固定）")
-    resolution_date: dt.date | None
+    decision_id: int | None = Field(None, description="依据的四议两公开决策（GET /api/v1/decisions/{id}）；核准后为核准时依据的决策")
+    decision_title: str = Field("", description="决策事项名称")
+    resolution_date: dt.date | None = Field(None, description="该决策的决议公开日期")
     total_fen: int
 
 
@@ -138,17 +139,9 @@ class DecisionOut(Schema):
     amount_fen: int
     rate_bp: int
     cap_fen: int
+    decision_id: int | None = Field(None, description="核准所依据的四议两公开决策")
     reason: str
     events: list[EventOut]
-
-
-class ResolutionOut(Schema):
-    id: int
-    village: str
-    year: int
-    date: dt.date
-    text: str
-    has_attachment: bool
 
 
 class TableOut(Schema):
@@ -197,13 +190,6 @@ class ReasonIn(Schema):
     reason: str = ""
 
 
-class ResolutionIn(Schema):
-    village: str
-    year: int
-    date: IsoDate
-    text: str
-
-
 # --- Converters ------------------------------------------------------------------------------------
 
 
@@ -237,7 +223,8 @@ def _award(a: services.AwardRow) -> dict:
         "volume_award_fen": r["volume_award"], "volume_reason": r["volume_reason"], "increment_award_fen": r["increment_award"],
         "increment_reason": r["increment_reason"], "operating_income_change_fen": r["operating_income_change"],
         "cadre_reward_fen": r["cadre_reward"], "cadre_reason": r["cadre_reason"], "cadre_status": r["cadre_status"],
-        "cadre_granted_fen": r["cadre_granted"], "resolution_date": r["resolution_date"], "total_fen": r["total"],
+        "cadre_granted_fen": r["cadre_granted"], "decision_id": r["decision_id"], "decision_title": r["decision_title"],
+        "resolution_date": r["resolution_date"], "total_fen": r["total"],
     }
 
 
@@ -245,7 +232,7 @@ def _decision(user, d: CadreReward) -> dict:
     return {
         "village": d.village_id, "year": d.year, "status": d.status, "status_label": d.get_status_display(),
         "operating_income_fen": d.operating_income, "prev_operating_income_fen": d.prev_operating_income, "increase_fen": d.increase,
-        "amount_fen": d.amount, "rate_bp": d.rate_bp, "cap_fen": d.cap, "reason": d.reason,
+        "amount_fen": d.amount, "rate_bp": d.rate_bp, "cap_fen": d.cap, "decision_id": d.matter_id, "reason": d.reason,
         "events": [
             {"action": e.action, "from_status": e.from_status, "to_status": e.to_status, "amount_fen": e.amount, "note": e.note, "actor": e.actor_name, "at": e.at}
             for e in services.reward_events(user, d.village_id, d.year)
@@ -323,26 +310,6 @@ def award_action(request, village: str, year: int, action: str, payload: ReasonI
         raise Invalid(Problem(f"未知操作「{action}」（approve、reject、revoke）", field="action"))
     d = funcs[action](request.auth, village, year, payload.reason)
     return _decision(request.auth, d)
-
-
-@router.get("/economy/resolutions", response=_responses(list[ResolutionOut]), summary="村级决议（村干部奖励依据）")
-def resolutions(request, region: str, year: int | None = None):
-    from sanwu.core.codes import region_prefix
-
-    r = services.region_for(request.auth, region)
-    qs = Resolution.objects.visible_to(request.auth).filter(village__code__startswith=region_prefix(r.code))
-    if year is not None:
-        qs = qs.filter(year=year)
-    return [
-        {"id": x.pk, "village": x.village_id, "year": x.year, "date": x.date, "text": x.text, "has_attachment": bool(x.attachment)} for x in qs[:2000]
-    ]
-
-
-@router.post("/economy/resolutions", response=_responses(ResolutionOut), summary="录入村级决议（村党组织书记、村会计或乡镇）")
-def resolution_add(request, payload: ResolutionIn):
-    get_visible_or_404(Region, request.auth, code=payload.village)
-    x = services.record_resolution(request.auth, payload.village, payload.year, payload.date, payload.text)
-    return {"id": x.pk, "village": x.village_id, "year": x.year, "date": x.date, "text": x.text, "has_attachment": False}
 
 
 # --- Brief ------------------------------------------------------------------------------------------

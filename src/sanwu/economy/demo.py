@@ -1,29 +1,28 @@
-"""The economy's own demo rows, after the demo books are loaded: every county's rules (the
-defaults, Yuexi's “351”), and for Yuexi 2020 a few villages with a recorded resolution for the
-cadre reward, most of them approved by the township, one or two waiting. Idempotent: a second run
-adds nothing. Deterministic for a seed."""
+"""The economy's own demo rows, after the demo books and the decisions demo are loaded: every
+county's rules (the defaults, Yuexi's “351”), and for Yuexi 2020 a few villages with a completed
+四议两公开 decision on the cadre reward (made through the decisions services, all six stages,
+decided in 2021), most of them approved by the township, one or two waiting. A village that
+already has such a decision (the decisions demo gives one to the first village with users) keeps
+it. Idempotent: a second run adds nothing. Deterministic for a seed."""
 
-import datetime as dt
 import random
 from dataclasses import dataclass
 
+from sanwu.decisions import demo as decisions_demo
 from sanwu.regions.models import Region
 
 from . import services
-from .models import CadreReward, Resolution
+from .models import CadreReward
 
 YUEXI = "340828000000"
 YEAR = 2020
-RESOLUTION_TEXT = (
-    "经村党组织提议、村“两委”会议商议、党员大会审议，村民代表会议决议：按{year}年村集体经营性收入比上年增量的{rate}"
-    "奖励作出突出贡献的村干部，每村最高{cap}，决议及实施结果张榜公开。"
-)
+TITLE = "{year}年度村干部集体经济发展奖励方案"
 
 
 @dataclass
 class EconomyDemo:
     counties: int = 0
-    resolutions: int = 0
+    decisions: int = 0
     approved: int = 0
 
 
@@ -44,14 +43,14 @@ def load_demo(scale: str = "small", seed: int = 2021) -> EconomyDemo:
     chosen = [v for v in villages if v.township_code == first_town][:3]
     rest = [v for v in villages if v not in chosen]
     chosen += rng.sample(rest, min(len(rest), {"small": 2}.get(scale, 9)))
+    regions = Region.objects.in_bulk([v.code for v in chosen])
     for i, v in enumerate(sorted(chosen, key=lambda v: v.code)):
-        if not Resolution.objects.filter(village_id=v.code, year=YEAR).exists():
-            rules = v.rules
-            services.record_resolution(
-                None, v.code, YEAR, dt.date(YEAR + 1, 3, 1) + dt.timedelta(days=rng.randint(0, 40)),
-                RESOLUTION_TEXT.format(year=YEAR, rate=services.R.rate_text(rules.cadre_rate_bp), cap=services._w(rules.cadre_cap)),
+        if services.decision_for(v.code, YEAR) is None:
+            decisions_demo.completed_decision(
+                random.Random(f"{seed}:economy:{v.code}"), regions[v.code], TITLE.format(year=YEAR), "distribution",
+                services.CADRE_PURPOSE, year=YEAR, decided_in=YEAR + 1, amount=v.cadre_reward,
             )
-            out.resolutions += 1
+            out.decisions += 1
         if i % 4 != 3 and not CadreReward.objects.filter(village_id=v.code, year=YEAR).exists():
             services.approve_cadre_reward(None, v.code, YEAR, "演示：乡镇审核同意")
             out.approved += 1

@@ -134,7 +134,10 @@ AWARD_COLUMNS = [
     Column("cadre_reason", "村干部奖励依据", width=40),
     Column("cadre_status", "核准状态代码", width=12),
     Column("cadre_status_label", "核准状态", width=12),
-    Column("resolution_date", "村级决议日期", width=12),
+    Column("decision_id", "决策编号", width=10),
+    Column("decision_title", "四议两公开决策", width=30),
+    Column("resolution_date", "决议公开日期", width=12),
+    Column("decision_url", "决策页面", width=20),
     Column("cadre_granted", "村干部奖励（已核准）", money=True, width=16),
     Column("total", "奖励合计", money=True, width=14),
 ]

@@ -1,8 +1,6 @@
 """Reading the economy's forms into service arguments. Money is typed in yuan (`parse_yuan`),
 rates in percent (`services.parse_rate`); problems come back in Chinese, one per field."""
 
-import datetime as dt
-
 from django import forms
 
 from sanwu.core.errors import Invalid
@@ -82,21 +80,6 @@ def read_settings(post) -> tuple[dict, dict, list[Tier], list[str]]:
 
 
 MEASURE_CHOICES = MEASURES
-
-
-class ResolutionForm(forms.Form):
-    village = forms.ChoiceField(label="村")
-    year = forms.IntegerField(label="奖励年度", min_value=1990, max_value=2200)
-    date = forms.DateField(label="决议日期", widget=forms.DateInput(attrs={"type": "date"}))
-    text = forms.CharField(label="决议内容", max_length=services.MAX_RESOLUTION_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
-    attachment = forms.FileField(label="附件（可选，JPEG、PNG 或 PDF）", required=False)
-
-    def __init__(self, *args, villages=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [(v.code, f"{v.name}（{v.code}）") for v in villages]
-        if len(self.fields["village"].choices) == 1:
-            self.initial.setdefault("village", self.fields["village"].choices[0][0])
-        self.initial.setdefault("date", dt.date.today())
 
 
 class ReasonForm(forms.Form):

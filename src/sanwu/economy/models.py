@@ -4,9 +4,9 @@ transaction updates, so they are current the moment a voucher is posted.
 
 - `EconomySettings` + `TierRule`: one county's rules (county rules are data; the seed's values are
   the defaults, see `rules.DEFAULTS`).
-- `Resolution`: a village's recorded resolution (村民（代表）会议决议) for the cadre reward of a year.
 - `CadreReward` + `CadreRewardEvent`: the township's decision on a village's cadre reward and
-  every transition of it (approve, reject, revoke).
+  every transition of it (approve, reject, revoke). The approval rests on the village's completed
+  四议两公开 decision (`decisions.Matter`, purpose `cadre_reward`), which the reward names.
 
 Money is integer fen; rates are basis points (2000 = 20%).
 """
@@ -70,38 +70,13 @@ class TierRule(models.Model):
         verbose_name = "档次目标"
 
 
-class Resolution(models.Model):
-    """A village's resolution (村民（代表）会议决议) to pay the cadre reward for a year. Stands in for
-    a completed 四议两公开 decision until the decisions module provides one."""
-
-    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="村")
-    year = models.PositiveSmallIntegerField("奖励年度")
-    date = models.DateField("决议日期")
-    text = models.TextField("决议内容")
-    attachment = models.FileField("附件", upload_to="resolutions/%Y/", blank=True)
-    attachment_name = models.CharField(max_length=200, blank=True)
-    attachment_type = models.CharField(max_length=50, blank=True)
-    attachment_sha256 = models.CharField(max_length=64, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager()
-    scope_field = "village__code"
-
-    class Meta:
-        ordering = ["-year", "village_id", "-date", "-id"]
-        indexes = [models.Index(fields=["village", "year"])]
-        verbose_name = "村级决议"
-
-    def __str__(self) -> str:
-        return f"{self.village_id} {self.year}年度村干部奖励决议（{self.date}）"
-
-
 class CadreReward(models.Model):
     """The township's decision on one village's cadre reward for one year (村干部奖励).
 
     The amounts are frozen when the township approves: the year's operating income, the year
-    before, the increase and the reward (rate × increase, rounded down to the fen, capped)."""
+    before, the increase and the reward (rate × increase, rounded down to the fen, capped).
+    `matter` is the village's completed 四议两公开 decision the approval rests on (the latest
+    decided when the township decided; a rejection names it too when there is one)."""
 
     STATUSES = [("approved", "已核准"), ("rejected", "未核准"), ("revoked", "已撤销")]
 
@@ -114,7 +89,9 @@ class CadreReward(models.Model):
     amount = models.BigIntegerField("奖励金额（分）", default=0)
     rate_bp = models.PositiveIntegerField("比例（基点）", default=0)
     cap = models.BigIntegerField("上限（分）", default=0)
-    resolution = models.ForeignKey(Resolution, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    matter = models.ForeignKey(
+        "decisions.Matter", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="四议两公开决策",
+    )
     reason = models.CharField("说明", max_length=200, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)

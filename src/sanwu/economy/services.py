@@ -17,28 +17,30 @@ from decimal import Decimal, InvalidOperation
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Case, F, Max, Min, Sum, Value, When
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 
-from sanwu.core import audit, uploads
+from sanwu.core import audit
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.gate import get_visible_or_404, refuse
 from sanwu.core.money import format_wan
 from sanwu.core.scope import can_write
+from sanwu.decisions import services as decisions
+from sanwu.decisions.models import Matter
 from sanwu.ledger.charts import INCOME_ROLES
 from sanwu.ledger.models import Book, RoleYear, SourceMonth
 from sanwu.regions.models import Region
 
 from . import rules as R
 from .figures import RETURN_FORMULA, Amounts, Summary, VillageYear, ranked, summarise
-from .models import MEASURES, CadreReward, CadreRewardEvent, EconomySettings, Resolution, TierRule
+from .models import MEASURES, CadreReward, CadreRewardEvent, EconomySettings, TierRule
 from .rules import Rules, Tier
 
 LEVELS = ("city", "county", "township", "village")
 CHILD_LEVEL = {"city": "county", "county": "township", "township": "village"}
 
 SETTINGS_ROLES = {"county_supervisor"}
-RESOLUTION_ROLES = {"village_secretary", "village_accountant", "township_supervisor"}
 APPROVE_ROLES = {"township_supervisor"}
 REVOKE_ROLES = {"county_supervisor"}
 
@@ -454,76 +456,38 @@ def trends(user, region: Region, years: list[int]) -> list[Summary]:
     return out
 
 
-# --- Resolutions ------------------------------------------------------------------------------------
+# --- The village's decision (四议两公开) ---------------------------------------------------------
+
+CADRE_PURPOSE = "cadre_reward"
 
 
-def resolution_for(village_code: str, year: int) -> Resolution | None:
-    """The village's recorded resolution for the year's cadre reward (the latest one).
-
-    This is the one place that decides whether the village has decided: when the decisions module
-    (四议两公开) offers `has_completed_decision(village_code, purpose, year)`, call it here."""
-    return Resolution.objects.filter(village_id=village_code, year=year).order_by("-date", "-id").first()
-
-
-MAX_RESOLUTION_TEXT = 2000
+def decision_for(village_code: str, year: int) -> Matter | None:
+    """The village's completed 四议两公开 decision on the year's cadre reward (the latest decided),
+    or None. The one place that decides whether the village has decided: the decisions module
+    says what "completed" means (resolution published, never abandoned)."""
+    found = decisions.completed_matters(village_code, CADRE_PURPOSE, year)
+    return found[-1] if found else None
 
 
-def resolution_errors(village: Region | None, village_code: str, year, date, text: str) -> list[Problem]:
-    p = []
-    if village is None or village.level != "village":
-        p.append(Problem(f"「{village_code}」不是已登记的村", field="region"))
-    try:
-        check_year(year)
-    except Invalid as exc:
-        p.extend(exc.problems)
-    if not isinstance(date, dt.date):
-        p.append(Problem("请填写有效的决议日期", field="date"))
-    elif date > today():
-        p.append(Problem(f"决议日期 {date} 晚于今天", field="date"))
-    if not (text or "").strip():
-        p.append(Problem("请填写决议内容", field="决议内容"))
-    elif len(text.strip()) > MAX_RESOLUTION_TEXT:
-        p.append(Problem(f"决议内容不能超过{MAX_RESOLUTION_TEXT}个字", field="决议内容"))
-    return p
+def _decisions_in(user, prefix: str, year: int) -> dict[str, Matter]:
+    """Each village's latest completed cadre-reward decision of the year under `prefix` (one query,
+    through the scope gate). Uses the decisions module's own definition of "completed" (its
+    `_decided`, which has no public bulk form yet) so that the list and the approval agree."""
+    qs = decisions._decided().filter(village__code__startswith=prefix, purpose=CADRE_PURPOSE, year=year)
+    if user is not None:
+        qs = qs.visible_to(user)
+    out: dict[str, Matter] = {}
+    for m in qs.order_by("village_id", "decided_on", "id"):
+        out[m.village_id] = m  # the latest wins
+    return out
 
 
-def record_resolution(user, village_code: str, year: int, date: dt.date, text: str, filename: str = "", data: bytes = b"") -> Resolution:
-    """Record the village's resolution (村民（代表）会议决议) to pay the cadre reward of a year."""
-
-    village = Region.objects.filter(code=village_code).first()
-    problems = resolution_errors(village, village_code, year, date, text)
-    if data:
-        problems.extend(uploads.upload_errors(filename or "附件", data))
-    if problems:
-        raise Invalid(problems)
-    _require(user, village.code, RESOLUTION_ROLES, "录入村级决议")
-    with transaction.atomic():
-        r = Resolution(village=village, year=int(year), date=date, text=text.strip(), created_by=user)
-        if data:
-            checked = uploads.inspect(data)
-            r.attachment_name, r.attachment_type, r.attachment_sha256 = (filename or "附件")[:200], checked.mime, checked.sha256
-            uploads.save_to(r.attachment, data, checked)
-        r.save()
-        audit.record(
-            "economy.resolution.add", r, actor=user, region_code=village.code,
-            new={"village": village.code, "year": r.year, "date": r.date, "text": r.text[:200], "attachment": r.attachment_sha256},
-        )
-    return r
-
-
-def delete_resolution(user, resolution: Resolution) -> None:
-    """A resolution recorded by mistake may be removed while no reward rests on it."""
-    _require(user, resolution.village_id, RESOLUTION_ROLES, "删除村级决议")
-    with transaction.atomic():
-        r = Resolution.objects.select_for_update().get(pk=resolution.pk)
-        if CadreReward.objects.filter(resolution=r, status="approved").exists():
-            raise Invalid(Problem("乡镇已依据该决议核准村干部奖励，不能删除；如需更正请由县级撤销核准"))
-        CadreReward.objects.filter(resolution=r).update(resolution=None)
-        audit.record(
-            "economy.resolution.delete", r, actor=user, region_code=r.village_id,
-            old={"village": r.village_id, "year": r.year, "date": r.date, "text": r.text[:200]},
-        )
-        r.delete()
+def cadre_matters(user, village_code: str, year: int) -> list[Matter]:
+    """All of the village's cadre-reward matters for the year the user may see, in any state
+    (the award page lists them with their stage), latest first."""
+    return list(
+        _visible(Matter, user).filter(village_id=village_code, purpose=CADRE_PURPOSE, year=year).order_by("-created_at", "-id")
+    )
 
 
 # --- Incentives ------------------------------------------------------------------------------------
@@ -532,8 +496,8 @@ def delete_resolution(user, resolution: Resolution) -> None:
 @dataclass
 class AwardRow:
     village: VillageYear
-    resolution: Resolution | None
-    decision: CadreReward | None
+    matter: Matter | None  # the village's completed 四议两公开 decision for the year's cadre reward
+    decision: CadreReward | None  # the township's decision on the reward
 
     @property
     def v(self) -> VillageYear:
@@ -562,7 +526,7 @@ class AwardRow:
             return self.decision.status
         if self.cadre <= 0:
             return "none"
-        return "pending" if self.resolution else "no_resolution"
+        return "pending" if self.matter else "no_resolution"
 
     @property
     def status_label(self) -> str:
@@ -572,6 +536,19 @@ class AwardRow:
     def changed_since(self) -> bool:
         """The books moved after the township approved (the approved amount stays as approved)."""
         return bool(self.decision and self.decision.status == "approved" and self.decision.amount != self.cadre)
+
+    @property
+    def basis(self) -> Matter | None:
+        """The decision the reward rests on: the one the township approved with, else the village's
+        current completed decision."""
+        if self.decision is not None and self.decision.matter_id is not None:
+            return self.decision.matter
+        return self.matter
+
+    @property
+    def basis_abandoned(self) -> bool:
+        """The decision an approval rests on was abandoned afterwards (the county may revoke)."""
+        return bool(self.decision and self.decision.status == "approved" and self.decision.matter and self.decision.matter.status == "abandoned")
 
     @property
     def total(self) -> int:
@@ -599,14 +576,17 @@ class AwardRow:
             "operating_income_change": v.operating_income_change,
             "cadre_reward": self.cadre, "cadre_reason": self.cadre_reason,
             "cadre_status": self.status, "cadre_status_label": self.status_label, "cadre_granted": self.cadre_granted,
-            "resolution_date": self.resolution.date if self.resolution else None,
+            "decision_id": self.basis.pk if self.basis else None,
+            "decision_title": self.basis.title if self.basis else "",
+            "resolution_date": self.basis.decided_on if self.basis else None,
+            "decision_url": reverse("decisions:detail", args=[self.basis.pk]) if self.basis else "",
             "total": self.total,
         }
 
 
 STATUS_LABELS = {
     "none": "无增量",
-    "no_resolution": "待村级决议",
+    "no_resolution": "待四议两公开决策",
     "pending": "待乡镇核准",
     "approved": "已核准",
     "rejected": "未核准",
@@ -656,13 +636,11 @@ def award_rows(user, region: Region, year: int, villages: list[VillageYear] | No
     township has decided), highest total first."""
     villages = villages if villages is not None else village_years(user, region, year)
     prefix = region_prefix(region.code)
-    resolutions: dict[str, Resolution] = {}
-    for r in _visible(Resolution, user).filter(village__code__startswith=prefix, year=year).order_by("village_id", "date", "id"):
-        resolutions[r.village_id] = r  # the latest wins
-    decisions = {d.village_id: d for d in _visible(CadreReward, user).filter(village__code__startswith=prefix, year=year)}
+    matters = _decisions_in(user, prefix, year)
+    rewards = {d.village_id: d for d in _visible(CadreReward, user).filter(village__code__startswith=prefix, year=year).select_related("matter")}
     out = []
     for v in villages:
-        row = AwardRow(v, resolutions.get(v.code), decisions.get(v.code))
+        row = AwardRow(v, matters.get(v.code), rewards.get(v.code))
         if row.volume or row.increment or row.cadre or row.decision:
             out.append(row)
     return sorted(out, key=lambda a: (-(a.volume + a.increment + max(a.cadre, a.cadre_granted)), a.village.code))
@@ -683,8 +661,9 @@ def _event(reward: CadreReward, action: str, old: str, user, note: str = "") -> 
 
 
 def approve_cadre_reward(user, village_code: str, year: int, note: str = "") -> CadreReward:
-    """The township approves a village's cadre reward: only with the village's resolution and an
-    increase in operating income; the figures and the amount are frozen in the decision."""
+    """The township approves a village's cadre reward: only with the village's completed 四议两公开
+    decision on it (purpose `cadre_reward`, the same year) and an increase in operating income; the
+    figures, the amount and the decision it rests on are frozen in the reward."""
     village = _village(village_code)
     year = check_year(year)
     _require(user, village.code, APPROVE_ROLES, "核准村干部奖励")
@@ -693,10 +672,12 @@ def approve_cadre_reward(user, village_code: str, year: int, note: str = "") -> 
         reward = CadreReward.objects.select_for_update().filter(village=village, year=year).first()
         if reward is not None and reward.status == "approved":
             raise Invalid(Problem(f"{village.name}{year}年度村干部奖励已核准"))
-        resolution = resolution_for(village.code, year)
+        # Lock the candidate matters: a decision abandoned meanwhile must not be approved on.
+        list(Matter.objects.select_for_update().filter(village=village, purpose=CADRE_PURPOSE, year=year).values_list("pk", flat=True))
+        matter = decision_for(village.code, year)
         problems = []
-        if resolution is None:
-            problems.append(Problem(f"{village.name}尚未录入{year}年度村干部奖励的村级决议（四议两公开），不能核准"))
+        if matter is None:
+            problems.append(Problem(f"{village.name}没有已完成的{year}年度村干部奖励“四议两公开”决策（决议尚未公开），不能核准"))
         vy = village_year(None, village, year)
         if vy is None or vy.prev is None:
             problems.append(Problem(f"{village.name}的账簿没有{year - 1}年的数据，无法计算增量"))
@@ -712,14 +693,14 @@ def approve_cadre_reward(user, village_code: str, year: int, note: str = "") -> 
         reward.increase = vy.operating_income_change
         reward.amount = vy.cadre_reward
         reward.rate_bp, reward.cap = vy.rules.cadre_rate_bp, vy.rules.cadre_cap
-        reward.resolution = resolution
+        reward.matter = matter
         reward.reason = (note or "").strip()[:200]
         reward.decided_by, reward.decided_at = user, timezone.now()
         reward.save()
         _event(reward, "approve", old, user, reward.reason)
         audit.record(
             "economy.cadre_reward.approve", reward, actor=user, region_code=village.code, old={"status": old} if old else None,
-            new={"status": "approved", "year": year, "increase": reward.increase, "amount": reward.amount, "resolution": resolution.pk},
+            new={"status": "approved", "year": year, "increase": reward.increase, "amount": reward.amount, "matter": matter.pk},
         )
     return reward
 
@@ -738,7 +719,7 @@ def reject_cadre_reward(user, village_code: str, year: int, reason: str) -> Cadr
         old = reward.status if reward else ""
         reward = reward or CadreReward(village=village, year=year)
         reward.status, reward.amount, reward.reason = "rejected", 0, reason.strip()[:200]
-        reward.resolution = resolution_for(village.code, year)
+        reward.matter = decision_for(village.code, year)
         reward.decided_by, reward.decided_at = user, timezone.now()
         reward.save()
         _event(reward, "reject", old, user, reward.reason)
@@ -747,8 +728,8 @@ def reject_cadre_reward(user, village_code: str, year: int, reason: str) -> Cadr
 
 
 def revoke_cadre_reward(user, village_code: str, year: int, reason: str) -> CadreReward:
-    """The county revokes an approval (a wrong resolution, corrected books); the township may then
-    decide again."""
+    """The county revokes an approval (a decision abandoned or wrong, corrected books); the township
+    may then decide again."""
     village = _village(village_code)
     year = check_year(year)
     _require(user, village.code, REVOKE_ROLES, "撤销村干部奖励核准")

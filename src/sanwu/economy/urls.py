@@ -14,9 +14,6 @@ urlpatterns = [
     path("economy/awards/", views.awards, name="awards"),
     path("economy/awards/<str:village>/<int:year>/", views.award, name="award"),
     path("economy/awards/<str:village>/<int:year>/<slug:action>/", views.award_action, name="award_action"),
-    path("economy/resolutions/", views.resolutions, name="resolutions"),
-    path("economy/resolutions/<int:pk>/file/", views.resolution_file, name="resolution_file"),
-    path("economy/resolutions/<int:pk>/delete/", views.resolution_delete, name="resolution_delete"),
     path("economy/brief/", views.brief, name="brief"),
     path("economy/rules/", views.settings_page, name="settings"),
 ]

@@ -5,7 +5,7 @@ tables from `exports`, charts as data for `static/sanwu/economy.js`. Every table
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,12 +15,13 @@ from sanwu.core.gate import get_visible_or_404
 from sanwu.core.scope import can_write
 from sanwu.core.tables import download
 from sanwu.core.web import current_region_code, export_format, paginate, role_required
+from sanwu.decisions import services as decision_services
 from sanwu.regions.models import Region
 
 from . import brief as brief_mod
 from . import charts, exports, forms, services
 from . import rules as R
-from .models import CadreReward, Resolution
+from .models import CadreReward
 
 SETTINGS_VIEW_ROLES = ("county_supervisor", "city_admin", "auditor")
 
@@ -260,15 +261,16 @@ def award(request, village: str, year: int):
     except Invalid:
         raise Http404("年份无效") from None
     vy = services.village_year(request.user, region, year)
-    decision = CadreReward.objects.visible_to(request.user).filter(village=region, year=year).first()
-    row = services.AwardRow(vy, services.resolution_for(region.code, year), decision) if vy is not None else None
+    decision = CadreReward.objects.visible_to(request.user).filter(village=region, year=year).select_related("matter").first()
+    matter = services.decision_for(region.code, year)
+    row = services.AwardRow(vy, matter, decision) if vy is not None else None
     ctx = _base(
-        request, region, "awards", [], year=year, vy=vy, row=row, decision=decision,
-        resolutions=list(Resolution.objects.visible_to(request.user).filter(village=region, year=year)),
+        request, region, "awards", [], year=year, vy=vy, row=row, decision=decision, matter=matter,
+        matters=services.cadre_matters(request.user, region.code, year),
         events=services.reward_events(request.user, region.code, year),
         can_decide=can_write(request.user, region.code, services.APPROVE_ROLES),
         can_revoke=can_write(request.user, region.code, services.REVOKE_ROLES),
-        can_resolve=can_write(request.user, region.code, services.RESOLUTION_ROLES),
+        can_propose=can_write(request.user, region.code, decision_services.RECORD_ROLES),
     )
     return render(request, "economy/award.html", ctx)
 
@@ -298,89 +300,6 @@ def award_action(request, village: str, year: int, action: str):
     if nxt.startswith("/") and not nxt.startswith("//"):
         return redirect(nxt)
     return redirect("economy:award", village=region.code, year=year)
-
-
-# --- Resolutions ----------------------------------------------------------------------------------
-
-
-def _resolution_villages(user) -> list[Region]:
-    villages = Region.objects.visible_to(user).filter(level="village").order_by("code")
-    if villages.count() > 300:
-        return []
-    return [v for v in villages if can_write(user, v.code, services.RESOLUTION_ROLES)]
-
-
-@role_required()
-def resolutions(request):
-    errors: list[str] = []
-    region = _region(request, errors)
-    from sanwu.core.codes import region_prefix
-
-    items = Resolution.objects.visible_to(request.user).filter(village__code__startswith=region_prefix(region.code)).select_related("village", "created_by")
-    year = request.GET.get("year", "").strip()
-    if year.isdigit():
-        items = items.filter(year=int(year))
-    else:
-        year = ""
-    villages = _resolution_villages(request.user)
-    problems: list[str] = []
-    form = forms.ResolutionForm(villages=villages)
-    if request.method == "POST":
-        form = forms.ResolutionForm(request.POST, request.FILES, villages=villages)
-        if not villages:
-            return _refused(request)
-        if form.is_valid():
-            upload = form.cleaned_data.get("attachment")
-            try:
-                services.record_resolution(
-                    request.user, form.cleaned_data["village"], form.cleaned_data["year"], form.cleaned_data["date"], form.cleaned_data["text"],
-                    upload.name if upload else "", upload.read() if upload else b"",
-                )
-            except Refused:
-                return _refused(request)
-            except Invalid as exc:
-                problems = exc.messages
-            else:
-                messages.success(request, "已录入村级决议。乡镇可据此核准村干部奖励。")
-                return redirect(f"{reverse('economy:resolutions')}?region={region.code}")
-        else:
-            problems = [f"「{form.fields[f].label}」：{'；'.join(e)}" for f, e in form.errors.items()]
-    page = paginate(request, items)
-    for r in page.object_list:
-        r.can_delete = can_write(request.user, r.village_id, services.RESOLUTION_ROLES)
-    ctx = _base(request, region, "resolutions", errors, page=page, form=form, problems=problems, can_add=bool(villages), year=year)
-    return render(request, "economy/resolutions.html", ctx)
-
-
-@role_required()
-def resolution_file(request, pk: int):
-    r = get_visible_or_404(Resolution, request.user, pk=pk)
-    if not r.attachment:
-        raise Http404("没有附件")
-    try:
-        fh = r.attachment.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("附件文件不存在") from None
-    resp = FileResponse(fh, content_type=r.attachment_type, filename=r.attachment_name)
-    resp["Cache-Control"] = "private, max-age=0"
-    resp["X-Content-Type-Options"] = "nosniff"
-    return resp
-
-
-@role_required()
-@require_POST
-def resolution_delete(request, pk: int):
-    r = get_visible_or_404(Resolution, request.user, pk=pk)
-    try:
-        services.delete_resolution(request.user, r)
-    except Refused:
-        return _refused(request)
-    except Invalid as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-    else:
-        messages.success(request, "已删除该决议。")
-    return redirect(f"{reverse('economy:resolutions')}?region={r.village_id}")
 
 
 # --- Brief ----------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import datetime as dt
 import io
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from sanwu.core.errors import Invalid
 from sanwu.core.models import AuditEvent
@@ -23,6 +23,30 @@ def xlsx(rows: list[list]) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def edit_xlsx(content: bytes, change) -> bytes:
+    """A sheet (an export) edited as a user would: `change(ws, header)`, then saved again."""
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb.active
+    change(ws, [c.value for c in ws[1]])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def set_cells(key_column: str, key, **values):
+    """A `change` for `edit_xlsx`: in the rows whose `key_column` holds `key`, set the columns
+    named (by header) to the values given; a callable gets the old value."""
+
+    def change(ws, header):
+        for row in ws.iter_rows(min_row=2):
+            cells = dict(zip(header, row))
+            if cells[key_column].value == key:
+                for name, value in values.items():
+                    cells[name].value = value(cells[name].value) if callable(value) else value
+
+    return change
 
 
 def test_a_good_excel_list_is_assigned_whole(demo, orgs):
@@ -101,7 +125,8 @@ def test_missing_columns_unknown_headers_and_empty_files(demo):
 
 
 def test_an_exported_sheet_imports_again(demo, orgs, as_user):
-    assign(demo.county, title="导出再导入", plan={(services.today().year, 5): ["五月事项"]}, owner_org_ids=[orgs.town_1.pk])
+    deadline = services.today() + dt.timedelta(days=30)  # the plan is the deadline's year (the next one late in December)
+    assign(demo.county, title="导出再导入", deadline=deadline, plan={(deadline.year, 5): ["五月事项"]}, owner_org_ids=[orgs.town_1.pk])
     exported = as_user(demo.county).get("/tasks/?format=xlsx").content
     tasks = importer.import_tasks(demo.county, exported, "导出.xlsx")
     assert [(t.title, t.region_id) for t in tasks] == [("导出再导入", TOWN_1)]

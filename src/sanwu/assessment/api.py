@@ -18,6 +18,7 @@ from pydantic import Field
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.gate import get_visible_or_404
+from sanwu.core.readers import read_upload
 
 from . import importer, rules, services
 from .access import assessment_or_404, round_or_404, rounds_visible
@@ -495,6 +496,22 @@ def difficult_list(request, status: str = "listed", within: str | None = None, l
     return [_difficult(e) for e in qs.order_by("village_id", "-id")[offset : offset + limit]]
 
 
+class ListImportedOut(Schema):
+    listed: int = Field(description="新列入的村")
+    updated: int = Field(description="有修改的村")
+    unchanged: int = Field(description="未变化的行")
+
+
+class CaseImportedOut(ListImportedOut):
+    measures: int = Field(description="新记录的整顿措施")
+
+
+@router.post("/difficult-villages/import", response=_responses(ListImportedOut), summary="从 CSV/XLSX 导入重点难点村清单（逐行逐列报错，全部或全不）",
+             description="county：县的12位代码。列与清单导出相同；已在清单的村更新主要问题和专班，不在清单的村按“列入轮次”列入；空白单元格不修改。")
+def difficult_import(request, county: str, file: UploadedFile = File(...)):
+    return importer.import_difficult(request.auth, county, *read_upload(file))
+
+
 @router.get("/difficult-villages/{id}", response=_responses(DifficultOut), summary="清单上的一个村")
 def difficult_detail(request, id: int):
     return _difficult(get_visible_or_404(DifficultVillage, request.auth, pk=id))
@@ -550,6 +567,12 @@ def screening_save(request, payload: ScreeningIn):
         request.auth, payload.year, village.code, [by_number[n] for n in payload.situations], payload.note, payload.screened_on,
     )
     return {"screening": _screening(screening), "rectification": _case(case) if case else None}
+
+
+@router.post("/rectifications/import", response=_responses(CaseImportedOut), summary="从 CSV/XLSX 导入整顿台账（逐行逐列报错，全部或全不）",
+             description="county：县的12位代码。列与台账导出相同；正在整顿的村更新台账并补记新的整顿措施，不在台账的村按列入年度和存在问题列入；空白单元格不修改。")
+def rectification_import(request, county: str, file: UploadedFile = File(...)):
+    return importer.import_rectifications(request.auth, county, *read_upload(file))
 
 
 @router.get("/rectifications/{id}", response=_responses(RectificationOut), summary="一个整顿对象的台账")

@@ -390,11 +390,18 @@ class Proposal:
         return rules.RATINGS.get(self.rating or "", "未研判")
 
 
+def decided_at(rnd: AnalysisRound) -> set[str]:
+    """Villages whose list entry this round has already decided (listed by an import before the
+    review): the review leaves them as they are."""
+    return set(DifficultReview.objects.filter(round=rnd).values_list("entry__village_id", flat=True))
+
+
 def review_proposals(rnd: AnalysisRound) -> list[Proposal]:
     """What the round proposes for every listed village and every village rated weak."""
     ratings = dict(Rating.objects.filter(round=rnd).values_list("village_id", "rating"))
-    entries = {e.village_id: e for e in DifficultVillage.objects.filter(county_id=rnd.county_id, status="listed")}
-    proposed = rules.review_proposals(set(entries), ratings)
+    done = decided_at(rnd)
+    entries = {e.village_id: e for e in DifficultVillage.objects.filter(county_id=rnd.county_id, status="listed") if e.village_id not in done}
+    proposed = {code: outcome for code, outcome in rules.review_proposals(set(entries), ratings).items() if code not in done}
     villages = {r.code: r for r in Region.objects.filter(code__in=list(proposed)).select_related("parent")}
     return [
         Proposal(villages[code], ratings.get(code), entries.get(code), proposed[code], rules.allowed_outcomes(code in entries))
@@ -419,15 +426,21 @@ def review_round(user, rnd: AnalysisRound, decisions: dict[str, str] | None = No
                 counts[outcome] += 1
             return {"already": True, **{k: counts.get(k, 0) for k in rules.OUTCOMES}}
         ratings = dict(Rating.objects.filter(round=rnd).values_list("village_id", "rating"))
-        entries = {e.village_id: e for e in DifficultVillage.objects.select_for_update().filter(county_id=rnd.county_id, status="listed")}
-        proposed = rules.review_proposals(set(entries), ratings)
+        done = decided_at(rnd)
+        entries = {
+            e.village_id: e for e in DifficultVillage.objects.select_for_update().filter(county_id=rnd.county_id, status="listed")
+            if e.village_id not in done
+        }
+        proposed = {code: outcome for code, outcome in rules.review_proposals(set(entries), ratings).items() if code not in done}
         problems = []
         labels = {**rules.OUTCOMES, "not_listed": "不列入"}
         names = dict(Region.objects.filter(code__in=list(decisions)).values_list("code", "name"))
         for code, outcome in sorted(decisions.items()):
             allowed = rules.allowed_outcomes(code in entries)
             name = f"{names.get(code, '')}（{code}）"
-            if code not in entries and code not in ratings:
+            if code in done:
+                problems.append(Problem(f"{name}本轮已列入清单，不再复核", field="village"))
+            elif code not in entries and code not in ratings:
                 problems.append(Problem(f"{name}本轮未研判，也不在清单中", field="village"))
             elif outcome not in allowed:
                 choices = "、".join(f"{k} {labels[k]}" for k in allowed)
@@ -445,17 +458,7 @@ def review_round(user, rnd: AnalysisRound, decisions: dict[str, str] | None = No
                 continue
             if outcome == "listed":
                 rating = Rating.objects.filter(round=rnd, village_id=code).first()
-                entry = DifficultVillage.objects.create(
-                    county_id=rnd.county_id, village=village, listed_round=rnd, problems=rating.findings if rating else "",
-                )
-                deadline = rnd.held_on + dt.timedelta(days=180)
-                township = village.parent.name if village.parent else ""
-                entry.task_id = assign_ledger_task(
-                    user, title=f"重点难点村专班整治：{township}{village.name}", region_code=code, deadline=deadline,
-                    source_kind="analysis", source_ref=rnd.title, description=entry.problems,
-                    origin=f"assessment.difficult:{entry.pk}", year=rnd.year, assigned_on=min(rnd.held_on, today()),
-                )
-                entry.save(update_fields=["task_id"])
+                entry = _list_entry(user, rnd, village, rating.findings if rating else "")
             else:
                 entry = entries[code]
                 if outcome == "removed":
@@ -472,16 +475,68 @@ def review_round(user, rnd: AnalysisRound, decisions: dict[str, str] | None = No
     return {"already": False, **summary}
 
 
+def _list_entry(user, rnd: AnalysisRound, village: Region, problems_text: str) -> DifficultVillage:
+    """Put a village on the list at a round, with a ledger task for its task force."""
+    entry = DifficultVillage.objects.create(county_id=rnd.county_id, village=village, listed_round=rnd, problems=problems_text)
+    township = village.parent.name if village.parent_id else ""
+    entry.task_id = assign_ledger_task(
+        user, title=f"重点难点村专班整治：{township}{village.name}", region_code=village.code, deadline=rnd.held_on + dt.timedelta(days=180),
+        source_kind="analysis", source_ref=rnd.title, description=entry.problems,
+        origin=f"assessment.difficult:{entry.pk}", year=rnd.year, assigned_on=min(rnd.held_on, today()),
+    )
+    entry.save(update_fields=["task_id"])
+    return entry
+
+
+def task_force_errors(*, leader, members, problems_text=None, required: bool = True) -> tuple[dict, list[Problem]]:
+    """The task force as typed, cleaned ({"leader", "members", "problems"}), and what is wrong
+    with it: a leader and members are needed (`required`), within their lengths."""
+    problems: list[Problem] = []
+    clean = {
+        "leader": _text(leader, "专班负责领导", "leader", problems, required=required, max_length=100),
+        "members": _text(members, "专班成员", "members", problems, required=required),
+    }
+    if problems_text is not None:
+        clean["problems"] = _text(problems_text, "主要问题", "problems", problems)
+    return clean, problems
+
+
+def list_village(user, rnd: AnalysisRound, village_code: str, *, problems_text: str = "", leader: str = "", members: str = "",
+                 note: str = "") -> DifficultVillage:
+    """List a village at a round outside its review — the county's list kept elsewhere and
+    imported. Like a review's listing: a ledger task for the task force, a review row and the
+    history; the round's own review then leaves the village as it is."""
+    village = Region.objects.filter(code=village_code, level="village").first()
+    if village is None or not village_code.startswith(region_prefix(rnd.county_id)):
+        raise Invalid(Problem(f"「{village_code}」不是本县的村", field="village"))
+    _require(user, village.code, MANAGE_ROLES, f"把{village.name}列入重点难点村清单", "assessment.difficultvillage", village.code)
+    clean, problems = task_force_errors(leader=leader, members=members, problems_text=problems_text, required=False)
+    if problems:
+        raise Invalid(problems)
+    note = (note or "").strip()[:200]
+    with transaction.atomic():
+        rnd = AnalysisRound.objects.select_for_update().get(pk=rnd.pk)
+        if DifficultVillage.objects.filter(village=village, status="listed").exists():
+            raise Invalid(Problem(f"{village.name}已在重点难点村清单中", field="village"))
+        entry = _list_entry(user, rnd, village, clean["problems"])
+        if clean["leader"] or clean["members"]:
+            entry.leader, entry.members = clean["leader"], clean["members"]
+            entry.save(update_fields=["leader", "members"])
+        rating = Rating.objects.filter(round=rnd, village=village).values_list("rating", flat=True).first() or ""
+        DifficultReview.objects.create(entry=entry, round=rnd, outcome="listed", rating=rating, note=note)
+        _history("difficult", entry, village.code, "listed", user, f"{rnd.title}：{rules.OUTCOMES['listed']}" + (f"（{note}）" if note else ""))
+        audit.record("assessment.difficult.list", entry, actor=user, region_code=village.code,
+                     new={"round": rnd.pk, "problems": entry.problems, "leader": entry.leader, "members": entry.members, "note": note})
+    return entry
+
+
 def assign_task_force(user, entry: DifficultVillage, *, leader: str, members: str, problems_text: str | None = None) -> DifficultVillage:
     """Name the task force (专班) of a listed village: its responsible leader and members."""
     _require(user, entry.village_id, MANAGE_ROLES, "安排专班", "assessment.difficultvillage", entry.pk)
-    problems: list[Problem] = []
-    leader = _text(leader, "专班负责领导", "leader", problems, required=True, max_length=100)
-    members = _text(members, "专班成员", "members", problems, required=True)
-    if problems_text is not None:
-        problems_text = _text(problems_text, "主要问题", "problems", problems)
+    clean, problems = task_force_errors(leader=leader, members=members, problems_text=problems_text)
     if problems:
         raise Invalid(problems)
+    leader, members, problems_text = clean["leader"], clean["members"], clean.get("problems")
     with transaction.atomic():
         entry = DifficultVillage.objects.select_for_update().get(pk=entry.pk)
         if entry.status != "listed":
@@ -573,15 +628,11 @@ def screen_village(user, year: int, village_code: str, situation_ids, note: str 
 CASE_FIELDS = ["causes", "plan", "county_leader", "township_lead", "first_secretary", "party_funds_fen", "project_funds_fen", "deadline"]
 
 
-def update_rectification(user, case: Rectification, **values) -> Rectification:
-    """Causes, plan, the assigned county leader, township lead and first secretary, the funds
-    (fen) and the deadline of a listed organisation (`CASE_FIELDS`)."""
-    _require(user, case.village_id, MANAGE_ROLES, "修改整顿台账", "assessment.rectification", case.pk)
-    unknown = set(values) - set(CASE_FIELDS)
-    if unknown:
-        raise Invalid(Problem(f"未知字段：{'、'.join(sorted(unknown))}", field="rectification"))
-    settings_row = ensure_county_settings(case.county_id)
-    data = {**{f: getattr(case, f) for f in CASE_FIELDS}, **values}
+def case_errors(settings_row: CountySettings, year: int, data: dict) -> tuple[dict, list[Problem]]:
+    """A rectification's `CASE_FIELDS` cleaned, and what is wrong with them: texts within their
+    lengths, funds whole fen not below 0 (project funds 0 or within the county's range), the
+    deadline not before the year it was listed."""
+    data = dict(data)
     problems: list[Problem] = []
     data["causes"] = _text(data["causes"], "原因分析", "causes", problems)
     data["plan"] = _text(data["plan"], "整顿方案", "plan", problems)
@@ -599,8 +650,20 @@ def update_rectification(user, case: Rectification, **values) -> Rectification:
         ))
     if data["deadline"] is not None and not isinstance(data["deadline"], dt.date):
         problems.append(Problem("整顿时限无效", field="deadline"))
-    elif data["deadline"] is not None and data["deadline"] < dt.date(case.year, 1, 1):
+    elif data["deadline"] is not None and data["deadline"] < dt.date(year, 1, 1):
         problems.append(Problem("整顿时限不能早于列入年度", field="deadline"))
+    return data, problems
+
+
+def update_rectification(user, case: Rectification, **values) -> Rectification:
+    """Causes, plan, the assigned county leader, township lead and first secretary, the funds
+    (fen) and the deadline of a listed organisation (`CASE_FIELDS`)."""
+    _require(user, case.village_id, MANAGE_ROLES, "修改整顿台账", "assessment.rectification", case.pk)
+    unknown = set(values) - set(CASE_FIELDS)
+    if unknown:
+        raise Invalid(Problem(f"未知字段：{'、'.join(sorted(unknown))}", field="rectification"))
+    settings_row = ensure_county_settings(case.county_id)
+    data, problems = case_errors(settings_row, case.year, {**{f: getattr(case, f) for f in CASE_FIELDS}, **values})
     if problems:
         raise Invalid(problems)
     with transaction.atomic():
@@ -620,16 +683,23 @@ def update_rectification(user, case: Rectification, **values) -> Rectification:
     return case
 
 
-def add_measure(user, case: Rectification, date: dt.date, text: str) -> Measure:
-    _require(user, case.village_id, MEASURE_ROLES, "记录整顿措施", "assessment.measure", case.pk)
+def measure_errors(year: int, date, text) -> tuple[str, list[Problem]]:
+    """A measure's text cleaned, and what is wrong: a text, a date not in the future and not
+    before the year the organisation was listed."""
     problems: list[Problem] = []
     text = _text(text, "措施", "text", problems, required=True)
     if not isinstance(date, dt.date):
         problems.append(Problem("日期无效", field="date"))
     elif date > today():
         problems.append(Problem("措施日期不能晚于今天", field="date"))
-    elif date < dt.date(case.year, 1, 1):
+    elif date < dt.date(year, 1, 1):
         problems.append(Problem("措施日期不能早于列入年度", field="date"))
+    return text, problems
+
+
+def add_measure(user, case: Rectification, date: dt.date, text: str) -> Measure:
+    _require(user, case.village_id, MEASURE_ROLES, "记录整顿措施", "assessment.measure", case.pk)
+    text, problems = measure_errors(case.year, date, text)
     if problems:
         raise Invalid(problems)
     with transaction.atomic():

@@ -13,9 +13,11 @@ urlpatterns = [
     path("assessment/rounds/<int:pk>/follow-ups/", views.follow_up, name="follow_up"),
     path("assessment/rounds/<int:pk>/review/", views.review, name="review"),
     path("assessment/difficult-villages/", views.difficult_list, name="difficult_list"),
+    path("assessment/difficult-villages/import/", views.difficult_import, name="difficult_import"),
     path("assessment/difficult-villages/<int:pk>/", views.difficult_detail, name="difficult"),
     # Rectification of weak and lax organisations
     path("assessment/rectification/", views_rectification.rectification_list, name="rectification_list"),
+    path("assessment/rectification/import/", views_rectification.rectification_import, name="rectification_import"),
     path("assessment/rectification/screening/", views_rectification.screening, name="screening"),
     path("assessment/rectification/screening/<int:year>/<str:code>/", views_rectification.screen, name="screen"),
     path("assessment/rectification/<int:pk>/", views_rectification.rectification_detail, name="rectification"),

@@ -19,12 +19,13 @@ from django.views.decorators.http import require_POST
 from sanwu.core.codes import region_level, region_prefix
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.gate import get_visible_or_404, refuse
+from sanwu.core.readers import read_upload
 from sanwu.core.scope import can_write, grants_of
 from sanwu.core.tables import Column, Table, download
 from sanwu.core.web import current_region_code, export_format, paginate, role_required
 from sanwu.regions.models import Region
 
-from . import rules, services
+from . import importer, rules, services
 from .access import round_or_404, rounds_visible
 from .forms import FollowUpForm, PolicyForm, RatingForm, RoundForm, RuleForm, SituationForm, TaskForceForm
 from .models import (
@@ -385,7 +386,7 @@ def difficult_list(request):
         return download(table, f"重点难点村清单-{county.name if county else ''}", fmt)
     return render(request, "assessment/difficult_list.html", {
         "county": county, "counties": county_choices(user), "page": paginate(request, qs), "status": status, "towns": towns,
-        "township": township, "q": q, "outcomes": rules.OUTCOMES,
+        "township": township, "q": q, "outcomes": rules.OUTCOMES, "can_manage": bool(county and can_manage(user, county.code)),
     })
 
 
@@ -417,6 +418,39 @@ def difficult_detail(request, pk: int):
         "history": History.objects.visible_to(request.user).filter(kind="difficult", object_id=entry.pk),
         "members": [m for m in entry.members.splitlines() if m.strip()], "outcomes": rules.OUTCOMES,
     })
+
+
+def import_page(request, county, *, template: str, run, done, back: str, columns: dict):
+    """An import page of a county's list: the columns, the problems by row and column, and on
+    success a message and back to the list."""
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            result = run(request.user, county.code, *read_upload(request.FILES.get("file")))
+        except Invalid as exc:
+            problems = problem_texts(exc)
+        except Refused as exc:
+            problems = [str(exc)]
+        else:
+            messages.success(request, done(result))
+            return redirect(reverse(back) + f"?county={county.code}")
+    return render(request, template, {
+        "county": county, "counties": county_choices(request.user), "problems": problems,
+        "columns": [(names[0], key) for key, names in columns.items()],
+        "export_url": reverse(back) + f"?county={county.code}&status=all&format=xlsx",
+    })
+
+
+@role_required(*MANAGE)
+def difficult_import(request):
+    county = current_county(request)
+    if county is None or not can_manage(request.user, county.code):
+        return forbidden(request, "assessment.difficultvillage.import", region_code=county.code if county else "")
+    return import_page(
+        request, county, template="assessment/difficult_import.html", run=importer.import_difficult, back="assessment:difficult_list",
+        columns={k: v for k, v in importer.DIFFICULT_COLUMNS.items() if k not in ("removed_round", "history")},
+        done=importer.difficult_summary,
+    )
 
 
 # --- the county's settings -----------------------------------------------------------------------

@@ -18,10 +18,10 @@ from sanwu.core.tables import Column, Table, download
 from sanwu.core.web import export_format, paginate, role_required
 from sanwu.regions.models import Region
 
-from . import services
+from . import importer, services
 from .forms import AcceptanceForm, MeasureForm, RectificationForm, ScreenForm
 from .models import AcceptanceCheck, History, Measure, Rectification, Screening
-from .views import MANAGE, VILLAGE_VIEW, can_manage, county_choices, current_county, forbidden, problem_texts, task_url, township_filter
+from .views import MANAGE, VILLAGE_VIEW, can_manage, county_choices, current_county, forbidden, import_page, problem_texts, task_url, township_filter
 
 STATUS_LABELS = dict(Rectification.STATUSES)
 
@@ -121,6 +121,7 @@ def rectification_list(request):
     return render(request, "assessment/rectification_list.html", {
         "county": county, "counties": county_choices(request.user), "page": page, **filters, "years": years,
         "statuses": STATUS_LABELS, "can_manage": bool(county and can_manage(request.user, county.code)),
+        "can_import": bool(county and any(can_write(request.user, t.code, set(services.MEASURE_ROLES)) for t in [county, *filters["towns"]])),
         "sees_county": bool(county and Region.objects.visible_to(request.user).filter(code=county.code).exists()),
     })
 
@@ -295,3 +296,16 @@ def acceptance(request, pk: int):
             messages.error(request, m)
     return redirect("assessment:rectification", pk=case.pk)
 
+
+@role_required(*services.MEASURE_ROLES)
+def rectification_import(request):
+    """Import the rectification list (its own export, edited): the county updates and lists, a
+    township records its villages' measures."""
+    county = current_county(request)
+    if county is None:
+        return forbidden(request, "assessment.rectification.import")
+    return import_page(
+        request, county, template="assessment/rectification_import.html", run=importer.import_rectifications,
+        back="assessment:rectification_list", columns={k: v for k, v in importer.RECTIFICATION_COLUMNS.items() if k not in ("delisted_on", "check")},
+        done=importer.rectification_summary,
+    )

@@ -205,6 +205,8 @@ class EventOut(Schema):
     from_status: str
     to_status: str
     note: str
+    old_value: str = Field(description="延期：原完成时限；调整责任单位：原责任单位")
+    new_value: str = Field(description="延期：新完成时限；调整责任单位：新责任单位")
 
 
 class MeetingOut(Schema):
@@ -258,6 +260,17 @@ class NoteIn(Schema):
     note: str = ""
 
 
+class ExtendIn(Schema):
+    deadline: dt.date = Field(description="新的完成时限，须晚于原时限")
+    reason: str = ""
+
+
+class ReassignIn(Schema):
+    owner_org_ids: list[int] = []
+    owner_user_ids: list[int] = []
+    reason: str = ""
+
+
 def _owners(task: Task) -> list[dict]:
     out = []
     for o in task.owners.select_related("org", "user").order_by("id"):
@@ -298,7 +311,8 @@ def _task(user, task: Task) -> dict:
         ],
         "history": [
             {"at": e.at, "action": e.action, "action_label": e.get_action_display(), "actor": e.actor.username if e.actor_id else None,
-             "actor_name": e.actor_name, "from_status": e.from_status, "to_status": e.to_status, "note": e.note}
+             "actor_name": e.actor_name, "from_status": e.from_status, "to_status": e.to_status, "note": e.note,
+             "old_value": e.old_value, "new_value": e.new_value}
             for e in t.events.select_related("actor").order_by("at", "id")
         ],
         "meetings": [
@@ -400,6 +414,18 @@ def return_(request, id: int, payload: ReasonIn):
 @router.post("/tasks/{id}/close", response=_responses(TaskOut), summary="销号（只有已核验的任务）")
 def close(request, id: int, payload: NoteIn):
     t = services.close(request.auth, _get_task(request, id), payload.note)
+    return _task(request.auth, t)
+
+
+@router.post("/tasks/{id}/extend", response=_responses(TaskOut), summary="延期（交办单位或县委组织部；新时限须晚于原时限，须写明原因；已销号的不能延期）")
+def extend(request, id: int, payload: ExtendIn):
+    t = services.extend_deadline(request.auth, _get_task(request, id), payload.deadline, payload.reason)
+    return _task(request.auth, t)
+
+
+@router.post("/tasks/{id}/reassign", response=_responses(TaskOut), summary="调整责任单位（交办单位或县委组织部；须写明原因；已销号的不能调整）")
+def reassign(request, id: int, payload: ReassignIn):
+    t = services.reassign(request.auth, _get_task(request, id), payload.owner_org_ids, payload.owner_user_ids, payload.reason)
     return _task(request.auth, t)
 
 

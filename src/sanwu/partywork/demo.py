@@ -1,7 +1,8 @@
 """Party work for the demo city: organisations for every region (committees, branches, county
 departments, temporary branches for epidemic and flood work, grid branches, commando teams with
 members), a year of key tasks in every state (assigned by county_yuexi to the Yuexi townships and
-departments, by township_1 to its villages), dispatch meetings and inspections, and talks.
+departments, by township_1 to its villages; a few of 主簿镇's extended or reassigned), dispatch
+meetings and inspections, and talks.
 
 Deterministic for a seed (and the day it is loaded on: the year of tasks is the current one) and
 idempotent: a second call does nothing. Tasks run through the services, so their histories,
@@ -284,6 +285,46 @@ def _tasks(rng: random.Random, today: dt.date, principal: dict[str, PartyOrg], r
         services.record_meeting(county_user, kind="inspection", title=f"{year}年第{n + 1}轮党建专题督导", date=day, region_code=county.code,
                                 note="分组下村，查阅台账，现场反馈问题。", task_ids=ids)
         result.meetings += 1
+    if t1 is not None:
+        _extend_and_reassign(made, county_user, township_users.get(t1.code), t1.code, today)
+
+
+def _extend_and_reassign(made: list[Task], county_user, township_user, town: str, today: dt.date) -> None:
+    """A few open tasks of 主簿镇 whose deadline was extended or whose owners changed, so the
+    history shows both: the county extends one of the township's tasks and names the township
+    supervisor as an owner of another; the township extends a village task and adds a grid
+    branch to another. Only tasks not yet due are extended (the overdue ones stay overdue)."""
+    if county_user is None or township_user is None:
+        return
+    moment = min(timezone.now() - dt.timedelta(hours=1), timezone.make_aware(dt.datetime.combine(today, dt.time(10, 30))))
+
+    def pick(assigner, level: str) -> list[Task]:
+        return [t for t in made if t.assigner_id == assigner.pk and t.status in ("assigned", "returned", "reported") and t.deadline >= today
+                and t.region_id.startswith(town[:9]) and (t.region_id == town) == (level == "township")][:2]
+
+    def when(task: Task) -> dt.datetime:
+        last = task.events.order_by("-at").values_list("at", flat=True).first()
+        return max(moment, last + dt.timedelta(minutes=1))
+
+    def orgs_of(task: Task) -> list[int]:
+        return list(task.owners.exclude(org=None).order_by("id").values_list("org_id", flat=True))
+
+    for assigner, level, days, reason in (
+        (county_user, "township", 30, "结合全县组织部长会议新部署，完成时限顺延30天。"),
+        (township_user, "village", 15, "受汛期影响，现场工作推迟，经镇党委研究同意延期。"),
+    ):
+        tasks = pick(assigner, level)
+        if tasks:
+            services.extend_deadline(assigner, tasks[0], tasks[0].deadline + dt.timedelta(days=days), reason, at=when(tasks[0]))
+        if len(tasks) < 2:
+            continue
+        t = tasks[1]
+        if level == "township":
+            services.reassign(assigner, t, orgs_of(t), [township_user.pk], "明确乡镇组织委员为具体责任人，与镇党委共同承办。", at=when(t))
+        else:
+            grid = PartyOrg.objects.filter(region_id=t.region_id, kind="grid_branch").order_by("id").first()
+            if grid is not None:
+                services.reassign(assigner, t, [*orgs_of(t), grid.pk], [], "增加网格党支部共同承办，落实到网格。", at=when(t))
 
 
 def _stamps(rng: random.Random, start: dt.datetime, end: dt.datetime, n: int) -> list[dt.datetime]:

@@ -58,6 +58,22 @@ class VerifyForm(forms.Form):
     close = forms.BooleanField(label="核验通过后同时销号", required=False, initial=True)
 
 
+class ExtendForm(forms.Form):
+    deadline = forms.DateField(label="新的完成时限", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    reason = forms.CharField(label="延期原因", max_length=200)
+
+
+class ReassignForm(forms.Form):
+    owner_orgs = forms.MultipleChoiceField(label="责任党组织", required=False, widget=forms.CheckboxSelectMultiple)
+    owner_users = forms.MultipleChoiceField(label="责任人（账号）", required=False, widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(label="调整原因", max_length=200)
+
+    def __init__(self, *args, orgs=(), users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_orgs"].choices = [(str(o.pk), o.name) for o in orgs]
+        self.fields["owner_users"].choices = [(str(u.pk), u.first_name or u.username) for u in users]
+
+
 class EvidenceForm(forms.Form):
     file = forms.FileField(label="佐证材料（JPEG、PNG 或 PDF）")
 

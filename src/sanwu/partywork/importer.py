@@ -9,10 +9,15 @@ Columns (Chinese or English headers):
 责任单位 names Party organisations within the task's region (several separated by 、), 责任人
 usernames. The informational columns of the export (状态, 交办单位 …) are accepted and ignored,
 so an exported sheet can be edited and imported as a new task list.
+
+The register of organisations (`parse_orgs`) and talks (`parse_talks`: 谈话日期, 类型, 谈话对象,
+职务, 区划代码 or 所在区划, 谈话人, 谈话要点 — the talks export's own columns) follow the same rules;
+talks only for the organisation department, and a row identical to a talk already recorded is
+skipped, so an exported sheet imported again adds only its new rows.
 """
 
-import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -20,12 +25,13 @@ from django.db import transaction
 
 from sanwu.core import audit
 from sanwu.core.codes import region_prefix
-from sanwu.core.errors import Invalid, Problem
-from sanwu.core.readers import read_rows
+from sanwu.core.errors import Invalid, Problem, Refused
+from sanwu.core.readers import parse_date, read_rows
+from sanwu.core.scope import can_write
 from sanwu.regions.models import Region
 
 from . import services
-from .models import PartyOrg, Task
+from .models import ORG_DEPT_ROLES, PartyOrg, Talk, Task
 
 MONTH_KEYS = {f"m{m}": m for m in range(1, 13)}
 
@@ -60,27 +66,27 @@ SOURCE_NAMES = {
     "督导": "inspection", "检查": "inspection", "研判": "analysis", "整顿": "rectification", "文件精神": "document",
 }
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _SPLIT_NAMES = re.compile(r"[、,，;；\n]+")
 _SPLIT_ITEMS = re.compile(r"[；;\n]+")
 
 
-def parse_date(text: str) -> dt.date | None:
-    """2025-03-05, 2025/3/5, 2025.3.5, 2025年3月5日, 20250305 (or an Excel date cell)."""
-    text = (text or "").strip()
-    if "T" in text and len(text) > 10:
-        text = text.split("T", 1)[0]
-    m = _DATE.match(text)
-    if m:
-        y, mo, d = (int(g) for g in m.groups())
-    elif len(text) == 8 and text.isdigit():
-        y, mo, d = int(text[:4]), int(text[4:6]), int(text[6:])
-    else:
-        return None
-    try:
-        return dt.date(y, mo, d)
-    except ValueError:
-        return None
+def find_region(text: str, visible, cache: dict[str, list[str]]) -> tuple[str | None, str | None]:
+    """The region a cell names — a code, or a name unique within `visible` (the user's regions):
+    (code, None), or (None, the problem in Chinese). `cache` keeps names already looked up."""
+    if not text:
+        return None, "区划不能为空"
+    if text.isdigit():
+        if visible.filter(code=text).exists():
+            return text, None
+        return None, f"区划代码「{text}」不存在或不在您的管辖范围内"
+    if text not in cache:
+        cache[text] = list(visible.filter(name=text).values_list("code", flat=True)[:3])
+    found = cache[text]
+    if len(found) == 1:
+        return found[0], None
+    if not found:
+        return None, f"区划「{text}」不存在或不在您的管辖范围内"
+    return None, f"区划名称「{text}」不唯一，请填写区划代码"
 
 
 def _problem(msg: str, line: int, key: str, file: str) -> Problem:
@@ -118,24 +124,9 @@ def parse_tasks(user, data: bytes, filename: str) -> list[dict]:
             p("任务名称不能超过200个字", "title")
         # region: a code, or a name unique within the user's scope
         text = row.get("region", "")
-        region_code = None
-        if not text:
-            p("区划不能为空", "region")
-        elif text.isdigit():
-            if visible.filter(code=text).exists():
-                region_code = text
-            else:
-                p(f"区划代码「{text}」不存在或不在您的管辖范围内", "region")
-        else:
-            if text not in by_name:
-                by_name[text] = list(visible.filter(name=text).values_list("code", flat=True)[:3])
-            found = by_name[text]
-            if len(found) == 1:
-                region_code = found[0]
-            elif not found:
-                p(f"区划「{text}」不存在或不在您的管辖范围内", "region")
-            else:
-                p(f"区划名称「{text}」不唯一，请填写区划代码", "region")
+        region_code, trouble = find_region(text, visible, by_name)
+        if trouble:
+            p(trouble, "region")
         if region_code is not None and not services.may_assign(user, region_code):
             p(f"无权向「{text}」交办任务", "region")
             region_code = None
@@ -369,3 +360,117 @@ def import_orgs(user, data: bytes, filename: str) -> list[PartyOrg]:
         audit.record("org.import", object_type="partywork.partyorg", actor=user, new={"file": Path(filename).name, "orgs": len(made)},
                      region_code=min((o.region_id for o in made.values()), key=len))
     return list(made.values())
+
+
+# --- Talks -------------------------------------------------------------------------------------
+
+TALK_COLUMNS: dict[str, list[str]] = {
+    "date": ["谈话日期", "日期"],
+    "kind": ["类型", "谈话类型"],
+    "person_name": ["谈话对象", "对象姓名"],
+    "person_position": ["职务", "对象职务"],
+    "region": ["区划代码", "对象所在区划代码", "区划"],
+    "region_name": ["所在区划", "对象所在区划", "区划名称"],
+    "talker": ["谈话人"],
+    "summary": ["谈话要点", "要点"],
+    # informational column of the export, ignored on import
+    "id": ["编号"],
+}
+TALK_REQUIRED = ("date", "kind", "person_name", "talker", "summary")
+TALK_LABELS = {key: names[0] for key, names in TALK_COLUMNS.items()}
+TALK_KIND_NAMES = {
+    **{k: k for k in services.TALK_LABELS},
+    **{v: k for k, v in services.TALK_LABELS.items()},
+    **{f"{v}谈话": k for k, v in services.TALK_LABELS.items()},
+}
+
+
+def _talk_column(key: str) -> str:
+    return f"{TALK_LABELS[key]}（{key}）" if key in TALK_LABELS else key
+
+
+@dataclass
+class TalkImport:
+    talks: list  # the talks recorded
+    skipped: int  # rows identical to a talk already recorded (an exported sheet imported again)
+
+
+def parse_talks(user, data: bytes, filename: str) -> tuple[list[dict], int]:
+    """Read and check a file of talks (one per row). Returns (the talks to record as keyword
+    arguments of `services.record_talk`, how many rows repeat a talk already recorded), or raises
+    `Invalid` listing every problem by row and column. Only the organisation department may."""
+    name = Path(filename).name
+    if user is not None and not services.may_see_talks(user):
+        services._refuse(user, "talk.import")
+        raise Refused("只有组织部门可以导入谈话记录")
+    keys, rows = read_rows(data, name, TALK_COLUMNS)
+    missing = [k for k in TALK_REQUIRED if k not in keys]
+    if "region" not in keys and "region_name" not in keys:
+        missing.append("region")
+    if missing:
+        raise Invalid([Problem(f"缺少必需的列「{TALK_LABELS[k]}（{k}）」", row=1, field=_talk_column(k), file=name) for k in missing])
+    visible = Region.objects.visible_to(user) if user is not None else Region.objects.all()
+    by_name: dict[str, list[str]] = {}
+    problems: list[Problem] = []
+    out: list[dict] = []
+    seen: dict[tuple, int] = {}
+    skipped = 0
+    for line, row in rows:
+        bad: list[Problem] = []
+
+        def p(msg, key):
+            bad.append(Problem(msg, row=line, field=_talk_column(key), file=name))
+
+        kind = TALK_KIND_NAMES.get(row.get("kind", ""))
+        if kind is None:
+            p(f"谈话类型「{row.get('kind', '')}」无效（{'、'.join(services.TALK_LABELS.values())}）", "kind")
+        date = parse_date(row.get("date", ""))
+        if date is None:
+            p(f"谈话日期「{row.get('date', '')}」不是有效日期（如 2025-06-30）", "date")
+        key = "region" if row.get("region") else "region_name"
+        region_code, trouble = find_region(row.get(key, ""), visible, by_name)
+        if trouble:
+            p(trouble, key)
+        elif key == "region" and row.get("region_name"):
+            actual = Region.objects.filter(code=region_code).values_list("name", flat=True).first()
+            if row["region_name"] != actual:
+                p(f"所在区划「{row['region_name']}」与区划代码「{region_code}」对应的「{actual}」不一致", "region_name")
+        if region_code is not None and user is not None and not can_write(user, region_code, set(ORG_DEPT_ROLES)):
+            p(f"只有组织部门可以记录「{row.get(key)}」的谈话", key)
+        fields = {
+            "kind": kind, "date": date, "person_name": row.get("person_name", ""), "person_position": row.get("person_position", ""),
+            "talker": row.get("talker", ""), "region_code": region_code, "summary": row.get("summary", ""),
+        }
+        if kind is not None and date is not None and region_code is not None:
+            for prob in services.talk_errors(**fields):
+                p(prob.message, prob.field if prob.field in TALK_LABELS else "summary")
+        if not bad:
+            ident = (kind, date, fields["person_name"].strip(), region_code, fields["talker"].strip(), fields["summary"].strip())
+            if ident in seen:
+                p(f"与第{seen[ident]}行重复", "person_name")
+            else:
+                seen[ident] = line
+        problems.extend(bad)
+        if bad:
+            continue
+        if Talk.objects.filter(kind=kind, date=date, person_name=ident[2], region_id=region_code, talker=ident[4], summary=ident[5]).exists():
+            skipped += 1
+            continue
+        out.append({**fields, "origin": f"import:{name}"[:100]})
+    if problems:
+        raise Invalid(problems)
+    if not out and not skipped:
+        raise Invalid(Problem("文件中没有数据行", file=name))
+    return out, skipped
+
+
+def import_talks(user, data: bytes, filename: str) -> TalkImport:
+    """Record every talk of the file in one transaction, or none. Rows identical to a talk already
+    recorded are skipped, so an exported sheet imported again adds only its new rows."""
+    drafts, skipped = parse_talks(user, data, filename)
+    with transaction.atomic():
+        talks = [services.record_talk(user, **d) for d in drafts]
+        if talks:
+            audit.record("talk.import", object_type="partywork.talk", actor=user, new={"file": Path(filename).name, "talks": len(talks), "skipped": skipped},
+                         region_code=min((t.region_id for t in talks), key=len))
+    return TalkImport(talks, skipped)

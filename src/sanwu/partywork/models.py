@@ -254,8 +254,9 @@ class TaskEvidence(models.Model):
 
 
 class TaskEvent(models.Model):
-    """The history of a task: one row per transition (who, when, from, to, note) — and the
-    dispatch meetings and inspections recorded against it."""
+    """The history of a task: one row per transition (who, when, from, to, note), each deadline
+    extension and reassignment (old → new value, the reason in the note) — and the dispatch
+    meetings and inspections recorded against it."""
 
     ACTIONS = [
         ("assign", "交办"),
@@ -263,6 +264,8 @@ class TaskEvent(models.Model):
         ("return", "退回"),
         ("verify", "核验"),
         ("close", "销号"),
+        ("extend", "延期"),
+        ("reassign", "调整责任单位"),
         ("dispatch", "调度"),
         ("inspection", "督导"),
     ]
@@ -275,6 +278,8 @@ class TaskEvent(models.Model):
     actor_name = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField(db_index=True)
     note = models.TextField(blank=True)
+    old_value = models.CharField("原值", max_length=500, blank=True)  # extend: the old deadline; reassign: the old owners
+    new_value = models.CharField("新值", max_length=500, blank=True)
 
     objects = ScopedManager()
     scope_field = "task__region__code"

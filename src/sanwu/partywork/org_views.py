@@ -20,6 +20,7 @@ from sanwu.regions.models import Region
 from . import importer, services
 from .forms import MemberForm, OrgForm, TalkForm, form_problems
 from .models import ORG_DEPT_ROLES, PARTY_ROLES, PartyOrg, Talk, TeamMember
+from .views import import_page
 
 PARTY = tuple(PARTY_ROLES)
 ORG_DEPT = tuple(ORG_DEPT_ROLES)
@@ -174,25 +175,9 @@ def org_edit(request, pk: int):
 @role_required(*services.ORG_WRITE_ROLES)
 def org_import(request):
     """Import a register of organisations (and commando team members) from Excel or CSV."""
-    problems: list[str] = []
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            problems = ["请选择要导入的 CSV 或 Excel 文件"]
-        elif upload.size > 20 * 1024 * 1024:
-            problems = [f"文件「{upload.name}」超过 20 MB"]
-        else:
-            try:
-                made = importer.import_orgs(request.user, upload.read(), upload.name)
-            except Invalid as exc:
-                problems = exc.messages
-            except Refused as exc:
-                problems = [str(exc)]
-            else:
-                messages.success(request, f"导入完成：党组织 {len(made)} 个。")
-                return redirect("partywork:orgs")
     columns = [(names[0], key, key in importer.ORG_REQUIRED) for key, names in importer.ORG_COLUMNS.items() if key not in ("id", "region_name")]
-    return render(request, "partywork/org_import.html", {"problems": problems, "columns": columns, "party_tabs": party_tabs(request, "orgs")})
+    return import_page(request, run=importer.import_orgs, done=lambda made: f"导入完成：党组织 {len(made)} 个。", back="partywork:orgs",
+                       template="partywork/org_import.html", context={"columns": columns, "party_tabs": party_tabs(request, "orgs")})
 
 
 @role_required(*services.ORG_WRITE_ROLES)
@@ -287,8 +272,9 @@ def talks(request):
         table = Table("谈话记录", [
             Column("date", "谈话日期", width=12), Column("kind", "类型"), Column("person", "谈话对象"), Column("position", "职务", width=24),
             Column("region", "所在区划"), Column("talker", "谈话人", width=20), Column("summary", "谈话要点", width=50),
+            Column("region_code", "区划代码", width=16),
         ], [{"date": t.date, "kind": t.get_kind_display(), "person": t.person_name, "position": t.person_position, "region": t.region.name,
-             "talker": t.talker, "summary": t.summary} for t in qs[:50000]])
+             "talker": t.talker, "summary": t.summary, "region_code": t.region_id} for t in qs[:50000]])
         return download(table, "谈话记录", fmt)
     townships = list(Region.objects.visible_to(user).filter(level__in=("county", "township")).order_by("code")[:300])
     return render(request, "partywork/talks.html", {
@@ -320,3 +306,17 @@ def talk_new(request):
         else:
             problems = form_problems(form)
     return render(request, "partywork/talk_form.html", {"form": form, "problems": problems})
+
+
+@role_required(*ORG_DEPT)
+def talk_import(request):
+    """Import talks from Excel or CSV (the talks export's own columns); the organisation
+    department only, like recording them."""
+    columns = [(names[0], key, key in importer.TALK_REQUIRED) for key, names in importer.TALK_COLUMNS.items() if key != "id"]
+    return import_page(request, run=importer.import_talks, done=_talks_imported, back="partywork:talks", template="partywork/talk_import.html",
+                       context={"columns": columns, "kinds": Talk.KINDS, "party_tabs": party_tabs(request, "talks")})
+
+
+def _talks_imported(result) -> str:
+    skipped = f"，与已有记录相同而跳过 {result.skipped} 条" if result.skipped else ""
+    return f"导入完成：谈话 {len(result.talks)} 人次{skipped}。"

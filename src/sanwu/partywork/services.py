@@ -187,29 +187,42 @@ def task_errors(
     elif assigned_on is not None and deadline < assigned_on:
         p(f"完成时限 {deadline} 早于交办日期 {assigned_on}", "deadline")
     if region is not None:
-        prefix = region_prefix(region.code)
-        orgs = {o.pk: o for o in PartyOrg.objects.filter(pk__in=list(owner_org_ids))}
-        for oid in owner_org_ids:
-            org = orgs.get(oid)
-            if org is None:
-                p(f"责任党组织「{oid}」不存在", "owner_orgs")
-            elif not org.region_id.startswith(prefix):
-                p(f"责任党组织「{org.name}」不在「{region.name}」范围内", "owner_orgs")
-            elif org.end_date is not None and org.end_date < (assigned_on or today()):
-                p(f"责任党组织「{org.name}」已于 {org.end_date} 撤销", "owner_orgs")
-        users = {u.pk: u for u in get_user_model().objects.filter(pk__in=list(owner_user_ids))}
-        for uid in owner_user_ids:
-            u = users.get(uid)
-            if u is None or not u.is_active:
-                p(f"责任人（用户 {uid}）不存在或已停用", "owner_users")
-            elif not code_in_scope(u, region.code, set(REPORT_ROLES)):
-                p(f"责任人「{display_name(u)}」不管辖「{region.name}」，无法汇报", "owner_users")
+        problems.extend(owner_errors(region, owner_org_ids, owner_user_ids, on=assigned_on or today(), row=row, file=file))
     for (y, m), items in (plan or {}).items():
         if not (1 <= m <= 12):
             p(f"月计划的月份「{m}」无效", "plan")
         for item in items:
             if len(item) > 200:
                 p(f"{y}年{m}月的计划事项不能超过200个字", "plan")
+    return problems
+
+
+def owner_errors(region: Region, owner_org_ids, owner_user_ids, *, on: dt.date, seen_by=None, row=None, file=None) -> list[Problem]:
+    """What is wrong with the owners of a task at `region`: organisations within it and standing
+    on the day `on`, users who report there. With `seen_by` (a user), organisations that user
+    cannot see are refused as if they did not exist."""
+    problems: list[Problem] = []
+
+    def p(msg, fld):
+        problems.append(Problem(msg, row=row, field=fld, file=file))
+
+    prefix = region_prefix(region.code)
+    orgs = {o.pk: o for o in (PartyOrg.objects if seen_by is None else PartyOrg.objects.visible_to(seen_by)).filter(pk__in=list(owner_org_ids))}
+    for oid in owner_org_ids:
+        org = orgs.get(oid)
+        if org is None:
+            p(f"责任党组织「{oid}」不存在", "owner_orgs")
+        elif not org.region_id.startswith(prefix):
+            p(f"责任党组织「{org.name}」不在「{region.name}」范围内", "owner_orgs")
+        elif org.end_date is not None and org.end_date < on:
+            p(f"责任党组织「{org.name}」已于 {org.end_date} 撤销", "owner_orgs")
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=list(owner_user_ids))}
+    for uid in owner_user_ids:
+        u = users.get(uid)
+        if u is None or not u.is_active:
+            p(f"责任人（用户 {uid}）不存在或已停用", "owner_users")
+        elif not code_in_scope(u, region.code, set(REPORT_ROLES)):
+            p(f"责任人「{display_name(u)}」不管辖「{region.name}」，无法汇报", "owner_users")
     return problems
 
 
@@ -284,9 +297,10 @@ def assign_task(
     return task
 
 
-def _event(task: Task, action: str, frm: str, to: str, user, at: dt.datetime, note: str = "") -> TaskEvent:
+def _event(task: Task, action: str, frm: str, to: str, user, at: dt.datetime, note: str = "", old: str = "", new: str = "") -> TaskEvent:
     return TaskEvent.objects.create(
-        task=task, action=action, from_status=frm, to_status=to, actor=user, actor_name=display_name(user), at=at, note=note
+        task=task, action=action, from_status=frm, to_status=to, actor=user, actor_name=display_name(user), at=at, note=note,
+        old_value=old[:500], new_value=new[:500],
     )
 
 
@@ -413,6 +427,85 @@ def _close(t: Task, user, moment, note: str) -> None:
     t.save(update_fields=["status", "closed_at"])
     _event(t, "close", "verified", "closed", user, moment, note)
     audit.record("task.close", t, actor=user, region_code=t.region_id, old={"status": "verified"}, new={"status": "closed"})
+
+
+# --- Tasks: extend the deadline, reassign the owners ---------------------------------------------
+
+
+def may_change(user, task: Task) -> bool:
+    """Extend or reassign: the assigning body and those above it (the county organisation
+    department over a township's task) — never the owners themselves."""
+    return may_verify(user, task)
+
+
+def _reason(reason: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(Problem(f"请填写{what}原因", field="reason"))
+    if len(reason) > 200:
+        raise Invalid(Problem(f"{what}原因不能超过200个字", field="reason"))
+    return reason
+
+
+def extend_deadline(user, task: Task, deadline: dt.date, reason: str, at: dt.datetime | None = None) -> Task:
+    """延期: a later deadline, with a reason, by the assigner (or the county above it). Not on a
+    closed task. The history keeps the old and new deadline; overdue lists follow the new one."""
+    _require(may_change(user, task), user, "extend", task, f"无权为任务「{task.title}」延期（只有交办单位可以延期）")
+    reason = _reason(reason, "延期")
+    if not isinstance(deadline, dt.date):
+        raise Invalid(Problem("新的完成时限无效", field="deadline"))
+    moment = _now(at)
+    with transaction.atomic():
+        t = _locked(task, Task.OPEN, "延期（已销号的任务不能延期）")
+        if deadline <= t.deadline:
+            raise Invalid(Problem(f"新的完成时限 {deadline} 应晚于原时限 {t.deadline}", field="deadline"))
+        old = t.deadline
+        t.deadline = deadline
+        t.save(update_fields=["deadline"])
+        _event(t, "extend", t.status, t.status, user, moment, reason, old=old.isoformat(), new=deadline.isoformat())
+        audit.record("task.extend", t, actor=user, region_code=t.region_id, old={"deadline": old}, new={"deadline": deadline, "reason": reason})
+    return t
+
+
+def _owner_ids(task: Task) -> tuple[list[int], list[int]]:
+    rows = list(task.owners.order_by("id").values_list("org_id", "user_id"))
+    return [o for o, _ in rows if o], [u for _, u in rows if u]
+
+
+def _owner_text(org_ids, user_ids) -> str:
+    orgs = dict(PartyOrg.objects.filter(pk__in=list(org_ids)).values_list("pk", "name"))
+    users = {u.pk: display_name(u) for u in get_user_model().objects.filter(pk__in=list(user_ids))}
+    return "、".join([orgs.get(i, str(i)) for i in org_ids] + [users.get(i, str(i)) for i in user_ids])
+
+
+def reassign(user, task: Task, owner_org_ids=(), owner_user_ids=(), reason: str = "", at: dt.datetime | None = None) -> Task:
+    """调整责任单位: new owners (organisations and/or users within the task's region that the
+    acting user sees), with a reason, by the assigner (or the county above it). Not on a closed
+    task. The history keeps who owned it before and after."""
+    _require(may_change(user, task), user, "reassign", task, f"无权调整任务「{task.title}」的责任单位（只有交办单位可以调整）")
+    reason = _reason(reason, "调整")
+    org_ids = [int(i) for i in dict.fromkeys(owner_org_ids or ())]
+    user_ids = [int(i) for i in dict.fromkeys(owner_user_ids or ())]
+    if not org_ids and not user_ids:
+        raise Invalid(Problem("请至少选择一个责任党组织或责任人", field="owner_orgs"))
+    problems = owner_errors(task.region, org_ids, user_ids, on=today(), seen_by=user)
+    if problems:
+        raise Invalid(problems)
+    moment = _now(at)
+    with transaction.atomic():
+        t = _locked(task, Task.OPEN, "调整责任单位（已销号的任务不能调整）")
+        old_orgs, old_users = _owner_ids(t)
+        if set(old_orgs) == set(org_ids) and set(old_users) == set(user_ids):
+            raise Invalid(Problem("责任单位和责任人没有变化", field="owner_orgs"))
+        old_text = _owner_text(old_orgs, old_users) or t.region.name
+        TaskOwner.objects.filter(task=t).delete()
+        TaskOwner.objects.bulk_create([TaskOwner(task=t, org_id=i) for i in org_ids] + [TaskOwner(task=t, user_id=i) for i in user_ids])
+        _event(t, "reassign", t.status, t.status, user, moment, reason, old=old_text, new=_owner_text(org_ids, user_ids))
+        audit.record(
+            "task.reassign", t, actor=user, region_code=t.region_id, old={"owner_orgs": old_orgs, "owner_users": old_users},
+            new={"owner_orgs": org_ids, "owner_users": user_ids, "reason": reason},
+        )
+    return t
 
 
 # --- Dispatch meetings and inspections ---------------------------------------------------------

@@ -35,4 +35,5 @@ urlpatterns = [
     # Talks: rows only for the organisation department
     path("party/talks/", org_views.talks, name="talks"),
     path("party/talks/new/", org_views.talk_new, name="talk_new"),
+    path("party/talks/import/", org_views.talk_import, name="talk_import"),
 ]

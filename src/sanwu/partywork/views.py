@@ -16,13 +16,14 @@ from django.views.decorators.http import require_POST
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.gate import get_visible_or_404
+from sanwu.core.readers import read_upload
 from sanwu.core.scope import grants_of
 from sanwu.core.tables import Column, Table, download
 from sanwu.core.web import export_format, paginate, role_required
 from sanwu.regions.models import Region
 
 from . import importer, services
-from .forms import EvidenceForm, ImportForm, MeetingForm, ReasonForm, ReportForm, TaskForm, VerifyForm, form_problems
+from .forms import EvidenceForm, ExtendForm, ImportForm, MeetingForm, ReasonForm, ReassignForm, ReportForm, TaskForm, VerifyForm, form_problems
 from .models import PARTY_ROLES, Meeting, MeetingItem, PartyOrg, Task, TaskEvidence, TaskOwner
 
 ASSIGN_ROLES = tuple(services.ASSIGN_ROLES)
@@ -236,6 +237,7 @@ def _task_page(request, task: Task, problems=(), status=200, forms=None):
     last = reports[-1] if reports else None
     may_report = services.may_report(user, task)
     may_verify = services.may_verify(user, task)
+    may_change = services.may_change(user, task)
     st = task.status
     actions = {
         "report": may_report and st in Task.TODO,
@@ -243,16 +245,32 @@ def _task_page(request, task: Task, problems=(), status=200, forms=None):
         "verify": may_verify and st == "reported" and not (last and last.by_id == user.pk),
         "return": may_verify and st == "reported",
         "close": may_verify and st == "verified",
+        "extend": may_change and st in Task.OPEN,
+        "reassign": may_change and st in Task.OPEN,
     }
     forms = forms or {}
+    reassign_form = None
+    if actions["reassign"]:
+        reassign_form = _reassign_form(user, task, owners, forms.get("reassign"))
     ctx = {
         **tabs_context(request, ""), "task": task, "owners": owners, "reports": reports, "events": events, "meetings": meetings,
         "plan": plan, "actions": actions, "any_action": any(actions.values()), "problems": problems,
         "report_form": forms.get("report") or ReportForm(), "reason_form": forms.get("return") or ReasonForm(),
         "verify_form": forms.get("verify") or VerifyForm(initial={"close": True}), "evidence_form": EvidenceForm(),
         "self_reported": bool(may_verify and st == "reported" and last and last.by_id == user.pk),
+        "extend_form": forms.get("extend") or ExtendForm(initial={"deadline": max(task.deadline, services.today()) + dt.timedelta(days=30)}),
+        "reassign_form": reassign_form,
     }
     return render(request, "partywork/task_detail.html", ctx, status=status)
+
+
+def _reassign_form(user, task: Task, owners, data=None) -> ReassignForm:
+    """The owner checkboxes for reassigning: what the region offers plus the current owners."""
+    orgs, users = owner_choices(user, task.region_id)
+    orgs += [o.org for o in owners if o.org_id and o.org not in orgs]
+    users += [o.user for o in owners if o.user_id and o.user not in users]
+    initial = {"owner_orgs": [str(o.org_id) for o in owners if o.org_id], "owner_users": [str(o.user_id) for o in owners if o.user_id]}
+    return ReassignForm(data, orgs=orgs, users=users, initial=initial)
 
 
 @role_required(*PARTY)
@@ -266,6 +284,8 @@ ACTION_DONE = {
     "verify": "已核验。",
     "close": "已销号。",
     "evidence": "佐证材料已上传。",
+    "extend": "已延期，新的完成时限已生效。",
+    "reassign": "已调整责任单位。",
 }
 
 
@@ -304,6 +324,15 @@ def task_action(request, pk: int, action: str):
             if upload.size > services.MAX_EVIDENCE_BYTES + 1:
                 raise Invalid([f"佐证材料「{upload.name}」超过 {services.MAX_EVIDENCE_BYTES // 1024 // 1024} MB"])
             services.add_evidence(user, task, upload.name, upload.read())
+        elif action == "extend":
+            form = forms["extend"] = ExtendForm(request.POST)
+            if not form.is_valid():
+                raise Invalid(form_problems(form))
+            services.extend_deadline(user, task, form.cleaned_data["deadline"], form.cleaned_data["reason"])
+        elif action == "reassign":
+            forms["reassign"] = request.POST
+            services.reassign(user, task, [_int(i) for i in request.POST.getlist("owner_orgs") if _int(i)],
+                              [_int(i) for i in request.POST.getlist("owner_users") if _int(i)], request.POST.get("reason", ""))
     except Invalid as exc:
         return _task_page(request, task, exc.messages, status=422, forms=forms)
     except Refused:
@@ -391,29 +420,29 @@ def owner_options(request):
     return render(request, "partywork/_owner_options.html", {"form": form})
 
 
-@role_required(*ASSIGN_ROLES)
-def task_import(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
+def import_page(request, *, run, done, back: str, template: str, context: dict):
+    """An import page: a posted CSV/XLSX goes through `run(user, data, filename)` whole or not at
+    all; the problems are listed by row and column, or `done(result)` is shown back on `back`."""
     problems: list[str] = []
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            problems = ["请选择要导入的 CSV 或 Excel 文件"]
-        elif upload.size > 20 * 1024 * 1024:
-            problems = [f"文件「{upload.name}」超过 20 MB"]
+        try:
+            result = run(request.user, *read_upload(request.FILES.get("file")))
+        except Invalid as exc:
+            problems = exc.messages
+        except Refused as exc:
+            problems = [str(exc)]
         else:
-            try:
-                tasks = importer.import_tasks(request.user, upload.read(), upload.name)
-            except Invalid as exc:
-                problems = exc.messages
-            except Refused as exc:
-                problems = [str(exc)]
-            else:
-                messages.success(request, f"导入完成：交办任务 {len(tasks)} 项。")
-                return redirect("partywork:tasks")
+            messages.success(request, done(result))
+            return redirect(back)
+    return render(request, template, {**context, "problems": problems})
+
+
+@role_required(*ASSIGN_ROLES)
+def task_import(request):
     columns = [(names[0], key, key in importer.REQUIRED) for key, names in importer.COLUMNS.items() if key in importer.REQUIRED or key in (
         "source_ref", "description", "owner_orgs", "owner_users", "year")]
-    return render(request, "partywork/task_import.html", {**tabs_context(request, ""), "form": form, "problems": problems, "columns": columns})
+    return import_page(request, run=importer.import_tasks, done=lambda tasks: f"导入完成：交办任务 {len(tasks)} 项。", back="partywork:tasks",
+                       template="partywork/task_import.html", context={**tabs_context(request, ""), "form": ImportForm(), "columns": columns})
 
 
 # --- dispatch meetings and inspections -----------------------------------------------------------

@@ -22,8 +22,17 @@ def _assessment(pk: int, user) -> Assessment:
     return a
 
 
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise CommandError(f"无法读取文件「{path}」：{exc.strerror}") from None
+
+
 class Command(BaseCommand):
-    help = "研判、整顿与考核：demo | ranking ID | import-scores ID FILE | apply ID | consequences ID | rectification-list"
+    help = ("研判、整顿与考核：demo | ranking ID | import-scores ID FILE | apply ID | consequences ID | rectification-list | "
+            "import-difficult FILE --county C | import-rectifications FILE --county C")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -42,6 +51,12 @@ class Command(BaseCommand):
         ap = sub.add_parser("apply", help="按本县规则落实考核问责（可重复运行，不重复认定）")
         ap.add_argument("id", type=int)
         ap.add_argument("--as", dest="as_user")
+        for name, text in (("import-difficult", "从 CSV/XLSX 导入重点难点村清单（全部或全不）"),
+                           ("import-rectifications", "从 CSV/XLSX 导入软弱涣散村党组织整顿台账（全部或全不）")):
+            p = sub.add_parser(name, help=text)
+            p.add_argument("file")
+            p.add_argument("--county", required=True, help="县的12位代码")
+            p.add_argument("--as", dest="as_user")
         rl = sub.add_parser("rectification-list", help="软弱涣散村党组织整顿台账")
         rl.add_argument("--county", required=True, help="县的12位代码")
         rl.add_argument("--status", choices=["listed", "delisted", "all"], default="listed")
@@ -71,13 +86,14 @@ class Command(BaseCommand):
                 emit(table, opts["format"], opts["output"], self.stdout)
             elif action == "import-scores":
                 a = _assessment(opts["id"], user)
-                try:
-                    with open(opts["file"], "rb") as fh:
-                        data = fh.read()
-                except OSError as exc:
-                    raise CommandError(f"无法读取文件「{opts['file']}」：{exc.strerror}") from None
-                result = importer.import_scores(user, a, data, opts["file"])
+                result = importer.import_scores(user, a, _read(opts["file"]), opts["file"])
                 self.stdout.write(f"导入完成：{result['rows']} 个考核对象、{result['entries']} 项得分，其中 {result['changed']} 项有变化。")
+            elif action in ("import-difficult", "import-rectifications"):
+                data = _read(opts["file"])
+                if action == "import-difficult":
+                    self.stdout.write(importer.difficult_summary(importer.import_difficult(user, opts["county"], data, opts["file"])))
+                else:
+                    self.stdout.write(importer.rectification_summary(importer.import_rectifications(user, opts["county"], data, opts["file"])))
             elif action == "apply":
                 a = _assessment(opts["id"], user)
                 done = services.apply_consequences(user, a)

@@ -21,7 +21,7 @@ def _date(text: str | None, default: dt.date) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "党组织与党建统计：orgs（列出党组织）/ import-orgs FILE（导入名册）/ counts（按类型统计党组织）/ talk-counts（谈话人次）/ demo（载入党建示例数据）"
+    help = "党组织与党建统计：orgs（列出党组织）/ import-orgs FILE（导入名册）/ import-talks FILE（导入谈话记录，仅组织部门）/ counts（按类型统计党组织）/ talk-counts（谈话人次）/ demo（载入党建示例数据）"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -42,6 +42,9 @@ class Command(BaseCommand):
         imp = sub.add_parser("import-orgs", help="从 CSV/XLSX 导入党组织名册（含突击队员），全部成功或全部不导入")
         imp.add_argument("file")
         imp.add_argument("--as", dest="as_user", help="以该用户身份执行（默认系统操作员）")
+        imt = sub.add_parser("import-talks", help="从 CSV/XLSX 导入谈话记录（仅组织部门），全部成功或全部不导入；与已有记录相同的行跳过")
+        imt.add_argument("file")
+        imt.add_argument("--as", dest="as_user", help="以该用户身份执行（默认系统操作员）")
         dem = sub.add_parser("demo", help="为已载入的示例城市生成党组织、重点工作、调度会和谈话（已生成时不重复）")
         dem.add_argument("--seed", type=int, default=2021)
 
@@ -56,7 +59,7 @@ class Command(BaseCommand):
                     f"党组织 {result.orgs} 个（突击队员 {result.members} 人），重点工作 {result.tasks} 项，调度会与督导 {result.meetings} 次，谈话 {result.talks} 人次。"
                 )
             return
-        if action == "import-orgs":
+        if action in ("import-orgs", "import-talks"):
             from pathlib import Path
 
             from sanwu.partywork import importer
@@ -65,8 +68,12 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"文件「{path}」不存在")
             with cli_actor(opts.get("as_user")) as actor:
-                made = importer.import_orgs(actor.user, path.read_bytes(), path.name)
-            self.stdout.write(f"导入完成：党组织 {len(made)} 个。")
+                if action == "import-orgs":
+                    made = importer.import_orgs(actor.user, path.read_bytes(), path.name)
+                    self.stdout.write(f"导入完成：党组织 {len(made)} 个。")
+                else:
+                    result = importer.import_talks(actor.user, path.read_bytes(), path.name)
+                    self.stdout.write(f"导入完成：谈话 {len(result.talks)} 人次，与已有记录相同而跳过 {result.skipped} 条。")
             return
         with cli_actor(opts.get("as_user")) as actor:
             user = actor.user

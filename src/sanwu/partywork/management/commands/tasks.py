@@ -21,7 +21,7 @@ def _date(text: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "重点工作台账：list / import / assign / report / return / verify / close / quarterly / rollup（--as 用户名：以该用户身份，受管辖范围限制）"
+    help = "重点工作台账：list / import / assign / report / return / verify / close / extend / reassign / quarterly / rollup（--as 用户名：以该用户身份，受管辖范围限制）"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -70,6 +70,19 @@ class Command(BaseCommand):
                 p.add_argument("--keep-open", action="store_true", help="只核验，不销号")
             common(p, fmt=False)
 
+        ext = sub.add_parser("extend", help="延期（交办单位；新时限须晚于原时限，须写原因）")
+        ext.add_argument("id", type=int)
+        ext.add_argument("--deadline", required=True, help="新的完成时限 YYYY-MM-DD")
+        ext.add_argument("--reason", required=True)
+        common(ext, fmt=False)
+
+        rea = sub.add_parser("reassign", help="调整责任单位（交办单位；须写原因）")
+        rea.add_argument("id", type=int)
+        rea.add_argument("--org", type=int, action="append", default=[], help="新的责任党组织编号，可重复")
+        rea.add_argument("--owner", action="append", default=[], help="新的责任人账号，可重复")
+        rea.add_argument("--reason", required=True)
+        common(rea, fmt=False)
+
         q = sub.add_parser("quarterly", help="季例会清单（在办、逾期）")
         q.add_argument("--year", type=int, default=services.today().year)
         q.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], default=(services.today().month - 1) // 3 + 1)
@@ -109,15 +122,19 @@ class Command(BaseCommand):
         tasks = importer.import_tasks(user, path.read_bytes(), path.name)
         self.stdout.write(f"导入完成：交办任务 {len(tasks)} 项（编号 {tasks[0].pk}–{tasks[-1].pk}）")
 
-    def do_assign(self, user, opts):
+    def _user_ids(self, names: list[str]) -> list[int]:
         from django.contrib.auth import get_user_model
 
-        users = []
-        for name in opts["owner"]:
+        ids = []
+        for name in names:
             u = get_user_model().objects.filter(username=name).first()
             if u is None:
                 raise CommandError(f"用户「{name}」不存在")
-            users.append(u.pk)
+            ids.append(u.pk)
+        return ids
+
+    def do_assign(self, user, opts):
+        users = self._user_ids(opts["owner"])
         t = services.assign_task(
             user, title=opts["title"], region_code=opts["region"], deadline=_date(opts["deadline"]), source_kind=opts["source"],
             source_ref=opts["ref"], description=opts["description"], owner_org_ids=opts["org"], owner_user_ids=users, origin=opts["origin"],
@@ -145,6 +162,14 @@ class Command(BaseCommand):
     def do_close(self, user, opts):
         t = services.close(user, self._task(user, opts["id"]), opts["note"])
         self.stdout.write(f"{t.pk} {t.get_status_display()}")
+
+    def do_extend(self, user, opts):
+        t = services.extend_deadline(user, self._task(user, opts["id"]), _date(opts["deadline"]), opts["reason"])
+        self.stdout.write(f"{t.pk} {t.deadline:%Y-%m-%d}")
+
+    def do_reassign(self, user, opts):
+        t = services.reassign(user, self._task(user, opts["id"]), opts["org"], self._user_ids(opts["owner"]), opts["reason"])
+        self.stdout.write(f"{t.pk} {services.owner_labels(t, services.owners_of([t]))}")
 
     def do_quarterly(self, user, opts):
         agenda = services.quarterly_agenda(user, opts["year"], opts["quarter"])

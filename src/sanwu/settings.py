@@ -110,8 +110,11 @@ if os.environ.get("SANWU_TEST_DB"):
     # A separate test database name, so that several test runs can share one PostgreSQL server.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["SANWU_TEST_DB"]}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # temp_store=MEMORY: the statement journal that lets one INSERT of a batch fail alone (the
+    # immutability triggers, the unique constraints) stays in memory; in a temporary file it cost
+    # 20,000 write calls per 1,000 imported vouchers, a fifth of the import's time.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }

@@ -265,3 +265,27 @@ def test_role_year_flows_and_ranking(demo, book, other_book):
     assert income_by_book(2025)[book.pk] == 120050  # the closing does not erase the year's flow
     assert [(b.code, v) for b, v in ranking(2025)][:2] == [(other_book.code, 230000), (book.code, 120050)]
     assert verify_book(book).ok and verify_book(other_book).ok
+
+
+def test_canonical_text_is_the_json_definition():
+    """The hand-written canonical text equals the JSON encoder's, byte for byte, on awkward text."""
+    import random
+
+    from sanwu.ledger import chain
+
+    rng = random.Random(7)
+    awkward = ['', '"', '\\', '\\"', 'a\nb\tc\r', '\x00\x01\x1f\x7f', '收入“引号”', '😀 emoji', '</script>', '\u2028\u2029', "'", '{}[],:']
+    for i in range(300):
+        def text():
+            return "".join(rng.choice(awkward) for _ in range(rng.randint(0, 3)))
+
+        entries = [
+            (text() or "102", rng.randint(-10**12, 10**12), rng.choice([0, rng.randint(-999, 10**9)]), text(), text(), text(), text())
+            for _ in range(rng.randint(0, 4))
+        ]
+        kw = dict(
+            book_code=text(), seq=rng.randint(1, 10**7), year=rng.randint(1990, 2099), month=rng.randint(1, 12),
+            number=rng.choice([None, rng.randint(1, 9999)]), date=text(), summary=text(),
+            reverses_seq=rng.choice([None, rng.randint(1, 10**6)]), entries=entries, kind=rng.choice(["normal", "closing", text()]),
+        )
+        assert chain.canonical(**kw) == chain.canonical_json(**kw)

@@ -1,10 +1,14 @@
 """Money is an integer number of fen. Decimal only at the edges (forms, Excel, JSON)."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _UNITS = ["", "拾", "佰", "仟"]
 _SECTIONS = ["", "万", "亿", "万亿"]
+
+
+_PLAIN = re.compile(r"(-?)(\d{1,18})(?:\.(\d{1,2}))?")  # 1234, -1234.5, 1234.56 (fullmatch below)
 
 
 class MoneyError(ValueError):
@@ -22,6 +26,10 @@ def parse_yuan(value) -> int:
         raise MoneyError(f"金额「{value}」不是精确的十进制数")
     if isinstance(value, int):
         return value * 100
+    if type(value) is str and (m := _PLAIN.fullmatch(value)):  # the common case, without Decimal
+        sign, whole, cents = m.groups()
+        fen = int(whole) * 100 + (int(cents.ljust(2, "0")) if cents else 0)
+        return -fen if sign else fen
     text = str(value).strip().replace(",", "").replace("，", "")
     if text.startswith("¥") or text.startswith("￥"):
         text = text[1:].strip()

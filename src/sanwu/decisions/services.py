@@ -535,11 +535,16 @@ def vouchers_with_completed_decision(voucher_ids, *, require_result: bool = Fals
     from django.db.models import F
 
     ids = sorted({int(i) for i in voucher_ids})
+    # Most vouchers have no link at all (every voucher of a fresh import): find the linked ones
+    # with a plain lookup first, and check matters only for those.
+    linked: list[int] = []
+    for i in range(0, len(ids), 900):
+        linked += VoucherLink.objects.filter(voucher_id__in=ids[i : i + 900]).values_list("voucher_id", flat=True).distinct()
     found: set[int] = set()
     decided = _decided(require_result)
-    for i in range(0, len(ids), 900):
+    for i in range(0, len(linked), 900):
         found.update(
-            VoucherLink.objects.filter(voucher_id__in=ids[i : i + 900], matter__in=decided)
+            VoucherLink.objects.filter(voucher_id__in=linked[i : i + 900], matter__in=decided)
             .filter(matter__village_id=F("voucher__book__region_id")).values_list("voucher_id", flat=True)
         )
     return found

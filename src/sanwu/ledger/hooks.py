@@ -7,12 +7,14 @@ _posted: list[Callable] = []
 
 
 def on_posted(listener: Callable) -> Callable:
-    """Register `listener(book, vouchers)`; usable as a decorator."""
+    """Register `listener(book, vouchers, entries)`; usable as a decorator. `entries` are the
+    vouchers' entries in line order, as written (each with voucher_id, account_id, debit,
+    credit, counterparty, settlement, source), so that a listener need not read them back."""
     if listener not in _posted:
         _posted.append(listener)
     return listener
 
 
-def notify_posted(book, vouchers) -> None:
+def notify_posted(book, vouchers, entries) -> None:
     for listener in list(_posted):
-        listener(book, vouchers)
+        listener(book, vouchers, entries)

@@ -14,7 +14,6 @@ Sanwu numbers the posted vouchers itself.
 """
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +22,9 @@ from django.db import transaction
 
 from sanwu.core import audit
 from sanwu.core.errors import Invalid, Problem
+from sanwu.core.heap import long_lived_frozen
 from sanwu.core.money import MoneyError, parse_yuan
-from sanwu.core.readers import read_rows
+from sanwu.core.readers import parse_date, read_table
 
 from . import services
 from .charts import SETTLEMENTS, SOURCES
@@ -58,7 +58,6 @@ PROGRESS_EVERY = 2000
 # Excel), "write" counts vouchers written.
 Progress = Callable[[str, int, int | None], None]
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _VOUCHER_LEVEL = ("借贷不平", "凭证金额合计", "一张凭证至少")
 
 
@@ -83,42 +82,27 @@ def _month(row: "_Row"):
     return (row.date.year, row.date.month) if row.date is not None else None
 
 
-def parse_date(text: str) -> dt.date | None:
-    """2025-03-05, 2025/3/5, 2025.3.5, 2025年3月5日, 20250305 (or an Excel date cell)."""
-    text = text.strip()
-    if "T" in text and len(text) > 10:  # an Excel date-time cell
-        text = text.split("T", 1)[0]
-    m = _DATE.match(text)
-    if m:
-        y, mo, d = (int(g) for g in m.groups())
-    elif len(text) == 8 and text.isdigit():
-        y, mo, d = int(text[:4]), int(text[4:6]), int(text[6:])
-    else:
-        return None
-    try:
-        return dt.date(y, mo, d)
-    except ValueError:
-        return None
-
-
 def _count_lines(data: bytes, filename: str) -> int | None:
     if Path(filename).suffix.lower() in (".csv", ".txt"):
         return max(data.count(b"\n") - (0 if data.endswith(b"\n") else -1) - 1, 0)
     return None
 
 
-def parse_vouchers(book: Book, data: bytes, filename: str, progress: Progress | None = None) -> list[VoucherDraft]:
-    """Read and check a whole file against the book; return the vouchers as drafts, or raise
-    `Invalid` listing every problem (file, row, column)."""
+def parse_vouchers(
+    book: Book, data: bytes, filename: str, progress: Progress | None = None, ctx: services.BookContext | None = None
+) -> list[VoucherDraft]:
+    """Read and check a whole file against the book (`ctx`: the book's context, if the caller
+    has loaded it); return the vouchers as drafts, or raise `Invalid` listing every problem
+    (file, row, column)."""
     name = Path(filename).name
-    keys, rows = read_rows(data, name, COLUMNS)
+    keys, rows = read_table(data, name, COLUMNS)
     missing = [k for k in REQUIRED if k not in keys]
     if missing:
         raise Invalid([Problem(f"缺少必需的列「{LABELS[k]}（{k}）」", row=1, field=k, file=name) for k in missing])
     if not book.opening_confirmed:
         raise Invalid(Problem(f"账套「{book.code}」的期初余额尚未确认（借贷平衡并确认后才能导入凭证）", file=name))
 
-    ctx = services.BookContext(book)
+    ctx = ctx or services.BookContext(book)
     imported = set(Voucher.objects.filter(book=book).exclude(source_no="").values_list("year", "month", "source_no"))
     problems: list[Problem] = []
     drafts: list[VoucherDraft] = []
@@ -172,11 +156,12 @@ def parse_vouchers(book: Book, data: bytes, filename: str, progress: Progress | 
 
     group: list[_Row] = []
     count = 0
+    read = _RowReader(name, problems).read
     for line, raw in rows:
         count += 1
         if progress and count % PROGRESS_EVERY == 0:
             progress("check", count, total_rows)
-        row = _read_row(line, raw, name, problems)
+        row = read(line, raw)
         if row is None:
             continue
         if group and (row.number != group[0].number or _month(row) != _month(group[0])):
@@ -195,75 +180,80 @@ def parse_vouchers(book: Book, data: bytes, filename: str, progress: Progress | 
     return drafts
 
 
-def _read_row(line: int, raw: dict, name: str, problems: list[Problem]) -> _Row | None:
-    bad = False
+class _RowReader:
+    """Turns one file's rows into `_Row`s, reporting what cannot be read. Dates repeat a lot
+    in a file (a year has 365 of them), so each distinct date text is read once."""
 
-    def p(msg, fld):
-        nonlocal bad
-        bad = True
-        problems.append(Problem(msg, row=line, field=fld, file=name))
+    def __init__(self, name: str, problems: list[Problem]):
+        self.name, self.problems = name, problems
+        self.dates: dict[str, dt.date | None] = {}
 
-    number = raw.get("voucher_no", "")
-    if not number:
-        problems.append(Problem("凭证号不能为空", row=line, field="voucher_no", file=name))
-        return None
-    if len(number) > MAX_NUMBER:
-        p(f"凭证号超过{MAX_NUMBER}个字符", "voucher_no")
+    def read(self, line: int, values: list[str]) -> _Row | None:
+        """`values`: the row's texts in the order of COLUMNS ("" for a column the file lacks)."""
+        text, number, summary, account, debit, credit, settlement, source, counterparty, attachments = values
+        bad = False
 
-    text = raw.get("date", "")
-    date = parse_date(text) if text else None
-    if not text:
-        p("日期不能为空", "date")
-    elif date is None:
-        p(f"日期「{text}」无效（应为 2025-03-05 这样的日期）", "date")
+        def p(msg, fld):
+            nonlocal bad
+            bad = True
+            self.problems.append(Problem(msg, row=line, field=fld, file=self.name))
 
-    amounts = {}
-    for fld in ("debit", "credit"):
-        text = raw.get(fld, "")
-        amounts[fld] = 0
-        if text and text not in ("-", "—"):
-            try:
-                amounts[fld] = parse_yuan(text)
-            except MoneyError as exc:
-                p(str(exc), fld)
+        if not number:
+            self.problems.append(Problem("凭证号不能为空", row=line, field="voucher_no", file=self.name))
+            return None
+        if len(number) > MAX_NUMBER:
+            p(f"凭证号超过{MAX_NUMBER}个字符", "voucher_no")
 
-    summary = raw.get("summary", "")
-    if len(summary) > MAX_SUMMARY:
-        p(f"摘要超过{MAX_SUMMARY}个字", "summary")
-    counterparty = raw.get("counterparty", "")
-    if len(counterparty) > MAX_COUNTERPARTY:
-        p(f"往来单位超过{MAX_COUNTERPARTY}个字", "counterparty")
+        try:
+            date = self.dates[text]
+        except KeyError:
+            date = self.dates[text] = parse_date(text) if text else None
+        if not text:
+            p("日期不能为空", "date")
+        elif date is None:
+            p(f"日期「{text}」无效（应为 2025-03-05 这样的日期）", "date")
 
-    account = raw.get("account", "")
-    if not account:
-        p("科目编码不能为空", "account")
+        def amount(text, fld) -> int:
+            if text and text not in _NO_AMOUNT:
+                try:
+                    return parse_yuan(text)
+                except MoneyError as exc:
+                    p(str(exc), fld)
+            return 0
 
-    settlement = raw.get("settlement", "")
-    if settlement:
-        key = SETTLEMENT_NAMES.get(settlement.lower()) or SETTLEMENT_NAMES.get(settlement)
-        if key is None:
-            p(f"结算方式「{settlement}」无效（现金、银行、转账）", "settlement")
-        settlement = key or ""
+        debit, credit = amount(debit, "debit"), amount(credit, "credit")
 
-    source = raw.get("source", "")
-    if source:
-        key = SOURCE_NAMES.get(source.lower()) or SOURCE_NAMES.get(source)
-        if key is None:
-            p(f"收入来源「{source}」无效（{'、'.join(SOURCES.values())}）", "source")
-        source = key or ""
+        if len(summary) > MAX_SUMMARY:
+            p(f"摘要超过{MAX_SUMMARY}个字", "summary")
+        if len(counterparty) > MAX_COUNTERPARTY:
+            p(f"往来单位超过{MAX_COUNTERPARTY}个字", "counterparty")
 
-    attachments = 0
-    text = raw.get("attachments", "")
-    if text:
-        if text.isdigit() and int(text) <= 9999:
-            attachments = int(text)
-        else:
-            p(f"附件数「{text}」应为不小于0的整数", "attachments")
+        if not account:
+            p("科目编码不能为空", "account")
 
-    return _Row(
-        line, date, number, summary, account, amounts["debit"], amounts["credit"], settlement, source, counterparty,
-        attachments, bad,
-    )
+        if settlement:
+            key = SETTLEMENT_NAMES.get(settlement) or SETTLEMENT_NAMES.get(settlement.lower())
+            if key is None:
+                p(f"结算方式「{settlement}」无效（现金、银行、转账）", "settlement")
+            settlement = key or ""
+
+        if source:
+            key = SOURCE_NAMES.get(source) or SOURCE_NAMES.get(source.lower())
+            if key is None:
+                p(f"收入来源「{source}」无效（{'、'.join(SOURCES.values())}）", "source")
+            source = key or ""
+
+        text, attachments = attachments, 0
+        if text:
+            if text.isdigit() and int(text) <= 9999:
+                attachments = int(text)
+            else:
+                p(f"附件数「{text}」应为不小于0的整数", "attachments")
+
+        return _Row(line, date, number, summary, account, debit, credit, settlement, source, counterparty, attachments, bad)
+
+
+_NO_AMOUNT = ("-", "—")
 
 
 def import_vouchers(user, book: Book, data: bytes, filename: str, *, post: bool, progress: Progress | None = None) -> dict:
@@ -279,9 +269,10 @@ def import_vouchers(user, book: Book, data: bytes, filename: str, *, post: bool,
     else:
         services._require(user, book, services.MAKE_ROLES, "导入凭证")
     name = Path(filename).name
-    with transaction.atomic():
+    with long_lived_frozen(), transaction.atomic():
         book = Book.objects.select_for_update().get(pk=book.pk)
-        drafts = parse_vouchers(book, data, name, progress)
+        ctx = services.BookContext(book)
+        drafts = parse_vouchers(book, data, name, progress, ctx)
         total = len(drafts)
         entries = sum(len(d.entries) for d in drafts)
         months = sorted({(d.date.year, d.date.month) for d in drafts})
@@ -295,7 +286,7 @@ def import_vouchers(user, book: Book, data: bytes, filename: str, *, post: bool,
                 done += n
                 progress("write", done, total)
 
-            services.post_drafts(user, book, drafts, file=name, progress=advance if progress else None, checked=True)
+            services.post_drafts(user, book, drafts, file=name, progress=advance if progress else None, checked=ctx)
         else:
             for i, d in enumerate(drafts, start=1):
                 services.save_draft(user, book, d)

@@ -102,7 +102,8 @@ class Voucher(models.Model):
     KINDS = [("normal", "普通"), ("closing", "期末结转")]
     WORD = "记"
 
-    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="vouchers")
+    # Indexed by the constraints and the index below, all of which start with the book.
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="vouchers", db_index=False)
     date = models.DateField("日期")
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
@@ -114,9 +115,10 @@ class Voucher(models.Model):
     total = models.BigIntegerField("借方合计（分）", default=0)
     source_no = models.CharField("原凭证号", max_length=40, blank=True)
     reverses = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
-    maker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    poster = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Who made, reviewed and posted: shown with the voucher, never searched by (no index to keep up).
+    maker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    poster = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     reject_reason = models.CharField("退回原因", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -150,7 +152,7 @@ class Voucher(models.Model):
 
 
 class Entry(models.Model):
-    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="entries")
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="entries", db_index=False)  # the (voucher, line) constraint indexes it
     line = models.PositiveSmallIntegerField()
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
     summary = models.CharField("摘要", max_length=200, blank=True)

@@ -125,41 +125,50 @@ def _account_roles(book: Book) -> dict[int, frozenset[str]]:
     return {pk: frozenset(r for r in roles.split(",") if r) for pk, roles in Account.objects.filter(book=book).values_list("pk", "roles")}
 
 
-def voucher_facts(book: Book, vouchers: list[Voucher], roles: dict[int, frozenset[str]] | None = None) -> list[rules.VoucherFacts]:
-    """Facts for the rules: one query per CHUNK vouchers for their entries."""
+def voucher_facts(book: Book, vouchers: list[Voucher], roles: dict[int, frozenset[str]] | None = None, entries=None) -> list[rules.VoucherFacts]:
+    """Facts for the rules. `entries`: the vouchers' entries in line order when the caller has
+    them (the posting hook does); otherwise one query per CHUNK vouchers reads them."""
     roles = roles if roles is not None else _account_roles(book)
     lines: dict[int, list[rules.Line]] = defaultdict(list)
-    ids = [v.pk for v in vouchers]
-    for part in _chunks(ids):
+    if entries is not None:
+        rows = ((e.voucher_id, e.account_id, e.debit, e.credit, e.counterparty, e.settlement) for e in entries)
+    else:
         rows = (
-            Entry.objects.filter(voucher_id__in=part)
+            row
+            for part in _chunks([v.pk for v in vouchers])
+            for row in Entry.objects.filter(voucher_id__in=part)
             .order_by("voucher_id", "line")
             .values_list("voucher_id", "account_id", "debit", "credit", "counterparty", "settlement")
         )
-        for vid, acc, debit, credit, cp, settlement in rows:
-            lines[vid].append(rules.Line(roles.get(acc, frozenset()), debit, credit, cp, settlement))
+    none, line = frozenset(), tuple.__new__  # rules.Line(...) without a named tuple's argument handling
+    for vid, acc, debit, credit, cp, settlement in rows:
+        lines[vid].append(line(rules.Line, (roles.get(acc, none), debit, credit, cp, settlement)))
     return [
-        rules.VoucherFacts(
-            id=v.pk, village_code=book.region_id, date=v.date, label=v.label, lines=tuple(lines[v.pk]),
-            attachment_count=v.attachment_count, kind=v.kind, book_id=book.pk, summary=v.summary,
-        )
+        rules.VoucherFacts(v.id, book.region_id, v.date, v.label, tuple(lines[v.id]), v.attachment_count, v.kind, book.pk, v.summary)
         for v in vouchers
     ]
 
 
-def _earlier_payments(book: Book, new: list[rules.Payment], days: int, roles) -> list[rules.Payment]:
-    """Posted payments of the book near the new ones in date, to the same counterparties."""
+def _earlier_payments(book: Book, new: list[rules.Payment], days: int, roles, orders: list[int]) -> list[rules.Payment]:
+    """Posted payments of the book near the new ones in date, to the same counterparties.
+    `orders`: the posting orders (seq) of all the vouchers being evaluated."""
     if not new:
         return []
     lo = min(p.date for p in new) - dt.timedelta(days=days)
     hi = max(p.date for p in new) + dt.timedelta(days=days)
     new_ids = {p.voucher_id for p in new}
     cps = sorted({p.counterparty for p in new})
+    # Only vouchers posted before a new one can be its twin (the rule compares posting order).
+    # When the vouchers being evaluated have consecutive orders (a batch just posted, a
+    # re-scan's chunk), no other voucher lies between them: only those before the first matter.
+    orders = sorted(orders)
+    before = orders[0] if orders[-1] - orders[0] + 1 == len(orders) else orders[-1] + 1
     ids: set[int] = set()
     for part in _chunks(cps, 400):
         ids.update(
             Entry.objects.filter(
-                voucher__book=book, voucher__status="posted", voucher__date__range=(lo, hi), counterparty__in=part
+                voucher__book=book, voucher__status="posted", voucher__seq__lt=before, voucher__date__range=(lo, hi),
+                counterparty__in=part,
             ).values_list("voucher_id", flat=True)
         )
     ids -= new_ids
@@ -177,9 +186,10 @@ def _earlier_payments(book: Book, new: list[rules.Payment], days: int, roles) ->
     return out
 
 
-def evaluate_posted(book: Book, vouchers: list[Voucher]) -> int:
+def evaluate_posted(book: Book, vouchers: list[Voucher], entries=None) -> int:
     """Run the posting rules over vouchers of one book that have just been posted (or, for a
-    re-scan, were posted before); store what they find. Returns the number of new warnings."""
+    re-scan, were posted before); store what they find. Returns the number of new warnings.
+    `entries`: those vouchers' entries when the caller has them (see `voucher_facts`)."""
     vouchers = [v for v in vouchers if v.status == "posted"]
     if not vouchers:
         return 0
@@ -187,8 +197,8 @@ def evaluate_posted(book: Book, vouchers: list[Voucher]) -> int:
     if not any(p.enabled(r.code) for r in rules.POSTED_RULES):
         return 0
     roles = _account_roles(book)
-    facts = voucher_facts(book, vouchers, roles)
-    by_id = {v.pk: v for v in vouchers}
+    facts = voucher_facts(book, vouchers, roles, entries)
+    by_id = {v.id: v for v in vouchers}
     lookup = rules.decision_lookup() if p.enabled("large_without_decision") else None
     decided_ids: set[int] = set()
     if lookup is not None:
@@ -199,13 +209,13 @@ def evaluate_posted(book: Book, vouchers: list[Voucher]) -> int:
     if p.enabled("duplicate_payment"):
         new = [pay for f in facts if (pay := rules.payment_of(f, by_id[f.id].seq or 0)) is not None]
         if new:
-            findings += rules.duplicate_payments(new, _earlier_payments(book, new, p.duplicate_days, roles), p)
+            findings += rules.duplicate_payments(new, _earlier_payments(book, new, p.duplicate_days, roles, [v.seq or 0 for v in vouchers]), p)
     return store(findings)
 
 
-def on_posted(book: Book, vouchers) -> None:
+def on_posted(book: Book, vouchers, entries) -> None:
     """The ledger's posting hook (inside the posting transaction)."""
-    evaluate_posted(book, list(vouchers))
+    evaluate_posted(book, list(vouchers), entries)
 
 
 def rescan_book(book: Book, chunk: int = 2000) -> int:
@@ -229,9 +239,12 @@ def store(findings: list[Finding]) -> int:
     by_rule: dict[str, list[str]] = defaultdict(list)
     for rule, subject in unique:
         by_rule[rule].append(subject)
-    for rule, subjects in by_rule.items():
-        for part in _chunks(subjects):
-            existing.update((rule, s) for s in Warning.objects.filter(rule=rule, subject__in=part).values_list("subject", flat=True))
+    table = connection.ops.quote_name(Warning._meta.db_table)
+    with connection.cursor() as cur:  # plain SQL: the ORM spends milliseconds compiling a long IN list
+        for rule, subjects in by_rule.items():
+            for part in _chunks(subjects):
+                cur.execute(f"SELECT rule, subject FROM {table} WHERE rule = %s AND subject IN ({', '.join(['%s'] * len(part))})", [rule, *part])
+                existing.update(cur.fetchall())
     fresh = [f for k, f in unique.items() if k not in existing]
     codes = sorted({f.village_code for f in fresh})
     known: set[str] = set()

@@ -9,6 +9,9 @@ import gc
 from contextlib import contextmanager
 
 _depth = 0
+_DEFAULT_THRESHOLDS = gc.get_threshold()
+# Fewer young collections during a batch: its objects are mostly freed by reference counting.
+_BATCH_THRESHOLDS = (20_000, 10, 10)
 
 
 @contextmanager
@@ -17,10 +20,12 @@ def long_lived_frozen():
     global _depth
     if _depth == 0:
         gc.freeze()
+        gc.set_threshold(*_BATCH_THRESHOLDS)
     _depth += 1
     try:
         yield
     finally:
         _depth -= 1
         if _depth == 0:
+            gc.set_threshold(*_DEFAULT_THRESHOLDS)
             gc.unfreeze()

@@ -1,4 +1,4 @@
-"""Uploaded files (receipts, minutes, evidence, resolutions): JPEG, PNG or PDF, the type judged
+"""Uploaded files (voucher receipts, decision files, task evidence): JPEG, PNG or PDF, the type judged
 by content (filetype), size-limited, sha256 kept. One check for every app that stores files."""
 
 import hashlib

@@ -560,6 +560,12 @@ def completed_matters(village_code: str, purpose: str | None = None, year: int |
     return list(qs.order_by("decided_on", "id"))
 
 
+def completed_matters_under(prefix: str, purpose: str, year: int, *, require_result: bool = False):
+    """The bulk form of `completed_matters`: a queryset of the completed decisions of every village
+    whose code starts with `prefix` (a region's villages), for other apps to filter further."""
+    return _decided(require_result).filter(village__code__startswith=prefix, purpose=purpose, year=year)
+
+
 def has_completed_decision(village_code: str, purpose: str, year: int, *, require_result: bool = False) -> bool:
     """E.g. `has_completed_decision(village, "cadre_reward", 2020)` for the cadre reward."""
     qs = _decided(require_result).filter(village_id=village_code, purpose=purpose, year=year)

@@ -471,9 +471,9 @@ def decision_for(village_code: str, year: int) -> Matter | None:
 
 def _decisions_in(user, prefix: str, year: int) -> dict[str, Matter]:
     """Each village's latest completed cadre-reward decision of the year under `prefix` (one query,
-    through the scope gate). Uses the decisions module's own definition of "completed" (its
-    `_decided`, which has no public bulk form yet) so that the list and the approval agree."""
-    qs = decisions._decided().filter(village__code__startswith=prefix, purpose=CADRE_PURPOSE, year=year)
+    through the scope gate). Uses the decisions module's own definition of "completed", so that
+    the list and the approval agree."""
+    qs = decisions.completed_matters_under(prefix, CADRE_PURPOSE, year)
     if user is not None:
         qs = qs.visible_to(user)
     out: dict[str, Matter] = {}

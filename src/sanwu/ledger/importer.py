@@ -15,8 +15,8 @@ Sanwu numbers the posted vouchers itself.
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db import transaction
 
@@ -61,8 +61,7 @@ Progress = Callable[[str, int, int | None], None]
 _VOUCHER_LEVEL = ("借贷不平", "凭证金额合计", "一张凭证至少")
 
 
-@dataclass(slots=True)
-class _Row:
+class _Row(NamedTuple):
     line: int
     date: dt.date | None
     number: str
@@ -75,11 +74,8 @@ class _Row:
     counterparty: str
     attachments: int
     bad: bool  # a value in this row could not be read (already reported)
-
-
-def _month(row: "_Row"):
-    """Vouchers are numbered per month: the same number in the next month is another voucher."""
-    return (row.date.year, row.date.month) if row.date is not None else None
+    group: tuple  # (number, year, month): vouchers are numbered per month, so the same number in
+    #               the next month is another voucher
 
 
 def _count_lines(data: bytes, filename: str) -> int | None:
@@ -110,11 +106,15 @@ def parse_vouchers(
     total_rows = _count_lines(data, name)
 
     def finish(group: list[_Row]) -> None:
-        first, number = group[0], group[0].number
-        span = f"第{first.line}行" if len(group) == 1 else f"第{first.line}至{group[-1].line}行"
-        broken = any(r.bad for r in group)
-        date = first.date
-        for r in group[1:]:
+        first = group[0]
+        number, date = first.number, first.date
+        broken = first.bad
+        summary, attachments = first.summary, first.attachments
+        for r in group[1:]:  # one pass: the voucher's summary, attachments, and rows that disagree
+            broken = broken or r.bad
+            summary = summary or r.summary
+            if r.attachments > attachments:
+                attachments = r.attachments
             if r.date is not None and date is not None and r.date != date:
                 problems.append(Problem(f"日期 {r.date} 与同一凭证（凭证号「{number}」）第{first.line}行的日期 {date} 不一致", row=r.line, field="date", file=name))
                 broken = True
@@ -133,23 +133,15 @@ def parse_vouchers(
             else:
                 seen[key] = first.line
         draft = VoucherDraft(
-            date=date or book.start_date,
-            summary=next((r.summary for r in group if r.summary), ""),
-            source_no=number,
-            attachment_count=max(r.attachments for r in group),
-            row=first.line,
-            entries=[
-                EntryDraft(
-                    account=r.account, debit=r.debit, credit=r.credit, summary=r.summary, counterparty=r.counterparty,
-                    settlement=r.settlement, source=r.source, row=r.line,
-                )
-                for r in group
-            ],
+            date or book.start_date, summary,
+            [EntryDraft(r.account, r.debit, r.credit, r.summary, r.counterparty, r.settlement, r.source, r.line) for r in group],
+            number, attachments, None, "normal", first.line,
         )
         for p in services.voucher_errors(ctx, draft, file=name):
             if broken and p.field != "account":
                 continue  # amounts or dates that could not be read are reported already
             if p.message.startswith(_VOUCHER_LEVEL):
+                span = f"第{first.line}行" if len(group) == 1 else f"第{first.line}至{group[-1].line}行"
                 p = Problem(f"凭证号「{number}」（{span}）{p.message}", row=p.row, field=p.field, file=p.file)
             problems.append(p)
         drafts.append(draft)
@@ -164,7 +156,7 @@ def parse_vouchers(
         row = read(line, raw)
         if row is None:
             continue
-        if group and (row.number != group[0].number or _month(row) != _month(group[0])):
+        if group and row.group != group[0].group:
             finish(group)
             group = []
         group.append(row)
@@ -191,56 +183,43 @@ class _RowReader:
     def read(self, line: int, values: list[str]) -> _Row | None:
         """`values`: the row's texts in the order of COLUMNS ("" for a column the file lacks)."""
         text, number, summary, account, debit, credit, settlement, source, counterparty, attachments = values
-        bad = False
-
-        def p(msg, fld):
-            nonlocal bad
-            bad = True
-            self.problems.append(Problem(msg, row=line, field=fld, file=self.name))
-
         if not number:
             self.problems.append(Problem("凭证号不能为空", row=line, field="voucher_no", file=self.name))
             return None
+        errors: list[tuple[str, str]] = []  # (message, field); this method runs once per line of the file
         if len(number) > MAX_NUMBER:
-            p(f"凭证号超过{MAX_NUMBER}个字符", "voucher_no")
+            errors.append((f"凭证号超过{MAX_NUMBER}个字符", "voucher_no"))
 
         try:
             date = self.dates[text]
         except KeyError:
             date = self.dates[text] = parse_date(text) if text else None
         if not text:
-            p("日期不能为空", "date")
+            errors.append(("日期不能为空", "date"))
         elif date is None:
-            p(f"日期「{text}」无效（应为 2025-03-05 这样的日期）", "date")
+            errors.append((f"日期「{text}」无效（应为 2025-03-05 这样的日期）", "date"))
 
-        def amount(text, fld) -> int:
-            if text and text not in _NO_AMOUNT:
-                try:
-                    return parse_yuan(text)
-                except MoneyError as exc:
-                    p(str(exc), fld)
-            return 0
-
-        debit, credit = amount(debit, "debit"), amount(credit, "credit")
+        debit = _amount(debit, "debit", errors)
+        credit = _amount(credit, "credit", errors)
 
         if len(summary) > MAX_SUMMARY:
-            p(f"摘要超过{MAX_SUMMARY}个字", "summary")
+            errors.append((f"摘要超过{MAX_SUMMARY}个字", "summary"))
         if len(counterparty) > MAX_COUNTERPARTY:
-            p(f"往来单位超过{MAX_COUNTERPARTY}个字", "counterparty")
+            errors.append((f"往来单位超过{MAX_COUNTERPARTY}个字", "counterparty"))
 
         if not account:
-            p("科目编码不能为空", "account")
+            errors.append(("科目编码不能为空", "account"))
 
         if settlement:
             key = SETTLEMENT_NAMES.get(settlement) or SETTLEMENT_NAMES.get(settlement.lower())
             if key is None:
-                p(f"结算方式「{settlement}」无效（现金、银行、转账）", "settlement")
+                errors.append((f"结算方式「{settlement}」无效（现金、银行、转账）", "settlement"))
             settlement = key or ""
 
         if source:
             key = SOURCE_NAMES.get(source) or SOURCE_NAMES.get(source.lower())
             if key is None:
-                p(f"收入来源「{source}」无效（{'、'.join(SOURCES.values())}）", "source")
+                errors.append((f"收入来源「{source}」无效（{'、'.join(SOURCES.values())}）", "source"))
             source = key or ""
 
         text, attachments = attachments, 0
@@ -248,12 +227,25 @@ class _RowReader:
             if text.isdigit() and int(text) <= 9999:
                 attachments = int(text)
             else:
-                p(f"附件数「{text}」应为不小于0的整数", "attachments")
+                errors.append((f"附件数「{text}」应为不小于0的整数", "attachments"))
 
-        return _Row(line, date, number, summary, account, debit, credit, settlement, source, counterparty, attachments, bad)
+        for message, fld in errors:
+            self.problems.append(Problem(message, row=line, field=fld, file=self.name))
+        month = (date.year, date.month) if date is not None else None
+        return _new(_Row, (line, date, number, summary, account, debit, credit, settlement, source, counterparty, attachments, bool(errors), (number, month)))
+
+
+def _amount(text: str, fld: str, errors: list) -> int:
+    if text and text not in _NO_AMOUNT:
+        try:
+            return parse_yuan(text)
+        except MoneyError as exc:
+            errors.append((str(exc), fld))
+    return 0
 
 
 _NO_AMOUNT = ("-", "—")
+_new = tuple.__new__  # a named tuple made without its keyword handling (a row per file line)
 
 
 def import_vouchers(user, book: Book, data: bytes, filename: str, *, post: bool, progress: Progress | None = None) -> dict:

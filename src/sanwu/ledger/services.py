@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from sanwu.core import audit
+from sanwu.core.bulk import insert_rows
 from sanwu.core.codes import credit_code_errors, normalize_credit_code
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.heap import long_lived_frozen
@@ -595,16 +596,21 @@ def _save_and_post(book: Book, ctx: BookContext, drafts: list[VoucherDraft], use
     ids = _reserve_ids(Voucher, len(drafts))
     uid = user.pk if user is not None else None
     accounts = ctx.accounts
-    code_of = {a.pk: a.code for a in accounts.values()}
     row = tuple.__new__  # EntryRow(...) without the keyword handling of a named tuple's __new__: a third of the cost
+    ops = connection.ops
+    ts = ops.adapt_datetimefield_value(now)
     vouchers: list[Voucher] = []
+    voucher_rows: list[tuple] = []  # as written: the columns of _VOUCHER_COLS
     flat: list[EntryRow] = []
     for d, pk in zip(drafts, ids):
         summary = d.summary.strip()
-        es = []
+        es, content_lines, total = [], [], 0
         for i, e in enumerate(d.entries, start=1):
             acc = accounts[e.account]
-            es.append(row(EntryRow, (pk, i, acc.pk, e.summary or summary, e.debit, e.credit, e.counterparty, e.settlement, e.source or acc.default_source)))
+            text, source = e.summary or summary, e.source or acc.default_source
+            es.append(row(EntryRow, (pk, i, acc.pk, text, e.debit, e.credit, e.counterparty, e.settlement, source)))
+            content_lines.append((acc.code, e.debit, e.credit, text, e.counterparty, e.settlement, source))
+            total += e.debit
         year, month = d.date.year, d.date.month
         key = (year, month)
         number = numbers[key] = numbers.get(key, 0) + 1
@@ -612,13 +618,16 @@ def _save_and_post(book: Book, ctx: BookContext, drafts: list[VoucherDraft], use
         seq, prev = book.posted_count, book.chain_head
         content = chain.canonical(
             book_code=book.code, seq=seq, year=year, month=month, number=number, date=d.date.isoformat(), summary=summary,
-            reverses_seq=seq_of.get(d.reverses_id) if d.reverses_id else None, kind=d.kind,
-            entries=[(code_of[e.account_id], e.debit, e.credit, e.summary, e.counterparty, e.settlement, e.source) for e in es],
+            reverses_seq=seq_of.get(d.reverses_id) if d.reverses_id else None, kind=d.kind, entries=content_lines,
         )
         book.chain_head = chain.link(prev, content)
+        voucher_rows.append((
+            pk, book.pk, ops.adapt_datefield_value(d.date), year, month, number, "posted", summary, d.kind, d.attachment_count,
+            total, d.source_no, d.reverses_id, uid, uid, uid, "", ts, ts, ts, ts, seq, prev, book.chain_head,
+        ))
         vouchers.append(_posted_voucher(
             book, id=pk, date=d.date, year=year, month=month, number=number, status="posted", summary=summary, kind=d.kind,
-            attachment_count=d.attachment_count, total=sum(e.debit for e in d.entries), source_no=d.source_no,
+            attachment_count=d.attachment_count, total=total, source_no=d.source_no,
             reverses_id=d.reverses_id, maker_id=uid, reviewer_id=uid, poster_id=uid, reject_reason="", created_at=now,
             submitted_at=now, reviewed_at=now, posted_at=now, seq=seq, prev_hash=prev, hash=book.chain_head,
         ))
@@ -626,7 +635,7 @@ def _save_and_post(book: Book, ctx: BookContext, drafts: list[VoucherDraft], use
     _fast_insert_entries(flat)
     if progress:
         progress(len(vouchers) // 2)
-    _fast_insert_vouchers(vouchers)
+    insert_rows(Voucher._meta.db_table, _VOUCHER_COLS, voucher_rows)
     _add_totals(book, flat, {v.id: v for v in vouchers}, {a.pk: a for a in accounts.values()})
     book.save(update_fields=["chain_head", "posted_count"])
     hooks.notify_posted(book, vouchers, flat)
@@ -669,42 +678,8 @@ _VOUCHER_COLS = (
 _ENTRY_COLS = EntryRow._fields
 
 
-def _executemany(table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(c) for c in cols)
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            # COPY is several times faster than INSERT for thousands of rows.
-            with cur.cursor.copy(f"COPY {qn(table)} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        sql = f"INSERT INTO {qn(table)} ({columns}) VALUES ({', '.join(['%s'] * len(cols))})"
-        for i in range(0, len(rows), 5000):
-            cur.executemany(sql, rows[i : i + 5000])
-
-
-def _fast_insert_vouchers(vouchers: list[Voucher]) -> None:
-    """The batch path writes rows directly (Django's bulk_create spends most of its time
-    compiling SQL); values are adapted the way the ORM would. All of a batch share one moment."""
-    if not vouchers:
-        return
-    ops = connection.ops
-    ts = ops.adapt_datetimefield_value(vouchers[0].posted_at)
-    rows = [
-        (
-            v.id, v.book_id, ops.adapt_datefield_value(v.date), v.year, v.month, v.number, v.status, v.summary, v.kind,
-            v.attachment_count, v.total, v.source_no, v.reverses_id, v.maker_id, v.reviewer_id, v.poster_id, "",
-            ts, ts, ts, ts, v.seq, v.prev_hash, v.hash,
-        )
-        for v in vouchers
-    ]
-    _executemany(Voucher._meta.db_table, _VOUCHER_COLS, rows)
-
-
 def _fast_insert_entries(entries: list[EntryRow]) -> None:
-    # Plain tuples: the SQLite driver binds an exact tuple directly, a subclass item by item.
-    _executemany(Entry._meta.db_table, _ENTRY_COLS, [tuple(e) for e in entries])
+    insert_rows(Entry._meta.db_table, _ENTRY_COLS, entries)
 
 
 # --- Periods ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from sanwu.core import audit
+from sanwu.core.bulk import insert_rows
 from sanwu.core.codes import region_level, region_prefix
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.gate import refuse
@@ -270,7 +271,6 @@ def _insert_warnings(findings: list[Finding], now) -> None:
     if not findings:
         return
     ops = connection.ops
-    qn = ops.quote_name
     ts = ops.adapt_datetimefield_value(now)
     local_today = timezone.localdate(now)
     rows = [
@@ -281,13 +281,7 @@ def _insert_warnings(findings: list[Finding], now) -> None:
         )
         for f in findings
     ]
-    sql = (
-        f"INSERT INTO {qn(Warning._meta.db_table)} ({', '.join(qn(c) for c in _WARNING_COLS)}) "
-        f"VALUES ({', '.join(['%s'] * len(_WARNING_COLS))}) ON CONFLICT DO NOTHING"
-    )
-    with connection.cursor() as cur:
-        for i in range(0, len(rows), 2000):
-            cur.executemany(sql, rows[i : i + 2000])
+    insert_rows(Warning._meta.db_table, _WARNING_COLS, rows, on_conflict="DO NOTHING")
 
 
 def run_daily(user=None, as_of: dt.date | None = None) -> dict[str, int]:

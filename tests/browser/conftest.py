@@ -53,3 +53,16 @@ def login(page, base_url: str, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("domcontentloaded")
+
+
+def nav_click(page, label: str) -> None:
+    """Follow a main-menu entry as a user would: open 菜单 (phone) and the entry's group first."""
+    nav = page.locator("nav.nav")
+    menu = nav.locator("details[data-nav-menu]")
+    if menu.get_attribute("open") is None:
+        menu.locator(":scope > summary").click()
+    link = nav.get_by_role("link", name=label, exact=True)
+    group = nav.locator("details[data-nav-group]", has=page.locator(f"a:text-is('{label}')"))  # roles skip closed ones
+    if group.count() and group.get_attribute("open") is None:
+        group.locator(":scope > summary").click()
+    link.click()

@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from .conftest import PHONE, browser_page, login
+from .conftest import PHONE, browser_page, login, nav_click
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def test_role_logs_in_and_sees_home(demo_live, live_server, persona, place, role
         assert page.locator("h1").inner_text().startswith(place)
         assert role_label in page.locator("main").inner_text()
         assert page.locator(".demo-banner").inner_text().startswith("示例数据")
-        nav = page.locator("nav.nav").inner_text()
+        nav = page.locator("nav.nav").text_content()  # closed groups included
         assert ("审计记录" in nav) == (persona in ("city", "county", "auditor"))
         errors = list(page.errors)
     assert errors == [], errors
@@ -50,7 +50,7 @@ def test_phone_width_home_and_region_picker(demo_live, live_server):
         with page.expect_navigation():
             page.select_option("select[name=region]", label="五河镇（乡镇（街道））")
         assert page.locator("h1").inner_text().startswith("五河镇")
-        page.click("text=行政区划")
+        nav_click(page, "行政区划")
         assert "五河镇" in page.locator("h1").inner_text()
         assert page.locator("table.table tbody tr").count() == 3
         errors = list(page.errors)

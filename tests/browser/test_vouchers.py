@@ -9,7 +9,7 @@ from django.conf import settings
 from sanwu.ledger import services
 from sanwu.ledger.models import Voucher
 
-from .conftest import PHONE, browser_page, login
+from .conftest import PHONE, browser_page, login, nav_click
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def test_accountant_makes_and_township_posts_a_voucher(demo_live, live_server):
     password = settings.SANWU_DEMO_PASSWORD
     with browser_page() as page:
         login(page, live_server.url, demo_live.accountant.username, password)
-        page.click("nav.nav >> text=账簿")
+        nav_click(page, "账簿")
         page.click(f"text={book.name}")
         page.click("text=填制凭证")
         assert page.locator(".paper-title").inner_text().replace(" ", "") == "记账凭证"
@@ -73,7 +73,7 @@ def test_accountant_makes_and_township_posts_a_voucher(demo_live, live_server):
         page.wait_for_url("**/accounts/login/**")
 
         login(page, live_server.url, demo_live.township.username, password)
-        page.click("nav.nav >> text=账簿")
+        nav_click(page, "账簿")
         page.locator("tr", has_text=book.name).locator("a.badge.waiting").click()  # the count leads to the queue
         page.click("text=收到光伏发电收入")
         assert page.url == voucher_url

@@ -15,6 +15,36 @@
         if (!window.confirm(form.getAttribute("data-confirm"))) ev.preventDefault();
       }
     }, true);
+    // Main menu (<details data-nav-menu> holding <details data-nav-group> dropdowns): kept open on a wide
+    // screen, where the groups stand in a row; one group open at a time; Escape or a click elsewhere closes.
+    var menu = document.querySelector("details[data-nav-menu]");
+    if (menu) {
+      var groups = Array.prototype.slice.call(menu.querySelectorAll("details[data-nav-group]"));
+      var wide = window.matchMedia("(min-width: 900px)");
+      var closeGroups = function (except) {
+        groups.forEach(function (g) { if (g !== except) g.open = false; });
+      };
+      var fit = function () {
+        menu.open = wide.matches;
+        closeGroups(null);
+      };
+      fit();
+      if (wide.addEventListener) wide.addEventListener("change", fit); else wide.addListener(fit);
+      groups.forEach(function (g) {
+        g.addEventListener("toggle", function () { if (g.open) closeGroups(g); });
+      });
+      document.addEventListener("click", function (ev) {
+        if (menu.contains(ev.target)) return;
+        closeGroups(null);
+        if (!wide.matches) menu.open = false;
+      });
+      document.addEventListener("keydown", function (ev) {
+        if (ev.key !== "Escape" || !menu.contains(document.activeElement)) return;
+        var open = groups.filter(function (g) { return g.open; })[0];
+        if (open) { open.open = false; open.querySelector("summary").focus(); }
+        else if (!wide.matches && menu.open) { menu.open = false; menu.querySelector("summary").focus(); }
+      });
+    }
     // Large-font switch for older readers, remembered on this device.
     var key = "sanwu-large";
     if (window.localStorage && localStorage.getItem(key) === "1") document.documentElement.classList.add("large");

@@ -19,10 +19,10 @@ from django.views.decorators.http import require_POST
 from sanwu.core.codes import region_level, region_prefix
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.gate import get_visible_or_404, refuse
-from sanwu.core.readers import read_upload
 from sanwu.core.scope import can_write, grants_of
 from sanwu.core.tables import Column, Table, download
 from sanwu.core.web import current_region_code, export_format, paginate, role_required
+from sanwu.core.web import import_page as web_import_page
 from sanwu.regions.models import Region
 
 from . import importer, rules, services
@@ -421,24 +421,17 @@ def difficult_detail(request, pk: int):
 
 
 def import_page(request, county, *, template: str, run, done, back: str, columns: dict):
-    """An import page of a county's list: the columns, the problems by row and column, and on
-    success a message and back to the list."""
-    problems: list[str] = []
-    if request.method == "POST":
-        try:
-            result = run(request.user, county.code, *read_upload(request.FILES.get("file")))
-        except Invalid as exc:
-            problems = problem_texts(exc)
-        except Refused as exc:
-            problems = [str(exc)]
-        else:
-            messages.success(request, done(result))
-            return redirect(reverse(back) + f"?county={county.code}")
-    return render(request, template, {
-        "county": county, "counties": county_choices(request.user), "problems": problems,
-        "columns": [(names[0], key) for key, names in columns.items()],
-        "export_url": reverse(back) + f"?county={county.code}&status=all&format=xlsx",
-    })
+    """An import page of a county's list (`core.web.import_page` for one county): the columns, the
+    problems by row and column, and on success a message and back to the list."""
+    return web_import_page(
+        request, run=lambda user, data, filename: run(user, county.code, data, filename), done=done,
+        back=reverse(back) + f"?county={county.code}", template=template, problems_of=problem_texts,
+        context={
+            "county": county, "counties": county_choices(request.user),
+            "columns": [(names[0], key) for key, names in columns.items()],
+            "export_url": reverse(back) + f"?county={county.code}&status=all&format=xlsx",
+        },
+    )
 
 
 @role_required(*MANAGE)

@@ -1,13 +1,17 @@
-"""Small helpers shared by every app's views: the role gate, the current region, paging."""
+"""Small helpers shared by every app's views: the role gate, the current region, paging, the
+spreadsheet import page."""
 
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 
+from .errors import Invalid, Refused
 from .gate import refuse
+from .readers import read_upload
 from .scope import code_in_scope, grants_of, roles_of
 
 
@@ -49,3 +53,22 @@ def paginate(request, items, per_page: int | None = None):
 def export_format(request) -> str | None:
     fmt = request.GET.get("format")
     return fmt if fmt in ("xlsx", "csv", "json") else None
+
+
+def import_page(request, *, run, done, back: str, template: str, context: dict, problems_of=None):
+    """A spreadsheet import page: a posted CSV/XLSX goes through `run(user, data, filename)` whole
+    or not at all; on failure the page lists the problems (`problems_of(exc)`, by default each
+    with its file, row and column), on success `done(result)` is shown on `back` (a URL or a URL
+    name)."""
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            result = run(request.user, *read_upload(request.FILES.get("file")))
+        except Invalid as exc:
+            problems = problems_of(exc) if problems_of else exc.messages
+        except Refused as exc:
+            problems = [str(exc)]
+        else:
+            messages.success(request, done(result))
+            return redirect(back)
+    return render(request, template, {**context, "problems": problems})

@@ -14,13 +14,12 @@ from sanwu.core.errors import Invalid, Refused
 from sanwu.core.gate import get_visible_or_404
 from sanwu.core.scope import can_write, grants_of
 from sanwu.core.tables import Column, Table, download
-from sanwu.core.web import export_format, paginate, role_required
+from sanwu.core.web import export_format, import_page, paginate, role_required
 from sanwu.regions.models import Region
 
 from . import importer, services
 from .forms import MemberForm, OrgForm, TalkForm, form_problems
 from .models import ORG_DEPT_ROLES, PARTY_ROLES, PartyOrg, Talk, TeamMember
-from .views import import_page
 
 PARTY = tuple(PARTY_ROLES)
 ORG_DEPT = tuple(ORG_DEPT_ROLES)

@@ -16,10 +16,9 @@ from django.views.decorators.http import require_POST
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.gate import get_visible_or_404
-from sanwu.core.readers import read_upload
 from sanwu.core.scope import grants_of
 from sanwu.core.tables import Column, Table, download
-from sanwu.core.web import export_format, paginate, role_required
+from sanwu.core.web import export_format, import_page, paginate, role_required
 from sanwu.regions.models import Region
 
 from . import importer, services
@@ -418,23 +417,6 @@ def owner_options(request):
     orgs, users = owner_choices(request.user, code)
     form = TaskForm(regions=[], orgs=orgs, users=users)
     return render(request, "partywork/_owner_options.html", {"form": form})
-
-
-def import_page(request, *, run, done, back: str, template: str, context: dict):
-    """An import page: a posted CSV/XLSX goes through `run(user, data, filename)` whole or not at
-    all; the problems are listed by row and column, or `done(result)` is shown back on `back`."""
-    problems: list[str] = []
-    if request.method == "POST":
-        try:
-            result = run(request.user, *read_upload(request.FILES.get("file")))
-        except Invalid as exc:
-            problems = exc.messages
-        except Refused as exc:
-            problems = [str(exc)]
-        else:
-            messages.success(request, done(result))
-            return redirect(back)
-    return render(request, template, {**context, "problems": problems})
 
 
 @role_required(*ASSIGN_ROLES)

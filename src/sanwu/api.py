@@ -6,13 +6,13 @@ from django.http import Http404, JsonResponse
 from ninja.errors import ValidationError
 from ninja.responses import NinjaJSONEncoder
 
-from sanwu.core.errors import Invalid, Refused
+from sanwu.core.errors import Invalid, NotFound, Refused
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from sanwu.core import context
-from sanwu.core.gate import refuse
+from sanwu.core.permissions import refuse
 from sanwu.regions.services import user_for_token
 
 
@@ -47,6 +47,11 @@ api = NinjaAPI(
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": "未找到，或不在您的管辖范围内"}, status=404)
+
+
+@api.exception_handler(NotFound)
+def service_not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=404)
 
 
 @api.exception_handler(Invalid)

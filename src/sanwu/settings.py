@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "sanwu.core.middleware.NotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "sanwu.urls"

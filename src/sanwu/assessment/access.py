@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from sanwu.core.codes import region_level, region_prefix
-from sanwu.core.gate import refuse
+from sanwu.core.permissions import refuse
 from sanwu.core.scope import grants_of
 from sanwu.regions.models import Region
 

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem
-from sanwu.core.gate import get_visible_or_404
+from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.readers import read_upload
 
 from . import importer, rules, services

@@ -28,7 +28,7 @@ from django.db import transaction
 from sanwu.core import audit
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem, Refused
-from sanwu.core.gate import refuse
+from sanwu.core.permissions import refuse
 from sanwu.core.money import MoneyError, parse_yuan
 from sanwu.core.readers import parse_date, read_rows
 from sanwu.core.scope import can_write, grants_of

@@ -18,7 +18,7 @@ from django.utils import timezone
 from sanwu.core import audit
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem, Refused
-from sanwu.core.gate import refuse
+from sanwu.core.permissions import refuse
 from sanwu.core.money import format_yuan
 from sanwu.core.scope import can_write
 from sanwu.regions.models import Region

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Refused
-from sanwu.core.gate import get_visible_or_404
+from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.money import format_yuan
 from sanwu.core.pdf import pdf_response
 from sanwu.core.scope import can_write

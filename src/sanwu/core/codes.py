@@ -163,3 +163,27 @@ def credit_code_errors(value: str) -> list[str]:
     if code[17] != expected:
         errors.append(f"统一社会信用代码「{value}」校验码错误（应为{expected}）")
     return errors
+
+
+# --- Enclosing regions by code (the only place a code is cut by hand) --------------------------
+
+
+def county_of(code: str) -> str | None:
+    """The 12-digit code of the county a code lies in (itself for a county), or None above it."""
+    if len(code) < 12 or region_level(code) in ("province", "city"):
+        return None
+    return code[:6] + "000000"
+
+
+def township_of(code: str) -> str | None:
+    """The 12-digit code of the township a code lies in (itself for a township), or None above it."""
+    if len(code) < 12 or region_level(code) in ("province", "city", "county"):
+        return None
+    return code[:9] + "000"
+
+
+def city_of(code: str) -> str | None:
+    """The 12-digit code of the city a code lies in (itself for a city), or None for a province."""
+    if len(code) < 12 or region_level(code) == "province":
+        return None
+    return code[:4] + "00000000"

@@ -1,6 +1,11 @@
-"""One error type for services: a list of problems, each naming file, row and field, in Chinese."""
+"""The errors services raise: `Invalid` (a list of problems, each naming file, row and field, in
+Chinese), `Refused` (the acting user may not do this: a `PermissionDenied`, so every page answers
+403 and the API 403 JSON without a catch block) and `NotFound` (no such object in the user's
+scope: pages answer 404, the API 404 JSON). Services never raise `Http404`."""
 
 from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
 
 
 # Chinese names of the fields that problems name (file columns keep their key beside the name).
@@ -78,5 +83,14 @@ class Invalid(Exception):
         return [str(p) for p in self.problems]
 
 
-class Refused(Exception):
-    """The acting user may not do this (already written to the audit trail by the gate)."""
+class Refused(PermissionDenied):
+    """The acting user may not do this (already written to the audit trail by
+    `permissions.require`). Django answers it with the 403 page; the API with 403 JSON."""
+
+
+class NotFound(Exception):
+    """No such object, or not in the acting user's scope (the refusal is audited when it exists).
+    `core.middleware.NotFoundMiddleware` answers it with the 404 page; the API with 404 JSON."""
+
+    def __init__(self, message: str = "未找到，或不在您的管辖范围内"):
+        super().__init__(message)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
+from . import context
 from .scope import ScopedManager
 
 
@@ -50,3 +52,60 @@ class SiteFlag(models.Model):
     @classmethod
     def put(cls, key: str, value: str) -> None:
         cls.objects.update_or_create(key=key, defaults={"value": value})
+
+
+class Event(models.Model):
+    """The one shape of a history row (Healthchecks' `Flip`): one row per state change of a thing,
+    written by the service that makes the change, in its transaction, through `Event.record`.
+    Subclasses add the foreign key to their subject (and any extra columns) and `ACTIONS`."""
+
+    ACTIONS: list[tuple[str, str]] = []
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    @classmethod
+    def record(cls, user, action: str, *, from_status: str = "", to_status: str = "", note: str = "", **fields):
+        """Write one event. `user` None is the system operator (the CLI, the demo, daily jobs);
+        its name then comes from whoever `core.context` says is acting."""
+        actor = user if user is not None and getattr(user, "pk", None) else None
+        name = getattr(actor, "username", "") if actor is not None else (getattr(context.current().acting_user, "username", "") or "")
+        return cls.objects.create(
+            actor=actor, actor_name=name, action=action, from_status=from_status, to_status=to_status, note=note, **fields
+        )
+
+    @property
+    def action_label(self) -> str:
+        return dict(self.ACTIONS).get(self.action, self.action)
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted, for pages: the user's name, or 系统 for the operator and daily jobs."""
+        return self.actor_name or "系统"
+
+
+class StoredFile(models.Model):
+    """The one shape of an uploaded file (a receipt, minutes, task evidence): checked by content
+    (`core.uploads.check_upload`), sha256 kept, served by `core.views.serve_file`. Subclasses add
+    the foreign key to what the file belongs to and may redeclare `file` with their own
+    `upload_to`."""
+
+    file = models.FileField(upload_to="uploads/%Y/%m/")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True

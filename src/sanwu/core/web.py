@@ -1,5 +1,9 @@
-"""Small helpers shared by every app's views: the role gate, the current region, paging, the
-spreadsheet import page."""
+"""Small helpers shared by every app's views: the role gate, validation failures shown as the
+page's problem list (`shows_problems`, `checked`), the current region, paging, the spreadsheet
+import page.
+
+A refusal (`Refused`, a `PermissionDenied`) needs no handling in a view: Django answers it with
+the 403 page. `NotFound` from a service answers the 404 page (`core.middleware`)."""
 
 from functools import wraps
 
@@ -9,8 +13,8 @@ from django.core.paginator import Paginator
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from .errors import Invalid, Refused
-from .gate import refuse
+from .errors import Invalid, Problem, Refused
+from .permissions import refuse
 from .readers import read_upload
 from .scope import code_in_scope, grants_of, roles_of
 
@@ -32,6 +36,47 @@ def role_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def shows_problems(view):
+    """A page view whose POST may break a rule. The view acts on a POST only when it is called
+    without problems; when it raises `Invalid` (from a service, or from `checked(form)`), the
+    decorator calls it once more with `problems=` the Chinese messages, so it renders its page
+    with the problem list (and the bound form) instead of acting; the answer is then 422.
+
+        @shows_problems
+        def matter_new(request, problems=()):
+            form = MatterForm(request.POST or None)
+            if request.method == "POST" and not problems:
+                data = checked(form)
+                matter = services.create_matter(request.user, **data)
+                return redirect(...)
+            return render(request, "…", {"form": form, "problems": problems})
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Invalid as exc:
+            response = view(request, *args, problems=exc.messages, **kwargs)
+            if response.status_code == 200:
+                response.status_code = 422
+            return response
+
+    return wrapped
+
+
+def checked(form) -> dict:
+    """The form's cleaned data, or `Invalid` naming each field's problem by its label."""
+    if form.is_valid():
+        return form.cleaned_data
+    problems = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields and form.fields[name].label else ""
+        for message in errors:
+            problems.append(Problem(f"{label}：{message}" if label else message))
+    raise Invalid(problems)
 
 
 def current_region_code(request) -> str | None:

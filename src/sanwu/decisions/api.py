@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 from sanwu.core.api_fields import IsoDate, fen_value, text_field
 from sanwu.core.codes import region_code_errors, region_prefix
 from sanwu.core.errors import Invalid, Problem
-from sanwu.core.gate import get_visible_or_404
+from sanwu.core.permissions import get_visible_or_404
 
 from . import attachments, rules, services
 from .models import Comment, Matter, MatterEvent, StageAttachment, StageRecord, VoucherLink

@@ -72,7 +72,7 @@ def _require(user, code: str, roles: set[str], what: str, object_id="") -> None:
     """Refuse (audited) unless the acting user holds one of `roles` over region `code`.
     Called before any transaction, so that the refusal stays in the audit trail."""
     if not _may(user, code, roles):
-        from sanwu.core.gate import refuse
+        from sanwu.core.permissions import refuse
 
         refuse(user, f"decisions.{what}", object_id, code)
         raise Refused(f"无权{what}")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sanwu.core.errors import Invalid, Refused
-from sanwu.core.gate import get_visible_or_404, refuse
+from sanwu.core.permissions import get_visible_or_404, refuse
 from sanwu.core.money import format_yuan
 from sanwu.core.scope import can_write, roles_of
 from sanwu.core.tables import Column, Table, download

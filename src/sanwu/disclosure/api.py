@@ -18,7 +18,7 @@ from django.http import Http404
 from ninja import Router, Schema
 from pydantic import Field
 
-from sanwu.core.gate import get_visible_or_404
+from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.scope import grants_of
 from sanwu.ledger.models import Book
 from sanwu.regions.models import Region

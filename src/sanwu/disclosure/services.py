@@ -57,7 +57,7 @@ def today() -> dt.date:
 
 
 def _refuse(user, what: str, obj_id, region_code: str, message: str):
-    from sanwu.core.gate import refuse
+    from sanwu.core.permissions import refuse
 
     refuse(user, what, obj_id, region_code)
     raise Refused(message)

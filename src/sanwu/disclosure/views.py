@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sanwu.core.errors import Invalid, Refused
-from sanwu.core.gate import get_visible_or_404
+from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.scope import can_write, grants_of, roles_of
 from sanwu.core.tables import Column, Table, download
 from sanwu.core.web import export_format, paginate, role_required

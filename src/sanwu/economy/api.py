@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
 from sanwu.core.errors import Invalid, Problem
-from sanwu.core.gate import get_visible_or_404
+from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import CONTENT_TYPES, _disposition
 from sanwu.regions.models import Region
 

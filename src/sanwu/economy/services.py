@@ -23,7 +23,7 @@ from django.utils import timezone
 from sanwu.core import audit
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem, Refused
-from sanwu.core.gate import get_visible_or_404, refuse
+from sanwu.core.permissions import get_visible_or_404, refuse
 from sanwu.core.money import format_wan
 from sanwu.core.scope import can_write
 from sanwu.decisions import services as decisions

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sanwu.core.errors import Invalid, Refused
-from sanwu.core.gate import get_visible_or_404
+from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.scope import can_write
 from sanwu.core.tables import download
 from sanwu.core.web import current_region_code, export_format, paginate, role_required
@@ -358,7 +358,7 @@ def settings_page(request):
     data = forms.settings_initial(s)
     if request.method == "POST":
         if not may_edit:
-            from sanwu.core.gate import refuse
+            from sanwu.core.permissions import refuse
 
             refuse(request.user, "economy.settings", county.code, county.code)
             return _refused(request)

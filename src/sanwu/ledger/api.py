@@ -20,7 +20,7 @@ from pydantic import Field
 from sanwu.core.api_fields import Fen, IsoDate, text_field
 from sanwu.core.codes import region_code_errors, region_prefix
 from sanwu.core.errors import Invalid, Problem
-from sanwu.core.gate import get_visible_or_404
+from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.money import to_capital
 
 from . import attachments, reports, services

@@ -25,7 +25,7 @@ def may_reconcile(user, book: Book) -> bool:
 
 def _require(user, book: Book, what: str) -> None:
     if not may_reconcile(user, book):
-        from sanwu.core.gate import refuse
+        from sanwu.core.permissions import refuse
 
         refuse(user, f"ledger.{what}", book.code, book.region_id)
         raise Refused(f"无权{what}：{book}")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sanwu.core.errors import Invalid, Refused
-from sanwu.core.gate import get_visible_or_404
+from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.money import MoneyError, format_yuan, parse_yuan
 from sanwu.core.pdf import pdf_response
 from sanwu.core.tables import download

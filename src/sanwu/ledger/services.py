@@ -70,7 +70,7 @@ def _actor_may(user, book: Book, roles: set[str]) -> bool:
 
 def _require(user, book: Book, roles: set[str], what: str) -> None:
     if not _actor_may(user, book, roles):
-        from sanwu.core.gate import refuse
+        from sanwu.core.permissions import refuse
 
         refuse(user, f"ledger.{what}", book.code, book.region_id)
         raise Refused(f"无权{what}：{book}")
@@ -103,7 +103,7 @@ def create_book(user, code: str, region_code: str, chart: str, name: str = "", c
     if problems:
         raise Invalid(problems)
     if user is not None and not code_in_scope(user, region.code, BOOK_ADMIN_ROLES):
-        from sanwu.core.gate import refuse
+        from sanwu.core.permissions import refuse
 
         refuse(user, "ledger.book.create", code, region.code)
         raise Refused("无权为该村建立账套")
@@ -728,7 +728,7 @@ def confirm_close(user, book: Book, year: int, month: int) -> Period:
 def reopen_month(user, book: Book, year: int, month: int, reason: str) -> Period:
     """Only a county supervisor reopens a month, with a reason kept in the audit trail."""
     if user is not None and not can_write(user, book.region_id, {"county_supervisor"}):
-        from sanwu.core.gate import refuse
+        from sanwu.core.permissions import refuse
 
         refuse(user, "ledger.period.reopen", book.code, book.region_id)
         raise Refused("只有县级监管可以反结账")

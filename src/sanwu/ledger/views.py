@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sanwu.core.errors import Invalid, Refused
-from sanwu.core.gate import get_visible_or_404, refuse
+from sanwu.core.permissions import get_visible_or_404, refuse
 from sanwu.core.money import format_yuan, to_capital
 from sanwu.core.scope import can_write
 from sanwu.core.tables import Column, Table, download

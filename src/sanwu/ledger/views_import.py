@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from sanwu.core.errors import Invalid, Refused
-from sanwu.core.gate import get_visible_or_404
+from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.web import role_required
 
 from . import importer

@@ -17,7 +17,7 @@ from pydantic import BeforeValidator, Field
 
 from sanwu.core.codes import region_code_errors
 from sanwu.core.errors import Invalid, Problem
-from sanwu.core.gate import get_visible_or_404, refuse
+from sanwu.core.permissions import get_visible_or_404, refuse
 from sanwu.core.scope import code_in_scope
 from sanwu.regions.models import Region
 

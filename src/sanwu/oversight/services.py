@@ -19,7 +19,7 @@ from sanwu.core import audit
 from sanwu.core.bulk import insert_rows
 from sanwu.core.codes import region_level, region_prefix
 from sanwu.core.errors import Invalid, Problem, Refused
-from sanwu.core.gate import refuse
+from sanwu.core.permissions import refuse
 from sanwu.core.scope import can_write, code_in_scope
 from sanwu.ledger.charts import ROLE_LABELS, SETTLEMENTS
 from sanwu.ledger.models import Account, Book, Entry, Period, Voucher

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem, Refused
-from sanwu.core.gate import get_visible_or_404, refuse
+from sanwu.core.permissions import get_visible_or_404, refuse
 from sanwu.ledger.api import Detail, Problems
 
 from . import services

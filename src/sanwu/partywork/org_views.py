@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Refused
-from sanwu.core.gate import get_visible_or_404
+from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.scope import can_write, grants_of
 from sanwu.core.tables import Column, Table, download
 from sanwu.core.web import export_format, import_page, paginate, role_required
@@ -164,7 +164,7 @@ def org_new(request):
 def org_edit(request, pk: int):
     org = get_visible_or_404(PartyOrg, request.user, pk=pk)
     if not services.may_write_org(request.user, org.region_id, org.kind):
-        from sanwu.core.gate import refuse
+        from sanwu.core.permissions import refuse
 
         refuse(request.user, "partywork.org.update", org.pk, org.region_id)
         return render(request, "403.html", status=403)

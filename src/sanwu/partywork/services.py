@@ -88,7 +88,7 @@ def visible(model, user):
 
 
 def _refuse(user, what: str, object_id="", region_code: str = "") -> None:
-    from sanwu.core.gate import refuse
+    from sanwu.core.permissions import refuse
 
     refuse(user, f"partywork.{what}", object_id, region_code)
 

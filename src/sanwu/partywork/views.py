@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Refused
-from sanwu.core.gate import get_visible_or_404
+from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.scope import grants_of
 from sanwu.core.tables import Column, Table, download
 from sanwu.core.web import export_format, import_page, paginate, role_required

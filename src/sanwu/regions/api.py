@@ -2,7 +2,7 @@ from django.db.models import Q
 from ninja import Router, Schema
 
 from sanwu.core.codes import region_prefix
-from sanwu.core.gate import get_visible_or_404
+from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.scope import ROLES, grants_of
 
 from .models import Region

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Refused
-from sanwu.core.gate import get_visible_or_404, refuse
+from sanwu.core.permissions import get_visible_or_404, refuse
 from sanwu.core.scope import code_in_scope, roles_of
 from sanwu.core.tables import Column, Table, download
 from sanwu.core.web import current_region_code, export_format, paginate, role_required

@@ -21,7 +21,7 @@ def find_book(code: str, user) -> Book:
         if book is None:
             hidden = Book.objects.filter(code=code).first()
             if hidden is not None:
-                from sanwu.core.gate import refuse
+                from sanwu.core.permissions import refuse
 
                 refuse(user, "ledger.book", hidden.code, hidden.region_id)
     if book is None:

@@ -4,6 +4,7 @@ SANWU_ENV=production turns on the deploy hardening that `sanwu check --deploy` a
 DATABASE_URL switches from the embedded SQLite file to PostgreSQL.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -149,6 +150,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
+# One address is also locked when its failures over every username reach this many in the
+# cool-off period (core.throttle), and the address is the real client's behind a trusted proxy.
+AXES_HANDLER = "sanwu.core.throttle.AddressAwareHandler"
+AXES_CLIENT_IP_CALLABLE = "sanwu.core.middleware.client_ip"
+SANWU_LOGIN_ADDRESS_LIMIT = int(os.environ.get("SANWU_LOGIN_ADDRESS_LIMIT", "20"))
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed.
+SANWU_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("SANWU_TRUSTED_PROXIES", "").split(",") if p.strip()]
+SANWU_TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(p, strict=False) for p in SANWU_TRUSTED_PROXIES]
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

@@ -1,5 +1,7 @@
+import ipaddress
 import uuid
 
+from django.conf import settings
 from django.http import Http404
 from django.views.defaults import page_not_found
 
@@ -7,8 +9,30 @@ from . import context
 from .errors import NotFound
 
 
+def _trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in net for net in settings.SANWU_TRUSTED_PROXY_NETWORKS)
+
+
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    """The client's address: the peer itself, unless the peer is one of the trusted proxies
+    (`SANWU_TRUSTED_PROXIES`); then the nearest address in X-Forwarded-For that is not a trusted
+    proxy. Used by the audit trail, the login lock (django-axes) and the villagers' question
+    throttle alike; a forwarded header from anyone else is ignored."""
+    peer = request.META.get("REMOTE_ADDR")
+    if not peer or not settings.SANWU_TRUSTED_PROXY_NETWORKS or not _trusted(peer):
+        return peer
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return peer
+    return peer
 
 
 class RequestIdMiddleware:

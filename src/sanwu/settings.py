@@ -212,3 +212,6 @@ LOGGING = {
 # Sanwu's own settings.
 SANWU_DEMO_PASSWORD = os.environ.get("SANWU_DEMO_PASSWORD", "sanwu-demo-2026")
 SANWU_PAGE_SIZE = 50
+
+# Keys of the personal data encrypted at rest (core.crypto): a file apart from the database.
+SANWU_PII_KEY_FILE = os.environ.get("SANWU_PII_KEY_FILE", str(VAR_DIR / "pii_keys.json"))

@@ -3,8 +3,9 @@ import hashlib
 from django.conf import settings
 from django.db import models
 
-from sanwu.core.codes import LEVEL_LABELS, LEVELS, id_birth_date
-from sanwu.core.scope import ROLES, ScopedManager
+from sanwu.core import crypto
+from sanwu.core.codes import LEVEL_LABELS, LEVELS, id_birth_date, normalize_id_number
+from sanwu.core.scope import ROLES, ScopedManager, ScopedQuerySet
 
 from . import masking
 
@@ -58,6 +59,15 @@ class RoleAssignment(models.Model):
         return f"{self.user} {ROLES.get(self.role, self.role)} @ {self.region_id}"
 
 
+class PersonQuerySet(ScopedQuerySet):
+    def with_id_number(self, number: str):
+        """People with this ID number (by keyed hash; nothing is decrypted)."""
+        return self.filter(id_number_hash=crypto.lookup_hash(normalize_id_number(number)))
+
+
+PersonManager = models.Manager.from_queryset(PersonQuerySet)
+
+
 class Person(models.Model):
     """The person register (村民/成员): masked by default; full values only to REVEAL_ROLES, audited."""
 
@@ -65,18 +75,34 @@ class Person(models.Model):
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="people", verbose_name="所属村/组")
     name = models.CharField("姓名", max_length=50)
-    id_number = models.CharField("身份证号", max_length=18, unique=True)
+    # The ID number is stored encrypted (core.crypto), found by its keyed hash, shown masked;
+    # `person.id_number` decrypts, and setting it (also as a constructor argument) fills all three.
+    id_number_encrypted = models.TextField("身份证号（加密）")
+    id_number_hash = models.CharField(max_length=64, unique=True)
+    id_number_masked = models.CharField("身份证号（脱敏）", max_length=18)
     gender = models.CharField("性别", max_length=1, choices=GENDERS)
     birth_date = models.DateField("出生日期")
     phone = models.CharField("电话", max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager()
+    objects = PersonManager()
     scope_field = "region__code"
 
     class Meta:
         ordering = ["region_id", "name", "id"]
         verbose_name = "人员"
+
+    @property
+    def id_number(self) -> str:
+        return crypto.decrypt(self.id_number_encrypted) if self.id_number_encrypted else ""
+
+    @id_number.setter
+    def id_number(self, number: str) -> None:
+        number = normalize_id_number(number)
+        self.id_number_encrypted = crypto.encrypt(number)
+        self.id_number_hash = crypto.lookup_hash(number)
+        self.id_number_masked = masking.mask_id_number(number)
+        self.birth_date = id_birth_date(number)
 
     def __str__(self) -> str:
         return self.masked_name
@@ -87,15 +113,12 @@ class Person(models.Model):
 
     @property
     def masked_id_number(self) -> str:
-        return masking.mask_id_number(self.id_number)
+        return self.id_number_masked
 
     @property
     def masked_phone(self) -> str:
         return masking.mask_phone(self.phone)
 
-    def save(self, *args, **kwargs):
-        self.birth_date = id_birth_date(self.id_number)
-        super().save(*args, **kwargs)
 
 
 class ApiToken(models.Model):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Count
 
-from sanwu.core import audit
+from sanwu.core import audit, permissions
 from sanwu.core.codes import (
     LEVEL_LABELS,
     id_gender,
@@ -246,16 +246,16 @@ def person_errors(region_code: str, name: str, id_number: str, phone: str = "") 
         problems.append(Problem(f"「{region_code}」不是村或村民小组", field="region"))
     if phone and not (phone.isdigit() and 7 <= len(phone) <= 15):
         problems.append(Problem(f"电话「{phone}」格式不正确", field="phone"))
-    if not problems and Person.objects.filter(id_number=normalize_id_number(id_number)).exists():
+    if not problems and Person.objects.with_id_number(id_number).exists():
         problems.append(Problem("该身份证号已登记", field="id_number"))
     return problems
 
 
-def add_person(user, region_code: str, name: str, id_number: str, phone: str = "") -> Person:
-    from sanwu.core.errors import Refused
+PERSON_ROLES = {"city_admin", "county_supervisor", "township_supervisor", "village_accountant", "village_secretary"}
 
-    if not code_in_scope(user, region_code, {"city_admin", "county_supervisor", "township_supervisor", "village_accountant", "village_secretary"}):
-        raise Refused("无权在该区划登记人员")
+
+def add_person(user, region_code: str, name: str, id_number: str, phone: str = "") -> Person:
+    permissions.require(user, PERSON_ROLES, region_code, "在该区划登记人员", object_type="regions.person.create")
     problems = person_errors(region_code, name, id_number, phone)
     if problems:
         raise Invalid(problems)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "sanwu.core",
     "sanwu.regions",
+    "sanwu.accounts",
     "sanwu.ledger",
     "sanwu.decisions",
     "sanwu.oversight",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("sanwu.core.urls")),
     path("", include("sanwu.regions.urls")),
+    path("", include("sanwu.accounts.urls")),
     path("", include("sanwu.ledger.urls")),
     path("", include("sanwu.ledger.urls_reports")),
     path("", include("sanwu.ledger.urls_import")),

@@ -72,6 +72,7 @@ GROUPS = [
         (
             NavItem("regions:tree", "行政区划"),
             NavItem("regions:people", "人员登记"),
+            NavItem("accounts:users", "用户与授权", frozenset({"city_admin", "county_supervisor", "township_supervisor"})),
             NavItem("core:audit", "审计记录", frozenset({"city_admin", "county_supervisor", "auditor"})),
             NavItem("api-1.0.0:openapi-view", "接口文档"),
         ),

@@ -50,8 +50,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "django_tables2",
-    "django_filters",
     "ninja",
     "axes",
     "sanwu.core",

@@ -23,39 +23,16 @@ from .assessments import figures, finalize_locked
 from .common import record_history, saved_by, today
 
 
-def assign_ledger_task(
-    user,
-    *,
-    title: str,
-    region_code: str,
-    deadline: dt.date,
-    source_kind: str,
-    source_ref: str = "",
-    description: str = "",
-    origin: str = "",
-    year: int | None = None,
-    assigned_on: dt.date | None = None,
-) -> int:
-    """Assign a task in the ledger and return its id.
+def assign_ledger_task(user, *, title: str, **task) -> int:
+    """Assign a task in the ledger (`partywork.services.assign_task`, its title cut to 200
+    characters) and return its id.
 
     `source_kind` is "analysis", "rectification" or "assessment"; `origin` names our row
     ("assessment.consequence:42") so the ledger can link back; `assigned_on` is the day the work
     was decided (a round's date, a screening's, the day consequences were applied). The ledger checks the acting
     user's permissions itself; its `Invalid`/`Refused` propagate and roll back our transaction.
     """
-    task = assign_task(
-        user,
-        title=title[:200],
-        region_code=region_code,
-        deadline=deadline,
-        source_kind=source_kind,
-        source_ref=source_ref,
-        description=description,
-        origin=origin,
-        year=year,
-        assigned_on=assigned_on,
-    )
-    return task.pk
+    return assign_task(user, title=title[:200], **task).pk
 
 
 def _measure_name(key: str, names: dict[str, str]) -> str:

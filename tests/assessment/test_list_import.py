@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Q
 from django.urls import reverse
 
-from sanwu.assessment import importer, services
+from sanwu.assessment import imports, services
 from sanwu.assessment.models import DifficultReview, DifficultVillage, History, Measure, Rectification, Screening, TypicalSituation
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.models import AuditEvent
@@ -59,7 +59,7 @@ def test_a_list_updates_the_task_force_and_lists_new_villages(demo, listed):
         [V1, "主簿镇", "大歇村", "2021年第1轮", "", "储国华（县委常委）", "汪明（县委组织部）；程芳（主簿镇）"],
         ["", "五河镇", "关河村", "2021年第2轮", "集体经济空壳", "刘勇（县农业农村局局长）", "李兰（县委组织部）"],
     ])
-    result = importer.import_difficult(demo.county, YUEXI, data, "清单.xlsx")
+    result = imports.import_difficult(demo.county, YUEXI, data, "清单.xlsx")
     assert result == {"listed": 1, "updated": 1, "unchanged": 0}
     v1 = DifficultVillage.objects.get(village_id=V1, status="listed")
     assert (v1.leader, v1.members, v1.problems) == ("储国华（县委常委）", "汪明（县委组织部）\n程芳（主簿镇）", "书记长期在外")
@@ -94,7 +94,7 @@ def test_difficult_every_bad_row_is_named_and_nothing_is_written(demo, listed):
         ["", "", "不存在村", "", "", "", "", ""],
     ])
     with pytest.raises(Invalid) as exc:
-        importer.import_difficult(demo.county, YUEXI, data, "清单.xlsx")
+        imports.import_difficult(demo.county, YUEXI, data, "清单.xlsx")
     assert [(p.row, p.field) for p in exc.value.problems] == [
         (3, "村代码（code）"),
         (4, "列入轮次（listed_round）"),
@@ -116,7 +116,7 @@ def test_difficult_every_bad_row_is_named_and_nothing_is_written(demo, listed):
 def test_an_entry_without_a_task_force_needs_both_leader_and_members(demo, listed):
     data = xlsx([DIFFICULT_HEADER, [V1, "", "", "", "书记长期在外，班子不团结", "", ""]])
     with pytest.raises(Invalid) as exc:
-        importer.import_difficult(demo.county, YUEXI, data, "清单.csv.xlsx")
+        imports.import_difficult(demo.county, YUEXI, data, "清单.csv.xlsx")
     assert [(p.row, p.field, p.message) for p in exc.value.problems] == [
         (2, "专班负责领导（leader）", "专班负责领导不能为空"), (2, "专班成员（members）", "专班成员不能为空"),
     ]
@@ -134,17 +134,17 @@ def test_the_exported_difficult_list_imports_again_and_changes_only_what_was_edi
     c = as_user(demo.county)
     exported = c.get(reverse("assessment:difficult_list") + f"?county={YUEXI}&status=all&format=xlsx").content
     before = state()
-    assert importer.import_difficult(demo.county, YUEXI, exported, "导出.xlsx") == {"listed": 0, "updated": 0, "unchanged": 2}
+    assert imports.import_difficult(demo.county, YUEXI, exported, "导出.xlsx") == {"listed": 0, "updated": 0, "unchanged": 2}
     assert state()[:-1] == before[:-1]  # only the import's own audit row
 
     change = set_cells("村代码", V1, 专班负责领导="储国华（县委副书记）", 专班成员=lambda old: old + "；王平（县财政局）")
-    result = importer.import_difficult(demo.county, YUEXI, edit_xlsx(exported, change), "导出.xlsx")
+    result = imports.import_difficult(demo.county, YUEXI, edit_xlsx(exported, change), "导出.xlsx")
     assert result == {"listed": 0, "updated": 1, "unchanged": 1}
     entry.refresh_from_db()
     assert (entry.leader, entry.members.splitlines()) == ("储国华（县委副书记）", ["汪明", "程芳", "王平（县财政局）"])
 
     with pytest.raises(Invalid, match="已于「2022年第1轮」销号，不能再修改"):
-        importer.import_difficult(demo.county, YUEXI, edit_xlsx(exported, set_cells("村代码", V1B, 主要问题="改写已销号的记录")), "导出.xlsx")
+        imports.import_difficult(demo.county, YUEXI, edit_xlsx(exported, set_cells("村代码", V1B, 主要问题="改写已销号的记录")), "导出.xlsx")
 
 
 def test_only_the_county_imports_the_list(demo, listed, as_user):
@@ -153,7 +153,7 @@ def test_only_the_county_imports_the_list(demo, listed, as_user):
     for who in ("township", "other_township", "secretary", "auditor", "accountant"):
         user = getattr(demo, who)
         with pytest.raises(Refused):
-            importer.import_difficult(user, YUEXI, data, "清单.xlsx")
+            imports.import_difficult(user, YUEXI, data, "清单.xlsx")
         assert as_user(user).get(reverse("assessment:difficult_import") + f"?county={YUEXI}").status_code == 403, who
         resp = api_client(user).post(f"/api/v1/difficult-villages/import?county={YUEXI}", {"file": SimpleUploadedFile("清单.xlsx", data)})
         assert resp.status_code == 403, who
@@ -216,7 +216,7 @@ def test_a_list_updates_a_case_adds_measures_and_lists_a_new_village(demo, case)
          "2021-04-01 县级联系领导到村召开专题会议；2021-05-10 调整支部书记；2021-06-01 规范“三会一课”，建立台账"],
         [V2, "", "", "1. 班子不健全、书记长期缺职；12", "", "", "", "", "", "", "", "", ""],
     ])
-    result = importer.import_rectifications(demo.county, YUEXI, data, "台账.xlsx")
+    result = imports.import_rectifications(demo.county, YUEXI, data, "台账.xlsx")
     assert result == {"listed": 1, "updated": 1, "unchanged": 0, "measures": 2}
     case.refresh_from_db()
     assert (case.causes, case.plan, case.county_leader, case.township_lead, case.first_secretary) == (
@@ -251,7 +251,7 @@ def test_rectification_every_bad_row_is_named_and_nothing_is_written(demo, case)
         [V1, "", "", "", "", "", "", "", "", "", "800000.00", "", "2099-01-01 未来的措施"],
     ])
     with pytest.raises(Invalid) as exc:
-        importer.import_rectifications(demo.county, YUEXI, data, "台账.xlsx")
+        imports.import_rectifications(demo.county, YUEXI, data, "台账.xlsx")
     got = [(p.row, p.field) for p in exc.value.problems]
     assert got == [
         (2, "党建经费（元）（party_funds）"),
@@ -278,7 +278,7 @@ def test_rectification_every_bad_row_is_named_and_nothing_is_written(demo, case)
 
 def test_project_funds_outside_the_countys_range_are_named(demo, case):
     with pytest.raises(Invalid) as exc:
-        importer.import_rectifications(demo.county, YUEXI, xlsx([RECT_HEADER[:1] + ["项目扶持资金（元）"], [V1, "900,000"]]), "台账.csv.xlsx")
+        imports.import_rectifications(demo.county, YUEXI, xlsx([RECT_HEADER[:1] + ["项目扶持资金（元）"], [V1, "900,000"]]), "台账.csv.xlsx")
     assert [(p.row, p.field) for p in exc.value.problems] == [(2, "项目扶持资金（元）（project_funds）")]
     assert "500,000.00 至 800,000.00 元之间" in exc.value.messages[0]
 
@@ -289,27 +289,27 @@ def test_the_exported_rectification_list_imports_again_and_changes_only_what_was
     services.record_acceptance(demo.county, done, date=D(2020, 12, 1), passed=True, result="同意销号", checked_by="验收组")
     exported = as_user(demo.county).get(reverse("assessment:rectification_list") + f"?county={YUEXI}&status=all&format=xlsx").content
     before = state()
-    assert importer.import_rectifications(demo.county, YUEXI, exported, "导出.xlsx") == {"listed": 0, "updated": 0, "unchanged": 2, "measures": 0}
+    assert imports.import_rectifications(demo.county, YUEXI, exported, "导出.xlsx") == {"listed": 0, "updated": 0, "unchanged": 2, "measures": 0}
     assert state()[:-1] == before[:-1]
 
     change = set_cells("村代码", V1, 整顿方案="选派第一书记，调整班子", 整顿措施=lambda old: old + "；2021-05-10 调整支部书记")
-    assert importer.import_rectifications(demo.county, YUEXI, edit_xlsx(exported, change), "导出.xlsx") == {
+    assert imports.import_rectifications(demo.county, YUEXI, edit_xlsx(exported, change), "导出.xlsx") == {
         "listed": 0, "updated": 1, "unchanged": 1, "measures": 1}
     case.refresh_from_db()
     assert case.plan == "选派第一书记，调整班子" and case.project_funds_fen == 50_000_000 and case.measures.count() == 2
 
     with pytest.raises(Invalid, match="关河村已于 2020-12-01 验收销号，不能再修改"):
-        importer.import_rectifications(demo.county, YUEXI, edit_xlsx(exported, set_cells("村代码", V2, 第一书记="改写")), "导出.xlsx")
+        imports.import_rectifications(demo.county, YUEXI, edit_xlsx(exported, set_cells("村代码", V2, 第一书记="改写")), "导出.xlsx")
 
 
 def test_a_township_records_its_own_measures_only(demo, case, as_user):
     _, theirs = services.screen_village(demo.county, 2021, V2, _numbers(5), "", D(2021, 3, 20))
     measures = xlsx([["村代码", "整顿措施"], [V1, "2021-05-10 镇党委书记到村指导"]])
-    assert importer.import_rectifications(demo.township, YUEXI, measures, "措施.xlsx")["measures"] == 1
+    assert imports.import_rectifications(demo.township, YUEXI, measures, "措施.xlsx")["measures"] == 1
     assert case.measures.count() == 2 and case.measures.order_by("-id").first().recorded_by == demo.township
     before = state()
     with pytest.raises(Invalid) as exc:
-        importer.import_rectifications(demo.township, YUEXI, xlsx([["村代码", "整顿方案", "整顿措施"],
+        imports.import_rectifications(demo.township, YUEXI, xlsx([["村代码", "整顿方案", "整顿措施"],
                                                                     [V1, "改方案", ""],
                                                                     [V2, "", "2021-05-10 越权"],
                                                                     [V1B, "", ""]]), "措施.xlsx")
@@ -320,11 +320,11 @@ def test_a_township_records_its_own_measures_only(demo, case, as_user):
     assert state() == before
     for who in ("secretary", "auditor", "accountant"):
         with pytest.raises(Refused, match="无权导入整顿台账"):
-            importer.import_rectifications(getattr(demo, who), YUEXI, measures, "措施.xlsx")
+            imports.import_rectifications(getattr(demo, who), YUEXI, measures, "措施.xlsx")
     assert as_user(demo.secretary).get(reverse("assessment:rectification_import") + f"?county={YUEXI}").status_code == 403
     # The other township sees neither the village nor its case.
     with pytest.raises(Invalid, match="不在您的管辖范围内"):
-        importer.import_rectifications(demo.other_township, YUEXI, measures, "措施.xlsx")
+        imports.import_rectifications(demo.other_township, YUEXI, measures, "措施.xlsx")
     assert theirs.measures.count() == 0 and case.measures.count() == 2
 
 

@@ -4,9 +4,11 @@ entry keeps its history across rounds; follow-up tasks go into the ledger; outsi
 nothing."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from sanwu.assessment import services
 from sanwu.assessment.models import AnalysisRound, DifficultReview, DifficultVillage, FollowUp, History, Rating
@@ -200,9 +202,6 @@ def test_township_sees_its_own_villages_only(demo, as_user, listed):
     assert "大歇村" in page and "关河村" not in page and "整顿关河村" not in page
     lst = c.get(reverse("assessment:difficult_list")).content.decode()
     assert "大歇村" in lst and "关河村" not in lst
-    from openpyxl import load_workbook
-    import io
-
     ws = load_workbook(io.BytesIO(c.get(reverse("assessment:difficult_list") + "?format=xlsx").content)).active
     assert [r[2] for r in ws.iter_rows(min_row=2, values_only=True)] == ["大歇村"]
     ws = load_workbook(io.BytesIO(c.get(reverse("assessment:round", args=[listed.pk]) + "?format=xlsx").content)).active

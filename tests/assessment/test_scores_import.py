@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from sanwu.assessment import importer, services
+from sanwu.assessment import imports, services
 from sanwu.assessment.models import Score
 from sanwu.core.errors import Invalid, Refused
 
@@ -48,7 +48,7 @@ def good_rows():
 
 
 def test_good_excel_writes_every_score(demo, assessment):
-    result = importer.import_scores(demo.county, assessment, xlsx(good_rows()), "得分.xlsx")
+    result = imports.import_scores(demo.county, assessment, xlsx(good_rows()), "得分.xlsx")
     assert result == {"entries": 20, "changed": 20, "rows": 5}
     rows = services.standings(assessment)
     assert [r.region.code for r in rows] == [T1, T2, T3, T5, T4]
@@ -58,9 +58,9 @@ def test_good_excel_writes_every_score(demo, assessment):
 def test_english_headers_gbk_csv_and_blank_cells(demo, assessment):
     rows = [[T1, "", "95", "", "90", "92"]]
     data = csv_bytes(rows, header=["code", "name", "party_building", "org_work", "recruitment", "economy"], encoding="gbk")
-    assert importer.import_scores(demo.county, assessment, data, "s.csv")["entries"] == 3
+    assert imports.import_scores(demo.county, assessment, data, "s.csv")["entries"] == 3
     data = csv_bytes([[T1, "主簿镇", "", "88", "", ""]], encoding="gbk")
-    importer.import_scores(demo.county, assessment, data, "s.csv")
+    imports.import_scores(demo.county, assessment, data, "s.csv")
     assert dict(Score.objects.filter(unit__region_id=T1).values_list("indicator__key", "value")) == {
         "party_building": 9500, "org_work": 8800, "recruitment": 9000, "economy": 9200,
     }
@@ -76,7 +76,7 @@ def test_every_bad_row_is_listed_by_row_and_column_and_nothing_is_written(demo, 
     rows.append([T1, "主簿镇", 1, 1, 1, 1])  # line 7: T1 again
     rows.append(["", "", 1, 1, 1, 1])  # line 8: no code
     with pytest.raises(Invalid) as exc:
-        importer.import_scores(demo.county, assessment, xlsx(rows), "得分.xlsx")
+        imports.import_scores(demo.county, assessment, xlsx(rows), "得分.xlsx")
     got = [(p.row, p.field, p.file) for p in exc.value.problems]
     assert got == [
         (2, "基层党建", "得分.xlsx"), (3, "组织业务", "得分.xlsx"), (4, "code", "得分.xlsx"), (5, "name", "得分.xlsx"),
@@ -96,21 +96,21 @@ def test_every_bad_row_is_listed_by_row_and_column_and_nothing_is_written(demo, 
 
 def test_bad_headers_and_empty_files(demo, assessment):
     with pytest.raises(Invalid) as exc:
-        importer.import_scores(demo.county, assessment, xlsx([[T1, 1]], header=["代码", "考勤"]), "s.xlsx")
+        imports.import_scores(demo.county, assessment, xlsx([[T1, 1]], header=["代码", "考勤"]), "s.xlsx")
     assert exc.value.messages == ["文件「s.xlsx」第1行：第2列的表头「考勤」无法识别"]
     with pytest.raises(Invalid) as exc:
-        importer.import_scores(demo.county, assessment, xlsx([["主簿镇", 1]], header=["名称", "基层党建"]), "s.xlsx")
+        imports.import_scores(demo.county, assessment, xlsx([["主簿镇", 1]], header=["名称", "基层党建"]), "s.xlsx")
     assert exc.value.messages == ["文件「s.xlsx」第1行「代码（code）」列：缺少必需的列「代码（code）」"]
     with pytest.raises(Invalid) as exc:
-        importer.import_scores(demo.county, assessment, xlsx([]), "s.xlsx")
+        imports.import_scores(demo.county, assessment, xlsx([]), "s.xlsx")
     assert exc.value.messages == ["文件「s.xlsx」：文件中没有数据行"]
     with pytest.raises(Invalid, match="不支持的文件类型"):
-        importer.import_scores(demo.county, assessment, b"x", "s.pdf")
+        imports.import_scores(demo.county, assessment, b"x", "s.pdf")
     assert not Score.objects.exists()
 
 
 def test_the_exported_sheet_imports_again(demo, as_user, assessment):
-    importer.import_scores(demo.county, assessment, xlsx(good_rows()), "a.xlsx")
+    imports.import_scores(demo.county, assessment, xlsx(good_rows()), "a.xlsx")
     exported = as_user(demo.county).get(reverse("assessment:assessment", args=[assessment.pk]) + "?format=xlsx").content
     wb = load_workbook(io.BytesIO(exported))
     ws = wb.active
@@ -118,18 +118,18 @@ def test_the_exported_sheet_imports_again(demo, as_user, assessment):
     ws.cell(row=2, column=3).value = "96"  # the top township's 基层党建, 95 → 96
     buf = io.BytesIO()
     wb.save(buf)
-    assert importer.import_scores(demo.county, assessment, buf.getvalue(), "b.xlsx") == {"entries": 20, "changed": 1, "rows": 5}
+    assert imports.import_scores(demo.county, assessment, buf.getvalue(), "b.xlsx") == {"entries": 20, "changed": 1, "rows": 5}
     assert Score.objects.get(unit__region_id=T1, indicator__key="party_building").value == 9600
 
 
 def test_import_refused_after_final_and_for_outsiders(demo, assessment):
     for outsider in (demo.township, demo.auditor, demo.secretary):
         with pytest.raises(Refused):
-            importer.import_scores(outsider, assessment, xlsx(good_rows()), "a.xlsx")
-    importer.import_scores(demo.county, assessment, xlsx(good_rows()), "a.xlsx")
+            imports.import_scores(outsider, assessment, xlsx(good_rows()), "a.xlsx")
+    imports.import_scores(demo.county, assessment, xlsx(good_rows()), "a.xlsx")
     services.finalize(demo.county, assessment)
     with pytest.raises(Invalid, match="考核已定稿"):
-        importer.import_scores(demo.county, assessment, xlsx(good_rows()), "a.xlsx")
+        imports.import_scores(demo.county, assessment, xlsx(good_rows()), "a.xlsx")
 
 
 def test_import_page_shows_every_problem(demo, as_user, assessment):

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from sanwu.ledger import services as ledger
 from sanwu.oversight.models import Warning
 from sanwu.regions.services import issue_token
 
@@ -109,8 +110,6 @@ def test_dashboard_counts(demo, book, other_book):
 
 
 def test_queue(demo, book):
-    from sanwu.ledger import services as ledger
-
     v = ledger.save_draft(demo.accountant, book, ledger.VoucherDraft(
         date=dt.date(2025, 3, 5), summary="待审", entries=[ledger.EntryDraft("513", debit=100), ledger.EntryDraft("101", credit=100)],
     ))

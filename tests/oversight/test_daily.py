@@ -13,6 +13,8 @@ from sanwu.ledger import services as ledger
 from sanwu.oversight import services
 from sanwu.oversight.models import Warning
 
+from .conftest import post_journal
+
 
 def closing_warnings():
     return list(Warning.objects.filter(rule="month_not_closed").order_by("id").values_list("subject", "village_id", "occurred_on"))
@@ -67,12 +69,10 @@ def test_cli_lists_warnings_in_the_users_scope(demo, book, other_book):
     assert [r["village_code"] for r in rows] == ["340828100200"]  # not 关河村 (another township)
     out = io.StringIO()
     call_command("oversight", "warnings", "--format", "csv", stdout=out)
-    assert out.getvalue().count("month_not_closed") == 2
+    assert out.getvalue().count("月度未按期结账") == 2
 
 
 def test_cli_rescan(demo, book):
-    from .conftest import post_journal
-
     post_journal(demo.accountant, book, "2025-03-05 支付\n  513  1500.00  -  cash\n  101  -  1500.00  cash\n")
     Warning.objects.all().delete()
     out = io.StringIO()

@@ -2,12 +2,16 @@
 escalated to the county (which then accepts). Each step in a transaction with a row lock, a
 history row and an audit event; everyone else is refused and the refusal audited."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.models import AuditEvent
 from sanwu.oversight import services
 from sanwu.oversight.models import Warning, WarningEvent
+from sanwu.oversight.rules import Finding
 
 from .conftest import post_journal
 
@@ -105,8 +109,6 @@ def test_allowed_actions_follow_role_state_and_scope(demo, warning):
 
 
 def test_a_township_warning_is_explained_by_the_township_and_accepted_by_the_county(demo):
-    from sanwu.oversight.rules import Finding
-
     services.store([Finding("question_overdue", "question:999", "340828100200", "群众提问逾期未答复")])
     w = Warning.objects.get(rule="question_overdue")
     with pytest.raises(Refused):
@@ -120,10 +122,6 @@ def test_a_township_warning_is_explained_by_the_township_and_accepted_by_the_cou
 
 
 def test_overdue_means_open_past_the_countys_response_days(demo, warning):
-    import datetime as dt
-
-    from django.utils import timezone
-
     assert not services.is_overdue(warning)
     Warning.objects.filter(pk=warning.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
     warning.refresh_from_db()

@@ -6,11 +6,13 @@ import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from openpyxl import load_workbook
 
 from sanwu.ledger import services as ledger
 from sanwu.oversight.models import Warning
+from sanwu.oversight.services import params_for
 
 from .conftest import post_journal
 
@@ -162,6 +164,26 @@ def test_warning_list_scope_filters_and_export(demo, as_user, posted):
     assert as_user(demo.township).get("/oversight/warnings/?region=340828101000").status_code == 404
 
 
+def cli_warnings(*args) -> str:
+    out = io.StringIO()
+    call_command("oversight", "warnings", "--format", "csv", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_warnings_list_has_the_same_columns_and_rows_on_the_web_and_in_the_cli(demo, as_user, posted):
+    web = as_user(demo.township).get("/oversight/warnings/?format=csv").content.decode()
+    cli = cli_warnings("--as", demo.township.username)
+    header = web.splitlines()[0]
+    assert cli.splitlines()[0] == header
+    assert header.split(",")[:3] == ["created_at", "severity", "rule"] and {"id", "village_code", "voucher", "explanation"} <= set(header.split(","))
+    assert cli == web and "现金支付超限额" in cli and "1500.00" in cli
+    # The outsider (another township) sees neither our rows on the web nor in the CLI.
+    theirs = cli_warnings("--as", demo.other_township.username)
+    assert theirs == as_user(demo.other_township).get("/oversight/warnings/?format=csv").content.decode()
+    assert "1500.00" not in theirs and "2600.00" in theirs
+    assert len(cli_warnings().splitlines()) == 1 + Warning.objects.count()  # the system operator: every warning
+
+
 def test_the_accountant_explains_and_the_township_accepts_on_the_pages(demo, as_user, posted):
     w = Warning.objects.get(rule="cash_over_limit", village_id="340828100200")
     url = f"/oversight/warnings/{w.pk}/"
@@ -252,8 +274,6 @@ def test_the_county_sets_its_parameters_on_the_page(demo, as_user):
         "close_day": "10", "response_days": "7", "enabled": ["cash_over_limit", "no_attachment"],
     }
     assert as_user(demo.county).post("/oversight/settings/?county=340828000000", data).status_code == 302
-    from sanwu.oversight.services import params_for
-
     p = params_for("340828000000")
     assert (p.cash_limit, p.large_amount, p.duplicate_days) == (50000, 3000000, 10)
     assert "round_sum" in p.disabled and "cash_over_limit" not in p.disabled

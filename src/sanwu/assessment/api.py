@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q
+from django.http import Http404
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -19,9 +20,9 @@ from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.readers import read_upload
+from sanwu.regions.models import Region
 
-from . import importer, rules, services
-from .access import assessment_or_404, round_or_404, rounds_visible
+from . import imports, rules, services
 from .models import (
     AnalysisRound,
     Assessment,
@@ -52,6 +53,13 @@ def _responses(schema, status: int = 200) -> dict:
 
 def _limit(limit: int, offset: int) -> tuple[int, int]:
     return max(1, min(limit, 2000)), max(0, offset)
+
+
+def _found(found):
+    """A county-level header the user reaches (`services.round_for` / `assessment_for`), or 404."""
+    if found is None:
+        raise Http404("未找到，或不在您的管辖范围内")
+    return found
 
 
 def _within(qs, field: str, code: str | None):
@@ -429,7 +437,7 @@ def _consequence(c: Consequence) -> dict:
 @router.get("/analysis-rounds", response=list[RoundOut], summary="班子运行分析研判（县组织的各轮）",
             description="乡镇用户看到本县的各轮研判，其中只有本乡镇各村的结果。county：县代码；year：年度。")
 def round_list(request, county: str | None = None, year: int | None = None, limit: int = 200, offset: int = 0):
-    qs = rounds_visible(request.auth)
+    qs = services.rounds_visible(request.auth)
     if county:
         qs = qs.filter(county_id=county)
     if year:
@@ -446,14 +454,14 @@ def round_create(request, payload: RoundIn):
 
 @router.get("/analysis-rounds/{id}", response=_responses(RoundDetail), summary="一轮研判：各村等次与后续任务（只含本人管辖的村）")
 def round_detail(request, id: int):
-    r, _ = round_or_404(request.auth, id)
+    r, _ = _found(services.round_for(request.auth, id))
     return _round_detail(request.auth, r)
 
 
 @router.put("/analysis-rounds/{id}/ratings/{village}", response=_responses(RatingOut), summary="研判一个村（县、本乡镇）")
 def round_rate(request, id: int, village: str, payload: RatingIn):
-    r, _ = round_or_404(request.auth, id)
-    get_visible_or_404(services.Region, request.auth, code=village)
+    r, _ = _found(services.round_for(request.auth, id))
+    get_visible_or_404(Region, request.auth, code=village)
     rating = services.rate_village(request.auth, r, village, payload.rating, criteria=payload.criteria, findings=payload.findings)
     return _rating(Rating.objects.select_related("village__parent").get(pk=rating.pk))
 
@@ -509,7 +517,7 @@ class CaseImportedOut(ListImportedOut):
 @router.post("/difficult-villages/import", response=_responses(ListImportedOut), summary="从 CSV/XLSX 导入重点难点村清单（逐行逐列报错，全部或全不）",
              description="county：县的12位代码。列与清单导出相同；已在清单的村更新主要问题和专班，不在清单的村按“列入轮次”列入；空白单元格不修改。")
 def difficult_import(request, county: str, file: UploadedFile = File(...)):
-    return importer.import_difficult(request.auth, county, *read_upload(file))
+    return imports.import_difficult(request.auth, county, *read_upload(file))
 
 
 @router.get("/difficult-villages/{id}", response=_responses(DifficultOut), summary="清单上的一个村")
@@ -529,7 +537,7 @@ def difficult_task_force(request, id: int, payload: TaskForceIn):
 
 @router.get("/typical-situations", response=_responses(list[SituationOut]), summary="本县软弱涣散村党组织典型情形")
 def situations(request, county: str):
-    get_visible_or_404(services.Region, request.auth, code=county, level="county")
+    get_visible_or_404(Region, request.auth, code=county, level="county")
     services.ensure_county_settings(county)
     return [_situation(s) for s in TypicalSituation.objects.visible_to(request.auth).filter(county_id=county).order_by("number")]
 
@@ -557,7 +565,7 @@ def screening_list(request, year: int, within: str | None = None):
 
 @router.post("/rectifications/screenings", response=_responses(ScreenedOut), summary="排查一个村（符合典型情形即列入整顿）")
 def screening_save(request, payload: ScreeningIn):
-    village = get_visible_or_404(services.Region, request.auth, code=payload.village, level="village")
+    village = get_visible_or_404(Region, request.auth, code=payload.village, level="village")
     county = services.county_code_of(village.code)
     by_number = {s.number: s.pk for s in services.situations_of(county, active_only=False)}
     unknown = [n for n in payload.situations if n not in by_number]
@@ -572,7 +580,7 @@ def screening_save(request, payload: ScreeningIn):
 @router.post("/rectifications/import", response=_responses(CaseImportedOut), summary="从 CSV/XLSX 导入整顿台账（逐行逐列报错，全部或全不）",
              description="county：县的12位代码。列与台账导出相同；正在整顿的村更新台账并补记新的整顿措施，不在台账的村按列入年度和存在问题列入；空白单元格不修改。")
 def rectification_import(request, county: str, file: UploadedFile = File(...)):
-    return importer.import_rectifications(request.auth, county, *read_upload(file))
+    return imports.import_rectifications(request.auth, county, *read_upload(file))
 
 
 @router.get("/rectifications/{id}", response=_responses(RectificationOut), summary="一个整顿对象的台账")
@@ -625,7 +633,7 @@ def assessment_create(request, payload: AssessmentIn):
 
 @router.get("/assessments/{id}", response=_responses(AssessmentOut), summary="一次考核")
 def assessment_detail(request, id: int):
-    a, whole = assessment_or_404(request.auth, id)
+    a, whole = _found(services.assessment_for(request.auth, id))
     return _assessment(a, whole)
 
 
@@ -651,7 +659,7 @@ def _standings(user, a: Assessment) -> list[dict]:
 
 @router.get("/assessments/{id}/ranking", response=_responses(list[StandingOut]), summary="排名（名次相同者并列；只含本人可见的考核对象）")
 def assessment_ranking(request, id: int):
-    a, _ = assessment_or_404(request.auth, id)
+    a, _ = _found(services.assessment_for(request.auth, id))
     return _standings(request.auth, a)
 
 
@@ -664,8 +672,8 @@ def assessment_scores(request, id: int, payload: ScoresIn):
 @router.post("/assessments/{id}/scores/import", response=_responses(ImportedOut), summary="从 CSV/XLSX 导入得分（逐行逐列报错，全部或全不）")
 def assessment_import(request, id: int, file: UploadedFile = File(...)):
     a = get_visible_or_404(Assessment, request.auth, pk=id)
-    data = file.read(importer.MAX_BYTES + 1)
-    return importer.import_scores(request.auth, a, data, file.name or "scores.xlsx")
+    data = file.read(imports.MAX_BYTES + 1)
+    return imports.import_scores(request.auth, a, data, file.name or "scores.xlsx")
 
 
 @router.post("/assessments/{id}/finalize", response=_responses(AssessmentOut), summary="定稿（得分锁定）")
@@ -690,7 +698,7 @@ def assessment_apply(request, id: int):
 
 @router.get("/assessments/{id}/consequences", response=_responses(list[ConsequenceOut]), summary="一次考核的问责（只含本人可见的）")
 def assessment_consequences(request, id: int):
-    a, _ = assessment_or_404(request.auth, id)
+    a, _ = _found(services.assessment_for(request.auth, id))
     return [_consequence(c) for c in _consequences(request.auth, assessment=a)]
 
 

@@ -21,7 +21,7 @@ from sanwu.core.codes import region_prefix
 from sanwu.regions.models import Region
 
 from . import services
-from .models import AnalysisRound, Assessment, Rectification, Screening
+from .models import AnalysisRound, Assessment, DifficultVillage, Rectification, Screening
 
 COUNTY = "340828000000"  # 岳西县
 
@@ -84,7 +84,7 @@ def _analysis(rng: random.Random, county: Region, villages: list[Region]) -> dic
         services.add_follow_up(None, first, v.code, f"督促{v.name}党组织规范“三会一课”、主题党日", dt.date(2021, 5, 31), "乡镇党委书记到村指导，月底前报送整改情况。")
     services.add_follow_up(None, first, villages[0].parent_id, "开展村级后备干部摸底，建立“一村一名大学生”储备台账", dt.date(2021, 6, 30))
     services.review_round(None, first)
-    for entry in services.DifficultVillage.objects.filter(county=county, status="listed", listed_round=first).select_related("village"):
+    for entry in DifficultVillage.objects.filter(county=county, status="listed", listed_round=first).select_related("village"):
         members = "\n".join(f"{_name(rng)}（{rng.choice(UNITS)}）" for _ in range(3))
         services.assign_task_force(None, entry, leader=f"{_name(rng)}（县委组织部副部长）", members=members)
 
@@ -92,7 +92,7 @@ def _analysis(rng: random.Random, county: Region, villages: list[Region]) -> dic
     _rate_round(rng, second, villages, r1)
     services.add_follow_up(None, second, villages[-1].parent_id, "对重点难点村开展专题督导，逐村销号", dt.date(2021, 12, 20))
     services.review_round(None, second)
-    for entry in services.DifficultVillage.objects.filter(county=county, status="listed", listed_round=second).select_related("village"):
+    for entry in DifficultVillage.objects.filter(county=county, status="listed", listed_round=second).select_related("village"):
         members = "\n".join(f"{_name(rng)}（{rng.choice(UNITS)}）" for _ in range(3))
         services.assign_task_force(None, entry, leader=f"{_name(rng)}（县政府副县长）", members=members)
     return {"rounds": 2}

@@ -1,8 +1,6 @@
 """Forms of the pages: they only read what was typed (dates, whole numbers, yuan → fen through
 `parse_yuan`); every rule lives in `services`."""
 
-import datetime as dt
-
 from django import forms
 
 from sanwu.core.money import MoneyError, parse_yuan
@@ -146,9 +144,3 @@ class RuleForm(forms.Form):
     def __init__(self, *args, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicator_key"].choices = [("", "综合得分")] + [(i.key, i.name) for i in indicators]
-
-
-def today() -> dt.date:
-    from django.utils import timezone
-
-    return timezone.localdate()

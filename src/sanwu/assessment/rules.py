@@ -12,6 +12,7 @@ in (two units tied for last are both last; a tie across third-from-bottom puts f
 "the bottom three"). A unit without a value is not ranked and never in the bottom.
 """
 
+import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -142,8 +143,6 @@ def rank(values: Mapping[str, int | None]) -> dict[str, Place]:
 
 
 def _count_below(sorted_values: list[int], v: int, inclusive: bool = False) -> int:
-    import bisect
-
     return bisect.bisect_right(sorted_values, v) if inclusive else bisect.bisect_left(sorted_values, v)
 
 

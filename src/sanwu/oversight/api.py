@@ -18,12 +18,12 @@ from pydantic import BeforeValidator, Field
 from sanwu.core.codes import region_code_errors
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.permissions import get_visible_or_404, refuse
-from sanwu.core.scope import code_in_scope
+from sanwu.core.scope import code_in_scope, grants_of
 from sanwu.regions.models import Region
 
 from . import services
 from .models import Warning
-from .rules import RULES
+from .rules import rule_label
 
 router = Router(tags=["实时监管"])
 
@@ -196,7 +196,7 @@ def _voucher_url(v) -> str:
 
 def _warning(w: Warning, now=None) -> dict:
     return {
-        "id": w.pk, "rule": w.rule, "rule_label": RULES[w.rule].label if w.rule in RULES else w.rule,
+        "id": w.pk, "rule": w.rule, "rule_label": rule_label(w.rule),
         "severity": w.severity, "severity_label": w.get_severity_display(), "status": w.status, "status_label": w.get_status_display(),
         "village_code": w.village_id, "village": w.village.name, "township_code": w.township_code, "message": w.message,
         "amount_fen": w.amount, "occurred_on": w.occurred_on, "created_at": w.created_at, "book": w.book.code if w.book_id else None,
@@ -313,8 +313,6 @@ def escalate(request, id: int, payload: NoteIn):
 
 
 def _default_region(user) -> str:
-    from sanwu.core.scope import grants_of
-
     grants = sorted(grants_of(user), key=lambda g: len(g.prefix))
     return grants[0].region_code if grants else ""
 

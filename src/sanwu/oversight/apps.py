@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from sanwu.ledger import hooks
+
 
 class OversightConfig(AppConfig):
     name = "sanwu.oversight"
@@ -7,8 +9,6 @@ class OversightConfig(AppConfig):
     verbose_name = "实时监管"
 
     def ready(self):
-        from sanwu.ledger import hooks
-
-        from . import services
+        from . import services  # imports models: only once the app registry is ready
 
         hooks.on_posted(services.on_posted)

@@ -3,7 +3,7 @@ into the services' filters and calls; every rule lives in services and rules."""
 
 from django import forms
 
-from sanwu.core.money import MoneyError, parse_yuan
+from sanwu.core.money import MoneyError, format_yuan, parse_yuan
 from sanwu.ledger.charts import ROLE_LABELS, SETTLEMENTS
 
 from .models import SEVERITIES, STATUSES
@@ -116,8 +116,6 @@ class SettingsForm(forms.Form):
 
     @classmethod
     def initial_of(cls, p: Params) -> dict:
-        from sanwu.core.money import format_yuan
-
         return {
             "cash_limit": format_yuan(p.cash_limit, grouping=False), "large_amount": format_yuan(p.large_amount, grouping=False),
             "duplicate_days": p.duplicate_days, "round_min": format_yuan(p.round_min, grouping=False),

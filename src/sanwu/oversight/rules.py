@@ -1,7 +1,7 @@
 """The warning rules (预警规则). Each rule is a small pure function over plain data: facts in,
-a list of `Finding`s out. Nothing here touches the database except the two adapters at the end,
-which ask the decisions and disclosure apps (imported lazily; while those apps do not provide the
-function, the adapter answers None and the rule that needs it finds nothing).
+a list of `Finding`s out. Nothing here touches the database: what a rule needs from the books or
+from the other apps (earlier payments, decisions linked, overdue disclosures and questions) is
+read by `services` and passed in.
 
 What counts as what (the rules' vocabulary, written in account roles, never in account codes):
 
@@ -26,7 +26,7 @@ days.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -62,6 +62,11 @@ RULES: dict[str, Rule] = {
 }
 POSTED_RULES = [r for r in RULES.values() if r.when == "posted"]
 DAILY_RULES = [r for r in RULES.values() if r.when == "daily"]
+
+
+def rule_label(code: str) -> str:
+    """A rule's Chinese name (the code itself for a rule no longer in the registry)."""
+    return RULES[code].label if code in RULES else code
 
 
 @dataclass(frozen=True)
@@ -231,11 +236,11 @@ def no_attachment(v: VoucherFacts, p: Params = DEFAULTS) -> list[Finding]:
     return [_on_voucher("no_attachment", v, f"{v.label}「{v.summary}」支出 {y(amount)}，没有原始凭证（附件 0 张）", amount)]
 
 
-def large_without_decision(v: VoucherFacts, decided: bool | None, p: Params = DEFAULTS) -> list[Finding]:
+def large_without_decision(v: VoucherFacts, decided: bool, p: Params = DEFAULTS) -> list[Finding]:
     """An expenditure at or above the threshold (default 5万元) with no completed 四议两公开
-    decision linked. `decided` is None when it cannot be known (no decisions app yet)."""
+    decision linked (`decided`: whether one is)."""
     amount = v.expenditure
-    if decided is None or decided or amount < p.large_amount:
+    if decided or amount < p.large_amount:
         return []
     return [
         _on_voucher(
@@ -302,7 +307,7 @@ def duplicate_payments(new: Iterable[Payment], earlier: Iterable[Payment], p: Pa
     return out
 
 
-def voucher_findings(v: VoucherFacts, p: Params = DEFAULTS, decided: bool | None = None) -> list[Finding]:
+def voucher_findings(v: VoucherFacts, p: Params = DEFAULTS, decided: bool = False) -> list[Finding]:
     """All single-voucher rules enabled for the county."""
     if v.kind == "closing":  # a year-end closing voucher pays nothing: every rule below finds nothing
         return []
@@ -370,34 +375,18 @@ def month_not_closed(b: BookMonths, as_of: dt.date, p: Params = DEFAULTS) -> lis
     ]
 
 
-def _get(item, *names, default=None):
-    for n in names:
-        if isinstance(item, dict):
-            if n in item and item[n] not in (None, ""):
-                return item[n]
-        elif getattr(item, n, None) not in (None, ""):
-            return getattr(item, n)
-    return default
-
-
-def disclosure_overdue(items: Iterable, as_of: dt.date) -> list[Finding]:
+def disclosure_overdue(items: Iterable[dict], as_of: dt.date) -> list[Finding]:
     """Disclosures past their due date (from the disclosure app: village_code, the period's key
-    and label, due date): one warning per village and period."""
+    and label, due_date): one warning per village and period."""
     out = []
     for it in items:
-        village = str(_get(it, "village_code", "village", default=""))
-        period = str(_get(it, "period", "period_label", "label", default=""))
-        label = str(_get(it, "label", "period_label", default=period))
-        due = _get(it, "due_date", "due", "deadline")
-        if isinstance(due, dt.datetime):
-            due = due.date()
-        if not village or not period or (isinstance(due, dt.date) and due >= as_of):
+        village, period, due = it["village_code"], it["period"], it["due_date"]
+        if due >= as_of:
             continue
-        when = f"应于 {due:%Y-%m-%d} 前公开" if isinstance(due, dt.date) else "已逾期"
         out.append(
             Finding(
                 "disclosure_overdue", f"disclosure:{village}:{period}"[:100], village,
-                f"{label} 财务公开逾期未发布（{when}）", occurred_on=due if isinstance(due, dt.date) else None,
+                f"{it.get('label') or period} 财务公开逾期未发布（应于 {due:%Y-%m-%d} 前公开）", occurred_on=due,
             )
         )
     return out
@@ -407,55 +396,12 @@ def question_overdue(questions: Iterable, as_of: dt.date) -> list[Finding]:
     """Villagers' questions unanswered past their deadline (objects with pk, village_code, deadline)."""
     out = []
     for q in questions:
-        pk = _get(q, "pk", "id")
-        village = str(_get(q, "village_code", default=""))
-        deadline = _get(q, "deadline")
-        if isinstance(deadline, dt.datetime):
-            deadline = deadline.date()
-        if pk is None or not village or (isinstance(deadline, dt.date) and deadline >= as_of):
+        if q.deadline >= as_of:
             continue
-        when = f"答复期限 {deadline:%Y-%m-%d}" if isinstance(deadline, dt.date) else "已过答复期限"
         out.append(
             Finding(
-                "question_overdue", f"question:{pk}", village, f"群众提问（编号 {pk}）逾期未答复（{when}）",
-                occurred_on=deadline if isinstance(deadline, dt.date) else None,
+                "question_overdue", f"question:{q.pk}", q.village_code, f"群众提问（编号 {q.pk}）逾期未答复（答复期限 {q.deadline:%Y-%m-%d}）",
+                occurred_on=q.deadline,
             )
         )
     return out
-
-
-# --- Adapters to the other apps (lazy; None while they do not provide the function) -------------
-
-
-def decision_lookup() -> Callable[[list], set[int]] | None:
-    """From the decisions app: a function taking posted vouchers and answering the ids of those
-    linked to a completed 四议两公开 decision; None while the app does not provide one. Uses the
-    bulk `vouchers_with_completed_decision(voucher_ids)` when the app has it, else
-    `has_completed_decision_for_voucher(voucher)` per voucher."""
-    try:
-        from sanwu.decisions import services as decisions
-    except ImportError:
-        return None
-    bulk = getattr(decisions, "vouchers_with_completed_decision", None)
-    if bulk is not None:
-        return lambda vouchers: set(bulk([v.pk for v in vouchers])) if vouchers else set()
-    single = getattr(decisions, "has_completed_decision_for_voucher", None)
-    if single is None:
-        return None
-    return lambda vouchers: {v.pk for v in vouchers if single(v)}
-
-
-def overdue_disclosures(as_of: dt.date) -> list | None:
-    try:
-        from sanwu.disclosure.services import overdue_disclosures as fetch
-    except ImportError:
-        return None
-    return list(fetch(as_of))
-
-
-def overdue_questions(as_of: dt.date) -> list | None:
-    try:
-        from sanwu.disclosure.services import overdue_questions as fetch
-    except ImportError:
-        return None
-    return list(fetch(as_of))

@@ -1,16 +1,16 @@
 from django.urls import path
 
-from . import views
+from .views import dashboard, feed, queue, settings, warnings
 
 app_name = "oversight"
 
 urlpatterns = [
-    path("oversight/feed/", views.feed, name="feed"),
-    path("oversight/feed/rows/", views.feed_rows, name="feed_rows"),
-    path("oversight/warnings/", views.warning_list, name="warnings"),
-    path("oversight/warnings/<int:pk>/", views.warning_detail, name="warning"),
-    path("oversight/warnings/<int:pk>/<slug:action>/", views.warning_action, name="warning_action"),
-    path("oversight/dashboard/", views.dashboard, name="dashboard"),
-    path("oversight/queue/", views.queue, name="queue"),
-    path("oversight/settings/", views.rule_settings, name="settings"),
+    path("oversight/feed/", feed.feed, name="feed"),
+    path("oversight/feed/rows/", feed.feed_rows, name="feed_rows"),
+    path("oversight/warnings/", warnings.warning_list, name="warnings"),
+    path("oversight/warnings/<int:pk>/", warnings.warning_detail, name="warning"),
+    path("oversight/warnings/<int:pk>/<slug:action>/", warnings.warning_action, name="warning_action"),
+    path("oversight/dashboard/", dashboard.dashboard, name="dashboard"),
+    path("oversight/queue/", queue.queue, name="queue"),
+    path("oversight/settings/", settings.rule_settings, name="settings"),
 ]

@@ -4,12 +4,9 @@ and the rectification list — the same services and tables as the pages."""
 from django.core.management.base import BaseCommand, CommandError
 
 from sanwu.core.cli_support import cli_actor, emit
-from sanwu.core.tables import Column, Table
 
-from ... import demo, importer, services
+from ... import demo, imports, services, tables
 from ...models import Assessment, Consequence, Rectification, Unit
-from ...views_assessments import _ranking_table
-from ...views_rectification import _row, _table
 
 FORMATS = ["csv", "json", "xlsx"]
 
@@ -75,25 +72,21 @@ class Command(BaseCommand):
                 a = _assessment(opts["id"], user)
                 visible = set(Unit.objects.visible_to(user).filter(assessment=a).values_list("pk", flat=True)) if user else None
                 rows = [r for r in services.standings(a) if visible is None or r.unit.pk in visible]
-                emit(_ranking_table(a, rows, list(a.indicators.all())), opts["format"], opts["output"], self.stdout)
+                emit(tables.ranking_table(a, rows, list(a.indicators.all())), opts["format"], opts["output"], self.stdout)
             elif action == "consequences":
                 a = _assessment(opts["id"], user)
                 qs = (Consequence.objects.visible_to(user) if user else Consequence.objects).filter(assessment=a).select_related("unit__region")
-                table = Table("考核问责", [Column("region", "考核对象"), Column("rule", "规则"), Column("target", "对象"), Column("action", "处理"),
-                                       Column("basis", "依据"), Column("deadline", "落实期限"), Column("task", "台账任务编号")],
-                              [{"region": c.unit.region.name, "rule": c.rule_name, "target": c.target, "action": c.action, "basis": c.basis,
-                                "deadline": c.deadline, "task": c.task_id or ""} for c in qs])
-                emit(table, opts["format"], opts["output"], self.stdout)
+                emit(tables.assessment_consequences_table(qs), opts["format"], opts["output"], self.stdout)
             elif action == "import-scores":
                 a = _assessment(opts["id"], user)
-                result = importer.import_scores(user, a, _read(opts["file"]), opts["file"])
+                result = imports.import_scores(user, a, _read(opts["file"]), opts["file"])
                 self.stdout.write(f"导入完成：{result['rows']} 个考核对象、{result['entries']} 项得分，其中 {result['changed']} 项有变化。")
             elif action in ("import-difficult", "import-rectifications"):
                 data = _read(opts["file"])
                 if action == "import-difficult":
-                    self.stdout.write(importer.difficult_summary(importer.import_difficult(user, opts["county"], data, opts["file"])))
+                    self.stdout.write(imports.difficult_summary(imports.import_difficult(user, opts["county"], data, opts["file"])))
                 else:
-                    self.stdout.write(importer.rectification_summary(importer.import_rectifications(user, opts["county"], data, opts["file"])))
+                    self.stdout.write(imports.rectification_summary(imports.import_rectifications(user, opts["county"], data, opts["file"])))
             elif action == "apply":
                 a = _assessment(opts["id"], user)
                 done = services.apply_consequences(user, a)
@@ -107,4 +100,4 @@ class Command(BaseCommand):
                 if opts["year"]:
                     qs = qs.filter(year=opts["year"])
                 qs = qs.select_related("village__parent").prefetch_related("situations", "measures", "checks").order_by("-year", "village_id")
-                emit(_table([_row(c) for c in qs], "软弱涣散村党组织整顿台账"), opts["format"], opts["output"], self.stdout)
+                emit(tables.rectification_table(qs), opts["format"], opts["output"], self.stdout)

@@ -1,5 +1,6 @@
 """`sanwu oversight`: run-daily (the time-based rules), rescan (the posting rules over books
-already posted), warnings (list in scope, --format csv|json|xlsx)."""
+already posted), warnings (list in scope, --format csv|json|xlsx; the columns of the page's
+export, `tables.warnings_table`)."""
 
 import datetime as dt
 
@@ -7,11 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from sanwu.core.cli_support import cli_actor, emit
-from sanwu.core.codes import region_prefix
-from sanwu.core.tables import Column, Table
 from sanwu.ledger.models import Book
-from sanwu.oversight import services
-from sanwu.oversight.models import STATUSES, Warning
+from sanwu.oversight import services, tables
+from sanwu.oversight.models import STATUSES
 from sanwu.oversight.rules import RULES
 
 
@@ -68,30 +67,6 @@ class Command(BaseCommand):
             return
         with cli_actor(opts.get("as_user")) as actor:
             f = services.WarningFilter(status=opts.get("status") or "", rule=opts.get("rule") or "", region=opts["region"])
-            qs = services.warnings(actor.user, f) if actor.user is not None else _all(f)
-            table = Table(
-                "预警",
-                [Column("id", "编号"), Column("created_at", "预警时间", width=18), Column("rule", "规则"), Column("severity", "严重程度"),
-                 Column("village_code", "村代码", width=14), Column("message", "内容", width=60), Column("amount", "金额", money=True),
-                 Column("status", "状态"), Column("voucher", "凭证编号")],
-                [
-                    {
-                        "id": w.pk, "created_at": timezone.localtime(w.created_at).strftime("%Y-%m-%d %H:%M:%S"), "rule": w.rule,
-                        "severity": w.severity, "village_code": w.village_id, "message": w.message, "amount": w.amount,
-                        "status": w.status, "voucher": w.voucher_id or "",
-                    }
-                    for w in qs[:100000]
-                ],
-            )
-            emit(table, opts["format"], opts.get("output"), self.stdout)
+            qs = services.warnings(actor.user, f)
+            emit(tables.warnings_table(qs[:100000]), opts["format"], opts.get("output"), self.stdout)
 
-
-def _all(f: services.WarningFilter):
-    qs = Warning.objects.all().order_by("-created_at", "-id")
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.rule:
-        qs = qs.filter(rule=f.rule)
-    if f.region:
-        qs = qs.filter(village_id__startswith=region_prefix(f.region) if len(f.region) in (12, 15) else f.region)
-    return qs

@@ -9,21 +9,17 @@ from django.views.decorators.http import require_POST
 
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.permissions import get_visible_or_404
-from sanwu.core.tables import Column, Table, download
+from sanwu.core.tables import download
 from sanwu.core.web import export_format, paginate, role_required
 from sanwu.regions.models import Region
 
-from . import importer, rules, services
-from .access import assessment_or_404
-from .forms import AssessmentForm, UploadForm
-from .models import Assessment, Consequence, Score, Unit
-from .views import MANAGE, VILLAGE_VIEW, assessments_for, can_manage, county_choices, current_county, forbidden, problem_texts, task_url
+from .. import imports, rules, services, tables
+from ..forms import AssessmentForm, UploadForm
+from ..models import Assessment, Consequence, Score, Unit
+from ..services import can_manage
+from .common import MANAGE, VILLAGE_VIEW, assessment_or_404, county_choices, current_county, forbidden, problem_texts, task_url
 
 LEVEL_LABELS = {"township": "乡镇", "village": "村"}
-
-
-def _assessment(request, pk: int) -> tuple[Assessment, bool]:
-    return assessment_or_404(request.user, pk)
 
 
 def _visible_units(user, a: Assessment) -> set[int]:
@@ -51,7 +47,7 @@ def assessment_list(request):
             else:
                 messages.success(request, f"已建立「{a.title}」。")
                 return redirect("assessment:assessment", pk=a.pk)
-    rows = list(assessments_for(user, county))
+    rows = list(services.assessments_visible(user, county))
     for a in rows:
         a.whole = Assessment.objects.visible_to(user).filter(pk=a.pk).exists()
         a.unit_count = a.units.count()
@@ -67,31 +63,16 @@ def assessment_list(request):
     })
 
 
-def _ranking_table(a: Assessment, rows: list[services.Standing], indicators) -> Table:
-    cols = [Column("code", "代码", width=16), Column("name", "名称")]
-    if a.level == "village":
-        cols.append(Column("township", "所属乡镇"))
-    cols += [Column(i.key, i.name) for i in indicators] + [Column("total", "综合得分"), Column("rank", "名次")]
-    out = []
-    for r in rows:
-        row = {"code": r.region.code, "name": r.region.name, "township": r.region.parent.name if r.region.parent_id else "",
-               "total": r.total_text, "rank": (f"{r.place.rank}（并列）" if r.place.tied else r.place.rank) if r.place.rank else ""}
-        for i in indicators:
-            row[i.key] = rules.format_score(r.scores.get(i.key))
-        out.append(row)
-    return Table(f"{a.year}年度考核排名", cols, out)
-
-
 @role_required(*VILLAGE_VIEW)
 def assessment_detail(request, pk: int):
-    a, whole = _assessment(request, pk)
+    a, whole = assessment_or_404(request.user, pk)
     user = request.user
     indicators = list(a.indicators.all())
     visible = _visible_units(user, a)
     rows = [r for r in services.standings(a) if r.unit.pk in visible]
     fmt = export_format(request)
     if fmt:
-        return download(_ranking_table(a, rows, indicators), f"{a.title}-排名", fmt)
+        return download(tables.ranking_table(a, rows, indicators), f"{a.title}-排名", fmt)
     consequences = Consequence.objects.visible_to(user).filter(assessment=a).select_related("unit__region")
     hits: dict[int, list[Consequence]] = {}
     for c in consequences:
@@ -164,7 +145,7 @@ def score_import(request, pk: int):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                result = importer.import_scores(request.user, a, upload.read(), upload.name)
+                result = imports.import_scores(request.user, a, upload.read(), upload.name)
             except Invalid as exc:
                 problems = problem_texts(exc)
             except Refused:
@@ -234,18 +215,7 @@ def consequences(request):
     qs = qs.order_by("-assessment__year", "rule_key", "unit__region_id")
     fmt = export_format(request)
     if fmt:
-        table = Table(
-            "考核问责",
-            [Column("year", "年度"), Column("unit", "考核对象"), Column("rule", "规则", width=24), Column("target", "对象", width=20),
-             Column("action", "处理", width=30), Column("bars", "当年度不列入推荐提拔"), Column("basis", "依据", width=60),
-             Column("deadline", "落实期限"), Column("task", "台账任务编号")],
-            [
-                {"year": c.assessment.year, "unit": c.unit.region.name, "rule": c.rule_name, "target": c.target, "action": c.action,
-                 "bars": "是" if c.bars_promotion else "", "basis": c.basis, "deadline": c.deadline, "task": c.task_id or ""}
-                for c in qs[:20000]
-            ],
-        )
-        return download(table, f"考核问责-{county.name if county else ''}", fmt)
+        return download(tables.consequences_table(qs[:20000]), f"考核问责-{county.name if county else ''}", fmt)
     page = paginate(request, qs)
     for c in page:
         c.task_link = task_url(c.task_id)

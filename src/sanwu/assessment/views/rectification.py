@@ -14,16 +14,16 @@ from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.money import format_yuan
 from sanwu.core.pdf import pdf_response
 from sanwu.core.scope import can_write
-from sanwu.core.tables import Column, Table, download
+from sanwu.core.tables import download
 from sanwu.core.web import export_format, paginate, role_required
 from sanwu.regions.models import Region
 
-from . import importer, services
-from .forms import AcceptanceForm, MeasureForm, RectificationForm, ScreenForm
-from .models import AcceptanceCheck, History, Measure, Rectification, Screening
-from .views import MANAGE, VILLAGE_VIEW, can_manage, county_choices, current_county, forbidden, import_page, problem_texts, task_url, township_filter
-
-STATUS_LABELS = dict(Rectification.STATUSES)
+from .. import imports, services, tables
+from ..forms import AcceptanceForm, MeasureForm, RectificationForm, ScreenForm
+from ..models import AcceptanceCheck, History, Measure, Rectification, Screening
+from ..services import can_manage
+from ..tables import RECTIFICATION_STATUSES as STATUS_LABELS
+from .common import MANAGE, VILLAGE_VIEW, county_choices, current_county, forbidden, import_page, problem_texts, task_url, township_filter
 
 
 def _form_problems(form) -> list[str]:
@@ -68,37 +68,6 @@ def _cases(request, county):
     return qs.order_by("-year", "village_id"), {"status": status, "year": year, "township": township, "towns": towns, "q": q}
 
 
-def _row(c: Rectification) -> dict:
-    passed = [k for k in c.checks.all() if k.passed]
-    last = c.checks.all()[len(c.checks.all()) - 1] if c.checks.all() else None
-    measures = list(c.measures.all())
-    return {
-        "code": c.village.code, "township": c.village.parent.name if c.village.parent_id else "", "village": c.village.name,
-        "year": c.year, "situations": "；".join(f"{s.number}. {s.title}" for s in c.situations.all()), "causes": c.causes,
-        "plan": c.plan, "county_leader": c.county_leader, "township_lead": c.township_lead, "first_secretary": c.first_secretary,
-        "party_funds": c.party_funds_fen, "project_funds": c.project_funds_fen, "deadline": c.deadline,
-        "measures": "；".join(f"{m.date:%Y-%m-%d} {m.text}" for m in measures), "measure_count": len(measures),
-        "status": STATUS_LABELS[c.status], "delisted_on": c.delisted_on,
-        "check": (f"{last.date:%Y-%m-%d} {last.checked_by}：{'通过' if last.passed else '未通过'}，{last.result}" if last else ""),
-        "accepted": bool(passed),
-    }
-
-
-def _table(rows: list[dict], title: str) -> Table:
-    return Table(
-        title,
-        [
-            Column("code", "村代码", width=16), Column("township", "乡镇"), Column("village", "村"), Column("year", "列入年度"),
-            Column("situations", "存在问题（典型情形）", width=40), Column("causes", "原因分析", width=30), Column("plan", "整顿方案", width=30),
-            Column("county_leader", "联系县级领导"), Column("township_lead", "乡镇责任人"), Column("first_secretary", "第一书记"),
-            Column("party_funds", "党建经费（元）", money=True), Column("project_funds", "项目扶持资金（元）", money=True),
-            Column("deadline", "整顿时限"), Column("measures", "整顿措施", width=50), Column("status", "状态"),
-            Column("delisted_on", "销号日期"), Column("check", "验收情况", width=40),
-        ],
-        rows,
-    )
-
-
 @role_required(*VILLAGE_VIEW)
 def rectification_list(request):
     county = current_county(request)
@@ -107,16 +76,16 @@ def rectification_list(request):
     title = f"{county.name if county else ''}{filters['year'] or ''}{'年度' if filters['year'] else ''}软弱涣散村党组织整顿台账（{status_label}）"
     fmt = request.GET.get("format")
     if fmt == "pdf":
-        rows = [_row(c) for c in qs[:2000]]
+        rows = [tables.rectification_row(c) for c in qs[:2000]]
         for r in rows:
             r["party_funds"], r["project_funds"] = format_yuan(r["party_funds"]), format_yuan(r["project_funds"])
         return pdf_response("assessment/pdf/rectification_list.html", {"title": title, "rows": rows, "printed": services.today(), "county": county}, title)
     fmt = export_format(request)
     if fmt:
-        return download(_table([_row(c) for c in qs[:20000]], "软弱涣散村党组织整顿台账"), title, fmt)
+        return download(tables.rectification_table(qs[:20000]), title, fmt)
     page = paginate(request, qs)
     for c in page:
-        c.row = _row(c)
+        c.row = tables.rectification_row(c)
     years = sorted(set(Rectification.objects.visible_to(request.user).filter(county=county).values_list("year", flat=True)), reverse=True) if county else []
     return render(request, "assessment/rectification_list.html", {
         "county": county, "counties": county_choices(request.user), "page": page, **filters, "years": years,
@@ -149,21 +118,7 @@ def screening(request):
     all_villages = Region.objects.visible_to(user).filter(level="village", code__startswith=region_prefix(county.code)).count()
     fmt = export_format(request)
     if fmt:
-        table = Table(
-            f"{year}年度软弱涣散村党组织排查",
-            [Column("code", "村代码", width=16), Column("township", "乡镇"), Column("village", "村"), Column("screened_on", "排查日期"),
-             Column("situations", "符合情形", width=40), Column("note", "排查情况", width=40), Column("status", "整顿状态")],
-            [
-                {
-                    "code": r["village"].code, "township": r["village"].parent.name if r["village"].parent_id else "", "village": r["village"].name,
-                    "screened_on": r["screening"].screened_on if r["screening"] else "",
-                    "situations": ("；".join(f"{s.number}. {s.title}" for s in r["screening"].situations.all()) or "无") if r["screening"] else "未排查",
-                    "note": r["screening"].note if r["screening"] else "", "status": "整顿中" if r["case"] else "",
-                }
-                for r in rows
-            ],
-        )
-        return download(table, f"软弱涣散村党组织排查-{county.name}-{year}", fmt)
+        return download(tables.screening_table(year, rows), f"软弱涣散村党组织排查-{county.name}-{year}", fmt)
     return render(request, "assessment/screening.html", {
         "county": county, "counties": county_choices(user), "year": year, "page": paginate(request, rows), "towns": towns, "township": township,
         "show": show, "screened": len(screened), "all_villages": all_villages,
@@ -305,7 +260,7 @@ def rectification_import(request):
     if county is None:
         return forbidden(request, "assessment.rectification.import")
     return import_page(
-        request, county, template="assessment/rectification_import.html", run=importer.import_rectifications,
-        back="assessment:rectification_list", columns={k: v for k, v in importer.RECTIFICATION_COLUMNS.items() if k not in ("delisted_on", "check")},
-        done=importer.rectification_summary,
+        request, county, template="assessment/rectification_import.html", run=imports.import_rectifications,
+        back="assessment:rectification_list", columns={k: v for k, v in imports.RECTIFICATION_COLUMNS.items() if k not in ("delisted_on", "check")},
+        done=imports.rectification_summary,
     )

@@ -189,7 +189,7 @@ def _village_rows(user, county_code: str, data: bytes, filename: str, columns: d
     (by code, or by name within the county as the user sees it) and its status read, or the
     problems with them."""
     name = Path(filename).name
-    county = services._county(county_code)
+    county = services.county_or_invalid(county_code)
     keys, rows = read_rows(data, name, columns)
     if "code" not in keys and "village" not in keys:
         raise Invalid(Problem("缺少必需的列「村代码（code）」（或「村（village）」）", row=1, field=_label(columns, "code"), file=name))
@@ -258,7 +258,7 @@ def parse_difficult(user, county_code: str, data: bytes, filename: str) -> list[
     listed at the round named in 列入轮次; rows of removed entries must be unchanged; an empty
     cell leaves the value as it is. Returns what to do per row, or raises `Invalid` listing every
     problem by row and column. Only the county organisation department imports."""
-    services._require(user, county_code, services.MANAGE_ROLES, "导入重点难点村清单", "assessment.difficultvillage", county_code)
+    services.require(user, county_code, services.MANAGE_ROLES, "导入重点难点村清单", "assessment.difficultvillage", county_code)
     county, rows = _village_rows(user, county_code, data, filename, DIFFICULT_COLUMNS, LISTED_NAMES)
     rounds = {r.title: r for r in AnalysisRound.objects.filter(county=county)}
     entries = DifficultVillage.objects.filter(county=county).select_related("listed_round", "removed_round").order_by("-id")
@@ -418,7 +418,7 @@ def parse_rectifications(user, county_code: str, data: bytes, filename: str) -> 
     year's screening); rows of delisted ones must be unchanged; an empty cell leaves the value as
     it is. Returns what to do per row, or raises `Invalid` listing every problem by row and column.
     The county lists and edits; a township may record its own villages' measures."""
-    county = services._county(county_code)
+    county = services.county_or_invalid(county_code)
     within = region_prefix(county.code)
     if user is not None and not any(
         g.role in services.MEASURE_ROLES and (g.region_code.startswith(within) or county.code.startswith(g.prefix)) for g in grants_of(user)

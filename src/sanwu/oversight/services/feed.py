@@ -1,0 +1,104 @@
+"""The live feed's read model (实时监管): posted vouchers in the user's scope, newest first,
+filtered, and dressed with their warnings and settlements for a page."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+
+from sanwu.core.codes import region_prefix
+from sanwu.ledger.charts import ROLE_LABELS, SETTLEMENTS
+from sanwu.ledger.models import Entry, Voucher
+
+from ..models import SEVERITY_RANK, Warning
+from ..rules import rule_label
+
+
+@dataclass
+class FeedFilter:
+    township: str = ""
+    village: str = ""
+    min_amount: int | None = None
+    max_amount: int | None = None
+    settlement: str = ""
+    account: str = ""
+    flagged: bool = False
+    severity: str = ""
+    since: dt.datetime | None = None
+
+
+def _role_q(role: str, prefix: str = "account__roles") -> Q:
+    return (
+        Q(**{prefix: role})
+        | Q(**{f"{prefix}__startswith": f"{role},"})
+        | Q(**{f"{prefix}__endswith": f",{role}"})
+        | Q(**{f"{prefix}__contains": f",{role},"})
+    )
+
+
+def feed_errors(f: FeedFilter) -> list[str]:
+    out = []
+    if f.township and (not f.township.isdigit() or len(f.township) != 12):
+        out.append("乡镇代码应为12位数字")
+    if f.village and (not f.village.isdigit() or len(f.village) != 12):
+        out.append("村代码应为12位数字")
+    if f.settlement and f.settlement not in SETTLEMENTS:
+        out.append("结算方式应为 cash、bank 或 transfer")
+    if f.severity and f.severity not in SEVERITY_RANK:
+        out.append("严重程度应为 high、medium 或 low")
+    if f.min_amount is not None and f.max_amount is not None and f.min_amount > f.max_amount:
+        out.append("最低金额不能大于最高金额")
+    return out
+
+
+def feed(user, f: FeedFilter | None = None):
+    """Posted vouchers in the user's scope, newest first (by posting time)."""
+    f = f or FeedFilter()
+    qs = Voucher.objects.visible_to(user).filter(status="posted")
+    if f.township:
+        qs = qs.filter(book__region__code__startswith=region_prefix(f.township))
+    if f.village:
+        qs = qs.filter(book__region_id=f.village)
+    if f.min_amount is not None:
+        qs = qs.filter(total__gte=f.min_amount)
+    if f.max_amount is not None:
+        qs = qs.filter(total__lte=f.max_amount)
+    if f.settlement:
+        qs = qs.filter(Exists(Entry.objects.filter(voucher=OuterRef("pk"), settlement=f.settlement)))
+    if f.account:
+        acc = f.account.strip()
+        cond = _role_q(acc) if acc in ROLE_LABELS else Q(account__code__startswith=acc)
+        qs = qs.filter(Exists(Entry.objects.filter(cond, voucher=OuterRef("pk"))))
+    if f.flagged or f.severity:
+        w = Warning.objects.filter(voucher=OuterRef("pk"))
+        if f.severity:
+            w = w.filter(severity=f.severity)
+        qs = qs.filter(Exists(w))
+    if f.since is not None:
+        qs = qs.filter(posted_at__gt=f.since)
+    return qs.select_related("book__region__parent").order_by("-posted_at", "-id")
+
+
+def dress_feed(vouchers: list[Voucher]) -> list[Voucher]:
+    """Attach warnings (worst severity first), settlements and names to a page of the feed."""
+    ids = [v.pk for v in vouchers]
+    warns: dict[int, list[Warning]] = defaultdict(list)
+    settlements: dict[int, set[str]] = defaultdict(set)
+    if ids:
+        for w in Warning.objects.filter(voucher_id__in=ids).order_by("id"):
+            warns[w.voucher_id].append(w)
+        for vid, s in Entry.objects.filter(voucher_id__in=ids).exclude(settlement="").values_list("voucher_id", "settlement").distinct():
+            settlements[vid].add(s)
+    for v in vouchers:
+        for w in warns[v.pk]:
+            w.rule_label = rule_label(w.rule)
+        v.flags = sorted(warns[v.pk], key=lambda w: -SEVERITY_RANK.get(w.severity, 0))
+        v.severity = v.flags[0].severity if v.flags else ""
+        v.no_receipt = any(w.rule == "no_attachment" for w in v.flags)
+        v.severity_label = v.flags[0].get_severity_display() if v.flags else ""
+        v.settlements = sorted(s for s in settlements[v.pk] if s in SETTLEMENTS)
+        v.settlement_labels = [SETTLEMENTS[s] for s in v.settlements]
+        v.village = v.book.region
+        v.township = v.book.region.parent
+    return vouchers

@@ -1,0 +1,178 @@
+"""The warning life cycle: open → explained (by the village; a township's warning by the
+township) → accepted (by the township, or the county), or escalated to the county, each step a
+`WarningEvent` and an audit record; which warnings are overdue; the warnings list."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sanwu.core import audit
+from sanwu.core.codes import region_prefix
+from sanwu.core.errors import Invalid, Problem, Refused
+from sanwu.core.permissions import refuse
+from sanwu.core.scope import can_write
+
+from .. import rules
+from ..models import ACTIVE_STATUSES, RuleSettings, Warning, WarningEvent
+from ..rules import RULES
+from .settings import params_for
+
+EXPLAIN_ROLES = {"village": {"village_accountant", "village_secretary"}, "township": {"township_supervisor"}}
+REVIEW_ROLES = {"village": {"township_supervisor"}, "township": {"county_supervisor"}}
+ESCALATE_ROLES = {"village": {"township_supervisor"}, "township": set()}
+COUNTY_ROLES = {"county_supervisor"}
+
+
+def _rule(w: Warning) -> rules.Rule:
+    return RULES.get(w.rule) or rules.Rule(w.rule, w.rule, w.severity, "posted")
+
+
+def allowed_actions(user, w: Warning) -> dict[str, bool]:
+    """What the user may do with this warning now (pages and API offer just these)."""
+    resp = _rule(w).responsible
+    code = w.village_id
+    return {
+        "explain": w.status == "open" and can_write(user, code, EXPLAIN_ROLES[resp]),
+        "accept": (w.status == "explained" and can_write(user, code, REVIEW_ROLES[resp] | COUNTY_ROLES))
+        or (w.status == "escalated" and can_write(user, code, COUNTY_ROLES)),
+        "escalate": w.status in ("open", "explained") and bool(ESCALATE_ROLES[resp]) and can_write(user, code, ESCALATE_ROLES[resp]),
+    }
+
+
+ACTION_LABELS = {"explain": "说明", "accept": "认可", "escalate": "上报"}
+
+
+def _require(user, w: Warning, roles: set[str], action: str) -> None:
+    if user is None:
+        return
+    if not roles or not can_write(user, w.village_id, roles):
+        refuse(user, f"oversight.warning.{action}", w.pk, w.village_id)
+        raise Refused(f"无权{ACTION_LABELS[action]}该预警")
+
+
+def lock_warning(w: Warning, allowed: tuple[str, ...], action: str) -> Warning:
+    locked = Warning.objects.select_for_update().get(pk=w.pk)
+    if locked.status not in allowed:
+        raise Invalid(Problem(f"预警状态为「{locked.get_status_display()}」，不能{action}"))
+    return locked
+
+
+def record_transition(user, w: Warning, to: str, note: str, action: str) -> Warning:
+    old = w.status
+    w.status = to
+    now = timezone.now()
+    if to == "explained":
+        w.explanation, w.explained_by, w.explained_at = note, user, now
+        fields = ["status", "explanation", "explained_by", "explained_at"]
+    else:
+        w.handled_by, w.handled_at, w.handling_note = user, now, note[:500]
+        fields = ["status", "handled_by", "handled_at", "handling_note"]
+    w.save(update_fields=fields)
+    WarningEvent.objects.create(
+        warning=w, at=now, actor=user, actor_name=getattr(user, "username", "") if user else "", from_status=old, to_status=to, note=note,
+    )
+    audit.record(f"oversight.warning.{action}", w, actor=user, old={"status": old}, new={"status": to}, note=note, region_code=w.village_id)
+    return w
+
+
+def explain(user, warning: Warning, text: str) -> Warning:
+    """The village accountant or secretary explains (for a township's warning: the township)."""
+    _require(user, warning, EXPLAIN_ROLES[_rule(warning).responsible], "explain")
+    text = (text or "").strip()
+    if not text:
+        raise Invalid(Problem("请填写情况说明", field="explanation"))
+    if len(text) > 2000:
+        raise Invalid(Problem("情况说明不能超过2000个字", field="explanation"))
+    with transaction.atomic():
+        w = lock_warning(warning, ("open",), "说明")
+        return record_transition(user, w, "explained", text, "explain")
+
+
+def accept(user, warning: Warning, note: str = "") -> Warning:
+    """The township accepts an explanation (the county may too); what was escalated to the county
+    only the county accepts."""
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise Invalid(Problem("处理意见不能超过500个字", field="note"))
+    reviewers = REVIEW_ROLES[_rule(warning).responsible] | COUNTY_ROLES
+    _require(user, warning, reviewers, "accept")
+    with transaction.atomic():
+        w = lock_warning(warning, ("explained", "escalated"), "认可")
+        if w.status == "escalated":
+            _require(user, w, COUNTY_ROLES, "accept")
+        return record_transition(user, w, "accepted", note, "accept")
+
+
+def escalate(user, warning: Warning, note: str) -> Warning:
+    """The township escalates a warning to the county, with its reason."""
+    _require(user, warning, ESCALATE_ROLES[_rule(warning).responsible], "escalate")
+    note = (note or "").strip()
+    if not note:
+        raise Invalid(Problem("请填写上报原因", field="note"))
+    if len(note) > 500:
+        raise Invalid(Problem("上报原因不能超过500个字", field="note"))
+    with transaction.atomic():
+        w = lock_warning(warning, ("open", "explained"), "上报")
+        return record_transition(user, w, "escalated", note, "escalate")
+
+
+# --- Overdue -------------------------------------------------------------------------------------
+
+
+def overdue_q(county_codes: Iterable[str] | None = None, now=None) -> Q:
+    """Open warnings not explained within their county's response days."""
+    now = now or timezone.now()
+    custom = {r.county_id: r.response_days for r in RuleSettings.objects.all().only("county_id", "response_days")}
+    if county_codes is not None:
+        wanted = set(county_codes)
+        custom = {c: d for c, d in custom.items() if c in wanted}
+    cond = Q(created_at__lt=now - dt.timedelta(days=rules.DEFAULTS.response_days)) & ~Q(county_code__in=list(custom))
+    for code, days in custom.items():
+        cond |= Q(county_code=code, created_at__lt=now - dt.timedelta(days=days))
+    return Q(status="open") & cond
+
+
+def is_overdue(w: Warning, now=None) -> bool:
+    if w.status != "open":
+        return False
+    now = now or timezone.now()
+    return w.created_at < now - dt.timedelta(days=params_for(w.county_code).response_days)
+
+
+# --- The warnings list -------------------------------------------------------------------------
+
+
+@dataclass
+class WarningFilter:
+    status: str = ""
+    rule: str = ""
+    severity: str = ""
+    region: str = ""  # any region code in scope (county, township, village)
+    overdue: bool = False
+    active: bool = False  # open, explained or escalated
+    q: str = ""
+
+
+def warnings(user, f: WarningFilter | None = None):
+    """The warnings the user sees (the system operator, None: all of them), filtered, newest first."""
+    f = f or WarningFilter()
+    qs = Warning.objects.all() if user is None else Warning.objects.visible_to(user)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.active:
+        qs = qs.filter(status__in=ACTIVE_STATUSES)
+    if f.rule:
+        qs = qs.filter(rule=f.rule)
+    if f.severity:
+        qs = qs.filter(severity=f.severity)
+    if f.region:
+        qs = qs.filter(village__code__startswith=region_prefix(f.region) if len(f.region) in (12, 15) else f.region)
+    if f.overdue:
+        qs = qs.filter(overdue_q())
+    if f.q:
+        qs = qs.filter(Q(message__contains=f.q) | Q(explanation__contains=f.q))
+    return qs.select_related("village__parent", "book", "voucher", "explained_by", "handled_by").order_by("-created_at", "-id")

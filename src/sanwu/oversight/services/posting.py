@@ -1,0 +1,181 @@
+"""The posting rules run over vouchers as they are posted (the ledger's posting hook, inside the
+posting transaction) or over books already posted (`rescan_book`), and what they find stored as
+open warnings, a (rule, subject) once only."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from sanwu.core.bulk import insert_rows
+from sanwu.ledger.models import Account, Book, Entry, Voucher
+from sanwu.regions.models import Region
+
+from .. import rules
+from ..models import Warning
+from ..rules import Finding
+from .common import chunks, county_of, township_of
+from .settings import params_for
+from .sources import decided_vouchers
+
+
+def _account_roles(book: Book) -> dict[int, frozenset[str]]:
+    return {pk: frozenset(r for r in roles.split(",") if r) for pk, roles in Account.objects.filter(book=book).values_list("pk", "roles")}
+
+
+def voucher_facts(book: Book, vouchers: list[Voucher], roles: dict[int, frozenset[str]] | None = None, entries=None) -> list[rules.VoucherFacts]:
+    """Facts for the rules. `entries`: the vouchers' entries in line order when the caller has
+    them (the posting hook does); otherwise one query per CHUNK vouchers reads them."""
+    roles = roles if roles is not None else _account_roles(book)
+    lines: dict[int, list[rules.Line]] = defaultdict(list)
+    if entries is not None:
+        rows = ((e.voucher_id, e.account_id, e.debit, e.credit, e.counterparty, e.settlement) for e in entries)
+    else:
+        rows = (
+            row
+            for part in chunks([v.pk for v in vouchers])
+            for row in Entry.objects.filter(voucher_id__in=part)
+            .order_by("voucher_id", "line")
+            .values_list("voucher_id", "account_id", "debit", "credit", "counterparty", "settlement")
+        )
+    none, line = frozenset(), tuple.__new__  # rules.Line(...) without a named tuple's argument handling
+    for vid, acc, debit, credit, cp, settlement in rows:
+        lines[vid].append(line(rules.Line, (roles.get(acc, none), debit, credit, cp, settlement)))
+    return [
+        rules.VoucherFacts(v.id, book.region_id, v.date, v.label, tuple(lines[v.id]), v.attachment_count, v.kind, book.pk, v.summary)
+        for v in vouchers
+    ]
+
+
+def _earlier_payments(book: Book, new: list[rules.Payment], days: int, roles, orders: list[int]) -> list[rules.Payment]:
+    """Posted payments of the book near the new ones in date, to the same counterparties.
+    `orders`: the posting orders (seq) of all the vouchers being evaluated."""
+    if not new:
+        return []
+    lo = min(p.date for p in new) - dt.timedelta(days=days)
+    hi = max(p.date for p in new) + dt.timedelta(days=days)
+    new_ids = {p.voucher_id for p in new}
+    cps = sorted({p.counterparty for p in new})
+    # Only vouchers posted before a new one can be its twin (the rule compares posting order).
+    # When the vouchers being evaluated have consecutive orders (a batch just posted, a
+    # re-scan's chunk), no other voucher lies between them: only those before the first matter.
+    orders = sorted(orders)
+    before = orders[0] if orders[-1] - orders[0] + 1 == len(orders) else orders[-1] + 1
+    ids: set[int] = set()
+    for part in chunks(cps, 400):
+        ids.update(
+            Entry.objects.filter(
+                voucher__book=book, voucher__status="posted", voucher__seq__lt=before, voucher__date__range=(lo, hi),
+                counterparty__in=part,
+            ).values_list("voucher_id", flat=True)
+        )
+    ids -= new_ids
+    if not ids:
+        return []
+    vouchers = []
+    for part in chunks(sorted(ids)):
+        vouchers.extend(Voucher.objects.filter(pk__in=part).only("id", "date", "year", "month", "number", "summary", "attachment_count", "kind", "seq"))
+    seq = {v.pk: v.seq or 0 for v in vouchers}
+    out = []
+    for f in voucher_facts(book, vouchers, roles):
+        pay = rules.payment_of(f, seq[f.id])
+        if pay is not None:
+            out.append(pay)
+    return out
+
+
+def evaluate_posted(book: Book, vouchers: list[Voucher], entries=None) -> int:
+    """Run the posting rules over vouchers of one book that have just been posted (or, for a
+    re-scan, were posted before); store what they find. Returns the number of new warnings.
+    `entries`: those vouchers' entries when the caller has them (see `voucher_facts`)."""
+    vouchers = [v for v in vouchers if v.status == "posted"]
+    if not vouchers:
+        return 0
+    p = params_for(county_of(book.region_id))
+    if not any(p.enabled(r.code) for r in rules.POSTED_RULES):
+        return 0
+    roles = _account_roles(book)
+    facts = voucher_facts(book, vouchers, roles, entries)
+    by_id = {v.id: v for v in vouchers}
+    decided: set[int] = set()
+    if p.enabled("large_without_decision"):
+        decided = decided_vouchers([by_id[f.id] for f in facts if f.expenditure >= p.large_amount])
+    findings: list[Finding] = []
+    for f in facts:
+        findings += rules.voucher_findings(f, p, f.id in decided)
+    if p.enabled("duplicate_payment"):
+        new = [pay for f in facts if (pay := rules.payment_of(f, by_id[f.id].seq or 0)) is not None]
+        if new:
+            findings += rules.duplicate_payments(new, _earlier_payments(book, new, p.duplicate_days, roles, [v.seq or 0 for v in vouchers]), p)
+    return store(findings)
+
+
+def on_posted(book: Book, vouchers, entries) -> None:
+    """The ledger's posting hook (inside the posting transaction)."""
+    evaluate_posted(book, list(vouchers), entries)
+
+
+def rescan_book(book: Book, chunk: int = 2000) -> int:
+    """Run the posting rules over every posted voucher of a book (idempotent)."""
+    created = 0
+    ids = list(Voucher.objects.filter(book=book, status="posted").order_by("seq").values_list("pk", flat=True))
+    for part in chunks(ids, chunk):
+        with transaction.atomic():
+            created += evaluate_posted(book, list(Voucher.objects.filter(pk__in=part).order_by("seq")))
+    return created
+
+
+def store(findings: list[Finding]) -> int:
+    """Save findings as open warnings; a (rule, subject) already warned about is skipped."""
+    if not findings:
+        return 0
+    unique: dict[tuple[str, str], Finding] = {}
+    for f in findings:
+        unique.setdefault((f.rule, f.subject), f)
+    existing: set[tuple[str, str]] = set()
+    by_rule: dict[str, list[str]] = defaultdict(list)
+    for rule, subject in unique:
+        by_rule[rule].append(subject)
+    table = connection.ops.quote_name(Warning._meta.db_table)
+    with connection.cursor() as cur:  # plain SQL: the ORM spends milliseconds compiling a long IN list
+        for rule, subjects in by_rule.items():
+            for part in chunks(subjects):
+                cur.execute(f"SELECT rule, subject FROM {table} WHERE rule = %s AND subject IN ({', '.join(['%s'] * len(part))})", [rule, *part])
+                existing.update(cur.fetchall())
+    fresh = [f for k, f in unique.items() if k not in existing]
+    codes = sorted({f.village_code for f in fresh})
+    known: set[str] = set()
+    for part in chunks(codes):
+        known.update(Region.objects.filter(code__in=part).values_list("code", flat=True))
+    now = timezone.now()
+    rows = [f for f in fresh if f.village_code in known]
+    _insert_warnings(rows, now)
+    return len(rows)
+
+
+_WARNING_COLS = (
+    "rule", "subject", "severity", "status", "village_id", "township_code", "county_code", "book_id", "voucher_id", "amount",
+    "message", "occurred_on", "created_at", "explanation", "explained_by_id", "explained_at", "handled_by_id", "handled_at",
+    "handling_note",
+)
+
+
+def _insert_warnings(findings: list[Finding], now) -> None:
+    """New warnings written directly (Django's bulk_create spends most of its time compiling
+    SQL, and the posting hook may bring thousands); a (rule, subject) that appeared meanwhile is
+    skipped by the unique constraint (ON CONFLICT DO NOTHING, on SQLite and PostgreSQL)."""
+    if not findings:
+        return
+    ops = connection.ops
+    ts = ops.adapt_datetimefield_value(now)
+    local_today = timezone.localdate(now)
+    rows = [
+        (
+            f.rule, f.subject, f.severity, "open", f.village_code, township_of(f.village_code), county_of(f.village_code), f.book_id,
+            f.voucher_id, f.amount, f.message[:300], ops.adapt_datefield_value(f.occurred_on or local_today), ts, "", None, None,
+            None, None, "",
+        )
+        for f in findings
+    ]
+    insert_rows(Warning._meta.db_table, _WARNING_COLS, rows, on_conflict="DO NOTHING")

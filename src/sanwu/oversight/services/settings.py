@@ -1,0 +1,79 @@
+"""The county's warning parameters (预警参数): a county without its own row uses the defaults
+(`rules.DEFAULTS`); a county supervisor sets them, audited with the old and new values."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from sanwu.core import audit
+from sanwu.core.errors import Invalid, Problem, Refused
+from sanwu.core.permissions import refuse
+from sanwu.core.scope import can_write
+from sanwu.regions.models import Region
+
+from .. import rules
+from ..models import RuleSettings
+from ..rules import Params
+
+SETTINGS_ROLES = {"county_supervisor"}
+
+
+def _params_of(row: RuleSettings | None) -> Params:
+    if row is None:
+        return rules.DEFAULTS
+    return Params(
+        cash_limit=row.cash_limit, large_amount=row.large_amount, duplicate_days=row.duplicate_days,
+        round_min=row.round_min, round_unit=row.round_unit, close_day=row.close_day, response_days=row.response_days,
+        disabled=frozenset(r for r in row.disabled_rules.split(",") if r),
+    )
+
+
+def params_for(county_code: str) -> Params:
+    return _params_of(RuleSettings.objects.filter(county_id=county_code).first())
+
+
+def params_by_county(codes: Iterable[str]) -> dict[str, Params]:
+    codes = set(codes)
+    rows = {r.county_id: r for r in RuleSettings.objects.filter(county_id__in=codes)}
+    return {c: _params_of(rows.get(c)) for c in codes}
+
+
+PARAM_FIELDS = ("cash_limit", "large_amount", "duplicate_days", "round_min", "round_unit", "close_day", "response_days")
+
+
+def update_params(user, county_code: str, **values) -> Params:
+    """A county supervisor sets the county's parameters (audited, old and new values)."""
+    county = Region.objects.filter(code=county_code, level="county").first()
+    if county is None:
+        raise Invalid(Problem(f"「{county_code}」不是已登记的县", field="region"))
+    if user is not None and not can_write(user, county_code, SETTINGS_ROLES):
+        refuse(user, "oversight.settings", county_code, county_code)
+        raise Refused("只有本县的县级监管可以修改预警参数")
+    unknown = set(values) - set(PARAM_FIELDS) - {"disabled"}
+    if unknown:
+        raise Invalid([Problem(f"未知参数「{k}」") for k in sorted(unknown)])
+    with transaction.atomic():
+        row = RuleSettings.objects.select_for_update().filter(county=county).first()
+        old = _params_of(row)
+        merged = {f: values.get(f, getattr(old, f)) for f in PARAM_FIELDS}
+        disabled = frozenset(values.get("disabled", old.disabled))
+        new = Params(**merged, disabled=disabled)
+        problems = rules.params_errors(new)
+        if problems:
+            raise Invalid([Problem(p) for p in problems])
+        if row is None:
+            row = RuleSettings(county=county)
+        for f in PARAM_FIELDS:
+            setattr(row, f, merged[f])
+        row.disabled_rules = ",".join(sorted(disabled))
+        row.updated_by = user
+        row.save()
+        audit.record(
+            "oversight.settings.update", row, actor=user, region_code=county_code,
+            old=_params_dict(old), new=_params_dict(new),
+        )
+    return new
+
+
+def _params_dict(p: Params) -> dict:
+    return {**{f: getattr(p, f) for f in PARAM_FIELDS}, "disabled": sorted(p.disabled)}

@@ -5,8 +5,7 @@ daily rules that find the late ones).
 
 `sanwu demo` loads every part (`load_parts`); `sanwu demo --only KEY` loads one part into a
 database that already holds the demo city (`load_part`), and so do the per-app aliases
-`sanwu decisions demo`, `sanwu partywork demo` and `sanwu assessment demo`. Every part can be
-loaded again: it adds only what is not there yet."""
+`sanwu decisions demo`, `sanwu partywork demo` and `sanwu assessment demo`."""
 
 import time
 from collections.abc import Callable

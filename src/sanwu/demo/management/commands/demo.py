@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-books", action="store_true", help="不生成各村账套和2018–2020年凭证")
         parser.add_argument(
             "--only", choices=list(parts.KEYS),
-            help="只为已载入的示例城市载入这一部分（可重复运行，已有的不重复）：" + "、".join(f"{p.key} {p.label}" for p in parts.PARTS),
+            help="只为已载入的示例城市载入这一部分：" + "、".join(f"{p.key} {p.label}" for p in parts.PARTS),
         )
 
     def handle(self, *args, **opts):

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
@@ -119,8 +120,6 @@ def test_tree_page_shows_children_and_exports(demo, as_user):
 def test_region_import_page_for_county_only(demo, as_user):
     assert as_user(demo.township).get("/regions/import/").status_code == 403
     c = as_user(demo.county)
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     resp = c.post("/regions/import/", {"file": SimpleUploadedFile("r.csv", "code,name\n340828100799,坏\n".encode())})
     assert resp.status_code == 200
     assert "村级代码「799」" in resp.content.decode() and "未保存任何数据" in resp.content.decode()

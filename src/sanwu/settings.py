@@ -210,6 +210,8 @@ LOGGING = {
 
 # Sanwu's own settings.
 SANWU_DEMO_PASSWORD = os.environ.get("SANWU_DEMO_PASSWORD", "sanwu-demo-2026")
+# Absolute base of the public village pages in QR codes and printed notices ("" = the request's host).
+SANWU_PUBLIC_BASE_URL = os.environ.get("SANWU_PUBLIC_BASE_URL", "")
 SANWU_PAGE_SIZE = 50
 
 # Keys of the personal data encrypted at rest (core.crypto): a file apart from the database.

@@ -9,6 +9,7 @@ from django.conf import settings
 
 from sanwu.disclosure import services
 from sanwu.disclosure.models import Question
+from sanwu.disclosure.views.public import public_url
 from sanwu.ledger import services as ledger
 from tests.ledger.journal import parse
 
@@ -40,7 +41,7 @@ def publish_march(demo):
 
 def test_a_villager_reads_the_month_asks_and_sees_the_townships_answer(demo_live, live_server):
     d = publish_march(demo_live)
-    url = services.public_url(DAXIE, live_server.url)  # what the QR code on the notice board encodes
+    url = public_url(DAXIE, live_server.url)  # what the QR code on the notice board encodes
     assert url == f"{live_server.url}/v/{DAXIE}/"
     password = settings.SANWU_DEMO_PASSWORD
     question = "村里三月份的租金收入是谁交的？用在了哪里？"

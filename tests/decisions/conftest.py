@@ -6,8 +6,10 @@ import datetime as dt
 import pytest
 
 from sanwu.decisions import services
+from sanwu.decisions.models import Comment, Matter, MatterEvent, StageAttachment, StageRecord, VoucherLink
 from sanwu.decisions.rules import StageData
 from sanwu.ledger import services as ledger
+from sanwu.ledger.models import Voucher
 
 from ..ledger.journal import parse
 
@@ -57,8 +59,6 @@ def _no_demo_matters(request):
 
 
 def clear_matters() -> None:
-    from sanwu.decisions.models import Comment, Matter, MatterEvent, StageAttachment, StageRecord, VoucherLink
-
     if not Matter.objects.exists():
         return
     for model in (VoucherLink, Comment, MatterEvent, StageAttachment):
@@ -130,6 +130,4 @@ def other_book(demo, other_village):
 
 
 def voucher_of(book, summary):
-    from sanwu.ledger.models import Voucher
-
     return Voucher.objects.get(book=book, summary=summary)

@@ -4,10 +4,12 @@ Chinese, refusals as 403, the scope gate (outsiders get 404), attachments and vo
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from sanwu.decisions import services
 from sanwu.decisions.models import Matter, StageRecord, VoucherLink
+from sanwu.decisions.services import attachments
 from sanwu.regions.services import issue_token
 
 from .conftest import advance, good, voucher_of
@@ -118,8 +120,6 @@ def test_roles_in_scope_that_may_not_record_get_403(demo, matter, who):
 @pytest.mark.parametrize("who", ["other_accountant", "other_township"])
 def test_outsiders_get_404_from_every_endpoint(demo, matter, book, who, media):
     rec = services.record_stage(demo.secretary, matter, "proposal", good("proposal"))
-    from sanwu.decisions import attachments
-
     att = attachments.add_attachment(demo.secretary, rec, "纪要.png", PNG, "minutes")
     v = voucher_of(book, "支付村组道路硬化工程款")
     services.link_voucher(demo.accountant, matter, v)
@@ -172,8 +172,6 @@ def test_attachments_through_the_api(demo, matter, media):
 
 
 def _file(data=PNG):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile("签到表.png", data)
 
 

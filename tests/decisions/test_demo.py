@@ -9,8 +9,10 @@ from django.db import transaction
 from sanwu.decisions import services
 from sanwu.decisions.demo import load_demo
 from sanwu.decisions.models import Matter, StageRecord, VoucherLink
+from sanwu.ledger import services as ledger
 from sanwu.regions.models import Person
 
+from ..ledger.journal import parse
 from .conftest import clear_matters, good, village_of
 
 
@@ -44,10 +46,6 @@ def test_the_demo_shows_every_state_and_links_vouchers_where_books_exist(demo, b
 
 
 def test_the_demo_links_2020_payments_when_the_books_have_them(demo, village):
-    from sanwu.ledger import services as ledger
-
-    from ..ledger.journal import parse
-
     b = ledger.create_book(None, "D2020", village, "2004", start_date=dt.date(2020, 1, 1))
     ledger.confirm_opening(None, b)
     ledger.post_drafts(None, b, parse(

@@ -11,12 +11,13 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.models import AuditEvent
-from sanwu.decisions import attachments, services
+from sanwu.decisions import rules, services
 from sanwu.decisions.models import Matter, MatterEvent, StageAttachment, StageRecord, VoucherLink
+from sanwu.decisions.services import attachments
 from sanwu.ledger import services as ledger
 from sanwu.regions.models import Person
 
-from .conftest import advance, good, voucher_of
+from .conftest import advance, good, parse, voucher_of
 
 ORDER = ["proposal", "committees", "members_meeting", "villagers_meeting", "resolution_published", "result_published"]
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" + b"\x00" * 64
@@ -49,7 +50,7 @@ def test_a_matter_goes_through_the_six_stages_in_order_and_completes(demo, matte
 def test_no_stage_may_be_recorded_before_the_previous_is_complete(demo, matter, skip_to):
     with pytest.raises(Invalid) as exc:
         services.record_stage(demo.secretary, matter, skip_to, good(skip_to))
-    assert messages(exc) == [f"请先完成「党组织提议」，再记录「{dict(services.rules.STAGES)[skip_to]}」"]
+    assert messages(exc) == [f"请先完成「党组织提议」，再记录「{dict(rules.STAGES)[skip_to]}」"]
     assert not StageRecord.objects.filter(matter=matter).exists()
 
 
@@ -300,8 +301,6 @@ def test_another_villages_voucher_is_refused(demo, matter, other_matter, book, o
 
 
 def test_rejected_vouchers_and_abandoned_matters_take_no_link(demo, matter, book):
-    from .conftest import parse
-
     draft = ledger.save_draft(demo.accountant, book, parse("2025-05-01 支付材料款\n  513 100.00 -\n  102 - 100.00\n")[0])
     ledger.submit(demo.accountant, draft)
     ledger.reject(demo.township, draft, "附件不全")

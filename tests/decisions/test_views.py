@@ -7,12 +7,14 @@ import io
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from sanwu.core.models import AuditEvent
-from sanwu.decisions import attachments, services
+from sanwu.decisions import services
 from sanwu.decisions.models import Comment, Matter, StageRecord, VoucherLink
+from sanwu.decisions.services import attachments
 
 from .conftest import advance, good, voucher_of
 from .test_services import PNG
@@ -239,8 +241,6 @@ def test_attachments_upload_and_download_through_the_gate(demo, as_user, matter,
 
 
 def _upload(name, data):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile(name, data)
 
 

@@ -7,7 +7,7 @@ from sanwu.disclosure import services
 from sanwu.disclosure.models import Disclosure
 
 from .conftest import api_for, body
-from .test_disclosures import DAXIE
+from .test_disclosures import DAXIE, person
 
 
 def post(client, url, data=None):
@@ -89,8 +89,6 @@ def test_questions_through_the_api(demo):
 
 
 def test_the_question_list_masks_names_one_question_gives_the_text(demo):
-    from .test_disclosures import person
-
     person(DAXIE, "王德明", 401)
     q = services.ask(DAXIE, "王德明家的土地流转费什么时候发？")
     town = api_for(demo.township)

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from sanwu.demo import generator
 from sanwu.disclosure import demo, services
@@ -62,8 +63,6 @@ def test_the_demo_discloses_every_book_and_asks_questions(city):
 
 
 def timezone_date(value):
-    from django.utils import timezone
-
     return timezone.localtime(value).date()
 
 

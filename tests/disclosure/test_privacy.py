@@ -11,8 +11,10 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
+from sanwu.decisions import demo as decisions_demo
 from sanwu.demo import generator
 from sanwu.disclosure import demo as disclosure_demo
 from sanwu.disclosure import services
@@ -20,6 +22,7 @@ from sanwu.disclosure.models import Disclosure, Question
 from sanwu.ledger import services as ledger
 from sanwu.ledger.models import Book
 from sanwu.regions.models import Person, Region
+from tests.ledger.journal import parse
 
 from . import pdftext
 from .conftest import body
@@ -29,10 +32,6 @@ ASKED = dt.datetime(2021, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def city(db):
-    from django.contrib.auth import get_user_model
-
-    from sanwu.decisions import demo as decisions_demo
-
     generator.load("small", 2021)  # with books, 2018–2020
     decisions_demo.load_demo(2021)  # published resolutions and results show on the village page
     disclosure_demo.load_demo(2021)
@@ -53,8 +52,6 @@ def _leak_into_the_books(book: Book, people: list[Person]) -> None:
   {_code(book, "management_expense")}  300.00  -
   {_code(book, "cash")}  -  300.00  cash  {b.name}
 """
-    from tests.ledger.journal import parse
-
     ledger.post_drafts(None, book, parse(text))
     s = services.settings_for(book.region_id)
     p = services.period_containing(s.frequency, 2021, 1)

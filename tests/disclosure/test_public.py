@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from sanwu.disclosure import services
+from sanwu.disclosure.views.public import public_url
 
 from . import pdftext
 from .conftest import body
@@ -65,7 +66,7 @@ def test_the_disclosure_page_lists_every_voucher_masked(demo, book, published):
 
 
 def test_the_qr_code_points_at_the_village_page(demo):
-    url = services.public_url(DAXIE, "http://testserver")
+    url = public_url(DAXIE, "http://testserver")
     assert url == "http://testserver/v/340828100200/"
     png = Client().get(f"/v/{DAXIE}/qr.png")
     assert png.status_code == 200 and png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")

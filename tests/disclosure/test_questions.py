@@ -2,10 +2,12 @@
 the county's deadline, the answer is published with the question, the county sees answer rates."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.models import AuditEvent
@@ -154,10 +156,6 @@ def test_the_public_form_asks_with_csrf(demo):
 
 
 def test_lists_and_exports_mask_names_the_question_page_shows_the_text(demo, as_user):
-    import io
-
-    from openpyxl import load_workbook
-
     person(DAXIE, "王德明", 301)
     q = services.ask(DAXIE, "王德明家的土地流转费什么时候发？")
     town = as_user(demo.township)

@@ -1,7 +1,7 @@
 """Free text made fit for the public page: numbers that identify a person dropped, registered
 names masked, organisations kept (pure functions, no database)."""
 
-from sanwu.disclosure.scrub import Names, is_organisation, mask_contact, public_party, scrub
+from sanwu.disclosure.services.scrub import Names, is_organisation, mask_contact, public_party, scrub
 
 
 def test_id_numbers_phones_and_bank_accounts_are_dropped():

@@ -1,6 +1,8 @@
 """The disclosure pages inside the platform: list with filters and Excel, prepare, confirm and
 publish with a confirmation before anything irreversible, the check, the settings; outsiders."""
 
+import re
+
 from django.test import Client
 
 from sanwu.disclosure import services
@@ -85,8 +87,6 @@ def test_the_county_supervisor_sets_the_countys_rules_on_the_settings_page(demo,
 
 
 def test_internal_pages_are_csp_clean(demo, book, march, as_user):
-    import re
-
     d = services.publish(demo.secretary, services.confirm(demo.secretary, services.prepare(demo.accountant, book, 2025, 3)))
     q = services.ask(DAXIE, "村部维修花了多少钱？")
     c = as_user(demo.county)

@@ -18,10 +18,12 @@ from sanwu.core.api_fields import IsoDate, fen_value, text_field
 from sanwu.core.codes import region_code_errors, region_prefix
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.permissions import get_visible_or_404
+from sanwu.ledger.models import Voucher
 
-from . import attachments, rules, services
+from . import rules, services
 from .models import Comment, Matter, MatterEvent, StageAttachment, StageRecord, VoucherLink
 from .rules import CATEGORIES, CHANNELS, MEETING_TYPES, PURPOSES, STAGE_KEYS, STAGE_LABELS, STATUS_LABELS, StageData, fname
+from .services import attachments
 
 router = Router(tags=["四议两公开"])
 
@@ -371,8 +373,6 @@ def abandon(request, id: int, payload: ReasonIn):
 
 @router.post("/decisions/{id}/vouchers", response=_responses(MatterOut, 201), summary="关联本村账套的凭证（村会计）")
 def link_voucher(request, id: int, payload: VoucherLinkIn):
-    from sanwu.ledger.models import Voucher
-
     m = _get(request, id)
     voucher = get_visible_or_404(Voucher, request.auth, pk=payload.voucher_id)
     services.link_voucher(request.auth, m, voucher)

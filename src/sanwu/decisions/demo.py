@@ -19,6 +19,7 @@ import random
 from django.db import transaction
 
 from sanwu.core.money import format_yuan
+from sanwu.ledger.models import Account, Book, Entry, Voucher
 from sanwu.regions.models import Region, RoleAssignment
 
 from . import services
@@ -90,8 +91,6 @@ def _villages() -> list[Region]:
 def _payments(village_code: str, year: int) -> list:
     """The village's posted payment vouchers of the year (money out of cash or bank), largest
     first; empty when the village has no book."""
-    from sanwu.ledger.models import Account, Book, Entry, Voucher
-
     books = list(Book.objects.filter(region_id=village_code).order_by("code"))
     if not books:
         return []

@@ -2,7 +2,7 @@ from django import forms
 
 from sanwu.core.money import MoneyError, parse_yuan
 
-from .attachments import KINDS
+from .services.attachments import KINDS
 from .rules import CATEGORIES, CHANNELS, MEETING_TYPES, PURPOSES, STAGE_MEETING_TYPES, STAGES, STATUSES, StageData
 
 

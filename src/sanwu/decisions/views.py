@@ -12,22 +12,17 @@ from sanwu.core.errors import Invalid, Refused
 from sanwu.core.permissions import get_visible_or_404, refuse
 from sanwu.core.money import format_yuan
 from sanwu.core.scope import can_write, roles_of
-from sanwu.core.tables import Column, Table, download
+from sanwu.core.tables import download
 from sanwu.core.web import export_format, paginate, role_required
+from sanwu.ledger.models import Voucher
 from sanwu.regions.models import Region
 
-from . import attachments, rules, services
+from . import rules, services
 from .forms import AttachmentForm, CommentForm, FilterForm, MatterForm, ReasonForm, StageForm
 from .models import Comment, Matter, MatterEvent, StageAttachment, StageRecord, VoucherLink
-from .rules import CATEGORIES, CHANNELS, MEETING_TYPES, PURPOSES, STAGE_KEYS, STAGE_LABELS, STATUS_LABELS
-
-ACTION_LABELS = dict(MatterEvent.ACTIONS)
-
-
-def _name(user) -> str:
-    if user is None:
-        return "系统"
-    return user.first_name or user.username
+from .rules import CATEGORIES, PURPOSES, STAGE_KEYS, STAGE_LABELS, STATUS_LABELS
+from .services import attachments
+from .tables import ACTION_LABELS, history_table, links_table, matters_table, person_label, stage_counter, stages_table
 
 
 def _problems(exc: Invalid) -> list[str]:
@@ -45,14 +40,6 @@ def _refused(request):
 
 def _matter(request, pk: int) -> Matter:
     return get_visible_or_404(Matter, request.user, pk=pk)
-
-
-def _stage_counter(m: Matter) -> int:
-    """How many of the six stages are complete (a merged proposal counts with the committees)."""
-    if not m.stage:
-        return 0
-    n = rules.STAGE_NUMBERS[m.stage]
-    return n
 
 
 # --- list ---------------------------------------------------------------------------------------
@@ -84,36 +71,15 @@ def _filtered(request):
     return form, qs.order_by("-year", "-updated_at", "-id"), filtered, villages
 
 
-def _list_table(matters) -> Table:
-    return Table(
-        "四议两公开事项",
-        [
-            Column("id", "编号"), Column("village", "村"), Column("township", "乡镇"), Column("title", "事项名称", width=36),
-            Column("category", "类别", width=20), Column("purpose", "用途标记"), Column("amount", "涉及金额（元）", money=True, width=16),
-            Column("year", "年度"), Column("stage", "已完成到", width=18), Column("progress", "进度"), Column("status", "状态"),
-            Column("decided_on", "决议公开日期", width=12), Column("completed_on", "结果公开日期", width=12),
-        ],
-        [
-            {
-                "id": m.pk, "village": m.village.name, "township": m.village.parent.name if m.village.parent else "",
-                "title": m.title, "category": CATEGORIES[m.category], "purpose": PURPOSES[m.purpose], "amount": m.amount,
-                "year": m.year, "stage": m.stage_label, "progress": f"{_stage_counter(m)}/6", "status": STATUS_LABELS[m.status],
-                "decided_on": m.decided_on, "completed_on": m.completed_on,
-            }
-            for m in matters
-        ],
-    )
-
-
 @role_required()
 def matter_list(request):
     form, qs, filtered, villages = _filtered(request)
     fmt = export_format(request)
     if fmt:
-        return download(_list_table(qs[:20000]), "四议两公开事项", fmt)
+        return download(matters_table(qs[:20000]), "四议两公开事项", fmt)
     page = paginate(request, qs)
     for m in page:
-        m.done = _stage_counter(m)
+        m.done = stage_counter(m)
         m.amount_yuan = format_yuan(m.amount) if m.amount is not None else ""
     can_create = bool(roles_of(request.user) & services.RECORD_ROLES)
     return render(
@@ -154,62 +120,16 @@ def matter_new(request):
 # --- detail -------------------------------------------------------------------------------------
 
 
-def _record_rows(records) -> list[dict]:
-    return [
-        {
-            "stage": STAGE_LABELS[r.stage], "version": r.version, "date": r.date, "meeting_type": MEETING_TYPES.get(r.meeting_type, ""),
-            "entitled": r.entitled, "present": r.present, "votes_for": r.votes_for, "votes_against": r.votes_against,
-            "votes_abstain": r.votes_abstain, "channel": CHANNELS.get(r.channel, ""), "text": r.text,
-            "checks": "；".join(("✓ " if c["ok"] else "✗ ") + c["label"] for c in r.checks), "correction": r.correction_reason,
-            "recorded_by": _name(r.recorded_by), "recorded_at": r.recorded_at.replace(tzinfo=None) if r.recorded_at else None,
-            "hash": r.content_hash,
-        }
-        for r in records
-    ]
-
-
 def _detail_export(request, m: Matter, fmt: str):
     which = request.GET.get("table", "stages")
     if which == "vouchers":
         links = VoucherLink.objects.visible_to(request.user).filter(matter=m).select_related("voucher__book", "linked_by")
-        table = Table(
-            "关联凭证",
-            [Column("book", "账套"), Column("voucher", "凭证", width=20), Column("date", "日期", width=12), Column("summary", "摘要", width=36),
-             Column("total", "金额（元）", money=True, width=16), Column("status", "凭证状态"), Column("linked_by", "关联人")],
-            [
-                {"book": lk.voucher.book.code, "voucher": lk.voucher.label, "date": lk.voucher.date, "summary": lk.voucher.summary,
-                 "total": lk.voucher.total, "status": lk.voucher.get_status_display(), "linked_by": _name(lk.linked_by)}
-                for lk in links
-            ],
-        )
-        return download(table, f"关联凭证-事项{m.pk}", fmt)
+        return download(links_table(links), f"关联凭证-事项{m.pk}", fmt)
     if which == "history":
         events = MatterEvent.objects.visible_to(request.user).filter(matter=m).select_related("actor")
-        table = Table(
-            "事项记录",
-            [Column("at", "时间", width=20), Column("action", "操作"), Column("stage", "环节", width=18), Column("status", "状态变化"),
-             Column("note", "说明", width=36), Column("actor", "操作人")],
-            [
-                {"at": e.at.replace(tzinfo=None), "action": ACTION_LABELS[e.action], "stage": STAGE_LABELS.get(e.stage, ""),
-                 "status": f"{STATUS_LABELS.get(e.status_from, '')}→{STATUS_LABELS.get(e.status_to, '')}" if e.status_to else "",
-                 "note": e.note, "actor": _name(e.actor)}
-                for e in events
-            ],
-        )
-        return download(table, f"事项记录-事项{m.pk}", fmt)
+        return download(history_table(events), f"事项记录-事项{m.pk}", fmt)
     records = StageRecord.objects.visible_to(request.user).filter(matter=m).select_related("recorded_by").order_by("id")
-    table = Table(
-        "四议两公开环节",
-        [
-            Column("stage", "环节", width=18), Column("version", "版本"), Column("date", "日期", width=12), Column("meeting_type", "会议形式", width=16),
-            Column("entitled", "应到"), Column("present", "实到"), Column("votes_for", "同意"), Column("votes_against", "反对"),
-            Column("votes_abstain", "弃权"), Column("channel", "公开渠道"), Column("text", "内容", width=40), Column("checks", "检查", width=40),
-            Column("correction", "更正原因", width=20), Column("recorded_by", "记录人"), Column("recorded_at", "记录时间", width=20),
-            Column("hash", "内容哈希", width=20),
-        ],
-        _record_rows(records),
-    )
-    return download(table, f"四议两公开-事项{m.pk}", fmt)
+    return download(stages_table(records), f"四议两公开-事项{m.pk}", fmt)
 
 
 def _links_context(request, m: Matter, problems=(), q: str = "") -> dict:
@@ -234,7 +154,7 @@ def _detail(request, m: Matter, problems=(), status=200, upload_form=None, comme
             rec.attachment_list = list(StageAttachment.objects.visible_to(user).filter(record__matter=m, record__stage=step["key"]).select_related("uploaded_by", "record"))
             for a in rec.attachment_list:
                 a.size_label = f"{a.size / 1024:.1f} KB" if a.size < 1024 * 1024 else f"{a.size / 1024 / 1024:.1f} MB"
-            rec.recorder = _name(rec.recorded_by)
+            rec.recorder = person_label(rec.recorded_by)
             rec.rule_label = (rec.rule or {}).get("label", "")
         later_done = any(s["record"] is not None for s in track if s["number"] > step["number"])
         step["can_record"] = may_record and step["state"] == "next"
@@ -243,18 +163,18 @@ def _detail(request, m: Matter, problems=(), status=200, upload_form=None, comme
         step["text_label"] = rules.TEXT_LABELS[step["key"]]
     comments = list(Comment.objects.visible_to(user).filter(matter=m).select_related("author"))
     for c in comments:
-        c.who = _name(c.author)
+        c.who = person_label(c.author)
         c.role_label = {"township_supervisor": "乡镇", "county_supervisor": "县级", "city_admin": "市级", "village_secretary": "村书记"}.get(c.author_role, "")
     events = list(MatterEvent.objects.visible_to(user).filter(matter=m).select_related("actor").order_by("-at", "-id"))
     for e in events:
-        e.who = _name(e.actor)
+        e.who = person_label(e.actor)
         e.label = ACTION_LABELS[e.action]
         e.stage_label = STAGE_LABELS.get(e.stage, "")
         e.status_to_label = STATUS_LABELS.get(e.status_to, "")
     ctx = {
         "matter": m, "track": track, "problems": list(problems), "done": sum(1 for s in track if s["state"] in ("done", "merged")),
         "amount_yuan": format_yuan(m.amount) if m.amount is not None else "", "category": CATEGORIES[m.category],
-        "purpose": PURPOSES[m.purpose], "status_label": STATUS_LABELS[m.status], "creator": _name(m.created_by) if m.created_by_id else "系统",
+        "purpose": PURPOSES[m.purpose], "status_label": STATUS_LABELS[m.status], "creator": person_label(m.created_by) if m.created_by_id else "系统",
         "can_abandon": services.may_record(user, m) and m.status == "in_progress", "can_comment": services.may_comment(user, m),
         "comments": comments, "events": events, "upload_form": upload_form or AttachmentForm(), "comment_form": comment_form or CommentForm(),
         **_links_context(request, m),
@@ -385,8 +305,6 @@ def _links_response(request, m: Matter, problems=(), status=200):
 @role_required()
 @require_POST
 def link_voucher(request, pk: int):
-    from sanwu.ledger.models import Voucher
-
     m = _matter(request, pk)
     if not services.may_link(request.user, m):
         return _forbidden(request, m, "link")

@@ -188,7 +188,7 @@ def _pv_amount(rng: random.Random, cap: int, year: int) -> int:
 
 
 def _villages(seed: int, scale: str) -> dict[str, list[VillagePlan]]:
-    rows = generator._region_rows(random.Random(seed), scale)
+    rows = generator.region_rows(random.Random(seed), scale)
     names = dict(rows)
     out: dict[str, list[VillagePlan]] = {}
     for code, name in rows:

@@ -1,6 +1,7 @@
 """The synthetic demo city: real Anqing city and county codes, generated townships, villages,
 villager groups, people and one user for every role. Deterministic for a given seed."""
 
+import datetime as dt
 import random
 from dataclasses import dataclass, field
 
@@ -77,7 +78,7 @@ def _name(rng: random.Random, used: set[str], suffix: str) -> str:
             return n
 
 
-def _region_rows(rng: random.Random, scale: str) -> list[tuple[str, str]]:
+def region_rows(rng: random.Random, scale: str) -> list[tuple[str, str]]:
     rows = [CITY, *COUNTIES]
     for county_code, county_name in COUNTIES:
         spec = SCALES[scale].get(county_code)
@@ -119,8 +120,6 @@ def _people(rng: random.Random, villages: list[Region], per_village: int) -> lis
                 if number not in seen:
                     seen.add(number)
                     break
-            import datetime as dt
-
             name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
             out.append(
                 Person(
@@ -143,7 +142,7 @@ def load(scale: str = "small", seed: int = 2021, books: bool = True, progress=No
         raise ValueError(f"未知规模「{scale}」（small、county、city）")
     rng = random.Random(seed)
     result = DemoResult()
-    rows = _region_rows(rng, scale)
+    rows = region_rows(rng, scale)
     csv_text = "code,name\n" + "\n".join(f"{c},{n}" for c, n in rows) + "\n"
     with transaction.atomic():
         region_services.import_regions(csv_text.encode("utf-8"), "demo-regions.csv")
@@ -173,7 +172,7 @@ def load(scale: str = "small", seed: int = 2021, books: bool = True, progress=No
         Person.objects.bulk_create(people, batch_size=2000)
         result.people = len(people)
         if books:
-            from . import books as demo_books
+            from . import books as demo_books  # here, not at the top: books.py builds on this module
 
             done = demo_books.load_books(seed, scale, progress=progress)
             result.books, result.vouchers, result.book_seconds = done.books, done.vouchers, done.seconds

@@ -25,8 +25,8 @@ from sanwu.regions.models import Region
 
 from . import services
 from .models import Disclosure, DisclosureSettings, Question
-from .presentation import MaskedText
-from .snapshot import KIND_LABELS
+from .services.scrub import MaskedText
+from .services.snapshot import KIND_LABELS
 
 router = Router(tags=["村务公开"])
 

@@ -25,7 +25,7 @@ from sanwu.regions.models import Person, Region
 
 from . import services
 from .models import Disclosure, DisclosureSettings, Question
-from .scrub import Names
+from .services.scrub import Names
 
 YEAR = 2020  # the last year of the demo books
 TZ = ZoneInfo("Asia/Shanghai")

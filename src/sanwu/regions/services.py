@@ -8,20 +8,23 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from sanwu.core import audit, permissions
 from sanwu.core.codes import (
     LEVEL_LABELS,
+    LEVELS,
     id_gender,
     id_number_errors,
     normalize_id_number,
     region_code_errors,
     region_level,
     region_parent_code,
+    region_prefix,
 )
-from sanwu.core.errors import Invalid, Problem
+from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.readers import read_rows
-from sanwu.core.scope import REVEAL_ROLES, ROLE_LEVELS, ROLES, code_in_scope
+from sanwu.core.scope import REVEAL_ROLES, ROLE_LEVELS, ROLES, code_in_scope, grants_of
 
 from .models import ApiToken, Person, Region, RoleAssignment
 
@@ -128,8 +131,6 @@ def _regions_by_code(codes) -> list[Region]:
 
 
 def _depth(code: str) -> int:
-    from sanwu.core.codes import LEVELS
-
     return LEVELS.index(region_level(code))
 
 
@@ -137,15 +138,9 @@ def region_counts(root: Region | None, user) -> dict[str, int]:
     """How many regions of each level lie under `root` (or the user's whole scope)."""
     qs = Region.objects.visible_to(user)
     if root is not None:
-        qs = qs.filter(code__startswith=_prefix(root.code))
+        qs = qs.filter(code__startswith=region_prefix(root.code))
     counts = Counter(dict(qs.values_list("level").annotate(n=Count("code")).order_by()))
     return {lv: counts.get(lv, 0) for lv in ("county", "township", "village", "group")}
-
-
-def _prefix(code: str) -> str:
-    from sanwu.core.codes import region_prefix
-
-    return region_prefix(code)
 
 
 def picker_choices(user) -> list[Region]:
@@ -154,8 +149,6 @@ def picker_choices(user) -> list[Region]:
 
 
 def _picker_levels(user) -> list[str]:
-    from sanwu.core.scope import grants_of
-
     levels = {region_level(g.region_code) for g in grants_of(user)}
     if levels & {"city", "county"}:
         return ["city", "county", "township"]
@@ -224,8 +217,6 @@ def issue_token(user) -> str:
 
 
 def user_for_token(raw: str):
-    from django.utils import timezone
-
     token = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(raw or "")).first()
     if token is None or not token.user.is_active:
         return None
@@ -276,8 +267,6 @@ def can_reveal(user, person: Person) -> bool:
 
 def reveal_person(user, person: Person) -> dict:
     """Full name, ID number and phone, for a role that needs them. The view is audited."""
-    from sanwu.core.errors import Refused
-
     if not can_reveal(user, person):
         raise Refused("无权查看完整个人信息")
     audit.record("person.reveal", person, region_code=person.region_id, actor=user)

@@ -9,12 +9,13 @@ from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.permissions import get_visible_or_404, refuse
 from sanwu.core.scope import code_in_scope, roles_of
-from sanwu.core.tables import Column, Table, download
+from sanwu.core.tables import download
 from sanwu.core.web import current_region_code, export_format, paginate, role_required
 
 from . import services
 from .forms import PersonForm, RegionImportForm
 from .models import Person, Region
+from .tables import people_table, regions_table
 
 IMPORT_ROLES = ("city_admin", "county_supervisor")
 PEOPLE_WRITE_ROLES = {"city_admin", "county_supervisor", "township_supervisor", "village_accountant", "village_secretary"}
@@ -48,14 +49,6 @@ def pick_region(request):
     return HttpResponseRedirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else reverse("home"))
 
 
-def _region_table(regions) -> Table:
-    return Table(
-        "行政区划",
-        [Column("code", "区划代码", width=18), Column("name", "名称", width=24), Column("level", "层级"), Column("parent", "上级代码", width=18), Column("children", "下级数")],
-        [{"code": r.code, "name": r.name, "level": r.level_label, "parent": r.parent_id or "", "children": r.n_children} for r in regions],
-    )
-
-
 @role_required()
 def tree(request, code: str | None = None):
     visible = Region.objects.visible_to(request.user)
@@ -70,7 +63,7 @@ def tree(request, code: str | None = None):
     rows = rows.annotate(n_children=Count("children")).order_by("code")
     fmt = export_format(request)
     if fmt:
-        return download(_region_table(rows), f"行政区划-{node.name}", fmt)
+        return download(regions_table(rows), f"行政区划-{node.name}", fmt)
     crumbs = [r for r in node.ancestors() if code_in_scope(request.user, r.code)]
     return render(request, "regions/tree.html", {"node": node, "page": paginate(request, rows), "q": q, "crumbs": crumbs})
 
@@ -107,12 +100,7 @@ def people(request):
     qs, q = _people_queryset(request)
     fmt = export_format(request)
     if fmt:
-        table = Table(
-            "人员登记",
-            [Column("name", "姓名"), Column("gender", "性别"), Column("id_number", "身份证号", width=22), Column("region", "所属村/组", width=24)],
-            [{"name": p.masked_name, "gender": p.get_gender_display(), "id_number": p.masked_id_number, "region": p.region.name} for p in qs],
-        )
-        return download(table, "人员登记", fmt)
+        return download(people_table(qs), "人员登记", fmt)
     can_add = bool(roles_of(request.user) & PEOPLE_WRITE_ROLES)
     return render(request, "regions/people.html", {"page": paginate(request, qs), "q": q, "can_add": can_add})
 

@@ -2,10 +2,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sanwu.core.cli_support import cli_actor, emit
 from sanwu.core.codes import region_prefix
-from sanwu.core.tables import Column, Table
 from sanwu.decisions import services
 from sanwu.decisions.models import Matter
-from sanwu.decisions.rules import CATEGORIES, MEETING_TYPES, PURPOSES, STATUS_LABELS, VILLAGERS_MEETING_TYPES
+from sanwu.decisions.rules import MEETING_TYPES, STATUS_LABELS, VILLAGERS_MEETING_TYPES
+from sanwu.decisions.tables import matters_cli_table
+from sanwu.demo.parts import load_part
 
 
 class Command(BaseCommand):
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         q.add_argument("--more-than", action="store_true", help="须“超过”该比例（默认为“以上（含）”）")
         q.add_argument("--as", dest="as_user", help="以该用户身份操作")
 
-        demo = sub.add_parser("demo", help="为示例城市载入四议两公开事项（可重复运行）")
+        demo = sub.add_parser("demo", help="为示例城市载入四议两公开事项（可重复运行；同 sanwu demo --only decisions）")
         demo.add_argument("--seed", type=int, default=2021)
 
     def handle(self, *args, action, **opts):
@@ -42,17 +43,7 @@ class Command(BaseCommand):
                     qs = qs.filter(status=opts["status"])
                 if opts["year"]:
                     qs = qs.filter(year=opts["year"])
-                table = Table(
-                    "四议两公开事项",
-                    [Column("id", "编号"), Column("village", "村代码"), Column("title", "事项名称"), Column("category", "类别"),
-                     Column("purpose", "用途"), Column("amount", "涉及金额", money=True), Column("year", "年度"),
-                     Column("stage", "已完成到"), Column("status", "状态"), Column("decided_on", "决议公开日期")],
-                    [
-                        {"id": m.pk, "village": m.village_id, "title": m.title, "category": CATEGORIES[m.category], "purpose": PURPOSES[m.purpose],
-                         "amount": m.amount, "year": m.year, "stage": m.stage_label, "status": STATUS_LABELS[m.status], "decided_on": m.decided_on}
-                        for m in qs.order_by("village_id", "-year", "id")
-                    ],
-                )
+                table = matters_cli_table(qs.order_by("village_id", "-year", "id"))
                 emit(table, opts["format"], opts["output"], self.stdout)
         elif action == "quorum":
             try:
@@ -63,9 +54,6 @@ class Command(BaseCommand):
                 services.set_quorum_rule(actor.user, opts["region"], opts["meeting"], num, den, opts["more_than"])
             word = "超过" if opts["more_than"] else "以上（含）"
             self.stdout.write(f"已设置：{MEETING_TYPES[opts['meeting']]}到会须{word}{num}/{den}，同意须超过到会人数的半数")
-        else:
-            from sanwu.decisions.demo import load_demo
-
+        else:  # the alias of `sanwu demo --only decisions`
             with cli_actor():
-                result = load_demo(opts["seed"])
-            self.stdout.write(f"四议两公开示例：新增事项 {result['matters']} 个，关联凭证 {result['links']} 张")
+                self.stdout.write(load_part("decisions", seed=opts["seed"]))

@@ -3,9 +3,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from sanwu.core.cli_support import cli_actor, emit
-from sanwu.core.tables import Column, Table
+from sanwu.core.codes import region_prefix
 from sanwu.regions import services
 from sanwu.regions.models import Region
+from sanwu.regions.tables import regions_cli_table
 
 
 class Command(BaseCommand):
@@ -32,14 +33,8 @@ class Command(BaseCommand):
         else:
             qs = Region.objects.all()
             if opts["within"]:
-                from sanwu.core.codes import region_prefix
-
                 qs = qs.filter(code__startswith=region_prefix(opts["within"]))
             if opts["level"]:
                 qs = qs.filter(level=opts["level"])
-            table = Table(
-                "行政区划",
-                [Column("code", "代码"), Column("name", "名称"), Column("level", "层级"), Column("parent", "上级")],
-                [{"code": r.code, "name": r.name, "level": r.level, "parent": r.parent_id or ""} for r in qs],
-            )
+            table = regions_cli_table(qs)
             emit(table, opts["format"], opts["output"], self.stdout)

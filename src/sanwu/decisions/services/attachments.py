@@ -7,9 +7,9 @@ from django.db import transaction
 from sanwu.core import audit, uploads
 from sanwu.core.errors import Invalid, Problem
 
-from .models import Matter, StageAttachment, StageRecord
-from .rules import fname
-from .services import RECORD_ROLES, _require
+from ..models import Matter, StageAttachment, StageRecord
+from ..rules import fname
+from .permissions import RECORD_ROLES, require
 
 MAX_BYTES = uploads.MAX_BYTES
 ALLOWED = uploads.ALLOWED
@@ -28,7 +28,7 @@ def add_attachment(user, record: StageRecord, filename: str, data: bytes, kind: 
     """Attach a file to a recorded stage (the village secretary). Allowed after recording too —
     photos and scanned sign-in sheets often come later — but not on an abandoned matter."""
     matter = record.matter
-    _require(user, matter.village_id, RECORD_ROLES, "上传四议两公开附件", matter.pk)
+    require(user, matter.village_id, RECORD_ROLES, "上传四议两公开附件", matter.pk)
     problems = attachment_errors(filename, data, kind)
     if problems:
         raise Invalid(problems)

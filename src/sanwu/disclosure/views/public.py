@@ -17,14 +17,19 @@ from sanwu.core.errors import Invalid
 from sanwu.core.middleware import client_ip
 from sanwu.core.pdf import pdf_response
 
-from . import services
-from .forms import AskForm
-from .presentation import dress
+from .. import services
+from ..forms import AskForm
+from .display import dress
 
 
 def base_url(request) -> str:
     """Where villagers reach this site: SANWU_PUBLIC_BASE_URL if set, else the request's host."""
-    return getattr(settings, "SANWU_PUBLIC_BASE_URL", "") or request.build_absolute_uri("/")
+    return settings.SANWU_PUBLIC_BASE_URL or request.build_absolute_uri("/")
+
+
+def public_url(village_code: str, base_url: str) -> str:
+    """The absolute address of a village's public page (what its QR code encodes)."""
+    return base_url.rstrip("/") + reverse("disclosure:village_public", args=[village_code])
 
 
 def _village_or_404(code: str, details: bool = False) -> dict:
@@ -47,7 +52,7 @@ def _village_page(request, code: str, form: AskForm | None = None, problems=None
             "form": form or AskForm(),
             "problems": problems or [],
             "asked": request.GET.get("asked") == "1",
-            "public_url": services.public_url(code, base_url(request)),
+            "public_url": public_url(code, base_url(request)),
             "limits": {"text": services.QUESTION_MAX, "contact": services.CONTACT_MAX},
         },
         status=status,
@@ -81,12 +86,12 @@ def _image(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 def qr_png(request, code: str):
     data = _village_or_404(code)
-    return _image(services.qr_png(services.public_url(code, base_url(request))), "image/png", f"{data['name']}二维码.png")
+    return _image(services.qr_png(public_url(code, base_url(request))), "image/png", f"{data['name']}二维码.png")
 
 
 def qr_svg(request, code: str):
     data = _village_or_404(code)
-    return _image(services.qr_svg(services.public_url(code, base_url(request))), "image/svg+xml", f"{data['name']}二维码.svg")
+    return _image(services.qr_svg(public_url(code, base_url(request))), "image/svg+xml", f"{data['name']}二维码.svg")
 
 
 def disclosure(request, code: str, pk: int):
@@ -103,6 +108,6 @@ def notice_pdf(request, code: str, pk: int):
     d = services.public_disclosure(code, pk)
     if d is None:
         raise Http404("没有这期公开")
-    url = services.public_url(code, base_url(request))
+    url = public_url(code, base_url(request))
     ctx = {"v": data, "d": d, "s": dress(d["snapshot"]), "qr": services.qr_data_uri(url), "public_url": url}
     return pdf_response("disclosure/pdf/notice.html", ctx, f"{data['name']}财务公开-{d['period']}")

@@ -12,6 +12,9 @@ import re
 from collections.abc import Iterable
 
 from sanwu.regions.masking import mask_name
+from sanwu.regions.models import Person
+
+from ..models import Question
 
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!\d)")
@@ -54,8 +57,6 @@ class Names:
     @classmethod
     def for_region(cls, code: str) -> "Names":
         """Everyone registered in the region's county (a county register, not the whole city)."""
-        from sanwu.regions.models import Person
-
         return cls(Person.objects.filter(region__code__startswith=code[:6]).values_list("name", flat=True))
 
     def mask(self, text: str) -> str:
@@ -122,3 +123,18 @@ def mask_contact(contact: str) -> str:
     if len(contact) <= 2:
         return contact[0] + "*"
     return contact[0] + "*" * min(len(contact) - 2, 6) + contact[-1]
+
+
+class MaskedText:
+    """Question texts masked for lists and exports (the full text only on the question's page)."""
+
+    def __init__(self):
+        self.by_county: dict[str, Names] = {}
+
+    def __call__(self, q: Question) -> str:
+        if q.status == "answered":
+            return q.public_text
+        names = self.by_county.get(q.village_id[:6])
+        if names is None:
+            names = self.by_county[q.village_id[:6]] = Names.for_region(q.village_id)
+        return scrub(q.text, names)

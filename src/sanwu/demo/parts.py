@@ -1,0 +1,76 @@
+"""The rest of the demo city, loaded after the regions, people, users and books: each app's own
+`load_demo`, in the order their data depends on each other (decisions before the warnings that
+look for them and before the economy's cadre rewards that rest on them; disclosures before the
+daily rules that find the late ones).
+
+`sanwu demo` loads every part (`load_parts`); `sanwu demo --only KEY` loads one part into a
+database that already holds the demo city (`load_part`), and so do the per-app aliases
+`sanwu decisions demo`, `sanwu partywork demo` and `sanwu assessment demo`."""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sanwu.assessment import demo as assessment
+from sanwu.decisions import demo as decisions
+from sanwu.disclosure import demo as disclosure
+from sanwu.economy import demo as economy
+from sanwu.oversight import demo as oversight
+from sanwu.oversight.models import STATUSES as WARNING_STATUSES
+from sanwu.partywork import demo as partywork
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str
+    label: str
+    load: Callable[[str, int], object]  # (scale, seed) → the app's result
+    summary: Callable[[object], str]  # the result in one Chinese line
+
+
+def _partywork_summary(r) -> str:
+    if r.skipped:
+        return "党建示例数据已存在（或尚未载入示例城市），跳过。"
+    return f"党组织 {r.orgs} 个（突击队员 {r.members} 人），重点工作 {r.tasks} 项，调度会与督导 {r.meetings} 次，谈话 {r.talks} 人次。"
+
+
+PARTS = (
+    Part(
+        "decisions", "四议两公开", lambda scale, seed: decisions.load_demo(seed),
+        lambda r: f"四议两公开示例：新增事项 {r['matters']} 个，关联凭证 {r['links']} 张",
+    ),
+    Part("partywork", "党组织与重点工作", lambda scale, seed: partywork.load_demo(seed), _partywork_summary),
+    Part(
+        "assessment", "研判、整顿与考核", lambda scale, seed: assessment.load_demo(seed),
+        lambda r: f"已载入：研判 {r.get('rounds', 0)} 轮，整顿对象 {r.get('listed', 0)} 个，考核 {r.get('assessments', 0)} 次。",
+    ),
+    Part(
+        "disclosure", "财务公开与群众提问", lambda scale, seed: disclosure.load_demo(seed),
+        lambda r: f"财务公开示例：编制 {r.disclosures} 期（发布 {r.published} 期），群众提问 {r.questions} 个（已答复 {r.answered} 个）",
+    ),
+    Part(
+        "economy", "集体经济", economy.load_demo,
+        lambda r: f"集体经济示例：{r.counties} 个县的评定规则，新增奖励决策 {r.decisions} 项，审批村干部奖励 {r.approved} 项",
+    ),
+    Part(
+        "oversight", "预警", lambda scale, seed: oversight.load_demo(seed),
+        lambda r: "预警示例：" + "，".join(f"{label} {r.get(code, 0)} 条" for code, label in WARNING_STATUSES),
+    ),
+)
+KEYS = tuple(p.key for p in PARTS)
+_BY_KEY = {p.key: p for p in PARTS}
+
+
+def load_part(key: str, *, seed: int = 2021, scale: str = "county") -> str:
+    """Load one app's part (the city must be there already) and say what it added."""
+    part = _BY_KEY[key]
+    return part.summary(part.load(scale, seed))
+
+
+def load_parts(scale: str, seed: int, report=None) -> None:
+    """Load every part in order; `report(line)` is told how long each took."""
+    for part in PARTS:
+        started = time.perf_counter()
+        part.load(scale, seed)
+        if report:
+            report(f"  {part.label}：{time.perf_counter() - started:.1f} 秒")

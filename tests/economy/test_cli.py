@@ -1,6 +1,8 @@
-"""`sanwu report economy` (through `economy.cli.run_report`, which the ledger's report command
-calls), `sanwu economy …` and `sanwu brief`: parseable output, scope, errors in Chinese."""
+"""`sanwu report economy` (through `run_report` of the economy command module, which the ledger's
+report command calls), `sanwu economy …` and `sanwu brief` (= `sanwu economy brief`): parseable
+output, scope, errors in Chinese."""
 
+import argparse
 import io
 import json
 
@@ -9,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from sanwu.economy import cli
+from sanwu.economy.management.commands import economy as cli
 from sanwu.economy.models import CadreReward
 
 from .conftest import TOWN1, V1, YUEXI, decide
@@ -58,8 +60,6 @@ def test_report_scope_and_errors(hand):
 
 
 def test_the_report_parser_fits_the_report_command():
-    import argparse
-
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="report")
     cli.add_report_parser(sub)

@@ -1,8 +1,12 @@
-"""A village's annual figures and the summaries over many villages, as pure functions.
+"""A village's annual figures and the summaries over many villages: pure value classes and
+functions over the books' kept yearly role flows, and the three aggregate queries that read those
+flows for a region (`village_years`, O(villages × roles) whatever the number of postings).
 
 The inputs are the books' kept yearly role flows (income credit-positive, expenses
 debit-positive) and PV income; the outputs are the figures, classes, tiers, awards and counts the
-pages, the API, the CLI and the brief all show. Money is integer fen.
+pages, the API, the CLI and the brief all show. Money is integer fen. Operating income (经营性收入)
+has one definition, `rules.operating_roles`: the pure path (`amounts_from_flows`) and the database
+path (`village_years`) both sum the roles it names.
 
 Operating return (经营收益) follows the book's chart (domain.md 1.4), written in roles:
 
@@ -10,14 +14,25 @@ Operating return (经营收益) follows the book's chart (domain.md 1.4), writte
 - 2023: 经营收入 + 投资收益 − 经营支出 − 税金及附加 − 管理费用
 """
 
-from collections import Counter
+import datetime as dt
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from sanwu.ledger.charts import INCOME_ROLES
+from django.db import connection
+from django.db.models import BigIntegerField, Case, F, Max, Min, Sum, Value, When
+from django.db.models.functions import Cast
 
-from . import rules as R
-from .rules import CLASSES, Rules, Tier
+from sanwu.core.codes import region_prefix
+from sanwu.ledger.charts import INCOME_ROLES
+from sanwu.ledger.models import Book, RoleYear, SourceMonth
+from sanwu.regions.models import Region
+
+from .. import rules as R
+from ..rules import CLASSES, Rules, Tier, operating_income, operating_roles
+from .access import visible
+from .common import CHILD_LEVEL, child_of, county_of, today, township_of
+from .settings import rules_for
 
 RETURN_FORMULA = {
     "2004": {"operating_income": 1, "contracting_income": 1, "investment_income": 1, "operating_expense": -1, "management_expense": -1},
@@ -48,7 +63,6 @@ class Amounts:
         return (self.operating_income, self.operating_return, self.total_income, self.pv_income, self.subsidy_income)
 
 
-_OPERATING: dict[frozenset, tuple[str, ...]] = {}
 _RETURN = {chart: tuple(formula.items()) for chart, formula in RETURN_FORMULA.items()}
 _INCOME = tuple(sorted(INCOME_ROLES))
 
@@ -56,13 +70,8 @@ _INCOME = tuple(sorted(INCOME_ROLES))
 def amounts_from_flows(flows: dict[str, int], chart: str, rules: Rules, pv_income: int = 0) -> Amounts:
     """A book's year from its role flows (income credit-positive, expense debit-positive).
     `pv_income` is the PV-tagged income on accounts counted as operating income."""
-    op = _OPERATING.get(rules.operating_roles)
-    if op is None:
-        op = _OPERATING[rules.operating_roles] = tuple(sorted(r for r in rules.operating_roles if r in INCOME_ROLES))
     get = flows.get
-    operating = 0
-    for r in op:
-        operating += get(r, 0)
+    operating = operating_income(flows, rules)
     ret = 0
     for role, sign in _RETURN[chart]:
         ret += sign * get(role, 0)
@@ -282,4 +291,191 @@ def bands(villages: list[VillageYear]) -> list[tuple[str, int]]:
             elif (m > lo * R.WAN if lo == 0 else m >= lo * R.WAN) and (hi is None or m < hi * R.WAN):
                 n += 1
         out.append((label, n))
+    return out
+
+
+# --- Reading the books ----------------------------------------------------------------------------
+
+
+def books_in(user, region: Region, year: int | None = None):
+    qs = visible(Book, user).filter(region__code__startswith=region_prefix(region.code))
+    if year is not None:
+        qs = qs.filter(start_date__lte=dt.date(year, 12, 31))
+    return qs
+
+
+def year_choices(user, region: Region) -> list[int]:
+    """From the first book's start to this year, latest first."""
+    first = books_in(user, region).aggregate(y=Min("start_date"))["y"]
+    last = today().year
+    start = first.year if first else last
+    return list(range(last, min(start, last) - 1, -1))
+
+
+def default_year(user, region: Region) -> int:
+    """The latest year with posted income or expenses in the region's books."""
+    y = RoleYear.objects.filter(book__in=books_in(user, region)).aggregate(y=Max("year"))["y"]
+    return y or today().year
+
+
+def _fetch(qs) -> list[tuple]:
+    """Run a values_list queryset (built, and scope-filtered, by the ORM) and return its plain
+    rows without Django's per-value converters: the figures read tens of thousands of small rows
+    and the converters would cost more than the database. Only ints and text are selected."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def _net(roles) -> Cast:
+    """Σ (credit − debit) over the rows of the given roles: income counts plus, expenses minus.
+    Cast back to a 64-bit integer (PostgreSQL's SUM of bigint is numeric)."""
+    return Cast(Sum(Case(When(role__in=sorted(roles), then=F("credit") - F("debit")), default=Value(0), output_field=BigIntegerField())), BigIntegerField())
+
+
+def village_years(user, region: Region, year: int, *, with_prev: bool = True) -> list[VillageYear]:
+    """Every village in the region (within the user's scope) that has a book covering the year,
+    with its figures for the year and (`with_prev`) the year before: three queries over the kept
+    totals (books, RoleYear, PV-tagged SourceMonth), O(villages × roles), whatever the postings.
+    Without `with_prev` every `prev` is None (the report and the overview need no comparison)."""
+    books = books_in(user, region, year).order_by()
+    book_ids = books.values("id")
+    book_rows = _fetch(
+        books.annotate(has_prev=Case(When(start_date__lt=dt.date(year, 1, 1), then=Value(1)), default=Value(0)))
+        .values_list("id", "code", "chart", "region_id", "has_prev")
+    )
+    if not book_rows:
+        return []
+    years = (year - 1, year) if with_prev else (year,)
+    rules = rules_for({county_of(r[3]) for r in book_rows})
+    county_of_book = {r[0]: county_of(r[3]) for r in book_rows}
+    # The role flows are summed in the database into the few figures the economy needs, one row
+    # per book and year (RETURN_FORMULA and each county's operating roles, as data).
+    role_sets = sorted({operating_roles(rules[c]) for c in set(county_of_book.values())}, key=sorted)
+    op_column = {rs: f"op{i}" for i, rs in enumerate(role_sets)}
+    cols = {
+        "total": _net(INCOME_ROLES),
+        "subsidy": _net({"subsidy_income"}),
+        **{f"ret{chart}": _net(formula) for chart, formula in RETURN_FORMULA.items()},
+        **{op_column[rs]: _net(rs) for rs in role_sets},
+    }
+    names_ = list(cols)
+    sums: dict[tuple[int, int], dict[str, int]] = {}
+    for book_id, y, *values in _fetch(
+        RoleYear.objects.filter(book__in=book_ids, year__in=years).order_by().values("book_id", "year").annotate(**cols).values_list("book_id", "year", *names_)
+    ):
+        sums[(book_id, y)] = dict(zip(names_, values))
+    pv: dict[tuple[int, int], int] = defaultdict(int)
+    for book_id, y, roles, v in _fetch(
+        SourceMonth.objects.filter(book__in=book_ids, year__in=years, source="pv").order_by()
+        .values("book_id", "year", "account__roles").annotate(v=Cast(Sum(F("credit") - F("debit")), BigIntegerField())).values_list("book_id", "year", "account__roles", "v")
+    ):
+        if not set(roles.split(",")).isdisjoint(operating_roles(rules[county_of_book[book_id]])):
+            pv[(book_id, y)] += v or 0
+
+    def amounts(book_id: int, y: int, chart: str, op: str) -> Amounts:
+        row = sums.get((book_id, y))
+        if row is None:
+            return Amounts(0, 0, 0, pv.get((book_id, y), 0), 0)
+        return Amounts(row[op], row[f"ret{chart}"], row["total"], pv.get((book_id, y), 0), row["subsidy"])
+
+    prefix = region_prefix(region.code)
+    names = dict(_fetch(Region.objects.filter(code__startswith=prefix[:9] if len(prefix) > 9 else prefix, level__in=("township", "village")).order_by().values_list("code", "name")))
+    # A village's figures are the sum over its books (a second book adds up; only books that
+    # cover the year before count for it).
+    per_village: dict[str, list] = {}
+    for book_id, code, chart, village, has_prev in sorted(book_rows, key=lambda r: r[1]):
+        op = op_column[operating_roles(rules[county_of(village)])]
+        now = amounts(book_id, year, chart, op)
+        prev = amounts(book_id, year - 1, chart, op) if has_prev and with_prev else None
+        acc = per_village.get(village)
+        if acc is None:
+            per_village[village] = [now, prev, [code]]
+        else:
+            acc[0] = acc[0] + now
+            if prev is not None:
+                acc[1] = prev if acc[1] is None else acc[1] + prev
+            acc[2].append(code)
+    return [
+        VillageYear(
+            code=village, name=names.get(village, village), township_code=township_of(village), township_name=names.get(township_of(village), ""),
+            county_code=county_of(village), year=year, rules=rules[county_of(village)], now=now, prev=prev, books=codes,
+        )
+        for village, (now, prev, codes) in sorted(per_village.items())
+    ]
+
+
+def village_year(user, village: Region, year: int) -> VillageYear | None:
+    rows = village_years(user, village, year)
+    return rows[0] if rows else None
+
+
+def targets_for(region: Region, rules: dict[str, Rules]) -> dict[int, int] | None:
+    """The tier targets at this level: a county's own; a city's the sum over its counties (those
+    with books); none below the county (targets are set per county)."""
+    if region.level == "county":
+        r = rules.get(region.code) or rules_for([region.code])[region.code]
+        return {t.threshold: t.target for t in r.tiers}
+    if region.level == "city":
+        out: dict[int, int] = defaultdict(int)
+        for r in rules.values():
+            for t in r.tiers:
+                out[t.threshold] += t.target
+        return dict(out)
+    return None
+
+
+@dataclass
+class ChildSummary:
+    code: str
+    name: str
+    summary: Summary
+
+
+@dataclass
+class Overview:
+    region: Region
+    year: int
+    villages: list[VillageYear]
+    summary: Summary
+    children: list[ChildSummary]
+    child_level: str | None
+    rules: dict[str, Rules]
+
+    @property
+    def ranked(self) -> list[VillageYear]:
+        return ranked(self.villages)
+
+
+def overview(user, region: Region, year: int, *, with_prev: bool = False) -> Overview:
+    """The region's year: its summary and its counties or townships side by side (the year
+    before only on request: the village page shows its change)."""
+    villages = village_years(user, region, year, with_prev=with_prev)
+    rules = {v.county_code: v.rules for v in villages}
+    if region.level == "county" and region.code not in rules:
+        rules.update(rules_for([region.code]))
+    summary = summarise(villages, year, targets_for(region, rules))
+    children: list[ChildSummary] = []
+    child_level = CHILD_LEVEL.get(region.level)
+    if child_level and child_level != "village":
+        groups: dict[str, list[VillageYear]] = defaultdict(list)
+        for v in villages:
+            groups[child_of(v.code, region.level)].append(v)
+        names = dict(Region.objects.filter(code__in=list(groups)).values_list("code", "name"))
+        for code in sorted(groups):
+            target = None
+            if child_level == "county":
+                target = {t.threshold: t.target for t in rules[code].tiers}
+            children.append(ChildSummary(code, names.get(code, code), summarise(groups[code], year, target)))
+    return Overview(region, year, villages, summary, children, child_level, rules)
+
+
+def trends(user, region: Region, years: list[int]) -> list[Summary]:
+    """One summary per year (oldest first): the picture over the years."""
+    out = []
+    for y in sorted(years):
+        villages = village_years(user, region, y)
+        rules = {v.county_code: v.rules for v in villages}
+        out.append(summarise(villages, y, targets_for(region, rules) if rules or region.level == "county" else None))
     return out

@@ -1,9 +1,10 @@
 """Transitional, for `sanwu report economy` only: the ledger's `report` command still imports
 `sanwu.economy.cli`. The implementation is the economy area command's
-(`sanwu.economy.management.commands.economy`: `add_report_parser`, `add_report_arguments`,
-`run_report`). Delete this module once the ledger's `report` takes its statements from
-`ledger.hooks.register_report` and economy registers `run_report` there (issue 10, item 4)."""
+(`sanwu.economy.management.commands.economy`: `REPORT_HELP`, `add_report_arguments`,
+`run_report`, and `add_report_parser` for today's ledger `report`). Delete this module once
+`economy/apps.py` registers those with `ledger.hooks.register_report` straight from the command
+module (issue 10, item 4)."""
 
-from .management.commands.economy import add_report_arguments, add_report_parser, run_report
+from .management.commands.economy import REPORT_HELP, add_report_arguments, add_report_parser, run_report
 
-__all__ = ["add_report_arguments", "add_report_parser", "run_report"]
+__all__ = ["REPORT_HELP", "add_report_arguments", "add_report_parser", "run_report"]

@@ -8,7 +8,6 @@ which check permissions themselves (`Refused` → 403, `Invalid` → 422 with Ch
 
 import datetime as dt
 
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from ninja import File, Router, Schema, Status
@@ -105,6 +104,8 @@ def org_counts(request, on: dt.date | None = None, date_from: dt.date | None = N
 @router.get("/party-orgs", response=_responses(list[OrgOut]), summary="管辖范围内的党组织")
 def orgs(request, kind: str | None = None, region: str | None = None, active_on: dt.date | None = None, q: str | None = None,
          limit: int = 500, offset: int = 0):
+    from django.db.models import Count, Q
+
     qs = PartyOrg.objects.visible_to(request.auth).select_related("region").annotate(listed=Count("members"))
     if kind:
         qs = qs.filter(kind=kind)

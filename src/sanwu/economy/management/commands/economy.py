@@ -4,7 +4,8 @@ brief (`brief`). `sanwu brief …` (the alias module `brief.py`) runs the same b
 `add_brief_arguments` and `run_brief` below.
 
 `sanwu report economy` (the ledger's `report` command owns `sanwu report`) runs `run_report`,
-with the options `add_report_arguments` adds — the same function as `sanwu economy report`.
+with the options `add_report_arguments` adds and the help `REPORT_HELP` — the same function as
+`sanwu economy report`. Register exactly these three with `ledger.hooks.register_report`.
 
 The command parses, calls the services and prints; tables go through `core.cli_support.emit`
 (`--format csv|json|xlsx`, `--output`). `--as USER` acts as that user, within their scope."""
@@ -19,6 +20,7 @@ from sanwu.core.cli_support import cli_actor, emit
 from sanwu.core.money import format_yuan
 from sanwu.economy import services, tables
 
+REPORT_HELP = "集体经济：各村经营性收入、经营收益、总收入、光伏收入、补助收入、类别、档次（每村一行）"
 BRIEF_HELP = "集体经济统计简报：brief --region CODE --year Y [--base-year B] [--format text|html|pdf] [--output FILE]"
 
 
@@ -35,7 +37,7 @@ def region_or_error(user, code: str):
 
 def add_report_parser(subparsers):
     """`economy` as a statement of `sanwu report` (the ledger's command adds it to its subparsers)."""
-    p = subparsers.add_parser("economy", help="集体经济：各村经营性收入、经营收益、总收入、光伏收入、补助收入、类别、档次（每村一行）")
+    p = subparsers.add_parser("economy", help=REPORT_HELP)
     add_report_arguments(p)
     return p
 

@@ -12,7 +12,7 @@ village (half on the 2004 chart, half on 2023), a PV sub-account per book, two y
 flows and twelve months of PV income each, with integer fen drawn from a seeded generator
 shaped like Anqing's 2018 survey. Then it times, after three warm-ups:
 
-- report:   `sanwu report economy --region CITY` (economy.cli.run_report → CSV), as the system operator;
+- report:   `sanwu report economy --region CITY` (economy command module `run_report` → CSV), as the system operator;
 - figures:  `services.village_years` alone (the three aggregate queries and the per-village figures);
 - overview: `services.overview` (figures + city summary + one summary per county), as a city_admin
             user through the scope gate — what the overview page computes.
@@ -188,7 +188,8 @@ def worker(args) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from sanwu.economy import cli, services
+    from sanwu.economy import services
+    from sanwu.economy.management.commands.economy import run_report
     from sanwu.regions.models import Region
 
     log(f"{connection.vendor}: migrating")
@@ -204,7 +205,7 @@ def worker(args) -> dict:
 
     def report():
         out = io.StringIO()
-        cli.run_report(opts, out)
+        run_report(opts, out)
         return out
 
     out = report().getvalue().splitlines()

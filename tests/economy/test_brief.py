@@ -1,9 +1,9 @@
 """The statistics brief: every sentence against the hand computation, the table behind each, and
 the renderings (text, Word, PDF)."""
 
-from sanwu.economy import brief, services
+from sanwu.economy import services
 from sanwu.economy import rules as R
-from sanwu.economy.figures import Amounts, VillageYear, summarise
+from sanwu.economy.services import Amounts, VillageYear, brief, summarise
 from sanwu.regions.models import Region
 
 from .conftest import V1, V6, YUEXI, decide

@@ -1,6 +1,8 @@
-"""`sanwu report economy` (through `economy.cli.run_report`, which the ledger's report command
-calls), `sanwu economy …` and `sanwu brief`: parseable output, scope, errors in Chinese."""
+"""`sanwu report economy` (through `run_report` of the economy command module, which the ledger's
+report command calls), `sanwu economy …` and `sanwu brief` (= `sanwu economy brief`): parseable
+output, scope, errors in Chinese."""
 
+import argparse
 import io
 import json
 
@@ -9,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from sanwu.economy import cli
+from sanwu.economy.management.commands import economy as cli
 from sanwu.economy.models import CadreReward
 
 from .conftest import TOWN1, V1, YUEXI, decide
@@ -58,8 +60,6 @@ def test_report_scope_and_errors(hand):
 
 
 def test_the_report_parser_fits_the_report_command():
-    import argparse
-
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="report")
     cli.add_report_parser(sub)
@@ -104,3 +104,23 @@ def test_awards_rules_and_approval_commands(hand):
     call_command("economy", "awards", "--region", YUEXI, "--year", "2025", "--format", "json", stdout=out)
     row = {r["code"]: r for r in json.loads(out.getvalue())}[V1]
     assert (row["cadre_status"], row["decision_id"], row["decision_title"], row["decision_url"]) == ("approved", m.pk, m.title, f"/decisions/{m.pk}/")
+
+
+def test_sanwu_economy_brief_is_sanwu_brief(hand, tmp_path):
+    """`sanwu economy brief` is the one implementation; `sanwu brief` (the README's spelling) prints
+    the same text and Word document, refuses the same and writes the same PDF."""
+    for args in (
+        ("--region", YUEXI, "--year", "2025"), ("--region", YUEXI, "--year", "2025", "--base-year", "2024", "--format", "html"),
+        ("--region", TOWN1, "--year", "2025", "--as", "township_1"),
+    ):
+        new, old = io.StringIO(), io.StringIO()
+        call_command("economy", "brief", *args, stdout=new)
+        call_command("brief", *args, stdout=old)
+        assert new.getvalue() == old.getvalue() and new.getvalue(), args
+    assert new.getvalue().startswith("主簿镇2025年村级集体经济发展情况\n")  # the township's own brief
+    for cmd in (("economy", "brief"), ("brief",)):
+        with pytest.raises(CommandError, match="不存在，或不在管辖范围内"):
+            call_command(*cmd, "--region", YUEXI, "--year", "2025", "--as", "township_2", stdout=io.StringIO())
+    pdf = tmp_path / "b.pdf"
+    call_command("economy", "brief", "--region", YUEXI, "--year", "2025", "--format", "pdf", "--output", str(pdf))
+    assert pdf.read_bytes().startswith(b"%PDF")

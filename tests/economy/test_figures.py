@@ -4,7 +4,9 @@ counts, average and top village, the awards — each against the hand computatio
 import datetime as dt
 from decimal import Decimal
 
+from sanwu.economy import rules as R
 from sanwu.economy import services
+from sanwu.ledger.models import Book, RoleYear
 from sanwu.regions.models import Region
 
 from .conftest import T1, TAIHU, TOWN1, TOWN2, V1, V2, V3, V4, V5, V6, YUEXI, CITY
@@ -114,3 +116,32 @@ def test_a_second_book_of_the_same_village_adds_up(hand):
     assert v.now.operating_income == 70_000_055 + 100_001
     assert v.prev.operating_income == 44_999_998  # only the old book reaches back
     assert v.books == ["E28100200", "E28100200-2"]
+
+
+def test_one_definition_of_operating_income_in_the_database_and_in_python(hand):
+    """`rules.operating_roles` is the one definition: the database sums behind every page and the
+    pure function over a book's role flows give the same operating income, whatever roles the
+    county counts — and a subsidy is never operating income, even in a row saved before the rule
+    checks existed."""
+    by_village = {}
+    for book in Book.objects.filter(region__code__startswith="340828"):
+        flows = by_village.setdefault(book.region_id, {})
+        for role, credit, debit in RoleYear.objects.filter(book=book, year=2025).values_list("role", "credit", "debit"):
+            flows[role] = flows.get(role, 0) + credit - debit
+    s = services.settings_for(YUEXI)
+    # V1 2025: 经营收入 500,000.55 + 100,000.00 (PV) = 600,000.55; 承包金 80,000.00; 投资收益 20,000.00; 补助 200,000.00.
+    for stored, v1 in (
+        ("operating_income,contracting_income,investment_income", 70_000_055),
+        ("operating_income", 60_000_055),
+        ("contracting_income,other_income", 8_000_000),
+        ("operating_income,subsidy_income", 60_000_055),  # never the subsidy
+    ):
+        s.operating_roles = stored
+        s.save(update_fields=["operating_roles"])
+        rules = services.rules_for([YUEXI])[YUEXI]
+        assert "subsidy_income" not in R.operating_roles(rules)
+        rows = {v.code: v for v in services.village_years(None, yuexi(), 2025)}
+        assert rows[V1].now.operating_income == v1, stored
+        for code, v in rows.items():
+            assert v.now.operating_income == R.operating_income(by_village[code], rules), (stored, code)
+            assert v.now.operating_income == services.amounts_from_flows(by_village[code], "2004", rules).operating_income, (stored, code)

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from sanwu.economy import rules as R
-from sanwu.economy.figures import Amounts, VillageYear, amounts_from_flows, summarise
+from sanwu.economy.services import Amounts, VillageYear, amounts_from_flows, summarise
 from sanwu.economy.rules import Rules, Tier
 
 WAN = 1_000_000

@@ -142,3 +142,42 @@ def test_cli_imports_a_register(demo, orgs, tmp_path):
     out = io.StringIO()
     call_command("partywork", "import-orgs", str(f), "--as", "township_1", stdout=out)
     assert "党组织 1 个" in out.getvalue() and TeamMember.objects.count() == 2
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_task_verbs_are_the_partywork_areas_and_sanwu_tasks_is_the_same(demo, orgs, tmp_path):
+    """`sanwu partywork tasks <verb>` is the one implementation; `sanwu tasks <verb>` (the README's
+    spelling) prints the same, refuses the same, and its state changes go through the same loop."""
+    party_demo.load_demo(7, today=DAY)
+    for args in (
+        ("list",), ("list", "--format", "json"), ("list", "--view", "overdue", "--as", "township_1", "--format", "json"),
+        ("list", "--view", "monthly", "--year", "2025", "--month", "12"), ("list", "--status", "closed", "--format", "json"),
+        ("list", "--as", "township_2", "--format", "json"), ("quarterly", "--year", "2025", "--quarter", "4", "--format", "json"),
+        ("rollup", "--year", "2025", "--half", "2", "--as", "township_1"),
+    ):
+        new, old = run("partywork", "tasks", *args), run("tasks", *args)
+        assert new == old and new, args
+    listed = json.loads(run("partywork", "tasks", "list", "--format", "json", "--as", "township_1"))
+    assert listed and {r["region"][:9] for r in listed} == {"340828100"}  # township_1 sees its own township only
+    assert json.loads(run("partywork", "tasks", "list", "--format", "json", "--as", "township_2")) != listed
+    xlsx = tmp_path / "t.xlsx"
+    call_command("partywork", "tasks", "list", "--format", "xlsx", "--output", str(xlsx))
+    assert xlsx.read_bytes().startswith(b"PK")
+    # The state-changing verbs: the same checks, whichever spelling.
+    deadline = (services.today() + dt.timedelta(days=30)).isoformat()
+    pk = int(run("partywork", "tasks", "assign", "--as", "county_yuexi", "--title", "区域交办", "--region", TOWN_1, "--deadline", deadline,
+                 "--source", "meeting", "--org", str(orgs.town_1.pk)).strip())
+    with pytest.raises(CommandError, match="无权汇报"):
+        call_command("partywork", "tasks", "report", str(pk), "--as", "county_yuexi", "--text", "x")
+    with pytest.raises(CommandError, match="无权汇报"):
+        call_command("tasks", "report", str(pk), "--as", "county_yuexi", "--text", "x")
+    assert "已汇报待核验" in run("partywork", "tasks", "report", str(pk), "--as", "township_1", "--text", "已完成")
+    assert "已销号" in run("tasks", "verify", str(pk), "--as", "county_yuexi")
+    assert TaskEvent.objects.filter(task_id=pk).count() == 4  # assign, report, verify, close
+    with pytest.raises(CommandError):
+        call_command("partywork", "tasks", "nonsense")

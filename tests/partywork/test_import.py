@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from sanwu.core.errors import Invalid
 from sanwu.core.models import AuditEvent
-from sanwu.partywork import importer, services
+from sanwu.partywork import imports, services
 from sanwu.partywork.models import Task, TaskEvent
 
 from .conftest import TOWN_1, TOWN_2, VILLAGE_1, assign
@@ -56,7 +56,7 @@ def test_a_good_excel_list_is_assigned_whole(demo, orgs):
         ["村级班子运行分析研判", TOWN_1, d, "分析研判", "岳组〔2025〕2号", "中共主簿镇委员会", "township_1", "逐村研判", "形成报告；上报"],
         ["发展党员工作", "五河镇", d.isoformat(), "文件", "", "", "", "", ""],
     ])
-    tasks = importer.import_tasks(demo.county, data, "台账.xlsx")
+    tasks = imports.import_tasks(demo.county, data, "台账.xlsx")
     assert [(t.title, t.region_id, t.deadline, t.source_kind, t.status) for t in tasks] == [
         ("村级班子运行分析研判", TOWN_1, d, "analysis", "assigned"),
         ("发展党员工作", TOWN_2, d, "document", "assigned"),
@@ -83,7 +83,7 @@ def test_every_bad_row_is_named_by_row_and_column_and_nothing_is_written(demo, o
         f"过期,{TOWN_1},2001-01-01,文件,,\n"
     ).encode()
     with pytest.raises(Invalid) as exc:
-        importer.import_tasks(demo.county, csv, "tasks.csv")
+        imports.import_tasks(demo.county, csv, "tasks.csv")
     got = [(p.row, p.field) for p in exc.value.problems]
     assert got == [
         (3, "任务（title）"),
@@ -106,29 +106,29 @@ def test_a_township_may_import_only_for_its_villages(demo, orgs):
     d = (services.today() + dt.timedelta(days=10)).isoformat()
     data = xlsx([["任务", "区划", "完成时限", "来源"], ["大歇村的", "大歇村", d, "会议"], ["关河村的", "340828101200", d, "会议"], ["自己", TOWN_1, d, "会议"]])
     with pytest.raises(Invalid) as exc:
-        importer.import_tasks(demo.township, data, "镇.xlsx")
+        imports.import_tasks(demo.township, data, "镇.xlsx")
     assert [(p.row, p.field) for p in exc.value.problems] == [(3, "区划代码（region）"), (4, "区划代码（region）")]
     assert "不存在或不在您的管辖范围内" in exc.value.messages[0] and "无权向「340828100000」交办任务" in exc.value.messages[1]
     assert not Task.objects.exists()
     ok = xlsx([["任务", "区划", "完成时限", "来源"], ["大歇村的", "大歇村", d, "会议"]])
-    assert [t.region_id for t in importer.import_tasks(demo.township, ok, "镇.xlsx")] == [VILLAGE_1]
+    assert [t.region_id for t in imports.import_tasks(demo.township, ok, "镇.xlsx")] == [VILLAGE_1]
 
 
 def test_missing_columns_unknown_headers_and_empty_files(demo):
     with pytest.raises(Invalid) as exc:
-        importer.import_tasks(demo.county, "任务,区划代码\n甲,340828100000\n".encode(), "a.csv")
+        imports.import_tasks(demo.county, "任务,区划代码\n甲,340828100000\n".encode(), "a.csv")
     assert [p.field for p in exc.value.problems] == ["完成时限（deadline）", "来源（source_kind）"]
     with pytest.raises(Invalid, match="表头「备忘」无法识别"):
-        importer.import_tasks(demo.county, "任务,区划代码,完成时限,来源,备忘\n".encode(), "a.csv")
+        imports.import_tasks(demo.county, "任务,区划代码,完成时限,来源,备忘\n".encode(), "a.csv")
     with pytest.raises(Invalid, match="没有数据行"):
-        importer.import_tasks(demo.county, "任务,区划代码,完成时限,来源\n".encode(), "a.csv")
+        imports.import_tasks(demo.county, "任务,区划代码,完成时限,来源\n".encode(), "a.csv")
 
 
 def test_an_exported_sheet_imports_again(demo, orgs, as_user):
     deadline = services.today() + dt.timedelta(days=30)  # the plan is the deadline's year (the next one late in December)
     assign(demo.county, title="导出再导入", deadline=deadline, plan={(deadline.year, 5): ["五月事项"]}, owner_org_ids=[orgs.town_1.pk])
     exported = as_user(demo.county).get("/tasks/?format=xlsx").content
-    tasks = importer.import_tasks(demo.county, exported, "导出.xlsx")
+    tasks = imports.import_tasks(demo.county, exported, "导出.xlsx")
     assert [(t.title, t.region_id) for t in tasks] == [("导出再导入", TOWN_1)]
     assert [p.item for p in tasks[0].plan.all()] == ["五月事项"] and [o.org for o in tasks[0].owners.all()] == [orgs.town_1]
     assert Task.objects.count() == 2

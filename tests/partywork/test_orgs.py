@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sanwu.core.errors import Invalid, Refused
-from sanwu.partywork import services
+from sanwu.partywork import imports, services
 from sanwu.partywork.models import PartyOrg, TeamMember
 
 from .conftest import TOWN_1, TOWN_2, VILLAGE_1, api_for
@@ -126,17 +126,15 @@ def test_organisation_pages(demo, orgs, as_user):
 
 
 def test_a_register_imports_whole_or_not_at_all(demo, orgs, as_user):
-    from sanwu.partywork import importer
-
     csv = (
         "名称,类型,区划代码,上级党组织,用途,成立日期,撤销日期,成员\n"
         "主簿镇防汛救灾临时党支部,临时党支部,340828100000,中共主簿镇委员会,防汛救灾,2020-07-01,2020-10-31,\n"
         "主簿镇防汛党员突击队,党员突击队,主簿镇,主簿镇防汛救灾临时党支部,防汛救灾,2020-07-02,,张三、李四、王五\n"
     )
     with pytest.raises(Invalid, match="不能作为上级党组织"):
-        importer.import_orgs(demo.township, csv.encode(), "名册.csv")
+        imports.import_orgs(demo.township, csv.encode(), "名册.csv")
     csv = csv.replace("主簿镇,主簿镇防汛救灾临时党支部", "主簿镇,中共主簿镇委员会")
-    made = importer.import_orgs(demo.township, csv.encode(), "名册.csv")
+    made = imports.import_orgs(demo.township, csv.encode(), "名册.csv")
     assert [(o.name, o.kind, o.purpose, o.parent) for o in made] == [
         ("主簿镇防汛救灾临时党支部", "temporary_branch", "flood", orgs.town_1),
         ("主簿镇防汛党员突击队", "commando_team", "flood", orgs.town_1),
@@ -152,7 +150,7 @@ def test_a_register_imports_whole_or_not_at_all(demo, orgs, as_user):
         "坏上级,网格党支部,340828100200,关河村党支部,2019-05-01\n"
     )
     with pytest.raises(Invalid) as exc:
-        importer.import_orgs(demo.township, bad.encode(), "b.csv")
+        imports.import_orgs(demo.township, bad.encode(), "b.csv")
     assert [(p.row, p.field) for p in exc.value.problems] == [
         (3, "类型（kind）"), (4, "区划代码（region）"), (5, "区划代码（region）"), (6, "成立日期（start_date）"), (7, "上级党组织（parent）"),
     ]

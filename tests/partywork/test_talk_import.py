@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.models import AuditEvent
-from sanwu.partywork import importer, services
+from sanwu.partywork import imports, services
 from sanwu.partywork.models import Talk
 
 from .conftest import TOWN_1, TOWN_2, VILLAGE_1
@@ -36,7 +36,7 @@ def test_a_good_file_records_every_talk_with_its_audit_row(demo):
         [_day(3).isoformat(), "暖心谈话", "李兰", "五河镇党委副书记", "五河镇", "县委组织部副部长", "了解家庭困难"],
         [_day(2).strftime("%Y年%m月%d日"), "warning", "汪国强", "", VILLAGE_1, "部长", "立即整改"],
     ])
-    result = importer.import_talks(demo.county, data, "谈话.xlsx")
+    result = imports.import_talks(demo.county, data, "谈话.xlsx")
     assert result.skipped == 0
     assert [(t.kind, t.date, t.person_name, t.region_id, t.origin) for t in result.talks] == [
         ("reminder", _day(), "储明华", TOWN_1, "import:谈话.xlsx"),
@@ -53,7 +53,7 @@ def test_a_good_file_records_every_talk_with_its_audit_row(demo):
 
 def test_english_headers_and_csv_in_gbk(demo):
     csv = f"date,kind,person_name,region,talker,summary\n{_day()},激励,王平,{TOWN_1},部长,肯定成绩\n".encode("gb18030")
-    result = importer.import_talks(demo.county, csv, "talks.csv")
+    result = imports.import_talks(demo.county, csv, "talks.csv")
     assert [(t.kind, t.person_name) for t in result.talks] == [("encouragement", "王平")]
 
 
@@ -72,7 +72,7 @@ def test_every_bad_row_is_named_and_nothing_is_written(demo):
     ])
     before = _trail()
     with pytest.raises(Invalid) as exc:
-        importer.import_talks(demo.county, data, "谈话.xlsx")
+        imports.import_talks(demo.county, data, "谈话.xlsx")
     assert [(p.row, p.field) for p in exc.value.problems] == [
         (3, "类型（kind）"),
         (4, "谈话日期（date）"),
@@ -93,14 +93,14 @@ def test_every_bad_row_is_named_and_nothing_is_written(demo):
 
 def test_missing_columns_unknown_headers_and_empty_files(demo):
     with pytest.raises(Invalid) as exc:
-        importer.import_talks(demo.county, "谈话日期,类型,谈话对象\n".encode(), "a.csv")
+        imports.import_talks(demo.county, "谈话日期,类型,谈话对象\n".encode(), "a.csv")
     assert [p.field for p in exc.value.problems] == ["谈话人（talker）", "谈话要点（summary）", "区划代码（region）"]
     with pytest.raises(Invalid, match="表头「心得」无法识别"):
-        importer.import_talks(demo.county, "谈话日期,类型,谈话对象,区划代码,谈话人,谈话要点,心得\n".encode(), "a.csv")
+        imports.import_talks(demo.county, "谈话日期,类型,谈话对象,区划代码,谈话人,谈话要点,心得\n".encode(), "a.csv")
     with pytest.raises(Invalid, match="没有数据行"):
-        importer.import_talks(demo.county, "谈话日期,类型,谈话对象,区划代码,谈话人,谈话要点\n".encode(), "a.csv")
+        imports.import_talks(demo.county, "谈话日期,类型,谈话对象,区划代码,谈话人,谈话要点\n".encode(), "a.csv")
     with pytest.raises(Invalid, match="不支持的文件类型"):
-        importer.import_talks(demo.county, b"x", "a.doc")
+        imports.import_talks(demo.county, b"x", "a.doc")
 
 
 @pytest.mark.parametrize("who", ["township", "other_township", "secretary", "auditor", "accountant"])
@@ -108,7 +108,7 @@ def test_only_the_organisation_department_imports_talks(demo, as_user, who):
     user = getattr(demo, who)
     data = xlsx([HEADER, [_day(), "提醒", "储明华", "", VILLAGE_1, "部长", SECRET]])
     with pytest.raises(Refused, match="只有组织部门可以导入谈话记录"):
-        importer.import_talks(user, data, "谈话.xlsx")
+        imports.import_talks(user, data, "谈话.xlsx")
     c = as_user(user)
     assert c.get("/party/talks/import/").status_code == 403
     assert c.post("/party/talks/import/", {"file": SimpleUploadedFile("谈话.xlsx", data)}).status_code == 403
@@ -124,7 +124,7 @@ def test_the_talks_export_imports_again_and_adds_only_new_rows(demo, as_user):
     services.record_talk(demo.county, kind="caring", date=_day(9), person_name="李兰", talker="部长", region_code=TOWN_2, summary="关心")
     c = as_user(demo.county)
     exported = c.get("/party/talks/?format=xlsx").content
-    again = importer.import_talks(demo.county, exported, "谈话记录.xlsx")
+    again = imports.import_talks(demo.county, exported, "谈话记录.xlsx")
     assert (again.talks, again.skipped) == ([], 2) and Talk.objects.count() == 2
     # Edit the sheet: one talk added at the bottom, one summary changed (a new record, the old kept).
     def add_and_change(ws, header):
@@ -132,12 +132,12 @@ def test_the_talks_export_imports_again_and_adds_only_new_rows(demo, as_user):
         ws.append([_day(1).isoformat(), "激励", "王平", "主簿镇组织委员", "主簿镇", "部长", "肯定成绩", TOWN_1])
         set_cells("谈话对象", "储明华", 谈话要点=SECRET + "（补充）")(ws, header)
 
-    result = importer.import_talks(demo.county, edit_xlsx(exported, add_and_change), "谈话记录.xlsx")
+    result = imports.import_talks(demo.county, edit_xlsx(exported, add_and_change), "谈话记录.xlsx")
     assert sorted(t.person_name for t in result.talks) == ["储明华", "王平"] and result.skipped == 1
     assert Talk.objects.count() == 4
     # A name that does not match the code is caught.
     with pytest.raises(Invalid, match="所在区划「五河镇」与区划代码「340828100000」对应的「主簿镇」不一致"):
-        importer.import_talks(demo.county, edit_xlsx(exported, set_cells("谈话对象", "李兰", 区划代码=TOWN_1)), "谈话记录.xlsx")
+        imports.import_talks(demo.county, edit_xlsx(exported, set_cells("谈话对象", "李兰", 区划代码=TOWN_1)), "谈话记录.xlsx")
 
 
 def test_import_page_cli_and_the_city(demo, as_user, tmp_path):

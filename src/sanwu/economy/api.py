@@ -13,11 +13,10 @@ from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import CONTENT_TYPES, _disposition
 from sanwu.regions.models import Region
 
-from . import brief as brief_mod
-from . import exports, services
-from .figures import Summary, VillageYear
+from . import services, tables
 from .models import CadreReward
 from .rules import Tier
+from .services import Summary, VillageYear, ranked
 
 router = Router(tags=["集体经济"])
 
@@ -252,8 +251,6 @@ def _region_year(user, region: str, year: int | None):
 @router.get("/economy/villages", response=_responses(list[VillageOut]), by_alias=True, summary="各村年度集体经济指标（按分类指标从高到低）")
 def villages(request, region: str, year: int | None = None):
     r, y = _region_year(request.auth, region, year)
-    from .figures import ranked
-
     return [_village(v) for v in ranked(services.village_years(request.auth, r, y))]
 
 
@@ -262,7 +259,7 @@ def report(request, region: str, year: int, format: str = "json"):
     if format not in CONTENT_TYPES:
         raise Invalid(Problem(f"不支持的格式「{format}」（可用 csv、json、xlsx）", field="format"))
     r, y = _region_year(request.auth, region, year)
-    table = exports.report_table(services.village_years(request.auth, r, y, with_prev=False), f"{r.name}{y}年集体经济")
+    table = tables.report_table(services.village_years(request.auth, r, y, with_prev=False), f"{r.name}{y}年集体经济")
     resp = HttpResponse(table.render(format), content_type=CONTENT_TYPES[format])
     resp["Content-Disposition"] = _disposition(f"集体经济-{r.name}-{y}年.{format}")
     return resp
@@ -318,7 +315,7 @@ def award_action(request, village: str, year: int, action: str, payload: ReasonI
 @router.get("/economy/brief", response=_responses(BriefOut), summary="统计简报：句子及每句所依据的表（金额：句中万元，表中分）")
 def brief(request, region: str, year: int, base_year: int | None = None):
     r = services.region_for(request.auth, region)
-    b = brief_mod.build(request.auth, r, year, base_year)
+    b = services.brief.build(request.auth, r, year, base_year)
     return {
         "title": b.title, "region": b.region_code, "year": b.year, "base_year": b.base_year, "text": b.paragraph,
         "sentences": [

@@ -24,6 +24,8 @@ or operating return (经营收益). PV-only is always judged on operating income
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from sanwu.ledger.charts import INCOME_ROLES
+
 WAN = 1_000_000  # 1万元 in fen
 
 CLASSES = ["hollow", "pv_only", "weak", "general", "strong"]
@@ -39,6 +41,8 @@ OPERATING_ROLE_CHOICES = {
     "other_income": "其他收入",
 }
 NEVER_OPERATING = {"subsidy_income"}
+# The default definition of operating income (经营性收入): 经营收入 + 发包及上交收入 + 投资收益.
+DEFAULT_OPERATING_ROLES = frozenset({"operating_income", "contracting_income", "investment_income"})
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ class Tier:
 
 @dataclass(frozen=True)
 class Rules:
-    operating_roles: frozenset = frozenset({"operating_income", "contracting_income", "investment_income"})
+    operating_roles: frozenset = DEFAULT_OPERATING_ROLES
     measure: str = "operating_income"
     hollow_line: int = 0
     weak_line: int = 15 * WAN
@@ -82,6 +86,21 @@ DEFAULT_TIERS = (
     Tier(100 * WAN, 10, 5 * WAN),
 )
 DEFAULTS = Rules()
+
+
+# --- Operating income ----------------------------------------------------------------------------
+
+
+def operating_roles(rules: Rules = DEFAULTS) -> frozenset:
+    """The one definition of operating income (经营性收入): the income roles it sums under the
+    county's rules — the roles the county chose (default `DEFAULT_OPERATING_ROLES`), never
+    subsidies. The figures (in Python and in the database), PV income and the brief use this."""
+    return frozenset(r for r in rules.operating_roles if r in INCOME_ROLES and r not in NEVER_OPERATING)
+
+
+def operating_income(flows: dict[str, int], rules: Rules = DEFAULTS) -> int:
+    """Operating income from a year's role flows (income credit-positive), fen."""
+    return sum(flows.get(r, 0) for r in sorted(operating_roles(rules)))
 
 
 # --- Classes and tiers ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from .views import awards, brief, figures, settings
 
 app_name = "economy"
 
@@ -8,12 +8,12 @@ app_name = "economy"
 # and ?year=Y (default: the latest year with posted income or expenses); tables answer
 # ?format=xlsx|csv|json, the brief ?format=txt|doc|pdf.
 urlpatterns = [
-    path("economy/", views.overview, name="overview"),
-    path("economy/trends/", views.trends, name="trends"),
-    path("economy/villages/", views.villages, name="villages"),
-    path("economy/awards/", views.awards, name="awards"),
-    path("economy/awards/<str:village>/<int:year>/", views.award, name="award"),
-    path("economy/awards/<str:village>/<int:year>/<slug:action>/", views.award_action, name="award_action"),
-    path("economy/brief/", views.brief, name="brief"),
-    path("economy/rules/", views.settings_page, name="settings"),
+    path("economy/", figures.overview, name="overview"),
+    path("economy/trends/", figures.trends, name="trends"),
+    path("economy/villages/", figures.villages, name="villages"),
+    path("economy/awards/", awards.awards, name="awards"),
+    path("economy/awards/<str:village>/<int:year>/", awards.award, name="award"),
+    path("economy/awards/<str:village>/<int:year>/<slug:action>/", awards.award_action, name="award_action"),
+    path("economy/brief/", brief.brief, name="brief"),
+    path("economy/rules/", settings.settings_page, name="settings"),
 ]

@@ -100,7 +100,6 @@ def _organisations(rng: random.Random, today: dt.date, result: DemoResult) -> di
     """The standing tree (city → county → township committees → village branches), county
     departments, grid branches, temporary branches and commando teams with members."""
     regions = list(Region.objects.exclude(level="group").order_by("code"))
-    by_code = {r.code: r for r in regions}
     principal: dict[str, PartyOrg] = {}
     founded = dt.date(1990, 1, 1)
     for level in ("city", "county", "township", "village"):

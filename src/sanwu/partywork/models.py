@@ -3,7 +3,7 @@ grid branches and commando teams), the key-work task ledger run closed loop, dis
 and inspections, and talks.
 
 Every model a user can reach is scoped: organisations and tasks by their region, talks only to
-the organisation department (`scope_roles`). State changes live in `services.py`.
+the organisation department (`scope_roles`). State changes live in `services/`.
 """
 
 from django.conf import settings

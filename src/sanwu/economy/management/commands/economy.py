@@ -1,20 +1,113 @@
+"""`sanwu economy <verb>`: the collective-economy tables (`report`, `awards`), a county's rules
+(`rules`), the township's decision on a cadre reward (`approve`, `reject`) and the statistics
+brief (`brief`). `sanwu brief …` (the alias module `brief.py`) runs the same brief through
+`add_brief_arguments` and `run_brief` below.
+
+`sanwu report economy` (the ledger's `report` command owns `sanwu report`) runs `run_report`,
+with the options `add_report_arguments` adds and the help `REPORT_HELP` — the same function as
+`sanwu economy report`. Register exactly these three with `ledger.hooks.register_report`.
+
+The command parses, calls the services and prints; tables go through `core.cli_support.emit`
+(`--format csv|json|xlsx`, `--output`). `--as USER` acts as that user, within their scope."""
+
 import json
+import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
 
 from sanwu.core.cli_support import cli_actor, emit
 from sanwu.core.money import format_yuan
-from sanwu.economy import cli, exports, services
+from sanwu.economy import services, tables
+
+REPORT_HELP = "集体经济：各村经营性收入、经营收益、总收入、光伏收入、补助收入、类别、档次（每村一行）"
+BRIEF_HELP = "集体经济统计简报：brief --region CODE --year Y [--base-year B] [--format text|html|pdf] [--output FILE]"
+
+
+def region_or_error(user, code: str):
+    """The region the user may see, or a plain Chinese error for the command line."""
+    try:
+        return services.region_for(user, code)
+    except Http404:  # `region_for` goes through the scope gate's get_visible_or_404
+        raise CommandError(f"区划「{code}」不存在，或不在管辖范围内") from None
+
+
+# --- `sanwu report economy` = `sanwu economy report` -------------------------------------------------
+
+
+def add_report_parser(subparsers):
+    """`economy` as a statement of `sanwu report` (the ledger's command adds it to its subparsers)."""
+    p = subparsers.add_parser("economy", help=REPORT_HELP)
+    add_report_arguments(p)
+    return p
+
+
+def add_report_arguments(p) -> None:
+    p.add_argument("--region", required=True, help="区划代码（市、县、乡镇或村）")
+    p.add_argument("--year", type=int, required=True, help="年度")
+    p.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
+    p.add_argument("--output", help="写入文件（xlsx 须给出），否则输出到标准输出")
+    p.add_argument("--as", dest="as_user", help="以该用户身份查看（按其管辖范围检查）")
+
+
+def run_report(opts, stdout=None) -> None:
+    """One row per village in the region: code, name, operating income, operating return, total
+    income, PV income, subsidy income (yuan), class, tier."""
+    o = opts if isinstance(opts, dict) else vars(opts)
+    with cli_actor(o.get("as_user")) as actor:
+        region = region_or_error(actor.user, o["region"])
+        year = services.check_year(o["year"])
+        table = tables.report_table(services.village_years(actor.user, region, year, with_prev=False), f"{region.name}{year}年集体经济")
+        emit(table, o.get("format") or "csv", o.get("output"), stdout)
+
+
+# --- `sanwu economy brief` = `sanwu brief` -----------------------------------------------------------
+
+
+def add_brief_arguments(parser) -> None:
+    parser.add_argument("--region", required=True, help="区划代码（市、县、乡镇或村）")
+    parser.add_argument("--year", type=int, required=True, help="统计年度")
+    parser.add_argument("--base-year", type=int, help="比较基准年（默认上一年）")
+    parser.add_argument("--format", choices=["text", "html", "pdf"], default="text", help="text：文本；html：可用 Word 打开的 .doc；pdf")
+    parser.add_argument("--output", help="写入文件（pdf 须给出或重定向），否则输出到标准输出")
+    parser.add_argument("--as", dest="as_user", help="以该用户身份生成（按其管辖范围）")
+
+
+def run_brief(opts: dict, stdout) -> None:
+    with cli_actor(opts["as_user"]) as actor:
+        region = region_or_error(actor.user, opts["region"])
+        b = services.brief.build(actor.user, region, opts["year"], opts["base_year"])
+        fmt = opts["format"]
+        if fmt == "pdf":
+            data = services.brief.to_pdf(b)
+        elif fmt == "html":
+            data = services.brief.to_doc_html(b).encode("utf-8")
+        else:
+            data = services.brief.to_text(b).encode("utf-8")
+    if opts["output"]:
+        with open(opts["output"], "wb") as fh:
+            fh.write(data)
+        return
+    if fmt == "pdf":
+        if sys.stdout.isatty():
+            raise CommandError("pdf 是二进制格式，请用 --output 文件名 保存，或重定向到文件")
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    stdout.write(data.decode("utf-8"), ending="")
+
+
+# --- The area command ------------------------------------------------------------------------------
 
 
 class Command(BaseCommand):
-    help = "集体经济：report（各村指标）、awards（奖励名单）、rules（县规则）、approve / reject（乡镇审核村干部奖励）"
+    help = "集体经济：report（各村指标）、awards（奖励名单）、rules（县规则）、approve / reject（乡镇审核村干部奖励）、brief（统计简报，同 sanwu brief）"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        cli.add_report_arguments(sub.add_parser("report", help="各村指标，每村一行（与 sanwu report economy 相同）"))
+        add_report_arguments(sub.add_parser("report", help="各村指标，每村一行（与 sanwu report economy 相同）"))
         aw = sub.add_parser("awards", help="奖励名单：体量奖、增量奖、村干部奖励及核准状态")
-        cli.add_report_arguments(aw)
+        add_report_arguments(aw)
         rules = sub.add_parser("rules", help="显示一个县的集体经济规则（JSON，金额单位分）")
         rules.add_argument("--county", required=True)
         rules.add_argument("--as", dest="as_user")
@@ -24,17 +117,20 @@ class Command(BaseCommand):
             p.add_argument("--year", type=int, required=True)
             p.add_argument("--reason", default="", help="说明（不予核准时必填）")
             p.add_argument("--as", dest="as_user", help="以该用户身份操作（默认系统操作员）")
+        add_brief_arguments(sub.add_parser("brief", help=BRIEF_HELP))
 
     def handle(self, *args, action, **opts):
         if action == "report":
-            return cli.run_report(opts, self.stdout)
+            return run_report(opts, self.stdout)
+        if action == "brief":
+            return run_brief(opts, self.stdout)
         with cli_actor(opts.get("as_user")) as actor:
             if action == "awards":
-                region = cli.region_or_error(actor.user, opts["region"])
+                region = region_or_error(actor.user, opts["region"])
                 year = services.check_year(opts["year"])
-                emit(exports.awards_table(services.award_rows(actor.user, region, year), f"{region.name}{year}年奖励名单"), opts["format"], opts["output"], self.stdout)
+                emit(tables.awards_table(services.award_rows(actor.user, region, year), f"{region.name}{year}年奖励名单"), opts["format"], opts["output"], self.stdout)
             elif action == "rules":
-                region = cli.region_or_error(actor.user, opts["county"])
+                region = region_or_error(actor.user, opts["county"])
                 if region.level != "county":
                     raise CommandError(f"「{region.name}」不是县")
                 s = services.settings_for(region.code)

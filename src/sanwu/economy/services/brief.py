@@ -11,13 +11,17 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 
+from sanwu.core.errors import Invalid, Problem
 from sanwu.core.money import format_wan, format_yuan
+from sanwu.core.pdf import render_pdf
 from sanwu.core.tables import Column, Table
 
-from . import rules as R
-from . import services
-from .figures import Summary, ranked, summarise
-from .rules import CLASS_LABELS
+from .. import rules as R
+from ..rules import CLASS_LABELS
+from ..tables import awards_table
+from .awards import award_rows
+from .common import check_year, today
+from .figures import Summary, overview, ranked, summarise, village_years
 
 
 @dataclass
@@ -209,8 +213,6 @@ def compose(name: str, s: Summary, prev: Summary | None, base: Summary | None, *
             if waiting:
                 text += ("，" if text else "") + f"另有{len(waiting)}个村经营性收入有增量、待履行程序"
             text += "。"
-        from .exports import awards_table
-
         parts.append(Part("awards", text, awards_table(awards, "奖励名单")))
     return parts
 
@@ -228,29 +230,27 @@ def _avg_row(name: str, s: Summary) -> dict:
 
 def build(user, region, year: int, base_year: int | None = None) -> Brief:
     """The brief for a region's year, through the user's scope (None: the system operator)."""
-    year = services.check_year(year)
-    base_year = services.check_year(base_year, "基准年") if base_year not in (None, "") else year - 1
+    year = check_year(year)
+    base_year = check_year(base_year, "基准年") if base_year not in (None, "") else year - 1
     if base_year > year:
-        from sanwu.core.errors import Invalid, Problem
-
         raise Invalid(Problem(f"基准年 {base_year} 晚于统计年度 {year}", field="year"))
-    ov = services.overview(user, region, year, with_prev=True)  # the awards compare with the year before
-    prev_villages = services.village_years(user, region, year - 1)
+    ov = overview(user, region, year, with_prev=True)  # the awards compare with the year before
+    prev_villages = village_years(user, region, year - 1)
     prev = summarise(prev_villages, year - 1) if prev_villages else None
     if base_year == year - 1:
         base = prev
     elif base_year == year:
         base = None
     else:
-        bv = services.village_years(user, region, base_year)
+        bv = village_years(user, region, base_year)
         base = summarise(bv, base_year) if bv else None
-    awards = services.award_rows(user, region, year, ov.villages)
+    awards = award_rows(user, region, year, ov.villages)
     parts = compose(
         region.name, ov.summary, prev, base, children=[(c.code, c.name, c.summary) for c in ov.children], villages=ov.villages, awards=awards,
     )
     return Brief(
         title=f"{region.name}{year}年村级集体经济发展情况", region_code=region.code, region_name=region.name, year=year,
-        base_year=base_year if base is not None else None, made=services.today(), parts=parts,
+        base_year=base_year if base is not None else None, made=today(), parts=parts,
     )
 
 
@@ -302,6 +302,4 @@ def to_doc_html(b: Brief) -> str:
 
 
 def to_pdf(b: Brief) -> bytes:
-    from sanwu.core.pdf import render_pdf
-
     return render_pdf("economy/pdf/brief.html", context(b))

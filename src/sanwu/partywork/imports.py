@@ -401,7 +401,7 @@ def parse_talks(user, data: bytes, filename: str) -> tuple[list[dict], int]:
     `Invalid` listing every problem by row and column. Only the organisation department may."""
     name = Path(filename).name
     if user is not None and not services.may_see_talks(user):
-        services._refuse(user, "talk.import")
+        services.refuse(user, "talk.import")
         raise Refused("只有组织部门可以导入谈话记录")
     keys, rows = read_rows(data, name, TALK_COLUMNS)
     missing = [k for k in TALK_REQUIRED if k not in keys]

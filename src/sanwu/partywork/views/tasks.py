@@ -1,39 +1,29 @@
 """The task-ledger pages (重点工作台账): the lists (mine, monthly list, overdue, awaiting
-verification, all, by owner), a task with its closed loop and history, assigning, importing,
-dispatch meetings and inspections. Thin: services decide; every object comes through the
-scope gate; buttons appear only for those who may use them."""
+verification, all), a task with its closed loop and history, assigning and importing. Thin:
+services decide; every object comes through the scope gate; buttons appear only for those who
+may use them."""
 
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.permissions import get_visible_or_404
-from sanwu.core.scope import grants_of
-from sanwu.core.tables import Column, Table, download
+from sanwu.core.tables import download
 from sanwu.core.web import export_format, import_page, paginate, role_required
 from sanwu.regions.models import Region
 
-from . import importer, services
-from .forms import EvidenceForm, ExtendForm, ImportForm, MeetingForm, ReasonForm, ReassignForm, ReportForm, TaskForm, VerifyForm, form_problems
-from .models import PARTY_ROLES, Meeting, MeetingItem, PartyOrg, Task, TaskEvidence, TaskOwner
+from .. import imports, services
+from ..forms import EvidenceForm, ExtendForm, ImportForm, ReasonForm, ReassignForm, ReportForm, TaskForm, VerifyForm, form_problems
+from ..models import MeetingItem, Task, TaskEvidence, TaskOwner
+from ..tables import task_table
+from .common import ASSIGN_ROLES, LIST_VIEWS, PARTY, int_param, tabs_context
 
-ASSIGN_ROLES = tuple(services.ASSIGN_ROLES)
-PARTY = tuple(PARTY_ROLES)
-LIST_VIEWS = {
-    "mine": ("partywork:tasks_mine", "我的任务"),
-    "monthly": ("partywork:tasks_monthly", "月清单"),
-    "overdue": ("partywork:tasks_overdue", "逾期未完成"),
-    "awaiting": ("partywork:tasks_awaiting", "待核验"),
-    "all": ("partywork:tasks", "全部任务"),
-}
 EMPTY = {
     "mine": "您名下没有任务：既没有需要您汇报的，也没有您交办的。",
     "monthly": "这个月没有到期或列入月计划的任务。",
@@ -46,20 +36,6 @@ EMPTY = {
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-def _int(text, default=None, lo=None, hi=None):
-    try:
-        v = int(text)
-    except (TypeError, ValueError):
-        return default
-    if (lo is not None and v < lo) or (hi is not None and v > hi):
-        return default
-    return v
-
-
 def dress(tasks, on=None):
     """Display values a template cannot compute: owners, overdue days."""
     on = on or services.today()
@@ -70,43 +46,6 @@ def dress(tasks, on=None):
         t.overdue = t.is_overdue(on)
         t.days_late = (on - t.deadline).days if t.overdue else 0
     return tasks
-
-
-def task_table(tasks, title: str = "重点工作台账") -> Table:
-    """Every task with all its columns; the headers are the import file's, so an exported sheet
-    can be edited and imported as a new list."""
-    tasks = list(tasks)
-    owners = services.owners_of(tasks)
-    plans = services.plans_of(tasks)
-    on = services.today()
-    L = importer.LABELS
-    cols = [
-        Column("id", L["id"]), Column("title", L["title"], width=36), Column("region", L["region"], width=16),
-        Column("region_name", L["region_name"]), Column("deadline", L["deadline"], width=12), Column("source_kind", L["source_kind"]),
-        Column("source_ref", L["source_ref"], width=20), Column("description", L["description"], width=30),
-        Column("owner_orgs", L["owner_orgs"], width=24), Column("owner_users", L["owner_users"]), Column("year", L["year"]),
-        *[Column(key, L[key], width=16) for key in importer.MONTH_KEYS],
-        Column("status", L["status"]), Column("overdue", L["overdue"]), Column("assigner_region", L["assigner_region"]),
-        Column("assigner", L["assigner"]), Column("assigned_on", L["assigned_on"], width=12), Column("reported_at", L["reported_at"], width=17),
-        Column("returns", L["returns"]), Column("closed_at", L["closed_at"], width=17),
-    ]
-    rows = []
-    for t in tasks:
-        row = {
-            "id": t.pk, "title": t.title, "region": t.region_id, "region_name": t.region.name, "deadline": t.deadline,
-            "source_kind": t.get_source_kind_display(), "source_ref": t.source_ref, "description": t.description,
-            "owner_orgs": "、".join(o.org.name for o in owners.get(t.pk, []) if o.org_id),
-            "owner_users": "、".join(o.user.username for o in owners.get(t.pk, []) if o.user_id), "year": t.year,
-            "status": t.get_status_display(), "overdue": "是" if t.is_overdue(on) else "",
-            "assigner_region": t.assigner_region.name, "assigner": services.display_name(t.assigner) if t.assigner_id else "系统",
-            "assigned_on": t.assigned_on, "reported_at": _local(t.reported_at), "returns": t.return_count, "closed_at": _local(t.closed_at),
-        }
-        for p in plans.get(t.pk, []):
-            if p.year == t.year:
-                key = f"m{p.month}"
-                row[key] = (row.get(key, "") + "；" if row.get(key) else "") + p.item
-        rows.append(row)
-    return Table(title, cols, rows)
 
 
 def _filters(request, qs):
@@ -136,24 +75,6 @@ def _township_choices(user):
     return list(Region.objects.visible_to(user).filter(level__in=("county", "township")).order_by("code")[:300])
 
 
-REPORT_TABS = {
-    "owner": ("partywork:tasks_by_owner", "按责任单位"),
-    "quarterly": ("partywork:tasks_quarterly", "季例会"),
-    "half": ("partywork:tasks_half_year", "半年小结"),
-    "annual": ("partywork:tasks_annual", "年度汇总"),
-    "meetings": ("partywork:meetings", "调度会与督导"),
-}
-
-
-def tabs_context(request, active: str) -> dict:
-    return {
-        "tabs": [(name, label, key == active) for key, (name, label) in LIST_VIEWS.items()],
-        "report_tabs": [(name, label, key == active) for key, (name, label) in REPORT_TABS.items()],
-        "active_tab": active,
-        "can_assign": services.may_assign_somewhere(request.user),
-    }
-
-
 # --- lists -------------------------------------------------------------------------------------
 
 
@@ -168,7 +89,7 @@ def _task_list(request, view: str):
             first = on.replace(day=1)
         year, month = first.year, first.month
     else:
-        year = _int(request.GET.get("year"), None, 2000, 2100)
+        year = int_param(request.GET.get("year"), None, 2000, 2100)
     qs = services.tasks_for(request.user, view, year=year, month=month, on=on)
     qs, f = _filters(request, qs)
     qs = qs.select_related("region", "assigner_region", "assigner").order_by("deadline", "id")
@@ -265,7 +186,7 @@ def _task_page(request, task: Task, problems=(), status=200, forms=None):
 
 def _reassign_form(user, task: Task, owners, data=None) -> ReassignForm:
     """The owner checkboxes for reassigning: what the region offers plus the current owners."""
-    orgs, users = owner_choices(user, task.region_id)
+    orgs, users = services.owner_choices(user, task.region_id)
     orgs += [o.org for o in owners if o.org_id and o.org not in orgs]
     users += [o.user for o in owners if o.user_id and o.user not in users]
     initial = {"owner_orgs": [str(o.org_id) for o in owners if o.org_id], "owner_users": [str(o.user_id) for o in owners if o.user_id]}
@@ -330,8 +251,8 @@ def task_action(request, pk: int, action: str):
             services.extend_deadline(user, task, form.cleaned_data["deadline"], form.cleaned_data["reason"])
         elif action == "reassign":
             forms["reassign"] = request.POST
-            services.reassign(user, task, [_int(i) for i in request.POST.getlist("owner_orgs") if _int(i)],
-                              [_int(i) for i in request.POST.getlist("owner_users") if _int(i)], request.POST.get("reason", ""))
+            services.reassign(user, task, [int_param(i) for i in request.POST.getlist("owner_orgs") if int_param(i)],
+                              [int_param(i) for i in request.POST.getlist("owner_users") if int_param(i)], request.POST.get("reason", ""))
     except Invalid as exc:
         return _task_page(request, task, exc.messages, status=422, forms=forms)
     except Refused:
@@ -351,38 +272,13 @@ def evidence_file(request, pk: int):
 # --- assigning -----------------------------------------------------------------------------------
 
 
-def assignable_regions(user):
-    """The regions the user may assign to (their county and below for the county; villages for a
-    township), in code order."""
-    regions = Region.objects.visible_to(user).filter(level__in=("city", "county", "township", "village")).select_related("parent").order_by("code")
-    return [r for r in regions[:5000] if services.may_assign(user, r.code)]
-
-
-def owner_choices(user, region_code: str | None):
-    """Organisations within the region (standing ones first) and the users who report there."""
-    if not region_code:
-        return [], []
-    prefix = region_prefix(region_code)
-    today = services.today()
-    orgs = list(
-        PartyOrg.objects.visible_to(user).filter(region__code__startswith=prefix).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .order_by("region_id", "kind", "name")[:300]
-    )
-    User = get_user_model()
-    users = list(
-        User.objects.filter(is_active=True, role_assignments__region_id=region_code, role_assignments__role__in=services.REPORT_ROLES)
-        .distinct().order_by("username")[:50]
-    )
-    return orgs, users
-
-
 @role_required(*ASSIGN_ROLES)
 def task_new(request):
-    regions = assignable_regions(request.user)
+    regions = services.assignable_regions(request.user)
     if not regions:
         return render(request, "403.html", status=403)
     region_code = request.POST.get("region") or request.GET.get("region") or regions[0].code
-    orgs, users = owner_choices(request.user, region_code)
+    orgs, users = services.owner_choices(request.user, region_code)
     form = TaskForm(request.POST or None, regions=regions, orgs=orgs, users=users,
                     initial={"region": region_code, "source_kind": "meeting"})
     problems = []
@@ -414,69 +310,14 @@ def owner_options(request):
     code = request.GET.get("region", "")
     if not services.may_assign(request.user, code):
         code = ""
-    orgs, users = owner_choices(request.user, code)
+    orgs, users = services.owner_choices(request.user, code)
     form = TaskForm(regions=[], orgs=orgs, users=users)
     return render(request, "partywork/_owner_options.html", {"form": form})
 
 
 @role_required(*ASSIGN_ROLES)
 def task_import(request):
-    columns = [(names[0], key, key in importer.REQUIRED) for key, names in importer.COLUMNS.items() if key in importer.REQUIRED or key in (
+    columns = [(names[0], key, key in imports.REQUIRED) for key, names in imports.COLUMNS.items() if key in imports.REQUIRED or key in (
         "source_ref", "description", "owner_orgs", "owner_users", "year")]
-    return import_page(request, run=importer.import_tasks, done=lambda tasks: f"导入完成：交办任务 {len(tasks)} 项。", back="partywork:tasks",
+    return import_page(request, run=imports.import_tasks, done=lambda tasks: f"导入完成：交办任务 {len(tasks)} 项。", back="partywork:tasks",
                        template="partywork/task_import.html", context={**tabs_context(request, ""), "form": ImportForm(), "columns": columns})
-
-
-# --- dispatch meetings and inspections -----------------------------------------------------------
-
-
-@role_required(*PARTY)
-def meetings(request):
-    qs = Meeting.objects.visible_to(request.user).select_related("region", "created_by").order_by("-date", "-id")
-    kind = request.GET.get("kind", "")
-    if kind in services.MEETING_LABELS:
-        qs = qs.filter(kind=kind)
-    fmt = export_format(request)
-    if fmt:
-        rows = []
-        for m in qs[:20000]:
-            titles = [i.task.title for i in MeetingItem.objects.visible_to(request.user).filter(meeting=m).select_related("task")]
-            rows.append({"date": m.date, "kind": m.get_kind_display(), "title": m.title, "region": m.region.name, "note": m.note,
-                         "tasks": "；".join(titles)})
-        table = Table("调度会与督导", [Column("date", "日期", width=12), Column("kind", "类型"), Column("title", "名称", width=30),
-                                  Column("region", "召开/组织单位"), Column("note", "内容与要求", width=40), Column("tasks", "涉及任务", width=50)], rows)
-        return download(table, "调度会与督导", fmt)
-    page = paginate(request, qs)
-    for m in page:
-        m.task_items = list(MeetingItem.objects.visible_to(request.user).filter(meeting=m).select_related("task"))
-    return render(request, "partywork/meetings.html", {**tabs_context(request, "meetings"), "page": page, "kind": kind, "kinds": Meeting.KINDS})
-
-
-@role_required(*ASSIGN_ROLES)
-def meeting_new(request):
-    regions = [r for r in Region.objects.visible_to(request.user).filter(level__in=("city", "county", "township")).order_by("code")[:500]
-               if any(g.region_code == r.code and g.role in services.ASSIGN_ROLES for g in grants_of(request.user))]
-    if not regions:
-        return render(request, "403.html", status=403)
-    tasks = list(Task.objects.visible_to(request.user).filter(status__in=Task.OPEN).select_related("region").order_by("deadline", "id")[:500])
-    initial = {"date": services.today(), "kind": request.GET.get("kind") or "dispatch"}
-    if request.GET.get("task"):
-        initial["tasks"] = [request.GET["task"]]
-    form = MeetingForm(request.POST or None, regions=regions, tasks=tasks, initial=initial)
-    problems = []
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.record_meeting(request.user, kind=d["kind"], title=d["title"], date=d["date"], region_code=d["region"],
-                                        note=d["note"], task_ids=[int(i) for i in d["tasks"]])
-            except Invalid as exc:
-                problems = exc.messages
-            except Refused as exc:
-                problems = [str(exc)]
-            else:
-                messages.success(request, "已记录。")
-                return redirect("partywork:meetings")
-        else:
-            problems = form_problems(form)
-    return render(request, "partywork/meeting_form.html", {**tabs_context(request, "meetings"), "form": form, "problems": problems})

@@ -1,6 +1,5 @@
 """Party organisations (the tree, temporary branches, grid branches, commando teams and their
-members), the statistics that feed the brief (organisations by kind and period, talk counts), and
-talks — whose rows only the organisation department sees."""
+members) and the statistics that feed the brief (organisations by kind and period, talk counts)."""
 
 import datetime as dt
 
@@ -12,41 +11,15 @@ from django.views.decorators.http import require_POST
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.permissions import get_visible_or_404
-from sanwu.core.scope import can_write, grants_of
-from sanwu.core.tables import Column, Table, download
+from sanwu.core.tables import download
 from sanwu.core.web import export_format, import_page, paginate, role_required
 from sanwu.regions.models import Region
 
-from . import importer, services
-from .forms import MemberForm, OrgForm, TalkForm, form_problems
-from .models import ORG_DEPT_ROLES, PARTY_ROLES, PartyOrg, Talk, TeamMember
-
-PARTY = tuple(PARTY_ROLES)
-ORG_DEPT = tuple(ORG_DEPT_ROLES)
-
-
-def _date(text, default):
-    try:
-        return dt.date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
-
-
-def _org_writer_regions(user):
-    """Regions where the user may set up some kind of organisation."""
-    regions = Region.objects.visible_to(user).filter(level__in=("city", "county", "township", "village")).select_related("parent").order_by("code")
-    return [r for r in regions[:5000] if any(services.may_write_org(user, r.code, k) for k, _ in PartyOrg.KINDS)]
-
-
-def party_tabs(request, active: str) -> list:
-    tabs = [("partywork:orgs", "党组织", "orgs"), ("partywork:stats", "党建统计", "stats")]
-    if services.may_see_talks(request.user):
-        tabs.append(("partywork:talks", "谈话记录", "talks"))
-    return [(name, label, key == active) for name, label, key in tabs]
-
-
-def _may_write_any(user) -> bool:
-    return any(g.role in services.ORG_WRITE_ROLES for g in grants_of(user))
+from .. import imports, services
+from ..forms import MemberForm, OrgForm, form_problems
+from ..models import PartyOrg, TeamMember
+from ..tables import org_counts_table, orgs_table, talk_counts_table
+from .common import PARTY, date_param, party_tabs
 
 
 # --- organisations -------------------------------------------------------------------------------
@@ -57,7 +30,7 @@ def orgs(request):
     user = request.user
     g = request.GET
     f = {k: (g.get(k) or "").strip() for k in ("kind", "region", "q", "active", "on")}
-    on = _date(f["on"], services.today())
+    on = date_param(f["on"], services.today())
     qs = PartyOrg.objects.visible_to(user).select_related("region", "parent").annotate(listed=Count("members"))
     if f["kind"] in services.KIND_LABELS:
         qs = qs.filter(kind=f["kind"])
@@ -72,29 +45,14 @@ def orgs(request):
     qs = qs.order_by("region_id", "kind", "name", "id")
     fmt = export_format(request)
     if fmt:
-        rows = []
-        for o in qs[:50000]:
-            full = services.may_see_names(user, o.region_id)
-            rows.append({
-                "id": o.pk, "name": o.name, "kind": o.get_kind_display(), "region": o.region_id, "region_name": o.region.name,
-                "parent": o.parent.name if o.parent else "", "purpose": o.get_purpose_display() if o.purpose else "",
-                "start_date": o.start_date, "end_date": o.end_date, "leader": o.leader_name if full else o.masked_leader,
-                "members": o.listed or o.member_count, "note": o.note,
-            })
-        table = Table("党组织", [
-            Column("id", "编号"), Column("name", "名称", width=30), Column("kind", "类型"), Column("region", "区划代码", width=16),
-            Column("region_name", "区划名称"), Column("parent", "上级党组织", width=24), Column("purpose", "用途"),
-            Column("start_date", "成立日期", width=12), Column("end_date", "撤销日期", width=12), Column("leader", "负责人"),
-            Column("members", "党员人数"), Column("note", "备注", width=24),
-        ], rows)
-        return download(table, "党组织", fmt)
+        return download(orgs_table(qs[:50000], user), "党组织", fmt)
     page = paginate(request, qs)
     for o in page:
         o.leader = o.leader_name if services.may_see_names(user, o.region_id) else o.masked_leader
         o.is_active = o.active_on(on)
     townships = list(Region.objects.visible_to(user).filter(level__in=("county", "township")).order_by("code")[:300])
     return render(request, "partywork/orgs.html", {
-        "page": page, "f": f, "on": on, "kinds": PartyOrg.KINDS, "townships": townships, "can_add": _may_write_any(user),
+        "page": page, "f": f, "on": on, "kinds": PartyOrg.KINDS, "townships": townships, "can_add": services.may_write_org_somewhere(user),
         "filtered": any(f[k] for k in ("kind", "region", "q", "active")), "party_tabs": party_tabs(request, "orgs"),
     })
 
@@ -118,7 +76,7 @@ def org_detail(request, pk: int, problems=(), member_form=None, status=200):
 
 def _org_form(request, org: PartyOrg | None):
     user = request.user
-    regions = _org_writer_regions(user)
+    regions = services.org_writer_regions(user)
     if not regions:
         return render(request, "403.html", status=403)
     parents = PartyOrg.objects.visible_to(user).filter(kind__in=services.REGULAR_ORG_KINDS).select_related("region").order_by("region_id", "kind")[:2000]
@@ -164,9 +122,7 @@ def org_new(request):
 def org_edit(request, pk: int):
     org = get_visible_or_404(PartyOrg, request.user, pk=pk)
     if not services.may_write_org(request.user, org.region_id, org.kind):
-        from sanwu.core.permissions import refuse
-
-        refuse(request.user, "partywork.org.update", org.pk, org.region_id)
+        services.refuse(request.user, "org.update", org.pk, org.region_id)
         return render(request, "403.html", status=403)
     return _org_form(request, org)
 
@@ -174,8 +130,8 @@ def org_edit(request, pk: int):
 @role_required(*services.ORG_WRITE_ROLES)
 def org_import(request):
     """Import a register of organisations (and commando team members) from Excel or CSV."""
-    columns = [(names[0], key, key in importer.ORG_REQUIRED) for key, names in importer.ORG_COLUMNS.items() if key not in ("id", "region_name")]
-    return import_page(request, run=importer.import_orgs, done=lambda made: f"导入完成：党组织 {len(made)} 个。", back="partywork:orgs",
+    columns = [(names[0], key, key in imports.ORG_REQUIRED) for key, names in imports.ORG_COLUMNS.items() if key not in ("id", "region_name")]
+    return import_page(request, run=imports.import_orgs, done=lambda made: f"导入完成：党组织 {len(made)} 个。", back="partywork:orgs",
                        template="partywork/org_import.html", context={"columns": columns, "party_tabs": party_tabs(request, "orgs")})
 
 
@@ -219,9 +175,9 @@ def stats(request):
     talks by kind in the period. Counts only: no names, no summaries."""
     user = request.user
     t = services.today()
-    on = _date(request.GET.get("on"), t)
-    date_from = _date(request.GET.get("from"), dt.date(t.year, 1, 1))
-    date_to = _date(request.GET.get("to"), t)
+    on = date_param(request.GET.get("on"), t)
+    date_from = date_param(request.GET.get("from"), dt.date(t.year, 1, 1))
+    date_to = date_param(request.GET.get("to"), t)
     region = (request.GET.get("region") or "").strip()
     region = region if region.isdigit() and len(region) == 12 and Region.objects.visible_to(user).filter(code=region).exists() else None
     org_rows = services.org_counts(user, on=on, date_from=date_from, date_to=date_to, region_code=region)
@@ -230,14 +186,8 @@ def stats(request):
     if fmt:
         period = f"{date_from:%Y-%m-%d}至{date_to:%Y-%m-%d}"
         if request.GET.get("table") == "talks":
-            table = Table(f"谈话（{period}）", [Column("label", "谈话类型"), Column("count", "人次")],
-                          [{"label": r.label, "count": r.count} for r in talk_rows] + [{"label": "合计", "count": sum(r.count for r in talk_rows)}])
-            return download(table, f"谈话统计-{period}", fmt)
-        table = Table(f"党组织（{period}）", [
-            Column("label", "类型"), Column("active", f"{on:%Y-%m-%d}在册（个）"), Column("people_active", "在册人数"),
-            Column("created", "期内新建（个）"), Column("people_created", "期内新建人数"),
-        ], [{"label": r.label, "active": r.active, "people_active": r.people_active, "created": r.created, "people_created": r.people_created} for r in org_rows])
-        return download(table, f"党组织统计-{period}", fmt)
+            return download(talk_counts_table(talk_rows, period), f"谈话统计-{period}", fmt)
+        return download(org_counts_table(org_rows, on, period), f"党组织统计-{period}", fmt)
     townships = list(Region.objects.visible_to(user).filter(level__in=("city", "county", "township")).order_by("code")[:300])
     brief = {r.kind: r for r in org_rows}
     return render(request, "partywork/stats.html", {
@@ -245,77 +195,3 @@ def stats(request):
         "date_from": date_from, "date_to": date_to, "region": region or "", "townships": townships, "brief": brief,
         "can_see_talks": services.may_see_talks(user), "party_tabs": party_tabs(request, "stats"),
     })
-
-
-# --- talks ---------------------------------------------------------------------------------------
-
-
-@role_required(*ORG_DEPT)
-def talks(request):
-    user = request.user
-    qs = Talk.objects.visible_to(user).select_related("region").order_by("-date", "-id")
-    g = request.GET
-    f = {k: (g.get(k) or "").strip() for k in ("kind", "from", "to", "region", "q")}
-    if f["kind"] in services.TALK_LABELS:
-        qs = qs.filter(kind=f["kind"])
-    if _date(f["from"], None):
-        qs = qs.filter(date__gte=_date(f["from"], None))
-    if _date(f["to"], None):
-        qs = qs.filter(date__lte=_date(f["to"], None))
-    if f["region"].isdigit() and len(f["region"]) == 12:
-        qs = qs.filter(region__code__startswith=region_prefix(f["region"]))
-    if f["q"]:
-        qs = qs.filter(Q(person_name__contains=f["q"]) | Q(person_position__contains=f["q"]) | Q(talker__contains=f["q"]))
-    fmt = export_format(request)
-    if fmt:
-        table = Table("谈话记录", [
-            Column("date", "谈话日期", width=12), Column("kind", "类型"), Column("person", "谈话对象"), Column("position", "职务", width=24),
-            Column("region", "所在区划"), Column("talker", "谈话人", width=20), Column("summary", "谈话要点", width=50),
-            Column("region_code", "区划代码", width=16),
-        ], [{"date": t.date, "kind": t.get_kind_display(), "person": t.person_name, "position": t.person_position, "region": t.region.name,
-             "talker": t.talker, "summary": t.summary, "region_code": t.region_id} for t in qs[:50000]])
-        return download(table, "谈话记录", fmt)
-    townships = list(Region.objects.visible_to(user).filter(level__in=("county", "township")).order_by("code")[:300])
-    return render(request, "partywork/talks.html", {
-        "page": paginate(request, qs), "f": f, "kinds": Talk.KINDS, "townships": townships,
-        "filtered": any(f.values()), "party_tabs": party_tabs(request, "talks"),
-    })
-
-
-@role_required(*ORG_DEPT)
-def talk_new(request):
-    user = request.user
-    regions = [r for r in Region.objects.visible_to(user).filter(level__in=("city", "county", "township", "village")).select_related("parent").order_by("code")[:5000]
-               if can_write(user, r.code, set(ORG_DEPT_ROLES))]
-    form = TalkForm(request.POST or None, regions=regions, initial={"date": services.today(), "kind": request.GET.get("kind") or "reminder"})
-    problems = []
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.record_talk(user, kind=d["kind"], date=d["date"], person_name=d["person_name"], person_position=d["person_position"],
-                                     talker=d["talker"], region_code=d["region"], summary=d["summary"])
-            except Invalid as exc:
-                problems = exc.messages
-            except Refused as exc:
-                problems = [str(exc)]
-            else:
-                messages.success(request, "谈话已记录。")
-                return redirect("partywork:talks")
-        else:
-            problems = form_problems(form)
-    return render(request, "partywork/talk_form.html", {"form": form, "problems": problems})
-
-
-@role_required(*ORG_DEPT)
-def talk_import(request):
-    """Import talks from Excel or CSV (the talks export's own columns); the organisation
-    department only, like recording them."""
-    columns = [(names[0], key, key in importer.TALK_REQUIRED) for key, names in importer.TALK_COLUMNS.items() if key != "id"]
-    return import_page(request, run=importer.import_talks, done=_talks_imported, back="partywork:talks", template="partywork/talk_import.html",
-                       context={"columns": columns, "kinds": Talk.KINDS, "party_tabs": party_tabs(request, "talks")})
-
-
-def _talks_imported(result) -> str:
-    skipped = f"，与已有记录相同而跳过 {result.skipped} 条" if result.skipped else ""
-    return f"导入完成：谈话 {len(result.talks)} 人次{skipped}。"

@@ -1,10 +1,14 @@
-"""The economy's tables for Excel, CSV and JSON (web downloads, `sanwu report economy`, the API).
-Money columns hold fen and are written as yuan with two decimals (`core.tables`)."""
+"""The economy's tables for Excel, CSV and JSON: the pages' downloads, `sanwu economy …` and
+`sanwu report economy`, the API's report and the brief's appendix tables build them here, so each
+list's columns exist once. Money columns hold fen and are written as yuan with two decimals
+(`core.tables`). The inputs are the figures of `services.figures` (`VillageYear`, `Summary`,
+`Overview`) and the award rows of `services.awards`."""
+
+from django.urls import reverse
 
 from sanwu.core.tables import Column, Table
 
 from . import rules as R
-from .figures import Summary, VillageYear, ranked
 
 # `sanwu report economy` and /api/v1/economy/report: one row per village, these columns exactly.
 REPORT_COLUMNS = [
@@ -20,7 +24,7 @@ REPORT_COLUMNS = [
 ]
 
 
-def report_table(villages: list[VillageYear], title: str) -> Table:
+def report_table(villages, title: str) -> Table:
     return Table(title, REPORT_COLUMNS, [
         {"code": v.code, "name": v.name, "operating_income": v.now.operating_income, "operating_return": v.now.operating_return,
          "total_income": v.now.total_income, "pv_income": v.now.pv_income, "subsidy_income": v.now.subsidy_income,
@@ -29,7 +33,7 @@ def report_table(villages: list[VillageYear], title: str) -> Table:
     ])
 
 
-def villages_table(villages: list[VillageYear], title: str) -> Table:
+def villages_table(villages, title: str) -> Table:
     """The ranked village table of the page (rank by the county's measure)."""
     cols = [
         Column("rank", "排名", width=6),
@@ -72,7 +76,7 @@ def summary_columns(first: str) -> list[Column]:
     ]
 
 
-def summary_row(code: str, name: str, s: Summary) -> dict:
+def summary_row(code: str, name: str, s) -> dict:
     return {
         "code": code, "name": name, "villages": s.villages, **s.classes,
         "operating_income": s.operating_income, "average_operating_income": s.average_operating_income,
@@ -91,7 +95,7 @@ def overview_table(ov, title: str) -> Table:
     return Table(title, cols, rows)
 
 
-def trends_table(summaries: list[Summary], title: str) -> Table:
+def trends_table(summaries, title: str) -> Table:
     thresholds = sorted({t.threshold for s in summaries for t in s.tiers})
     cols = [
         Column("year", "年度"),
@@ -144,8 +148,7 @@ AWARD_COLUMNS = [
 
 
 def awards_table(rows, title: str) -> Table:
-    return Table(title, AWARD_COLUMNS, [a.row() for a in rows])
-
-
-def ranked_villages(villages):
-    return ranked(villages)
+    """The award list (`services.award_rows`), each row with the page of the decision it rests on."""
+    return Table(title, AWARD_COLUMNS, [
+        {**a.row(), "decision_url": reverse("decisions:detail", args=[a.basis.pk]) if a.basis else ""} for a in rows
+    ])

@@ -5,8 +5,8 @@ text with two decimals, percentages with one); the figures themselves stay integ
 
 from sanwu.core.money import format_wan
 
-from . import rules as R
-from .figures import Summary
+from .. import rules as R
+from ..services import Summary
 
 CLASS_COLORS = {"hollow": "#9aa4af", "pv_only": "#e0a100", "weak": "#d4652f", "general": "#3b82c4", "strong": "#1a7f37"}
 

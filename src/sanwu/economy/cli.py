@@ -1,9 +1,6 @@
-"""The economy's command-line pieces. `sanwu report economy` lives in the ledger's `report`
-command (which owns `sanwu report`); it calls these two functions:
-
-    economy_cli.add_report_parser(sub)                   # in Command.add_arguments
-    if report == "economy":                              # first thing in Command.handle
-        return economy_cli.run_report(opts, self.stdout)
+"""The economy's command-line pieces. `sanwu report economy` is a report of the ledger's
+`report` command (which owns `sanwu report`): `EconomyConfig.ready()` registers it there with
+`ledger.hooks.register_report("economy", add_report_arguments, run_report, help=REPORT_HELP)`.
 
 `sanwu economy report …` (this app's own command) runs the same function.
 """
@@ -16,8 +13,11 @@ from sanwu.core.cli_support import cli_actor, emit
 from . import exports, services
 
 
+REPORT_HELP = "集体经济：各村经营性收入、经营收益、总收入、光伏收入、补助收入、类别、档次（每村一行）"
+
+
 def add_report_parser(subparsers):
-    p = subparsers.add_parser("economy", help="集体经济：各村经营性收入、经营收益、总收入、光伏收入、补助收入、类别、档次（每村一行）")
+    p = subparsers.add_parser("economy", help=REPORT_HELP)
     add_report_arguments(p)
     return p
 

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
 from sanwu.core.cli_support import add_table_arguments, emit, table_text
@@ -33,29 +32,43 @@ def test_add_table_arguments_gives_format_and_output():
         parser.parse_args(["--format", "pdf"])
 
 
-def test_emit_without_format_prints_a_table_for_people():
-    out = io.StringIO()
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_emit_without_format_draws_a_table_for_people_at_a_terminal(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    out = Terminal()
     emit(sample(), None, None, out)
     lines = out.getvalue().splitlines()
-    assert lines[0] == "岳西县收入" and lines[-1] == "共 2 行"
+    assert "岳西县收入" in lines[0] and "共 2 行" in lines[-1]
     header = next(line for line in lines if "村代码" in line)
     assert "村名" in header and "经营性收入" in header and "日期" in header
+    assert "\x1b[1m" in header  # bold headers on a terminal
     first = next(line for line in lines if "340828100200" in line)
     assert "大歇村[bold]" in first and "700,000.55" in first and "2025-03-31" in first and "是" in first
     second = next(line for line in lines if "340828100202" in line)
     assert "-8,000.00" in second and "否" in second and "None" not in second
-    assert "\x1b[" not in out.getvalue()  # no terminal colours in a pipe
-    assert "\x1b[1m" in table_text(sample(), tty=True)  # bold headers on a terminal
+
+
+def test_table_text_outside_a_terminal_is_plain_and_as_wide_as_the_table():
+    text = table_text(sample())
+    assert "\x1b[" not in text
+    assert text.splitlines()[0] == "岳西县收入" and text.splitlines()[-1] == "共 2 行"
+    assert any("大歇村[bold]" in line and "700,000.55" in line for line in text.splitlines())
 
 
 def test_emit_formats_for_scripts(tmp_path):
-    out = io.StringIO()
-    emit(sample(), "csv", None, out)
-    assert out.getvalue().splitlines()[0] == "code,name,income,day,ok"
+    piped = io.StringIO()
+    emit(sample(), None, None, piped)
+    csv_out = io.StringIO()
+    emit(sample(), "csv", None, csv_out)
+    assert piped.getvalue() == csv_out.getvalue() and csv_out.getvalue().splitlines()[0] == "code,name,income,day,ok"
     path = tmp_path / "t.xlsx"
     emit(sample(), None, str(path))
     assert load_workbook(path).active["C2"].value == 700000.55
-    emit(sample(), None, str(tmp_path / "t.CSV"))
-    assert (tmp_path / "t.CSV").read_text(encoding="utf-8").startswith("code,name")
-    with pytest.raises(CommandError, match="无法从文件名"):
-        emit(sample(), None, str(tmp_path / "t"))
+    emit(sample(), None, str(tmp_path / "t.JSON"))
+    assert (tmp_path / "t.JSON").read_text(encoding="utf-8").startswith("[")
+    emit(sample(), None, str(tmp_path / "t.txt"))
+    assert (tmp_path / "t.txt").read_bytes().decode("utf-8") == csv_out.getvalue()

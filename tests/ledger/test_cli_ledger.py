@@ -310,22 +310,27 @@ def test_book_verify_names_the_tampered_voucher_like_verify(demo, book):
 # --- a table for people when no --format is given -----------------------------------------------
 
 
-def test_report_without_format_prints_a_table_for_people(demo, book, tmp_path):
+def test_report_without_format_draws_a_table_on_a_terminal_and_csv_in_a_pipe(demo, book, tmp_path, monkeypatch):
     post_journal(demo.accountant, book, JOURNAL)
-    out, _ = run("report", "trial-balance", "--book", book.code, "--year", "2025", "--month", "3")
-    lines = out.splitlines()
-    assert lines[0] == f"{book.name} 科目余额表 2025年3月"
-    assert "科目编码" in out and "期末借方" in out and "code,name" not in out
+    args = ["report", "trial-balance", "--book", book.code, "--year", "2025", "--month", "3"]
+    monkeypatch.setenv("COLUMNS", "160")
+    screen = Terminal()
+    call_command(*args, stdout=screen)
+    lines = screen.getvalue().splitlines()
+    assert f"{book.name} 科目余额表 2025年3月" in lines[0]
+    assert "科目编码" in lines[2] and "期末借方" in lines[2] and "code,name" not in screen.getvalue()
     row = next(line for line in lines if " 102 " in line)
     assert "1,200.50" in row and "银行存款" in row
     assert any("合计" in line and "1,200.50" in line for line in lines)
-    assert lines[-1].startswith("共 ") and lines[-1].endswith(" 行")
-    # --output without --format takes the format from the file's extension
-    f = tmp_path / "tb.json"
-    run("report", "trial-balance", "--book", book.code, "--year", "2025", "--month", "3", "--output", str(f))
-    assert {r["code"]: r for r in json.loads(f.read_text(encoding="utf-8"))}["102"]["debit"] == "1200.50"
-    with pytest.raises(CommandError, match="无法从文件名「.*tb.txt」判断格式"):
-        run("report", "trial-balance", "--book", book.code, "--year", "2025", "--output", str(tmp_path / "tb.txt"))
+    assert "共 3 行" in lines[-1]
+    # a script reading a pipe gets the CSV it always got, the same as --format csv
+    piped, _ = run(*args)
+    assert piped == run(*args, "--format", "csv")[0] and piped.startswith("code,name,")
+    # --output without --format: the format the extension names, CSV for any other
+    run(*args, "--output", str(tmp_path / "tb.json"))
+    assert {r["code"]: r for r in json.loads((tmp_path / "tb.json").read_text(encoding="utf-8"))}["102"]["debit"] == "1200.50"
+    run(*args, "--output", str(tmp_path / "tb.txt"))
+    assert (tmp_path / "tb.txt").read_bytes().decode("utf-8") == piped
 
 
 # --- the ledger's commands know nothing of the apps above it --------------------------------------

@@ -1,9 +1,9 @@
 """Shared pieces for Sanwu's management commands: acting as a user, errors to stderr, output.
 
 A command that prints a table calls `add_table_arguments(parser)` (its `--format csv|json|xlsx`
-and `--output FILE`) and then `emit(table, opts["format"], opts["output"], self.stdout)`:
-without `--format` people get the table on screen (Chinese column labels, money in yuan), with
-it scripts get CSV, JSON or XLSX.
+and `--output FILE`) and then `emit(table, opts["format"], opts["output"], self.stdout)`.
+Without `--format`, people at a terminal get the table drawn on screen (Chinese column labels,
+money in yuan); a script reading the output through a pipe or a file gets CSV, as it always has.
 """
 
 import datetime as dt
@@ -46,21 +46,23 @@ def cli_actor(username: str | None = None):
 
 def add_table_arguments(parser) -> None:
     """`--format csv|json|xlsx` and `--output FILE` on a command (or verb) that prints a table."""
-    parser.add_argument("--format", choices=FORMATS, default=None, help="csv、json 或 xlsx（不给出时在屏幕上显示表格）")
-    parser.add_argument("--output", help="写入文件（xlsx 须给出；不给 --format 时按扩展名 .csv/.json/.xlsx 定格式），否则输出到标准输出")
+    parser.add_argument("--format", choices=FORMATS, default=None, help="csv、json 或 xlsx（不给出时：在终端上显示表格，重定向或管道输出 csv）")
+    parser.add_argument("--output", help="写入文件（xlsx 须给出；不给 --format 时按扩展名 .json/.xlsx 定格式，其他为 csv），否则输出到标准输出")
 
 
 def emit(table: Table, fmt: str | None = None, output: str | None = None, stdout=None) -> None:
-    """Write `table` as `fmt` to `output` or to stdout; without `fmt`, the format of `output`'s
-    extension, or on stdout a table for people (`table_text`)."""
-    if fmt is None and output:
-        fmt = Path(output).suffix.lower().lstrip(".")
-        if fmt not in FORMATS:
-            raise CommandError(f"无法从文件名「{output}」判断格式，请用 --format csv|json|xlsx 指定")
+    """Write `table` as `fmt` to `output` or to stdout. Without `fmt`: into a file, the format its
+    extension names (.json, .xlsx; CSV for any other); on a terminal, a table for people
+    (`table_text`); into a pipe, CSV."""
     stream = stdout or sys.stdout
-    if fmt is None:
-        stream.write(table_text(table, tty=stream.isatty()))
-        return
+    if fmt is None and output:
+        suffix = Path(output).suffix.lower().lstrip(".")
+        fmt = suffix if suffix in FORMATS else "csv"
+    elif fmt is None:
+        if stream.isatty():
+            stream.write(table_text(table, tty=True))
+            return
+        fmt = "csv"
     data = table.render(fmt)
     if output:
         with open(output, "wb") as fh:

@@ -13,8 +13,6 @@ urlpatterns = [
     path("", include("sanwu.regions.urls")),
     path("", include("sanwu.accounts.urls")),
     path("", include("sanwu.ledger.urls")),
-    path("", include("sanwu.ledger.urls_reports")),
-    path("", include("sanwu.ledger.urls_import")),
     path("", include("sanwu.decisions.urls")),
     path("", include("sanwu.oversight.urls")),
     path("", include("sanwu.disclosure.urls")),

@@ -238,15 +238,121 @@ def test_verify_all_books_and_one(demo, book, other_book):
         run("verify", "--book", other_book.code, "--as", "accountant_1")
 
 
-def test_verify_names_the_tampered_voucher(demo, book, other_book):
-    vs = post_journal(demo.accountant, book, JOURNAL)
+def rewrite_entry(voucher, line: int, **values) -> None:
+    """Change a posted entry behind the triggers' back, as someone with the database file could."""
     triggers.uninstall(connection)
     try:
-        Entry.objects.filter(voucher=vs[1], line=1).update(debit=30001)
+        Entry.objects.filter(voucher=voucher, line=line).update(**values)
     finally:
         triggers.install(connection)
+
+
+def test_verify_names_the_tampered_voucher(demo, book, other_book):
+    vs = post_journal(demo.accountant, book, JOURNAL)
+    rewrite_entry(vs[1], 1, debit=30001)
     out = io.StringIO()
     with pytest.raises(CommandError) as exc:
         call_command("verify", stdout=out)
     assert "第一张不再相符的凭证：2025-04 记-0001" in str(exc.value) and f"账套 {book.code}" in str(exc.value)
     assert "被改动" in out.getvalue() and f"{other_book.code} ok" in out.getvalue()
+
+
+# --- sanwu book import|export|verify: the area's verbs, the verb-first spellings as aliases -------
+
+
+def test_book_import_is_the_import_vouchers_command(demo, book, other_book, tmp_path):
+    f = tmp_path / "v.csv"
+    f.write_bytes(csv_bytes(GOOD))
+    out, _ = run("book", "import", book.code, str(f), "--post")
+    assert out.strip() == f"导入完成：账套 {book.code}，文件「v.csv」，凭证 3 张、分录 6 条，已记账 3 张；月份 2025-03、2025-04"
+    assert Voucher.objects.filter(book=book, status="posted").count() == 3
+    # the outsider: another village's book does not exist for this accountant, nothing is written
+    before = state(other_book)
+    with pytest.raises(CommandError, match=f"账套「{other_book.code}」不存在或不在您的管辖范围内"):
+        run("book", "import", other_book.code, str(f), "--post", "--as", "accountant_1")
+    assert state(other_book) == before
+    drafts = tmp_path / "d.csv"
+    drafts.write_bytes(csv_bytes([[c if i != 1 else "D" + c for i, c in enumerate(r)] for r in GOOD]))
+    out, _ = run("book", "import", book.code, str(drafts), "--as", "accountant_1")
+    assert "存为草稿 3 张（待提交审核）" in out
+    assert Voucher.objects.filter(book=book, status="draft", maker=demo.accountant).count() == 3
+
+
+def test_book_export_and_verify_print_what_the_old_spellings_print(demo, book, other_book, tmp_path):
+    post_journal(demo.accountant, book, JOURNAL)
+    assert run("book", "export", book.code) == run("export", "beancount", "--book", book.code)
+    f = tmp_path / "b.beancount"
+    _, err = run("book", "export", book.code, "--output", str(f), "--as", "accountant_1")
+    assert f.read_text(encoding="utf-8") == run("export", "beancount", "--book", book.code)[0] and "2 张凭证" in err
+    assert run("book", "verify") == run("verify")
+    out, _ = run("book", "verify", book.code)
+    assert out == run("verify", "--book", book.code)[0] == f"{book.code} ok（2 张已记账凭证）\n"
+    out, _ = run("book", "verify", "--as", "accountant_1")
+    assert book.code in out and other_book.code not in out
+    for args in (["book", "export", other_book.code], ["book", "verify", other_book.code]):
+        with pytest.raises(CommandError, match="不存在或不在您的管辖范围内"):
+            run(*args, "--as", "accountant_1")
+
+
+def test_book_verify_names_the_tampered_voucher_like_verify(demo, book):
+    vs = post_journal(demo.accountant, book, JOURNAL)
+    rewrite_entry(vs[0], 1, debit=120051)
+    failures = []
+    for args in (["book", "verify", book.code], ["verify", "--book", book.code]):
+        out = io.StringIO()
+        with pytest.raises(CommandError) as exc:
+            call_command(*args, stdout=out)
+        failures.append((out.getvalue(), str(exc.value)))
+    assert failures[0] == failures[1]
+    assert "第一张不再相符的凭证：2025-03 记-0001" in failures[0][1]
+
+
+# --- a table for people when no --format is given -----------------------------------------------
+
+
+def test_report_without_format_draws_a_table_on_a_terminal_and_csv_in_a_pipe(demo, book, tmp_path, monkeypatch):
+    post_journal(demo.accountant, book, JOURNAL)
+    args = ["report", "trial-balance", "--book", book.code, "--year", "2025", "--month", "3"]
+    monkeypatch.setenv("COLUMNS", "160")
+    screen = Terminal()
+    call_command(*args, stdout=screen)
+    lines = screen.getvalue().splitlines()
+    assert f"{book.name} 科目余额表 2025年3月" in lines[0]
+    assert "科目编码" in lines[2] and "期末借方" in lines[2] and "code,name" not in screen.getvalue()
+    row = next(line for line in lines if " 102 " in line)
+    assert "1,200.50" in row and "银行存款" in row
+    assert any("合计" in line and "1,200.50" in line for line in lines)
+    assert "共 3 行" in lines[-1]
+    # a script reading a pipe gets the CSV it always got, the same as --format csv
+    piped, _ = run(*args)
+    assert piped == run(*args, "--format", "csv")[0] and piped.startswith("code,name,")
+    # --output without --format: the format the extension names, CSV for any other
+    run(*args, "--output", str(tmp_path / "tb.json"))
+    assert {r["code"]: r for r in json.loads((tmp_path / "tb.json").read_text(encoding="utf-8"))}["102"]["debit"] == "1200.50"
+    run(*args, "--output", str(tmp_path / "tb.txt"))
+    assert (tmp_path / "tb.txt").read_bytes().decode("utf-8") == piped
+
+
+# --- the ledger's commands know nothing of the apps above it --------------------------------------
+
+
+def test_ledger_commands_import_no_app_above_the_ledger():
+    import ast
+    from pathlib import Path
+
+    import sanwu.ledger
+
+    above = ("sanwu.economy", "sanwu.disclosure", "sanwu.oversight", "sanwu.decisions", "sanwu.partywork", "sanwu.assessment")
+    root = Path(sanwu.ledger.__file__).parent
+    for path in [root / "hooks.py", *sorted((root / "management" / "commands").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            assert not [n for n in names if n.startswith(above)], path.name
+
+
+def test_report_economy_comes_from_the_economy_app_registration():
+    from sanwu.economy.management.commands import economy as cli
+    from sanwu.ledger import hooks
+
+    (economy,) = [r for r in hooks.registered_reports() if r.name == "economy"]
+    assert (economy.add_arguments, economy.run) == (cli.add_report_arguments, cli.run_report)

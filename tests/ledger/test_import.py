@@ -290,7 +290,7 @@ def upload(name, data):
 
 
 def test_page_good_file_posts_and_reports_counts(demo, book):
-    url = reverse("ledger_import:import_vouchers", args=[book.code])
+    url = reverse("ledger:import_vouchers", args=[book.code])
     c = client_for(demo.accountant)
     page = c.get(url)
     assert page.status_code == 200 and "直接记账" in page.content.decode() and "import.js" in page.content.decode()
@@ -302,7 +302,7 @@ def test_page_good_file_posts_and_reports_counts(demo, book):
 
 def test_page_without_post_saves_drafts(demo, book):
     c = client_for(demo.accountant)
-    url = reverse("ledger_import:import_vouchers", args=[book.code])
+    url = reverse("ledger:import_vouchers", args=[book.code])
     resp = c.post(url, {"file": upload("v.csv", csv_bytes(GOOD))}, follow=True)
     assert "存为草稿 3 张" in resp.content.decode()
     assert set(Voucher.objects.filter(book=book).values_list("status", flat=True)) == {"draft"}
@@ -310,7 +310,7 @@ def test_page_without_post_saves_drafts(demo, book):
 
 def test_page_bad_file_lists_every_problem_and_writes_nothing(demo, book):
     c = client_for(demo.accountant)
-    url = reverse("ledger_import:import_vouchers", args=[book.code])
+    url = reverse("ledger:import_vouchers", args=[book.code])
     rows = changed(changed(GOOD, 3, "account", "599"), 4, "debit", "3.001")
     before = state(book)
     resp = c.post(url, {"file": upload("坏.csv", csv_bytes(rows)), "post": "on"})
@@ -325,14 +325,14 @@ def test_page_bad_file_lists_every_problem_and_writes_nothing(demo, book):
 
 def test_page_htmx_request_answers_with_the_result(demo, book):
     c = client_for(demo.accountant)
-    url = reverse("ledger_import:import_vouchers", args=[book.code])
+    url = reverse("ledger:import_vouchers", args=[book.code])
     resp = c.post(url, {"file": upload("v.csv", csv_bytes(GOOD)), "post": "on"}, headers={"HX-Request": "true"})
     body = resp.content.decode()
     assert resp.status_code == 200 and 'id="import-result"' in body and "已记账 3 张" in body
 
 
 def test_page_outsiders(demo, book, other_book):
-    url = reverse("ledger_import:import_vouchers", args=[book.code])
+    url = reverse("ledger:import_vouchers", args=[book.code])
     assert client_for(demo.other_accountant).get(url).status_code == 404
     assert client_for(demo.other_accountant).post(url, {"file": upload("v.csv", csv_bytes(GOOD)), "post": "on"}).status_code == 404
     assert client_for(demo.other_township).get(url).status_code == 404
@@ -340,7 +340,7 @@ def test_page_outsiders(demo, book, other_book):
     assert client_for(demo.auditor).get(url).status_code == 403
     anon = Client().get(url)
     assert anon.status_code == 302 and "/accounts/login/" in anon["Location"]
-    other_url = reverse("ledger_import:import_vouchers", args=[other_book.code])
+    other_url = reverse("ledger:import_vouchers", args=[other_book.code])
     assert client_for(demo.accountant).post(other_url, {"file": upload("v.csv", csv_bytes(GOOD)), "post": "on"}).status_code == 404
     assert not Voucher.objects.exists()
     assert client_for(demo.township).get(url).status_code == 200

@@ -626,7 +626,7 @@ def test_reconciliation_page_form_and_list(demo, as_user, books):
 
 def test_pdf_uses_the_cjk_font_and_landscape_for_wide_reports(books):
     book, _ = books
-    from sanwu.ledger.report_views import display
+    from sanwu.ledger.views.reports import display
 
     tb = reports.trial_balance(book, 2025, 1, 12)
     ctx = {"book": book, "tb": display(tb), "period": "2025年1月至12月", "chart_label": "2023", "printed": dt.date(2026, 1, 1)}

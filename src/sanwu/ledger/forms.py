@@ -5,7 +5,7 @@ import datetime as dt
 
 from django import forms
 
-from sanwu.core.money import MoneyError, parse_yuan
+from sanwu.core.money import MoneyError, format_yuan, parse_yuan
 
 from .charts import SETTLEMENTS, SOURCES
 from .models import Voucher
@@ -75,8 +75,6 @@ def voucher_draft(form: VoucherForm, entries: list[EntryDraft]) -> VoucherDraft:
 
 def rows_of_voucher(voucher: Voucher) -> list[dict]:
     """A saved voucher's entries in the shape of typed rows (yuan text, no grouping)."""
-    from sanwu.core.money import format_yuan
-
     return [
         {
             "account": e.account.code,

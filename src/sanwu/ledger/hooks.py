@@ -1,9 +1,20 @@
-"""Listeners told about vouchers the moment they are posted, inside the posting transaction
-(the oversight app runs its warning rules here). A plain registry: apps register in ready()."""
+"""Where the apps above the ledger plug into it. Plain registries: apps register in their
+AppConfig's ready(), so the ledger never imports them.
+
+- `on_posted(listener)`: told about vouchers the moment they are posted, inside the posting
+  transaction (the oversight app runs its warning rules here).
+- `register_report(name, add_arguments, run)`: a statement printed by `sanwu report <name>`
+  (the economy app adds `sanwu report economy`).
+- `register_verifier(check)`: what else `sanwu verify` reports about a book whose chain or kept
+  totals no longer match (the disclosure app names the published disclosures it affects).
+"""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 _posted: list[Callable] = []
+_reports: dict[str, "Report"] = {}
+_verifiers: list[Callable] = []
 
 
 def on_posted(listener: Callable) -> Callable:
@@ -18,3 +29,37 @@ def on_posted(listener: Callable) -> Callable:
 def notify_posted(book, vouchers, entries) -> None:
     for listener in list(_posted):
         listener(book, vouchers, entries)
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    add_arguments: Callable  # (argparse parser) -> None: the report's options
+    run: Callable  # (options: dict, stdout) -> None: prints the report
+    help: str = ""
+
+
+def register_report(name: str, add_arguments: Callable, run: Callable, *, help: str = "") -> Report:
+    """Add `sanwu report <name>`: `add_arguments(parser)` declares its options on the report's
+    own subparser, `run(options, stdout)` prints it (`core.cli_support.emit` for a table)."""
+    report = Report(name, add_arguments, run, help)
+    _reports[name] = report
+    return report
+
+
+def registered_reports() -> list[Report]:
+    """The reports other apps added, in the order they registered."""
+    return list(_reports.values())
+
+
+def register_verifier(check: Callable) -> Callable:
+    """Register `check(book) -> list[str]`; usable as a decorator. `sanwu verify` calls it for
+    every book that fails verification and prints each line under the book's problems."""
+    if check not in _verifiers:
+        _verifiers.append(check)
+    return check
+
+
+def verifier_problems(book) -> list[str]:
+    """Every registered check's lines for `book`, in registration order."""
+    return [line for check in list(_verifiers) for line in check(book)]

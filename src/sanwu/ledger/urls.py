@@ -1,25 +1,37 @@
 from django.urls import path
 
-from . import views
+from .views import attachments, books, imports, periods, reports, vouchers
 
 app_name = "ledger"
 
-# Book and voucher pages. Reports live under books/<code>/reports/ (urls_reports) and the
-# import page under books/<code>/import/ (urls_import).
+# The one URLconf of the books: book, voucher, period and account pages, the voucher import page
+# and the report pages (each report also answers ?format=xlsx|csv|json|pdf).
 urlpatterns = [
-    path("books/", views.book_list, name="books"),
-    path("books/<str:code>/", views.book_detail, name="book"),
-    path("books/<str:code>/vouchers/", views.voucher_list, name="vouchers"),
-    path("books/<str:code>/vouchers/new/", views.voucher_new, name="voucher_new"),
-    path("books/<str:code>/vouchers/<int:pk>/", views.voucher_detail, name="voucher"),
-    path("books/<str:code>/vouchers/<int:pk>/edit/", views.voucher_edit, name="voucher_edit"),
-    path("books/<str:code>/vouchers/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
-    path("books/<str:code>/vouchers/<int:pk>/<slug:action>/", views.voucher_action, name="voucher_action"),
-    path("books/<str:code>/attachments/<int:pk>/", views.attachment_file, name="attachment"),
-    path("books/<str:code>/review/", views.review_queue, name="queue"),
-    path("books/<str:code>/periods/", views.periods, name="periods"),
-    path("books/<str:code>/periods/<int:year>/<int:month>/<slug:action>/", views.period_action, name="period_action"),
-    path("books/<str:code>/year-end/<int:year>/", views.year_end, name="year_end"),
-    path("books/<str:code>/accounts/", views.accounts, name="accounts"),
-    path("books/<str:code>/opening/", views.opening, name="opening"),
+    path("books/", books.book_list, name="books"),
+    path("books/<str:code>/", books.book_detail, name="book"),
+    path("books/<str:code>/vouchers/", vouchers.voucher_list, name="vouchers"),
+    path("books/<str:code>/vouchers/new/", vouchers.voucher_new, name="voucher_new"),
+    path("books/<str:code>/vouchers/<int:pk>/", vouchers.voucher_detail, name="voucher"),
+    path("books/<str:code>/vouchers/<int:pk>/edit/", vouchers.voucher_edit, name="voucher_edit"),
+    path("books/<str:code>/vouchers/<int:pk>/attachments/", attachments.attachment_add, name="attachment_add"),
+    path("books/<str:code>/vouchers/<int:pk>/<slug:action>/", vouchers.voucher_action, name="voucher_action"),
+    path("books/<str:code>/attachments/<int:pk>/", attachments.attachment_file, name="attachment"),
+    path("books/<str:code>/review/", vouchers.review_queue, name="queue"),
+    path("books/<str:code>/periods/", periods.periods, name="periods"),
+    path("books/<str:code>/periods/<int:year>/<int:month>/<slug:action>/", periods.period_action, name="period_action"),
+    path("books/<str:code>/year-end/<int:year>/", periods.year_end, name="year_end"),
+    path("books/<str:code>/accounts/", books.accounts, name="accounts"),
+    path("books/<str:code>/opening/", books.opening, name="opening"),
+    path("books/<str:code>/import/", imports.import_vouchers, name="import_vouchers"),
+    path("books/<str:code>/reports/", reports.index, name="index"),
+    path("books/<str:code>/reports/trial-balance/", reports.trial_balance, name="trial_balance"),
+    path("books/<str:code>/reports/general-ledger/", reports.general_ledger, name="general_ledger"),
+    path("books/<str:code>/reports/account-ledger/", reports.account_ledger, name="account_ledger"),
+    path("books/<str:code>/reports/cash-journal/", reports.journal, {"role": "cash"}, name="cash_journal"),
+    path("books/<str:code>/reports/bank-journal/", reports.journal, {"role": "bank"}, name="bank_journal"),
+    path("books/<str:code>/reports/income-expense/", reports.income_expense, name="income_expense"),
+    path("books/<str:code>/reports/balance-sheet/", reports.balance_sheet, name="balance_sheet"),
+    path("books/<str:code>/reports/income-statement/", reports.income_statement, name="income_statement"),
+    path("books/<str:code>/reports/reconciliation/", reports.reconciliation, name="reconciliation"),
+    path("books/<str:code>/reports/reconciliation/<int:pk>/delete/", reports.assertion_delete, name="assertion_delete"),
 ]

@@ -13,7 +13,7 @@ and the CLI call them to show only the buttons a user may use.
 - talks: only the organisation department (county supervisor, city admin) sees and records them.
 """
 
-from sanwu.core import gate
+from sanwu.core import permissions as core_permissions
 from sanwu.core.codes import region_level
 from sanwu.core.errors import Refused
 from sanwu.core.scope import READ_ONLY_ROLES, can_write, code_in_scope, grants_of
@@ -37,7 +37,7 @@ def visible(model, user):
 
 def refuse(user, what: str, object_id="", region_code: str = "") -> None:
     """Write a refusal to the audit trail as `partywork.<what>` (the caller then raises `Refused`)."""
-    gate.refuse(user, f"partywork.{what}", object_id, region_code)
+    core_permissions.refuse(user, f"partywork.{what}", object_id, region_code)
 
 
 def assigning_grant(user, region_code: str):

@@ -1,13 +1,40 @@
+"""`sanwu book <verb>`: the ledger's area command.
+
+    sanwu book add CODE --region VILLAGE --chart 2023|2004 …   open a book
+    sanwu book opening CODE [--set 101=1200.00 …] [--confirm]  opening balances
+    sanwu book sub-account CODE --parent 501 --account 50101 …  a detail sub-account
+    sanwu book import CODE FILE [--post]                        import vouchers (all or nothing)
+    sanwu book export CODE [--output FILE]                      the book as Beancount text
+    sanwu book verify [CODE]                                    recompute chains and kept totals
+
+The verb-first spellings scripts use (`sanwu import vouchers FILE --book CODE`, `sanwu export
+beancount --book CODE`, `sanwu verify [--book CODE]`) are the alias commands `import`, `export`
+and `verify`: they declare their own arguments with the option builders below and run the same
+functions. Every verb acts as the system operator unless `--as USER`.
+"""
+
 import datetime as dt
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sanwu.core.cli_support import cli_actor
+from sanwu.core.cli_support import RawStream, cli_actor
 from sanwu.core.errors import Invalid, Problem
+from sanwu.core.permissions import refuse
 from sanwu.core.money import MoneyError, format_yuan, parse_yuan
-from sanwu.ledger import services
+from sanwu.ledger import beancount, hooks, importer, services
 from sanwu.ledger.charts import CHART_VERSIONS, SOURCES
 from sanwu.ledger.models import Book
+from sanwu.ledger.verify import verify_book
+
+IMPORT_HELP = (
+    "导入记账凭证（每行一条分录，凭证号相同的相邻行为一张凭证；"
+    "列：日期 凭证号 摘要 科目编码 借方金额 贷方金额 [结算方式 收入来源 往来单位 附件数]）"
+)
+EXPORT_HELP = "导出为 Beancount 文本（bean-check 可校验）"
+VERIFY_HELP = "重算哈希链并核对保存的发生额；有问题时退出码为 1，并指出第一张不再相符的凭证"
 
 
 def find_book(code: str, user) -> Book:
@@ -21,8 +48,6 @@ def find_book(code: str, user) -> Book:
         if book is None:
             hidden = Book.objects.filter(code=code).first()
             if hidden is not None:
-                from sanwu.core.permissions import refuse
-
                 refuse(user, "ledger.book", hidden.code, hidden.region_id)
     if book is None:
         raise CommandError(f"账套「{code}」不存在或不在您的管辖范围内")
@@ -38,8 +63,205 @@ def parse_date(text: str | None, what: str) -> dt.date | None:
         raise CommandError(f"{what}「{text}」无效（应为 YYYY-MM-DD）") from None
 
 
+# --- import ---------------------------------------------------------------------------------------
+
+PHASES = {"check": "读取并校验", "write": "写入账套"}
+PLAIN_FROM = 1000  # rows or vouchers
+
+
+class ProgressReporter:
+    """The importer's progress on stderr: a rich progress bar on a terminal, plain lines
+    otherwise (logs, pipes), so long imports show they are alive either way."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.bar = None
+        self.tasks: dict[str, int] = {}
+        self.last: dict[str, int] = {}
+
+    def __enter__(self):
+        if self.tty:
+            self.bar = Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                console=Console(file=self.stream), transient=False,
+            )
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+
+    def __call__(self, phase: str, done: int, total: int | None) -> None:
+        label = PHASES.get(phase, phase)
+        unit = "行" if phase == "check" else "张凭证"
+        if self.bar is not None:
+            if phase not in self.tasks:
+                self.tasks[phase] = self.bar.add_task(f"{label}（{unit}）", total=total)
+            self.bar.update(self.tasks[phase], completed=done, total=total)
+            return
+        # Plain lines for large files only: the start of each phase, then at most every 10 %.
+        if total is not None and total < PLAIN_FROM:
+            return
+        step = max((total or 0) // 10, 1)
+        if phase not in self.last or done - self.last[phase] >= step or (total and done == total and self.last[phase] != done):
+            self.last[phase] = done
+            of = f"/{total}" if total else ""
+            self.stream.write(f"{label}：{done}{of} {unit}\n")
+            self.stream.flush()
+
+
+def add_import_options(parser) -> None:
+    """The options of a voucher import after the file and the book (`book import`, `import vouchers`)."""
+    parser.add_argument("--post", action="store_true", help="直接记账（否则存为草稿）")
+    parser.add_argument("--as", dest="as_user", help="以该用户身份操作（按其管辖范围与角色检查）")
+
+
+def run_import(command: BaseCommand, opts: dict) -> None:
+    """Import the vouchers of `opts["file"]` into the book `opts["code"]`, all or nothing."""
+    path = Path(opts["file"])
+    if not path.is_file():
+        raise CommandError(f"文件「{path}」不存在")
+    with cli_actor(opts["as_user"]) as actor:
+        book = find_book(opts["code"], actor.user)
+        data = path.read_bytes()
+        with ProgressReporter(RawStream(command.stderr)) as progress:
+            result = importer.import_vouchers(actor.user, book, data, path.name, post=opts["post"], progress=progress)
+    done = f"已记账 {result['posted']} 张" if opts["post"] else f"存为草稿 {result['drafts']} 张（待提交审核）"
+    months = "、".join(result["months"])
+    command.stdout.write(
+        f"导入完成：账套 {book.code}，文件「{path.name}」，凭证 {result['vouchers']} 张、分录 {result['entries']} 条，{done}；月份 {months}"
+    )
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def add_export_options(parser) -> None:
+    """The options of a Beancount export after the book (`book export`, `export beancount`)."""
+    parser.add_argument("--output", help="写入文件（UTF-8），否则输出到标准输出")
+    parser.add_argument("--as", dest="as_user", help="以该用户身份导出（按其管辖范围检查）")
+
+
+def run_export(command: BaseCommand, opts: dict) -> None:
+    """The book `opts["code"]` as Beancount text, to `opts["output"]` or to stdout."""
+    with cli_actor(opts["as_user"]) as actor:
+        book = find_book(opts["code"], actor.user)
+        if opts["output"]:
+            with open(opts["output"], "w", encoding="utf-8") as fh:
+                n = beancount.write_book(book, fh)
+            command.stderr.write(f"已导出账套 {book.code}：{n} 张凭证 → {opts['output']}", style_func=str)
+        else:
+            beancount.write_book(book, command.stdout)
+
+
+# --- verify ---------------------------------------------------------------------------------------
+
+
+def add_verify_options(parser) -> None:
+    """The options of a verification after the book (`book verify`, `verify`)."""
+    parser.add_argument("--as", dest="as_user", help="以该用户身份校验（只校验其管辖范围内的账套）")
+
+
+def run_verify(command: BaseCommand, opts: dict) -> None:
+    """Verify the book `opts["code"]` (or every book the actor sees): one line per book, the
+    problems under a book that fails (with what registered checks add), exit 1 if any fails."""
+    out = command.stdout
+    with cli_actor(opts["as_user"]) as actor:
+        user = actor.user
+        if opts["code"]:
+            books = [find_book(opts["code"], user)]
+        else:
+            qs = Book.objects.all() if user is None else Book.objects.visible_to(user)
+            books = qs.order_by("code").iterator()
+        bad, count = [], 0
+        for book in books:
+            count += 1
+            check = verify_book(book)
+            if check.ok:
+                out.write(f"{book.code} ok（{check.vouchers} 张已记账凭证）")
+            else:
+                out.write(f"{book.code} 有问题：")
+                for p in check.problems:
+                    out.write(f"  {p}")
+                # What else the mismatch affects (published disclosures carry the chain head of their day).
+                for p in hooks.verifier_problems(book):
+                    out.write(f"  {p}")
+                bad.append(check)
+    if not count:
+        out.write("没有可校验的账套")
+    if bad:
+        first = bad[0]
+        where = f"第一张不再相符的凭证：{first.first_bad.label}；" if first.first_bad is not None else ""
+        raise CommandError(f"{len(bad)} 个账套校验未通过。账套 {first.book.code}：{where}{first.problems[0]}")
+
+
+# --- the book's own set-up ------------------------------------------------------------------------
+
+
+def run_add(command: BaseCommand, opts: dict) -> None:
+    with cli_actor(opts["as_user"]) as actor:
+        book = services.create_book(
+            actor.user, opts["code"], opts["region"], opts["chart"], name=opts["name"],
+            credit_code=opts["credit_code"], start_date=parse_date(opts["start"], "启用日期"),
+        )
+    command.stdout.write(
+        f"已建立账套 {book.code}：{book.name}，{book.region.name}（{book.region_id}），"
+        f"{book.chart} 年会计制度，启用日期 {book.start_date}；期初余额尚未确认"
+        f"（sanwu book opening {book.code} --confirm）"
+    )
+
+
+def run_opening(command: BaseCommand, opts: dict) -> None:
+    with cli_actor(opts["as_user"]) as actor:
+        user = actor.user
+        book = find_book(opts["code"], user)
+        if not opts["balances"] and not opts["confirm"]:
+            raise CommandError("请给出 --set 科目=金额 或 --confirm")
+        if opts["balances"]:
+            balances, problems = {}, []
+            for item in opts["balances"]:
+                code, sep, value = item.partition("=")
+                if not sep or not code.strip():
+                    problems.append(Problem(f"「{item}」应写成 科目=金额", field="set"))
+                    continue
+                try:
+                    balances[code.strip()] = parse_yuan(value)
+                except MoneyError as exc:
+                    problems.append(Problem(f"科目 {code.strip()}：{exc}", field="set"))
+            if problems:
+                raise Invalid(problems)
+            services.set_opening_balances(user, book, balances)
+            total = sum(v for v in balances.values() if v > 0)
+            command.stdout.write(f"账套 {book.code}：已录入 {len([v for v in balances.values() if v])} 个科目的期初余额（借方合计 {format_yuan(total)} 元）")
+        if opts["confirm"]:
+            services.confirm_opening(user, book)
+            command.stdout.write(f"账套 {book.code}：期初余额已确认，可以记账")
+
+
+def run_sub_account(command: BaseCommand, opts: dict) -> None:
+    with cli_actor(opts["as_user"]) as actor:
+        book = find_book(opts["code"], actor.user)
+        account = services.add_sub_account(actor.user, book, opts["parent"], opts["account"], opts["name"], opts["source"])
+    command.stdout.write(f"账套 {book.code}：已增设明细科目 {account.code} {account.name}")
+
+
+VERBS = {
+    "add": run_add,
+    "opening": run_opening,
+    "sub-account": run_sub_account,
+    "import": run_import,
+    "export": run_export,
+    "verify": run_verify,
+}
+
+
 class Command(BaseCommand):
-    help = "账套：add（新建）、opening（期初余额）、sub-account（增设明细科目）"
+    help = (
+        "账套：add（新建）、opening（期初余额）、sub-account（增设明细科目）、"
+        "import（导入凭证）、export（导出 Beancount）、verify（校验哈希链与发生额）"
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -67,43 +289,18 @@ class Command(BaseCommand):
         acc.add_argument("--source", default="", choices=["", *SOURCES], help="默认收入来源")
         acc.add_argument("--as", dest="as_user", help="以该用户身份操作")
 
+        imp = sub.add_parser("import", help=IMPORT_HELP + "，全部成功或一条都不导入")
+        imp.add_argument("code", help="账套编码")
+        imp.add_argument("file", help="CSV（UTF-8 或 GBK）或 XLSX 文件")
+        add_import_options(imp)
+
+        exp = sub.add_parser("export", help=EXPORT_HELP)
+        exp.add_argument("code", help="账套编码")
+        add_export_options(exp)
+
+        ver = sub.add_parser("verify", help=VERIFY_HELP)
+        ver.add_argument("code", nargs="?", help="只校验这个账套（默认全部账套）")
+        add_verify_options(ver)
+
     def handle(self, *args, action, **opts):
-        with cli_actor(opts.get("as_user")) as actor:
-            user = actor.user
-            if action == "add":
-                book = services.create_book(
-                    user, opts["code"], opts["region"], opts["chart"], name=opts["name"],
-                    credit_code=opts["credit_code"], start_date=parse_date(opts["start"], "启用日期"),
-                )
-                self.stdout.write(
-                    f"已建立账套 {book.code}：{book.name}，{book.region.name}（{book.region_id}），"
-                    f"{book.chart} 年会计制度，启用日期 {book.start_date}；期初余额尚未确认"
-                    f"（sanwu book opening {book.code} --confirm）"
-                )
-            elif action == "opening":
-                book = find_book(opts["code"], user)
-                if not opts["balances"] and not opts["confirm"]:
-                    raise CommandError("请给出 --set 科目=金额 或 --confirm")
-                if opts["balances"]:
-                    balances, problems = {}, []
-                    for item in opts["balances"]:
-                        code, sep, value = item.partition("=")
-                        if not sep or not code.strip():
-                            problems.append(Problem(f"「{item}」应写成 科目=金额", field="set"))
-                            continue
-                        try:
-                            balances[code.strip()] = parse_yuan(value)
-                        except MoneyError as exc:
-                            problems.append(Problem(f"科目 {code.strip()}：{exc}", field="set"))
-                    if problems:
-                        raise Invalid(problems)
-                    services.set_opening_balances(user, book, balances)
-                    total = sum(v for v in balances.values() if v > 0)
-                    self.stdout.write(f"账套 {book.code}：已录入 {len([v for v in balances.values() if v])} 个科目的期初余额（借方合计 {format_yuan(total)} 元）")
-                if opts["confirm"]:
-                    services.confirm_opening(user, book)
-                    self.stdout.write(f"账套 {book.code}：期初余额已确认，可以记账")
-            else:
-                book = find_book(opts["code"], user)
-                account = services.add_sub_account(user, book, opts["parent"], opts["account"], opts["name"], opts["source"])
-                self.stdout.write(f"账套 {book.code}：已增设明细科目 {account.code} {account.name}")
+        VERBS[action](self, opts)

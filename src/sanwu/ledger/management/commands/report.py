@@ -1,16 +1,19 @@
+"""`sanwu report <statement>`: the one family of printed statements. The ledger's own is
+`trial-balance`; apps above the ledger add theirs through `ledger.hooks.register_report` (the
+economy app's `sanwu report economy`), so this command imports none of them."""
+
 from django.core.management.base import BaseCommand, CommandError
 
-from sanwu.core.cli_support import cli_actor, emit
-from sanwu.economy import cli as economy_cli
-from sanwu.ledger import reports
+from sanwu.core.cli_support import add_table_arguments, cli_actor, emit
+from sanwu.ledger import hooks, reports
 
 from .book import find_book
 
 
 class Command(BaseCommand):
     help = (
-        "报表：trial-balance --book CODE --year Y [--month M | --from M --to M] --format csv|json|xlsx；"
-        "economy --region CODE --year Y --format csv|json|xlsx"
+        "报表：trial-balance --book CODE --year Y [--month M | --from M --to M] [--format csv|json|xlsx] [--output FILE]；"
+        "以及其他应用登记的报表（见下方列表）"
     )
 
     def add_arguments(self, parser):
@@ -21,14 +24,15 @@ class Command(BaseCommand):
         tb.add_argument("--month", type=int, help="单月")
         tb.add_argument("--from", dest="month_from", type=int, help="起始月")
         tb.add_argument("--to", dest="month_to", type=int, help="截止月")
-        tb.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
-        tb.add_argument("--output", help="写入文件（xlsx 须给出），否则输出到标准输出")
+        add_table_arguments(tb)
         tb.add_argument("--as", dest="as_user", help="以该用户身份查看（按其管辖范围检查）")
-        economy_cli.add_report_parser(sub)
+        for report in hooks.registered_reports():
+            report.add_arguments(sub.add_parser(report.name, help=report.help))
 
     def handle(self, *args, report, **opts):
-        if report == "economy":
-            return economy_cli.run_report(opts, self.stdout)
+        registered = {r.name: r for r in hooks.registered_reports()}
+        if report in registered:
+            return registered[report].run(opts, self.stdout)
         month, m_from, m_to = opts["month"], opts["month_from"], opts["month_to"]
         if month is not None and (m_from is not None or m_to is not None):
             raise CommandError("--month 与 --from/--to 只能选一种")

@@ -5,12 +5,10 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from sanwu.core.errors import Invalid, Refused
-from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.web import role_required
 
-from . import importer
-from .models import Book
-from .views import book_context
+from .. import importer
+from .common import book_context, get_book
 
 IMPORT_ROLES = ("village_accountant", "township_supervisor", "county_supervisor")
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -23,7 +21,7 @@ def summary(result: dict, post: bool) -> str:
 
 @role_required(*IMPORT_ROLES)
 def import_vouchers(request, code: str):
-    book = get_visible_or_404(Book, request.user, code=code)
+    book = get_book(request, code)
     problems: list[str] = []
     done = ""
     post = request.method == "POST" and request.POST.get("post") == "on"
@@ -44,7 +42,7 @@ def import_vouchers(request, code: str):
                 done = summary(result, post)
                 if not request.htmx:
                     messages.success(request, done)
-                    return redirect("ledger_import:import_vouchers", code=book.code)
+                    return redirect("ledger:import_vouchers", code=book.code)
     return render(
         request,
         "ledger/import.html",

@@ -1,4 +1,4 @@
-"""The book report pages (thin: the figures come from `reports` and `reconcile`).
+"""The book's report pages (thin: the figures come from `reports` and `reconcile`).
 
 Every report answers on screen, as `?format=xlsx|csv|json` (its Table) and as `?format=pdf`.
 The book is fetched through the scope gate: outside the user's regions it is a 404.
@@ -6,6 +6,7 @@ The book is fetched through the scope gate: outside the user's regions it is a 4
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,9 +19,10 @@ from sanwu.core.pdf import pdf_response
 from sanwu.core.tables import download
 from sanwu.core.web import paginate, role_required
 
-from . import reconcile, reports
-from .charts import CHART_VERSIONS
-from .models import BankAssertion, Book
+from .. import reconcile, reports, services
+from ..charts import CHART_VERSIONS
+from ..models import BankAssertion, Book
+from .common import get_book, refused
 
 TABLE_FORMATS = ("xlsx", "csv", "json")
 
@@ -78,25 +80,15 @@ def display(obj, key: str | None = None):
 # --- Parameters ---------------------------------------------------------------------------------
 
 
-def _book(request, code: str) -> Book:
-    return get_visible_or_404(Book, request.user, code=code)
-
-
-def _today():
-    from .services import today
-
-    return today()
-
-
 def _default_ym(book: Book) -> tuple[int, int]:
-    t = _today()
+    t = services.today()
     ym = (t.year, t.month)
     start = (book.start_date.year, book.start_date.month)
     return max(ym, start)
 
 
 def _years(book: Book) -> list[int]:
-    last = max(_today().year, book.start_date.year)
+    last = max(services.today().year, book.start_date.year)
     return list(range(last, book.start_date.year - 1, -1))
 
 
@@ -170,7 +162,7 @@ def _respond(request, book: Book, *, template: str, pdf_template: str, context: 
         return download(table(), name, fmt)
     context = {"book": book, "query": _query(request), "chart_label": CHART_VERSIONS.get(book.chart, book.chart), **context}
     if fmt == "pdf":
-        context["printed"] = _today()
+        context["printed"] = services.today()
         return pdf_response(pdf_template, context, name)
     return render(request, template, context)
 
@@ -193,14 +185,14 @@ REPORTS = [
 
 @role_required()
 def index(request, code: str):
-    book = _book(request, code)
-    links = [(reverse(f"ledger_reports:{name}", args=[book.code]), title, hint) for name, title, hint in REPORTS]
+    book = get_book(request, code)
+    links = [(reverse(f"ledger:{name}", args=[book.code]), title, hint) for name, title, hint in REPORTS]
     return render(request, "ledger/reports/index.html", {"book": book, "reports": links, "chart_label": CHART_VERSIONS.get(book.chart, book.chart)})
 
 
 @role_required()
 def trial_balance(request, code: str):
-    book = _book(request, code)
+    book = get_book(request, code)
     errors: list[str] = []
     year, month_from, month_to = _year_month(request, book, errors, range_=True)
     tb = reports.trial_balance(book, year, month_from, month_to)
@@ -219,7 +211,7 @@ def _account_choices(book: Book, chart: reports.Chart | None = None) -> list[tup
 
 @role_required()
 def general_ledger(request, code: str):
-    book = _book(request, code)
+    book = get_book(request, code)
     errors: list[str] = []
     year, month = _year_month(request, book, errors)
     account = request.GET.get("account", "").strip()
@@ -248,7 +240,7 @@ def _paged_ledger(request, led: dict):
 
 @role_required()
 def account_ledger(request, code: str):
-    book = _book(request, code)
+    book = get_book(request, code)
     errors: list[str] = []
     chart = reports.Chart(book)
     date_from, date_to = _dates(request, book, errors, whole_year=True)
@@ -275,7 +267,7 @@ def account_ledger(request, code: str):
 
 @role_required()
 def journal(request, code: str, role: str):
-    book = _book(request, code)
+    book = get_book(request, code)
     errors: list[str] = []
     chart = reports.Chart(book)
     date_from, date_to = _dates(request, book, errors, whole_year=False)
@@ -299,8 +291,6 @@ def journal(request, code: str, role: str):
 
 
 def _days_per_page(days: list[dict]) -> int:
-    from django.conf import settings
-
     if not days:
         return 1
     avg = sum(len(d["rows"]) for d in days) / len(days)
@@ -309,7 +299,7 @@ def _days_per_page(days: list[dict]) -> int:
 
 @role_required()
 def income_expense(request, code: str):
-    book = _book(request, code)
+    book = get_book(request, code)
     errors: list[str] = []
     year, month_from, month_to = _year_month(request, book, errors, range_=True)
     d = reports.income_expense_detail(book, year, month_from, month_to)
@@ -323,7 +313,7 @@ def income_expense(request, code: str):
 
 @role_required()
 def balance_sheet(request, code: str):
-    book = _book(request, code)
+    book = get_book(request, code)
     errors: list[str] = []
     year, month = _year_month(request, book, errors)
     bs = reports.balance_sheet(book, year, month)
@@ -341,7 +331,7 @@ def balance_sheet(request, code: str):
 
 @role_required()
 def income_statement(request, code: str):
-    book = _book(request, code)
+    book = get_book(request, code)
     errors: list[str] = []
     year, month = _year_month(request, book, errors)
     st = reports.income_statement(book, year, month)
@@ -354,7 +344,7 @@ def income_statement(request, code: str):
 
 @role_required()
 def reconciliation(request, code: str):
-    book = _book(request, code)
+    book = get_book(request, code)
     accounts = reconcile.reconcilable_accounts(book)
     can_add = reconcile.may_reconcile(request.user, book)
     problems: list[str] = []
@@ -377,17 +367,17 @@ def reconciliation(request, code: str):
             except Invalid as exc:
                 problems = exc.messages
             except Refused:
-                return render(request, "403.html", status=403)
+                return refused(request)
             else:
                 messages.success(request, f"已录入 {form['account']} {date} 的对账单余额。")
-                return redirect("ledger_reports:reconciliation", code=book.code)
+                return redirect("ledger:reconciliation", code=book.code)
     r = reconcile.reconciliation(book)
     for row in r["rows"]:
         row["result"] = reconcile.describe(row)
     return _respond(
         request, book, template="ledger/reports/reconciliation.html", pdf_template="ledger/pdf/reconciliation.html",
         context={"r": display(r), "accounts": accounts, "can_add": can_add, "problems": problems, "form": form,
-                 "today": _today()},
+                 "today": services.today()},
         table=lambda: reconcile.reconciliation_table(r), filename="银行对账",
     )
 
@@ -395,11 +385,11 @@ def reconciliation(request, code: str):
 @role_required()
 @require_POST
 def assertion_delete(request, code: str, pk: int):
-    book = _book(request, code)
+    book = get_book(request, code)
     assertion = get_visible_or_404(BankAssertion, request.user, pk=pk, book=book)
     try:
         reconcile.delete_assertion(request.user, assertion)
     except Refused:
-        return render(request, "403.html", status=403)
+        return refused(request)
     messages.success(request, "已删除该对账记录。")
-    return redirect("ledger_reports:reconciliation", code=book.code)
+    return redirect("ledger:reconciliation", code=book.code)

@@ -1,0 +1,121 @@
+"""The book's accounting periods: month-end closing, the township's confirmation, reopening by
+the county, and the year-end closing of income and expenses."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from sanwu.core.errors import Invalid, Refused
+from sanwu.core.money import format_yuan, to_capital
+from sanwu.core.tables import Column, Table, download
+from sanwu.core.web import export_format, paginate, role_required
+
+from .. import services
+from ..models import Account, Book, Period, Voucher
+from .common import book_context, forbidden, get_book, may, problem_lines, refused
+
+PERIOD_LABELS = dict(Period.STATUSES)
+
+
+def _months(book: Book):
+    today = services.today()
+    y, m = book.start_date.year, book.start_date.month
+    out = []
+    while (y, m) <= (today.year, today.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+@role_required()
+def periods(request, code: str, problems=(), status=200):
+    book = get_book(request, code)
+    stored = {(p.year, p.month): p for p in Period.objects.visible_to(request.user).filter(book=book)}
+    counts: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: {"posted": 0, "waiting": 0})
+    rows_by_status = Voucher.objects.filter(book=book).values_list("year", "month", "status").annotate(n=Count("id")).order_by()
+    for y, m, st, n in rows_by_status:
+        counts[(y, m)]["posted" if st == "posted" else "waiting"] += n
+    rows = []
+    for y, m in reversed(_months(book)):
+        p = stored.get((y, m))
+        st = p.status if p else "open"
+        rows.append({"year": y, "month": m, "status": st, "label": PERIOD_LABELS[st], "changed_at": p.changed_at if p else None, **counts[(y, m)]})
+    fmt = export_format(request)
+    if fmt:
+        table = Table(
+            "会计期间",
+            [Column("period", "期间"), Column("status", "状态"), Column("posted", "已记账凭证"), Column("waiting", "未记账凭证")],
+            [{"period": f"{r['year']}-{r['month']:02d}", "status": r["label"], "posted": r["posted"], "waiting": r["waiting"]} for r in rows],
+        )
+        return download(table, f"会计期间-{book.code}", fmt)
+    ctx = book_context(request, book, "periods")
+    years = sorted({y for y, _ in _months(book)}, reverse=True)
+    ctx.update({"page": paginate(request, rows, 24), "years": years, "problems": problems})
+    return render(request, "ledger/periods.html", ctx, status=status)
+
+
+PERIOD_ACTIONS = {
+    "close": (services.MAKE_ROLES, lambda u, b, y, m, r: services.close_month(u, b, y, m), "已结账，等待乡镇确认。"),
+    "confirm": (services.REVIEW_ROLES, lambda u, b, y, m, r: services.confirm_close(u, b, y, m), "已确认结账。"),
+    "reopen": ({"county_supervisor"}, lambda u, b, y, m, r: services.reopen_month(u, b, y, m, r), "已反结账，本月重新开放记账。"),
+}
+
+
+@role_required()
+@require_POST
+def period_action(request, code: str, year: int, month: int, action: str):
+    book = get_book(request, code)
+    if action not in PERIOD_ACTIONS or not (1 <= month <= 12):
+        raise Http404("没有这个操作")
+    roles, call, done = PERIOD_ACTIONS[action]
+    if not may(request.user, book, roles):
+        return forbidden(request, book, f"period.{action}")
+    try:
+        call(request.user, book, year, month, request.POST.get("reason", ""))
+    except Invalid as exc:
+        return periods(request, code, problems=problem_lines(exc))
+    except Refused:
+        return refused(request)
+    messages.success(request, f"{year}年{month}月：{done}")
+    return redirect("ledger:periods", book.code)
+
+
+@role_required()
+def year_end(request, code: str, year: int):
+    book = get_book(request, code)
+    if year < book.start_date.year or year > services.today().year:
+        raise Http404("该年度不在账套期间内")
+    problems: list[str] = []
+    if request.method == "POST":
+        if not may(request.user, book, services.POST_ROLES):
+            return forbidden(request, book, "period.close_year")
+        try:
+            done = services.close_year(request.user, book, year)
+        except Invalid as exc:
+            problems = problem_lines(exc)
+        except Refused:
+            return refused(request)
+        else:
+            messages.success(request, f"{year}年损益已结转，生成并记账 {len(done)} 张凭证。")
+            return redirect("ledger:periods", book.code)
+    accounts = {a.code: a for a in Account.objects.filter(book=book)}
+    drafts = []
+    for d in services.year_end_drafts(book, year):
+        lines = [
+            {
+                "account": f"{e.account} {accounts[e.account].name}" if e.account in accounts else e.account,
+                "summary": e.summary or d.summary,
+                "debit": format_yuan(e.debit) if e.debit else "", "credit": format_yuan(e.credit) if e.credit else "",
+                "neg": e.debit < 0 or e.credit < 0,
+            }
+            for e in d.entries
+        ]
+        total = sum(e.debit for e in d.entries)
+        drafts.append({"date": d.date, "summary": d.summary, "lines": lines, "total": format_yuan(total), "capital": to_capital(total)})
+    ctx = book_context(request, book, "periods")
+    ctx.update({"year": year, "drafts": drafts, "problems": problems})
+    return render(request, "ledger/year_end.html", ctx)

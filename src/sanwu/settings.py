@@ -202,3 +202,9 @@ LOGGING = {
 # Sanwu's own settings.
 SANWU_DEMO_PASSWORD = os.environ.get("SANWU_DEMO_PASSWORD", "sanwu-demo-2026")
 SANWU_PAGE_SIZE = 50
+
+# Safe shared pieces (core): spreadsheet imports are bounded by these, whatever a sheet declares;
+# an uploaded image may have at most this many pixels (read from its header, never decoded).
+SANWU_IMPORT_MAX_ROWS = int(os.environ.get("SANWU_IMPORT_MAX_ROWS", "200000"))
+SANWU_IMPORT_MAX_COLUMNS = int(os.environ.get("SANWU_IMPORT_MAX_COLUMNS", "64"))
+SANWU_UPLOAD_MAX_PIXELS = int(os.environ.get("SANWU_UPLOAD_MAX_PIXELS", str(40_000_000)))

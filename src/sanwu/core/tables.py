@@ -161,4 +161,4 @@ def disposition(filename: str, *, inline: bool = False) -> str:
     plain ASCII fallback for old clients; `attachment` (a download) unless `inline`."""
     suffix = Path(filename).suffix.lower()
     fallback = f"file{suffix}" if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else "file"
-    return f"{'inline' if inline else 'attachment'}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    return f"{'inline' if inline else 'attachment'}; filename=\"{fallback}\"; filename*=utf-8''{quote(filename)}"

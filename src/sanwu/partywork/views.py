@@ -8,11 +8,12 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from sanwu.core import uploads
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.gate import get_visible_or_404
@@ -343,9 +344,7 @@ def task_action(request, pk: int, action: str):
 @role_required(*PARTY)
 def evidence_file(request, pk: int):
     ev = get_visible_or_404(TaskEvidence, request.user, pk=pk)
-    resp = FileResponse(ev.file.open("rb"), content_type=ev.content_type, as_attachment=request.GET.get("download") == "1", filename=ev.filename)
-    resp["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return uploads.file_response(ev.file, ev.content_type, ev.filename, download=request.GET.get("download") == "1")
 
 
 # --- assigning -----------------------------------------------------------------------------------

@@ -208,3 +208,6 @@ SANWU_PAGE_SIZE = 50
 SANWU_IMPORT_MAX_ROWS = int(os.environ.get("SANWU_IMPORT_MAX_ROWS", "200000"))
 SANWU_IMPORT_MAX_COLUMNS = int(os.environ.get("SANWU_IMPORT_MAX_COLUMNS", "64"))
 SANWU_UPLOAD_MAX_PIXELS = int(os.environ.get("SANWU_UPLOAD_MAX_PIXELS", str(40_000_000)))
+# A database that is down is logged in one line (core.dberrors), not a traceback per request.
+LOGGING["filters"] = {"database_down": {"()": "sanwu.core.dberrors.OneLineLog"}}
+LOGGING["handlers"]["console"]["filters"] = ["database_down"]

@@ -14,6 +14,7 @@ from openpyxl.styles import PatternFill
 
 from sanwu.core.errors import Invalid
 from sanwu.core.readers import read_rows, read_table
+from sanwu.core.tables import Column, Table
 from sanwu.ledger import importer
 from sanwu.ledger.models import Voucher
 from tests.ledger.conftest import book  # noqa: F401  (fixture)
@@ -64,13 +65,11 @@ def text_cell(ref: str, text: str) -> str:
 
 
 def xlsx(rows) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    """The rows (the first one the header) as the site's own exports write them."""
+    header, *body = rows
+    width = max(len(r) for r in rows)
+    columns = [Column(f"c{i}", header[i] if i < len(header) else "") for i in range(width)]
+    return Table("导入", columns, [{f"c{i}": v for i, v in enumerate(r)} for r in body]).to_xlsx()
 
 
 def csv(rows) -> bytes:

@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
-from sanwu.core.tables import Column, Table
+from sanwu.core.tables import Column, Table, safe_cell
 from sanwu.disclosure.models import Question
 from sanwu.ledger import importer
 from sanwu.ledger.models import Voucher
@@ -99,6 +99,17 @@ def test_every_formula_start_is_text_and_numbers_keep_their_type():
     rows = csv_rows(t.to_csv().encode())[1:]
     assert [r[0] for r in rows] == ["'" + s for s in starts[:-1]] + ["#N/A"]
     assert {(r[1], r[2]) for r in rows} == {("-1.50", "-3")}
+
+
+def test_safe_cell_serves_a_write_only_workbook_too():
+    """Long exports written in constant memory (openpyxl's write-only mode) use the same cells."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("导出")
+    ws.append([safe_cell(ws, v) for v in (CALC, Decimal("-12.50"), dt.date(2025, 3, 5), None)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    (row,) = cells(buf.getvalue())
+    assert [(c.value, c.data_type) for c in row[:3]] == [(CALC, "s"), (-12.5, "n"), (dt.datetime(2025, 3, 5), "d")]
 
 
 def test_characters_an_xlsx_cannot_hold_are_dropped_not_a_failed_export():

@@ -107,7 +107,7 @@ def safe_cell(ws, value) -> Cell:
     if text:
         value = _NOT_XML.sub("", value) or None  # an empty string is an empty cell
         text = value is not None
-    cell = Cell(ws, value=value)
+    cell = Cell(ws, row=1, column=1, value=value)  # as openpyxl's WriteOnlyCell; append() places it
     if text:
         cell.data_type = "s"
         if value.startswith(FORMULA_START):

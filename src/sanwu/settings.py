@@ -216,3 +216,11 @@ SANWU_PAGE_SIZE = 50
 
 # Keys of the personal data encrypted at rest (core.crypto): a file apart from the database.
 SANWU_PII_KEY_FILE = os.environ.get("SANWU_PII_KEY_FILE", str(VAR_DIR / "pii_keys.json"))
+# Safe shared pieces (core): spreadsheet imports are bounded by these, whatever a sheet declares;
+# an uploaded image may have at most this many pixels (read from its header, never decoded).
+SANWU_IMPORT_MAX_ROWS = int(os.environ.get("SANWU_IMPORT_MAX_ROWS", "200000"))
+SANWU_IMPORT_MAX_COLUMNS = int(os.environ.get("SANWU_IMPORT_MAX_COLUMNS", "64"))
+SANWU_UPLOAD_MAX_PIXELS = int(os.environ.get("SANWU_UPLOAD_MAX_PIXELS", str(40_000_000)))
+# A database that is down is logged in one line (core.dberrors), not a traceback per request.
+LOGGING["filters"] = {"database_down": {"()": "sanwu.core.dberrors.OneLineLog"}}
+LOGGING["handlers"]["console"]["filters"] = ["database_down"]

@@ -22,3 +22,5 @@ urlpatterns = [
     path("api/v1/openapi.json", openapi_json),
     path("api/v1/", api.urls),
 ]
+
+handler500 = "sanwu.core.dberrors.server_error"

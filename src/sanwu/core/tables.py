@@ -2,16 +2,24 @@
 
 A `Table` is a title, ordered columns (key, Chinese label) and rows of plain values; money
 columns hold fen and are written as yuan with two decimals.
+
+Text is written as text: `safe_cell` (XLSX) and `safe_text` (CSV) are the one way any export puts
+a string into a spreadsheet, so that a villager's question or an imported summary starting with
+`=`, `+`, `-`, `@`, a tab or a carriage return is never run as a formula (OWASP "CSV injection").
 """
 
 import csv
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -43,13 +51,13 @@ class Table:
         wb = Workbook(write_only=False)
         ws = wb.active
         ws.title = self.title[:31] or "Sheet1"
-        ws.append([c.label for c in self.columns])
+        ws.append([safe_cell(ws, c.label) for c in self.columns])
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
             cell.alignment = Alignment(horizontal="center")
         for row in self.rows:
-            ws.append([self.value(row, c) for c in self.columns])
+            ws.append([safe_cell(ws, self.value(row, c)) for c in self.columns])
         for idx, col in enumerate(self.columns, start=1):
             letter = get_column_letter(idx)
             if col.money:
@@ -64,9 +72,9 @@ class Table:
     def to_csv(self) -> str:
         buf = io.StringIO()
         writer = csv.writer(buf)
-        writer.writerow([c.key for c in self.columns])
+        writer.writerow([safe_text(c.key) for c in self.columns])
         for row in self.rows:
-            writer.writerow([_text(self.value(row, c)) for c in self.columns])
+            writer.writerow([safe_text(self.value(row, c)) for c in self.columns])
         return buf.getvalue()
 
     def to_json(self) -> str:
@@ -81,6 +89,39 @@ class Table:
         if fmt == "json":
             return self.to_json().encode("utf-8")
         raise ValueError(f"不支持的格式「{fmt}」（可用 csv、json、xlsx）")
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP): these as the first character.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Characters an XLSX file (XML 1.0) cannot hold at all: control characters other than tab and
+# line breaks, and U+FFFE/U+FFFF. openpyxl refuses them, which would fail the whole export.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def safe_cell(ws, value) -> Cell:
+    """An XLSX cell for `ws` (a normal or a write-only worksheet, for `ws.append`) holding `value`
+    as it is typed: numbers, Decimal and dates keep their types; a string is always a text cell
+    (never a formula, never an error code such as "#N/A"), one that starts like a formula also
+    marked with Excel's quote prefix so that editing the cell does not run it either."""
+    text = isinstance(value, str)
+    if text:
+        value = _NOT_XML.sub("", value) or None  # an empty string is an empty cell
+        text = value is not None
+    cell = Cell(ws, row=1, column=1, value=value)  # as openpyxl's WriteOnlyCell; append() places it
+    if text:
+        cell.data_type = "s"
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    return cell
+
+
+def safe_text(v) -> str:
+    """A value as CSV text; a string that starts like a formula gets a leading apostrophe, so that
+    a spreadsheet opening the file shows it instead of running it. Numbers stay as they are (a
+    negative amount "-1.50" is a number, not a formula)."""
+    if isinstance(v, str):
+        return "'" + v if v.startswith(FORMULA_START) else v
+    return _text(v)
 
 
 def _text(v) -> str:
@@ -111,11 +152,13 @@ def download(table: Table, filename: str, fmt: str = "xlsx"):
     from django.http import HttpResponse
 
     resp = HttpResponse(table.render(fmt), content_type=CONTENT_TYPES[fmt])
-    resp["Content-Disposition"] = _disposition(f"{filename}.{fmt}")
+    resp["Content-Disposition"] = disposition(f"{filename}.{fmt}")
     return resp
 
 
-def _disposition(filename: str) -> str:
-    from urllib.parse import quote
-
-    return f"attachment; filename=\"export\"; filename*=UTF-8''{quote(filename)}"
+def disposition(filename: str, *, inline: bool = False) -> str:
+    """A Content-Disposition header value keeping a Chinese file name (RFC 6266 filename*), with a
+    plain ASCII fallback for old clients; `attachment` (a download) unless `inline`."""
+    suffix = Path(filename).suffix.lower()
+    fallback = f"file{suffix}" if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else "file"
+    return f"{'inline' if inline else 'attachment'}; filename=\"{fallback}\"; filename*=utf-8''{quote(filename)}"

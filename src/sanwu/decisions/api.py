@@ -7,13 +7,13 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.db.models import Q
-from django.http import FileResponse, Http404
 from django.urls import reverse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
+from sanwu.core import uploads
 from sanwu.core.api_fields import IsoDate, fen_value, text_field
 from sanwu.core.codes import region_code_errors, region_prefix
 from sanwu.core.errors import Invalid, Problem
@@ -418,10 +418,4 @@ _FILE_TYPES = {mime: {"schema": {"type": "string", "format": "binary"}} for mime
 def download_attachment(request, id: int, att_id: int):
     m = _get(request, id)
     att = get_visible_or_404(StageAttachment, request.auth, pk=att_id, record__matter=m)
-    try:
-        handle = att.file.open("rb")
-    except OSError:
-        raise Http404("附件文件不存在") from None
-    resp = FileResponse(handle, content_type=att.content_type, filename=att.filename)
-    resp["Cache-Control"] = "private, no-store"
-    return resp
+    return uploads.file_response(att.file, att.content_type, att.filename, cache="private, no-store")

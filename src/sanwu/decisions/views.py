@@ -3,11 +3,12 @@ services (which check roles themselves); buttons appear only for those who may u
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from sanwu.core import uploads
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.permissions import get_visible_or_404, refuse
 from sanwu.core.money import format_yuan
@@ -281,14 +282,7 @@ def attachment_add(request, pk: int, record_id: int):
 def attachment_file(request, pk: int):
     """The file itself, only through the scope gate (never a public media URL)."""
     att = get_visible_or_404(StageAttachment, request.user, pk=pk)
-    try:
-        fh = att.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("附件文件不存在") from None
-    resp = FileResponse(fh, content_type=att.content_type, as_attachment=request.GET.get("download") == "1", filename=att.filename)
-    resp["Cache-Control"] = "private, max-age=0"
-    resp["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return uploads.file_response(att.file, att.content_type, att.filename, download=request.GET.get("download") == "1")
 
 
 # --- vouchers -----------------------------------------------------------------------------------

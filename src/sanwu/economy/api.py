@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.permissions import get_visible_or_404
-from sanwu.core.tables import CONTENT_TYPES, _disposition
+from sanwu.core.tables import CONTENT_TYPES, disposition
 from sanwu.regions.models import Region
 
 from . import services, tables
@@ -261,7 +261,7 @@ def report(request, region: str, year: int, format: str = "json"):
     r, y = _region_year(request.auth, region, year)
     table = tables.report_table(services.village_years(request.auth, r, y, with_prev=False), f"{r.name}{y}年集体经济")
     resp = HttpResponse(table.render(format), content_type=CONTENT_TYPES[format])
-    resp["Content-Disposition"] = _disposition(f"集体经济-{r.name}-{y}年.{format}")
+    resp["Content-Disposition"] = disposition(f"集体经济-{r.name}-{y}年.{format}")
     return resp
 
 

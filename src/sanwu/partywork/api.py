@@ -8,12 +8,12 @@ which check permissions themselves (`Refused` → 403, `Invalid` → 422 with Ch
 
 import datetime as dt
 
-from django.http import FileResponse, Http404
 from django.urls import reverse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from sanwu.core import uploads
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.permissions import get_visible_or_404, refuse
@@ -390,13 +390,7 @@ _FILE_TYPES = {mime: {"schema": {"type": "string", "format": "binary"}} for mime
 def evidence_file(request, id: int, evidence_id: int):
     t = _get_task(request, id)
     e = get_visible_or_404(TaskEvidence, request.auth, pk=evidence_id, report__task=t)
-    try:
-        handle = e.file.open("rb")
-    except OSError:
-        raise Http404("文件不存在") from None
-    resp = FileResponse(handle, content_type=e.content_type, filename=e.filename)
-    resp["Cache-Control"] = "private, no-store"
-    return resp
+    return uploads.file_response(e.file, e.content_type, e.filename, cache="private, no-store")
 
 
 @router.post("/tasks/{id}/verify", response=_responses(TaskOut), summary="交办单位核验（待核验 → 已核验，默认同时销号）")

@@ -1,10 +1,10 @@
 """A voucher's receipts: upload one, and serve one only through the scope gate."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from sanwu.core import uploads
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.web import role_required
@@ -43,11 +43,4 @@ def attachment_file(request, code: str, pk: int):
     """The receipt itself, only through the scope gate (never a public media URL)."""
     book = get_book(request, code)
     att = get_visible_or_404(Attachment, request.user, pk=pk, voucher__book=book)
-    try:
-        fh = att.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("附件文件不存在") from None
-    resp = FileResponse(fh, content_type=att.content_type, as_attachment=request.GET.get("download") == "1", filename=att.filename)
-    resp["Cache-Control"] = "private, max-age=0"
-    resp["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return uploads.file_response(att.file, att.content_type, att.filename, download=request.GET.get("download") == "1")

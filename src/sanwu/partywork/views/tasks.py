@@ -7,10 +7,11 @@ import datetime as dt
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from sanwu.core import uploads
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.permissions import get_visible_or_404
@@ -264,9 +265,7 @@ def task_action(request, pk: int, action: str):
 @role_required(*PARTY)
 def evidence_file(request, pk: int):
     ev = get_visible_or_404(TaskEvidence, request.user, pk=pk)
-    resp = FileResponse(ev.file.open("rb"), content_type=ev.content_type, as_attachment=request.GET.get("download") == "1", filename=ev.filename)
-    resp["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return uploads.file_response(ev.file, ev.content_type, ev.filename, download=request.GET.get("download") == "1")
 
 
 # --- assigning -----------------------------------------------------------------------------------

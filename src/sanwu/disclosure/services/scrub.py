@@ -16,9 +16,19 @@ from sanwu.regions.models import Person
 
 from ..models import Question
 
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!\d)")
-LANDLINE = re.compile(r"(?<!\d)0\d{2,3}[- ]?\d{7,8}(?!\d)")
+# Digits are found on a view of the text in which full-width digits and Chinese numerals read as
+# ASCII digits and full-width separators as ASCII ones — one character for one, so a match's
+# span in the view is its span in the text. Phone numbers match in any grouping.
+_DIGIT_VIEW = str.maketrans(
+    {**{chr(0xFF10 + i): str(i) for i in range(10)}, "〇": "0", "零": "0", "○": "0", "一": "1", "幺": "1", "二": "2", "两": "2",
+     "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9", "\u3000": " ", "－": "-", "．": ".",
+     "—": "-", "–": "-", "·": ".", "＋": "+"}
+)
+_SEP = r"[ .\-_/]*"  # between the digits of one number, in any grouping
+# An ID number: 18 characters (or the old 15 digits), written whole or grouped 6-8-4.
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{6}[ .\-]\d{8}[ .\-]\d{3}[\dXx]|\d{15})(?![0-9A-Za-z])")
+MOBILE = re.compile(r"(?<!\d)(?:\+?86" + _SEP + r")?1" + _SEP + r"[3-9](?:" + _SEP + r"\d){9}(?!\d)")
+LANDLINE = re.compile(r"(?<!\d)0\d{2,3}" + _SEP + r"\d(?:" + _SEP + r"\d){6,7}(?!\d)")
 BANK_ACCOUNT = re.compile(r"(?<!\d)\d{4}(?:[ -]?\d{2,4}){2,5}(?!\d)")
 LONG_DIGITS = re.compile(r"\d{9,}")
 
@@ -37,14 +47,51 @@ ORG_MARKERS = (
 )
 
 
+def _inside_longer_number(view: str, start: int, end: int) -> bool:
+    """Whether a match is only a piece of a longer grouped number (6222 0212 3456 7890 123)."""
+    before = view[max(0, start - 2) : start]
+    after = view[end : end + 2]
+    return (len(before) == 2 and before[0].isdigit() and before[1] in " .-_/") or (
+        len(after) == 2 and after[1].isdigit() and after[0] in " .-_/"
+    )
+
+
+def _drop(text: str, pattern: re.Pattern, placeholder: str, keep=lambda match: False) -> str:
+    """Replace each match of `pattern` in the digit view of `text` by `placeholder` — unless
+    `keep` says so, or the match is only a piece of a longer grouped number."""
+    view = text.translate(_DIGIT_VIEW)
+    out, last = [], 0
+    for m in pattern.finditer(view):
+        if keep(m.group()) or _inside_longer_number(view, m.start(), m.end()):
+            continue
+        out.append(text[last : m.start()])
+        out.append(placeholder)
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _digits_out(text: str) -> str:
-    text = ID_NUMBER.sub(DROPPED_ID, text)
-    text = MOBILE.sub(DROPPED_PHONE, text)
-    text = LANDLINE.sub(DROPPED_PHONE, text)
-    text = BANK_ACCOUNT.sub(lambda m: DROPPED_ACCOUNT if sum(c.isdigit() for c in m.group()) >= 12 else m.group(), text)
+    text = _drop(text, ID_NUMBER, DROPPED_ID)
+    text = _drop(text, MOBILE, DROPPED_PHONE)
+    text = _drop(text, LANDLINE, DROPPED_PHONE)
+    text = _drop(text, BANK_ACCOUNT, DROPPED_ACCOUNT, keep=lambda g: sum(c.isdigit() for c in g) < 12)
     # Any other run of nine or more digits could be an account or an ID: drop it too.
-    text = LONG_DIGITS.sub(DROPPED_ACCOUNT, text)
+    text = _drop(text, LONG_DIGITS, DROPPED_ACCOUNT)
     return text
+
+
+# A name that follows one of these words is a person's, inside any text (负责人王小明).
+ROLE_WORDS = (
+    "法定代表人", "法人代表", "负责人", "联系人", "经办人", "收款人", "领款人", "承包人", "承租人", "代理人", "委托人",
+    "户主", "法人", "队长", "班长", "老板",
+)
+ROLE_NAME = re.compile("(?:" + "|".join(ROLE_WORDS) + r")[:：\s]*([\u4e00-\u9fff]{2,3})")
+
+
+def role_names(text: str) -> list[str]:
+    """The names of people that `text` names by their role: 「王小明施工队（负责人王小明）」 → 王小明."""
+    return [m.group(1) for m in ROLE_NAME.finditer(text or "")]
 
 
 class Names:
@@ -87,11 +134,11 @@ def is_organisation(name: str) -> bool:
     return any(m in name for m in ORG_MARKERS)
 
 
-def person_name(name: str) -> str:
+def person_name(name: str, kind: str = "") -> str:
     """The name of a counterparty that is a person ("" for an organisation): numbers, remarks in
     brackets and anything after a separator left out."""
     text = _digits_out((name or "").strip())
-    if not text or is_organisation(text):
+    if not text or counterparty_kind(text, kind) == ORGANISATION:
         return ""
     for p in PLACEHOLDERS:
         text = text.replace(p, "")
@@ -100,15 +147,38 @@ def person_name(name: str) -> str:
     return re.sub(r"[\s\d()（）\\-]+", "", text)
 
 
-def public_party(name: str, names: Names | None = None) -> str:
-    """A counterparty for the public: an organisation keeps its name (registered people's names
-    inside it masked); anyone else is a person, masked as a whole (张*明)."""
+PERSON, ORGANISATION = "person", "org"
+
+
+def counterparty_kind(name: str, kind: str = "") -> str:
+    """The kind given when the counterparty was entered (person or organisation; a credit code
+    makes it an organisation), or — for entries made before the kind was asked — by its words."""
+    if kind in (PERSON, ORGANISATION):
+        return kind
+    return ORGANISATION if is_organisation(_digits_out((name or "").strip())) else PERSON
+
+
+def people_named(parties: Iterable[tuple[str, str]]) -> "Names":
+    """Every person that counterparties name: person counterparties themselves and the people an
+    organisation's name names by role (负责人王小明) — masked wherever they appear in free text."""
+    found = []
+    for name, kind in parties:
+        if counterparty_kind(name, kind) == PERSON:
+            found.append(person_name(name, kind=PERSON))
+        found.extend(role_names(name))
+    return Names(found)
+
+
+def public_party(name: str, names: Names | None = None, kind: str = "") -> str:
+    """A counterparty for the public: a person is masked as a whole (张*明), always; an
+    organisation keeps its name, with the people it names (by role, or registered) masked."""
     text = _digits_out((name or "").strip())
     if not text:
         return ""
-    if is_organisation(text):
-        return names.mask(text) if names is not None else text
-    person = person_name(text)
+    if counterparty_kind(text, kind) == ORGANISATION:
+        known = Names([*(names.names if names is not None else ()), *role_names(text)])
+        return known.mask(text)
+    person = person_name(text, kind=PERSON)
     return mask_name(person) if person else ""
 
 

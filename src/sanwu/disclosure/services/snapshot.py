@@ -18,7 +18,7 @@ from sanwu.ledger import reports
 from sanwu.ledger.charts import EXPENSE_ROLES, INCOME_ROLES, ROLE_LABELS, SOURCES
 from sanwu.ledger.models import AccountMonth, Book, Entry, Voucher
 
-from .scrub import Names, person_name, public_party, scrub
+from .scrub import Names, people_named, public_party, scrub
 
 VERSION = 1
 
@@ -140,8 +140,9 @@ def _items(book: Book, chart: reports.Chart, year: int, month_from: int, month_t
         else:
             kind, amount = "other", v["total"]
         parties = [public_party(x, names) for x in p["parties"]]
-        # A person named as counterparty is masked in the voucher's summary too, registered or not.
-        people = Names(person_name(x) for x in p["parties"])
+        # A person named as counterparty (or by role inside one: 负责人王小明) is masked in the
+        # voucher's summary too, registered or not.
+        people = people_named((x, "") for x in p["parties"])
         out.append({
             "date": v["date"].isoformat(),
             "no": f"{Voucher.WORD}-{v['number']:04d}" if v["number"] else "",

@@ -8,6 +8,7 @@ import datetime as dt
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
+from sanwu.core.api_errors import responses as _responses
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.gate import get_visible_or_404
 from sanwu.core.tables import CONTENT_TYPES, _disposition
@@ -20,18 +21,6 @@ from .models import CadreReward
 from .rules import Tier
 
 router = Router(tags=["集体经济"])
-
-
-class Detail(Schema):
-    detail: str
-
-
-class Problems(Schema):
-    detail: list
-
-
-def _responses(schema) -> dict:
-    return {200: schema, 403: Detail, 404: Detail, 422: Problems}
 
 
 # --- Output shapes ------------------------------------------------------------------------------
@@ -118,7 +107,7 @@ class AwardOut(Schema):
     total_fen: int
 
 
-class EventOut(Schema):
+class AwardEventOut(Schema):
     action: str
     from_status: str
     to_status: str
@@ -141,7 +130,7 @@ class DecisionOut(Schema):
     cap_fen: int
     decision_id: int | None = Field(None, description="核准所依据的四议两公开决策")
     reason: str
-    events: list[EventOut]
+    events: list[AwardEventOut]
 
 
 class TableOut(Schema):
@@ -186,7 +175,7 @@ class SettingsIO(Schema):
     tiers: list[TierIn]
 
 
-class ReasonIn(Schema):
+class AwardReasonIn(Schema):
     reason: str = ""
 
 
@@ -303,7 +292,7 @@ def award_decision(request, village: str, year: int):
 
 
 @router.post("/economy/awards/{village}/{year}/{action}", response=_responses(DecisionOut), summary="乡镇核准（approve）、不予核准（reject），县级撤销（revoke）")
-def award_action(request, village: str, year: int, action: str, payload: ReasonIn):
+def award_action(request, village: str, year: int, action: str, payload: AwardReasonIn):
     get_visible_or_404(Region, request.auth, code=village, level="village")
     funcs = {"approve": services.approve_cadre_reward, "reject": services.reject_cadre_reward, "revoke": services.revoke_cadre_reward}
     if action not in funcs:

@@ -12,7 +12,7 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
 from sanwu.core import context
-from sanwu.core.api_errors import STATUS_MESSAGES, message_for
+from sanwu.core.api_errors import STATUS_MESSAGES, Detail, Problems, message_for
 from sanwu.core.errors import Invalid, Refused
 from sanwu.regions.services import user_for_token
 
@@ -35,7 +35,39 @@ class ChineseJSONRenderer(JSONRenderer):
         return json.dumps(data, cls=self.encoder_class, ensure_ascii=False)
 
 
-api = NinjaAPI(
+# What each status means, in the published document (ninja writes "Not Found" and the like).
+STATUS_DESCRIPTIONS = {
+    200: "成功", 201: "已创建", 204: "成功（无内容）", 400: "请求无效", 401: "未登录或令牌无效", 403: "无权操作",
+    404: "未找到，或不在您的管辖范围内", 413: "请求体过大", 422: "输入有误（逐项说明）",
+}
+
+
+class SanwuAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The document as ninja builds it, plus the answers every operation can give before its
+        handler runs (the handlers below): 401 where a token is required, 422 where there is
+        input to validate, 400 and 413 where a body is read; every status described in Chinese."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        ref = {name: {"$ref": f"#/components/schemas/{name}"} for name in ("Detail", "Problems")}
+        for item in schema["paths"].values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                if operation.get("security"):
+                    responses.setdefault(401, {"content": {"application/json": {"schema": ref["Detail"]}}})
+                if operation.get("parameters") or operation.get("requestBody"):
+                    responses.setdefault(422, {"content": {"application/json": {"schema": ref["Problems"]}}})
+                if operation.get("requestBody"):
+                    responses.setdefault(400, {"content": {"application/json": {"schema": ref["Detail"]}}})
+                    responses.setdefault(413, {"content": {"application/json": {"schema": ref["Detail"]}}})
+                for status, answer in responses.items():
+                    answer["description"] = STATUS_DESCRIPTIONS.get(int(status), answer.get("description", ""))
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (Detail, Problems):
+            components.setdefault(model.__name__, model.model_json_schema(ref_template="#/components/schemas/{model}"))
+        return schema
+
+
+api = SanwuAPI(
     title="三务 Sanwu API",
     version="1.0.0",
     description="村级三务（账务、集体经济、党务）接口。所有数据均经管辖范围过滤。",
@@ -68,7 +100,9 @@ def unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    return api.create_response(request, {"detail": message_for(request, exc.status_code)}, status=exc.status_code)
+    """ninja's own refusals; its only 400 is a body it cannot parse."""
+    detail = "请求体无法解析：应为 UTF-8 编码的 JSON" if exc.status_code == 400 else message_for(request, exc.status_code)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(RequestDataTooBig)

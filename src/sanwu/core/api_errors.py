@@ -28,6 +28,21 @@ def responses(schema, status: int = 200) -> dict:
     return {status: schema, 403: Detail, 404: Detail, 422: Problems}
 
 
+def file_responses(content_types, description: str = "文件") -> dict:
+    """The `response` and `openapi_extra` of an operation that answers a file of one of
+    `content_types` (200), or the error shapes:
+
+        @router.get("/economy/report", **file_responses(CONTENT_TYPES.values()), summary=...)
+    """
+    binary = {"type": "string", "format": "binary"}
+    media = {mime.split(";")[0].strip() for mime in content_types}
+    content = {m: {"schema": {} if m.endswith("/json") else binary} for m in sorted(media)}
+    return {
+        "response": {403: Detail, 404: Detail, 422: Problems},
+        "openapi_extra": {"responses": {200: {"description": description, "content": content}}},
+    }
+
+
 # Chinese for the answers Django itself gives (ninja's own handlers are in sanwu/api.py).
 STATUS_MESSAGES = {
     400: "请求无效",

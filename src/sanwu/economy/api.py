@@ -8,7 +8,7 @@ import datetime as dt
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
-from sanwu.core.api_errors import responses as _responses
+from sanwu.core.api_errors import file_responses, responses as _responses
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.gate import get_visible_or_404
 from sanwu.core.tables import CONTENT_TYPES, _disposition
@@ -246,7 +246,7 @@ def villages(request, region: str, year: int | None = None):
     return [_village(v) for v in ranked(services.village_years(request.auth, r, y))]
 
 
-@router.get("/economy/report", summary="与 sanwu report economy 相同的表（csv/json/xlsx 文件，金额单位元）")
+@router.get("/economy/report", **file_responses(CONTENT_TYPES.values()), summary="与 sanwu report economy 相同的表（csv/json/xlsx 文件，金额单位元）")
 def report(request, region: str, year: int, format: str = "json"):
     if format not in CONTENT_TYPES:
         raise Invalid(Problem(f"不支持的格式「{format}」（可用 csv、json、xlsx）", field="format"))

@@ -1,6 +1,7 @@
 from django.db.models import Q
 from ninja import Router, Schema
 
+from sanwu.core.api_errors import responses
 from sanwu.core.api_fields import Offset, page_limit
 from sanwu.core.codes import region_prefix
 from sanwu.core.gate import get_visible_or_404
@@ -59,6 +60,6 @@ def regions(request, level: str | None = None, parent: str | None = None, within
     return [_region(r) for r in qs.order_by("code")[offset : offset + limit]]
 
 
-@router.get("/regions/{code}", response=RegionOut, summary="一个区划（不在范围内时为404）")
+@router.get("/regions/{code}", response=responses(RegionOut), summary="一个区划（不在范围内时为404）")
 def region(request, code: str):
     return _region(get_visible_or_404(Region, request.auth, code=code))

@@ -19,7 +19,6 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
-from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -29,6 +28,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from sanwu.disclosure import services as disclosure
 from sanwu.ledger import services as ledger
 from sanwu.regions.services import issue_token
+from tests.conftest import api_client
 from tests.ledger.journal import parse
 
 pytestmark = pytest.mark.fuzz
@@ -59,16 +59,17 @@ JOURNAL = """
 
 
 def _api(user, method, url, payload=None):
-    client = Client(headers={"Authorization": f"Bearer {issue_token(user)}"})
-    resp = getattr(client, method)(url, payload or {}, content_type="application/json")
+    resp = getattr(api_client(user), method)(url, payload or {}, content_type="application/json")
     assert resp.status_code < 300, (url, resp.status_code, resp.content.decode())
     return resp.json()
 
 
 @pytest.fixture
-def world(demo):
+def world(demo, settings, tmp_path):
     """One of each thing the API names by a path parameter, in the accountant's village and
-    township of the demo city; returns the known value of each path parameter by path prefix."""
+    township of the demo city; returns the known value of each path parameter by path prefix.
+    Uploaded files go to a temporary media directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     book = ledger.create_book(None, "FUZZ-DX", V1, "2023", start_date=dt.date(2025, 1, 1))
     ledger.confirm_opening(None, book)
     posted = ledger.post_drafts(demo.accountant, book, parse(JOURNAL))

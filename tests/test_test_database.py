@@ -59,7 +59,7 @@ def test_two_runs_in_one_checkout_keep_their_own_sqlite_databases(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SANWU_TEST_DB", "PYTEST_XDIST_WORKER")}
     env["BARRIER"] = str(tmp_path)
     command = [
-        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "--no-migrations",
         "-c", str(project / "pyproject.toml"), "--rootdir", str(tmp_path), str(tmp_path / "test_inner.py"),
     ]
     runs = {

@@ -29,6 +29,7 @@ from sanwu.disclosure import services as disclosure
 from sanwu.ledger import services as ledger
 from sanwu.regions.services import issue_token
 from tests.conftest import api_client
+from tests.disclosure.conftest import MARCH
 from tests.ledger.journal import parse
 
 pytestmark = pytest.mark.fuzz
@@ -45,17 +46,6 @@ ROLES = {  # role → the persona of tests/conftest.py
     "auditor": "auditor",
 }
 YUEXI, TOWN_1, V1 = "340828000000", "340828100000", "340828100200"
-JOURNAL = """
-2025-03-05 收到光伏发电收入
-  102   12000.50  -          bank
-  501   -          12000.50  pv  国网岳西县供电公司
-2025-03-08 收到王德明交来门面租金
-  101   3000.00   -          cash
-  501   -          3000.00   rent  王德明
-2025-03-20 支付保洁劳务费
-  513   1800.00   -
-  101   -          1800.00   cash  李秀英
-"""
 
 
 def _api(user, method, url, payload=None):
@@ -72,7 +62,7 @@ def world(demo, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     book = ledger.create_book(None, "FUZZ-DX", V1, "2023", start_date=dt.date(2025, 1, 1))
     ledger.confirm_opening(None, book)
-    posted = ledger.post_drafts(demo.accountant, book, parse(JOURNAL))
+    posted = ledger.post_drafts(demo.accountant, book, parse(MARCH))
     draft = ledger.save_draft(demo.accountant, book, parse("2025-04-02 购买办公用品\n  513 300.00 -\n  101 - 300.00 cash\n")[0])
     published = disclosure.publish(demo.secretary, disclosure.confirm(demo.secretary, disclosure.prepare(demo.accountant, book, 2025, 3)))
     question = disclosure.ask(V1, "村里光伏收入怎么用的？")

@@ -3,6 +3,7 @@
 #   make run          install (if needed), migrate, load demo data, serve on 127.0.0.1:8000
 #   make test         pytest on SQLite, then on PostgreSQL 15
 #   make system-deps  Debian packages (chromium, CJK fonts, harfbuzz-subset, postgresql)
+#   make fuzz         schemathesis against the API, deeper (FUZZ_EXAMPLES=50 per operation and role)
 #   make postgres     local PostgreSQL 15 with role/db sanwu (password sanwu)
 #   make bench        bench/run.py  (BENCH_ARGS=...)
 #   make clean        remove .venv node_modules var
@@ -65,17 +66,39 @@ postgres: system-deps
 
 # --- test -------------------------------------------------------------------
 
-# Runs both suites even if the first fails; fails if either failed.
+# pytest-xdist: two workers (two cores), one test file per worker at a time, so that a file's
+# tests keep their order and its fixtures' cost is paid on one worker. Each worker has its own
+# test database (pytest-django adds _gw0, _gw1). XDIST= runs the suite in one process.
+XDIST         ?= -n 2 --dist loadfile
+FUZZ_EXAMPLES ?= 50
+
+.PHONY: fuzz
+
+# Runs both suites even if the first fails; fails if either failed. Prints each suite's time.
+# The SQLite test database is named per run (settings.py), so two runs in one checkout never
+# remove each other's; on PostgreSQL set SANWU_TEST_DB to share a server between runs.
 test: system-deps venv assets postgres
 	@sqlite_rc=0; pg_rc=0; \
-	echo "== SQLite =="; \
-	env -u DATABASE_URL $(VENV)/bin/pytest $(PYTEST_ARGS) || sqlite_rc=$$?; \
-	echo "== PostgreSQL 15 =="; \
-	DATABASE_URL='$(PG_URL)' $(VENV)/bin/pytest $(PYTEST_ARGS) || pg_rc=$$?; \
-	result() { if [ "$$1" -eq 0 ]; then echo passed; else echo "FAILED (pytest exit $$1)"; fi; }; \
+	echo "== SQLite =="; start=$$(date +%s); \
+	env -u DATABASE_URL $(VENV)/bin/pytest $(XDIST) $(PYTEST_ARGS) || sqlite_rc=$$?; \
+	sqlite_s=$$(( $$(date +%s) - start )); \
+	echo "== PostgreSQL 15 =="; start=$$(date +%s); \
+	DATABASE_URL='$(PG_URL)' $(VENV)/bin/pytest $(XDIST) $(PYTEST_ARGS) || pg_rc=$$?; \
+	pg_s=$$(( $$(date +%s) - start )); \
+	result() { if [ "$$1" -eq 0 ]; then echo "passed in $$2 s"; else echo "FAILED (pytest exit $$1) in $$2 s"; fi; }; \
 	echo "== Results =="; \
-	echo "SQLite:        $$(result $$sqlite_rc)"; \
-	echo "PostgreSQL 15: $$(result $$pg_rc)"; \
+	echo "SQLite:        $$(result $$sqlite_rc $$sqlite_s)"; \
+	echo "PostgreSQL 15: $$(result $$pg_rc $$pg_s)"; \
+	[ $$sqlite_rc -eq 0 ] && [ $$pg_rc -eq 0 ]
+
+# schemathesis only (tests marked fuzz), with FUZZ_EXAMPLES examples per operation and role,
+# random seeds and shrinking, on both databases; the roles spread over the workers.
+fuzz: system-deps venv assets postgres
+	@sqlite_rc=0; pg_rc=0; \
+	echo "== SQLite =="; \
+	SANWU_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) env -u DATABASE_URL $(VENV)/bin/pytest -m fuzz -n 2 --dist load $(PYTEST_ARGS) || sqlite_rc=$$?; \
+	echo "== PostgreSQL 15 =="; \
+	SANWU_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DATABASE_URL='$(PG_URL)' $(VENV)/bin/pytest -m fuzz -n 2 --dist load $(PYTEST_ARGS) || pg_rc=$$?; \
 	[ $$sqlite_rc -eq 0 ] && [ $$pg_rc -eq 0 ]
 
 # --- bench ------------------------------------------------------------------

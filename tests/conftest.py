@@ -1,10 +1,13 @@
 """Persona fixtures: one user for every role, plus the outsiders (another village's accountant,
-another township's supervisor, anonymous). Built from the small demo city."""
+another township's supervisor, anonymous). Built from the small demo city. `client_for(user)`
+logs a user in for the pages, `api_client(user)` calls the API with the user's token."""
 
+import os
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
 from sanwu.demo import generator
 
@@ -82,6 +85,20 @@ def client_for(user) -> Client:
     return c
 
 
+def api_client(user) -> Client:
+    """A client that calls the API with a token of `user` (Authorization: Bearer …)."""
+    from sanwu.regions.services import issue_token
+
+    return Client(headers={"Authorization": f"Bearer {issue_token(user)}"})
+
+
 @pytest.fixture
 def as_user():
     return client_for
+
+
+# hypothesis: no deadline (database examples are slow on a busy machine), a bounded number of
+# examples; SANWU_HYPOTHESIS_PROFILE=deep for a longer search.
+settings.register_profile("default", deadline=None, max_examples=30, database=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("deep", deadline=None, max_examples=500, database=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("SANWU_HYPOTHESIS_PROFILE", "default"))

@@ -2,17 +2,18 @@
 
 import json
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
-from ninja.errors import ValidationError
-from ninja.responses import NinjaJSONEncoder
-
-from sanwu.core.errors import Invalid, NotFound, Refused
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
 from sanwu.core import context
-from sanwu.core.permissions import refuse
+from sanwu.core.api_errors import STATUS_MESSAGES, Detail, Problems, message_for
+from sanwu.core.errors import Invalid, NotFound, Refused
 from sanwu.regions.services import user_for_token
 
 
@@ -34,7 +35,39 @@ class ChineseJSONRenderer(JSONRenderer):
         return json.dumps(data, cls=self.encoder_class, ensure_ascii=False)
 
 
-api = NinjaAPI(
+# What each status means, in the published document (ninja writes "Not Found" and the like).
+STATUS_DESCRIPTIONS = {
+    200: "成功", 201: "已创建", 204: "成功（无内容）", 400: "请求无效", 401: "未登录或令牌无效", 403: "无权操作",
+    404: "未找到，或不在您的管辖范围内", 413: "请求体过大", 422: "输入有误（逐项说明）",
+}
+
+
+class SanwuAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The document as ninja builds it, plus the answers every operation can give before its
+        handler runs (the handlers below): 401 where a token is required, 422 where there is
+        input to validate, 400 and 413 where a body is read; every status described in Chinese."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        ref = {name: {"$ref": f"#/components/schemas/{name}"} for name in ("Detail", "Problems")}
+        for item in schema["paths"].values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                if operation.get("security"):
+                    responses.setdefault(401, {"content": {"application/json": {"schema": ref["Detail"]}}})
+                if operation.get("parameters") or operation.get("requestBody"):
+                    responses.setdefault(422, {"content": {"application/json": {"schema": ref["Problems"]}}})
+                if operation.get("requestBody"):
+                    responses.setdefault(400, {"content": {"application/json": {"schema": ref["Detail"]}}})
+                    responses.setdefault(413, {"content": {"application/json": {"schema": ref["Detail"]}}})
+                for status, answer in responses.items():
+                    answer["description"] = STATUS_DESCRIPTIONS.get(int(status), answer.get("description", ""))
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (Detail, Problems):
+            components.setdefault(model.__name__, model.model_json_schema(ref_template="#/components/schemas/{model}"))
+        return schema
+
+
+api = SanwuAPI(
     title="三务 Sanwu API",
     version="1.0.0",
     description="村级三务（账务、集体经济、党务）接口。所有数据均经管辖范围过滤。",
@@ -65,6 +98,29 @@ def refused(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=403)
 
 
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": STATUS_MESSAGES[401]}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    """ninja's own refusals; its only 400 is a body it cannot parse."""
+    detail = "请求体无法解析：应为 UTF-8 编码的 JSON" if exc.status_code == 400 else message_for(request, exc.status_code)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+    return api.create_response(request, {"detail": f"{STATUS_MESSAGES[413]}（不能超过 {limit:g} MB）"}, status=413)
+
+
+@api.exception_handler(SuspiciousOperation)
+def unreadable(request, exc):
+    return api.create_response(request, {"detail": STATUS_MESSAGES[400]}, status=400)
+
+
 _PYDANTIC_MESSAGES = {
     "missing": "缺少必填字段",
     "int_type": "应为整数",
@@ -78,6 +134,28 @@ _PYDANTIC_MESSAGES = {
     "literal_error": "取值不在允许范围内",
     "string_too_long": "文字过长",
     "json_invalid": "请求体不是有效的 JSON",
+    "greater_than_equal": "应不小于 {ge}",
+    "greater_than": "应大于 {gt}",
+    "less_than_equal": "应不大于 {le}",
+    "less_than": "应小于 {lt}",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "datetime_type": "时间格式应为 ISO 8601（如 2025-03-01T08:00:00+08:00）",
+    "datetime_parsing": "时间格式应为 ISO 8601（如 2025-03-01T08:00:00+08:00）",
+    "datetime_from_date_parsing": "时间格式应为 ISO 8601（如 2025-03-01T08:00:00+08:00）",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "string_too_short": "文字过短",
+    "too_long": "条目过多",
+    "too_short": "条目过少",
+    "string_pattern_mismatch": "格式不正确",
+    "enum": "取值不在允许范围内",
+    "extra_forbidden": "不允许的字段",
+    "value_error": "取值无效",
+    "int_too_big": "数值过大",
 }
 
 
@@ -87,7 +165,8 @@ def request_invalid(request, exc):
     details = []
     for err in exc.errors:
         where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path"))
-        message = _PYDANTIC_MESSAGES.get(err.get("type"), err.get("msg", ""))
+        template = _PYDANTIC_MESSAGES.get(err.get("type"))
+        message = template.format(**err.get("ctx") or {}) if template else err.get("msg") or "取值无效"
         details.append(f"字段「{where}」：{message}" if where else message)
     return api.create_response(request, {"detail": details}, status=422)
 

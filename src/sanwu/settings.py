@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sanwu.core.middleware.RequestIdMiddleware",
+    "sanwu.core.api_errors.ApiErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -101,15 +102,28 @@ TEMPLATES = [
     },
 ]
 
+
+def _test_database_name(engine: str) -> str | None:
+    """The test database of this run: SANWU_TEST_DB when set, else (SQLite) a file named after the
+    process, so that two runs in one checkout never remove each other's database. pytest-django
+    creates it at the start of the run, removes it at the end, and adds _gw0, _gw1 … for xdist
+    workers. A file, not memory, so that tests can start other processes on the same database."""
+    name = os.environ.get("SANWU_TEST_DB", "")
+    if engine != "django.db.backends.sqlite3":
+        return name or None  # PostgreSQL: test_<database> unless named
+    if not name:
+        name = f"test_sanwu_{os.getpid()}"
+    if "/" in name:
+        return name
+    return str(VAR_DIR / (name if name.endswith(".sqlite3") else f"{name}.sqlite3"))
+
+
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'sanwu.sqlite3'}",
         conn_max_age=int(os.environ.get("SANWU_CONN_MAX_AGE", "0")),
     )
 }
-if os.environ.get("SANWU_TEST_DB"):
-    # A separate test database name, so that several test runs can share one PostgreSQL server.
-    DATABASES["default"]["TEST"] = {"NAME": os.environ["SANWU_TEST_DB"]}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # temp_store=MEMORY: the statement journal that lets one INSERT of a batch fail alone (the
     # immutability triggers, the unique constraints) stays in memory; in a temporary file it cost
@@ -121,8 +135,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    # A file, not memory, so that tests can start other processes on the same test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_sanwu.sqlite3")}
+if _test_name := _test_database_name(DATABASES["default"]["ENGINE"]):
+    DATABASES["default"]["TEST"] = {"NAME": _test_name}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -4,11 +4,10 @@ here), scores written as small tables, API clients."""
 import datetime as dt
 
 import pytest
-from django.test import Client
 
 from sanwu.assessment import services
 from sanwu.regions.models import Region
-from sanwu.regions.services import issue_token
+from tests.conftest import api_client
 
 YUEXI = "340828000000"
 T1 = "340828100000"  # 主簿镇 (township_1)
@@ -48,10 +47,6 @@ def scored_assessment(user, year: int, table: dict[str, dict[str, str]]):
     entries = [services.ScoreEntry(code, key, value) for code, row in table.items() for key, value in row.items()]
     services.set_scores(user, a, entries)
     return a
-
-
-def api_client(user) -> Client:
-    return Client(headers={"Authorization": f"Bearer {issue_token(user)}"})
 
 
 @pytest.fixture

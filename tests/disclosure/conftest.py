@@ -4,10 +4,9 @@ business written as a journal, a disclosure at each step, and an API client by t
 import json
 
 import pytest
-from django.test import Client
 
 from sanwu.disclosure import services
-from sanwu.regions.services import issue_token
+from tests.conftest import api_client as api_for  # noqa: F401  (used by this app's tests)
 from tests.ledger.conftest import book, other_book, post_journal  # noqa: F401  (fixtures)
 
 # March 2025 in 大歇村: PV income from a company, rent from a villager (a person: masked on the
@@ -55,10 +54,6 @@ def confirmed(demo, prepared):
 @pytest.fixture
 def published(demo, confirmed):
     return services.publish(demo.secretary, confirmed)
-
-
-def api_for(user) -> Client:
-    return Client(headers={"Authorization": f"Bearer {issue_token(user)}"})
 
 
 def body(resp):

@@ -16,11 +16,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
 
 from sanwu.decisions import services as decisions
 from sanwu.ledger import services as ledger
-from sanwu.regions.services import issue_token
+from tests.conftest import api_client as api_for  # noqa: F401  (used by this app's tests)
 from tests.decisions.conftest import advance
 from tests.ledger.journal import parse
 
@@ -192,7 +191,3 @@ def decide(user=None, village=V1, year=2025, upto="resolution_published", purpos
         description="按经营性收入增量的20%奖励村干部",
     )
     return advance(user, m, upto)
-
-
-def api_for(user) -> Client:
-    return Client(headers={"Authorization": f"Bearer {issue_token(user)}"})

@@ -5,10 +5,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
 
 from sanwu.partywork import services
-from sanwu.regions.services import issue_token
+from tests.conftest import api_client as api_for  # noqa: F401  (used by this app's tests)
 
 YUEXI, TOWN_1, TOWN_2 = "340828000000", "340828100000", "340828101000"
 VILLAGE_1, VILLAGE_2 = "340828100200", "340828101200"  # 大歇村 (secretary_1), 关河村
@@ -48,7 +47,3 @@ def assign(user, region=TOWN_1, title="村级班子运行情况分析研判", de
         user, title=title, region_code=region, deadline=deadline or services.today() + dt.timedelta(days=30),
         source_kind=kw.pop("source_kind", "meeting"), **kw,
     )
-
-
-def api_for(user) -> Client:
-    return Client(headers={"Authorization": f"Bearer {issue_token(user)}"})

@@ -8,7 +8,6 @@ and consequences — never another township's. The county sees everything in the
 """
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Q
 from django.http import Http404
@@ -16,6 +15,8 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from sanwu.core.api_errors import responses as _responses
+from sanwu.core.api_fields import Offset, page_limit
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.permissions import get_visible_or_404
@@ -37,22 +38,6 @@ from .models import (
 )
 
 router = Router(tags=["研判、整顿与考核"])
-
-
-class Detail(Schema):
-    detail: str
-
-
-class Problems(Schema):
-    detail: list[str | dict[str, Any]] = Field(description="问题列表（中文）")
-
-
-def _responses(schema, status: int = 200) -> dict:
-    return {status: schema, 403: Detail, 404: Detail, 422: Problems}
-
-
-def _limit(limit: int, offset: int) -> tuple[int, int]:
-    return max(1, min(limit, 2000)), max(0, offset)
 
 
 def _found(found):
@@ -197,7 +182,7 @@ class MeasureOut(Schema):
     text: str
 
 
-class CheckOut(Schema):
+class AcceptanceCheckOut(Schema):
     date: dt.date
     passed: bool
     result: str
@@ -222,7 +207,7 @@ class RectificationOut(Schema):
     delisted_on: dt.date | None
     task_id: int | None
     measures: list[MeasureOut]
-    checks: list[CheckOut]
+    checks: list[AcceptanceCheckOut]
 
 
 class RectificationIn(Schema):
@@ -436,13 +421,12 @@ def _consequence(c: Consequence) -> dict:
 
 @router.get("/analysis-rounds", response=list[RoundOut], summary="班子运行分析研判（县组织的各轮）",
             description="乡镇用户看到本县的各轮研判，其中只有本乡镇各村的结果。county：县代码；year：年度。")
-def round_list(request, county: str | None = None, year: int | None = None, limit: int = 200, offset: int = 0):
+def round_list(request, county: str | None = None, year: int | None = None, limit: page_limit(2000) = 200, offset: Offset = 0):
     qs = services.rounds_visible(request.auth)
     if county:
         qs = qs.filter(county_id=county)
     if year:
         qs = qs.filter(year=year)
-    limit, offset = _limit(limit, offset)
     return [_round(r) for r in qs.order_by("-year", "-number", "county_id")[offset : offset + limit]]
 
 
@@ -493,14 +477,13 @@ def round_review(request, id: int, payload: ReviewIn):
 
 @router.get("/difficult-villages", response=list[DifficultOut], summary="重点难点村清单（含历次复核）",
             description="status：listed（在册，默认）、removed（已销号）、all；within：区划代码（县、乡镇）。")
-def difficult_list(request, status: str = "listed", within: str | None = None, limit: int = 500, offset: int = 0):
+def difficult_list(request, status: str = "listed", within: str | None = None, limit: page_limit(2000) = 500, offset: Offset = 0):
     qs = DifficultVillage.objects.visible_to(request.auth).select_related("village__parent", "listed_round", "removed_round")
     if status in ("listed", "removed"):
         qs = qs.filter(status=status)
     elif status != "all":
         raise Invalid(Problem(f"状态「{status}」无效（listed、removed、all）", field="status"))
     qs = _within(qs, "village__code", within)
-    limit, offset = _limit(limit, offset)
     return [_difficult(e) for e in qs.order_by("village_id", "-id")[offset : offset + limit]]
 
 
@@ -544,7 +527,7 @@ def situations(request, county: str):
 
 @router.get("/rectifications", response=list[RectificationOut], summary="软弱涣散村党组织整顿台账",
             description="status：listed（整顿中，默认）、delisted（验收销号）、all；year：列入年度；within：区划代码。")
-def rectification_list(request, status: str = "listed", year: int | None = None, within: str | None = None, limit: int = 500, offset: int = 0):
+def rectification_list(request, status: str = "listed", year: int | None = None, within: str | None = None, limit: page_limit(2000) = 500, offset: Offset = 0):
     qs = Rectification.objects.visible_to(request.auth).select_related("village__parent")
     if status in ("listed", "delisted"):
         qs = qs.filter(status=status)
@@ -553,7 +536,6 @@ def rectification_list(request, status: str = "listed", year: int | None = None,
     if year:
         qs = qs.filter(year=year)
     qs = _within(qs, "village__code", within)
-    limit, offset = _limit(limit, offset)
     return [_case(c) for c in qs.order_by("-year", "village_id")[offset : offset + limit]]
 
 

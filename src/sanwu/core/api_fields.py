@@ -1,11 +1,11 @@
-"""Input types shared by every app's API schemas: money in fen, ISO dates, bounded text —
+"""Input types shared by every app's API schemas: money in fen, ISO dates, bounded text, paging —
 each refusing bad input with a Chinese message (answered 422 by the handler in sanwu/api.py)."""
 
 import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 MAX_FEN = 10**15  # 10 万亿元: far beyond any village, far inside a 64-bit column
@@ -48,3 +48,15 @@ def text_field(max_length: int, label: str) -> BeforeValidator:
 
 Fen = Annotated[int, BeforeValidator(fen_value)]
 IsoDate = Annotated[dt.date, BeforeValidator(iso_date)]
+
+
+# Paging of every list: `limit: page_limit(1000) = 100, offset: Offset = 0`. Out of range answers
+# 422 (a negative offset, or one past any 64-bit column, never reaches the database).
+MAX_OFFSET = 10**7
+
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description=f"跳过前若干条（0 至 {MAX_OFFSET}）")]
+
+
+def page_limit(maximum: int):
+    """The `limit` of a list: at least 1, at most `maximum` rows in one answer."""
+    return Annotated[int, Field(ge=1, le=maximum, description=f"本次最多返回的条数（1 至 {maximum}）")]

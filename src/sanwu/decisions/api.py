@@ -4,7 +4,7 @@ services (which check roles: 403 on refusal, 422 with Chinese problems on invali
 Money is integer fen in fields ending `_fen`; dates are ISO."""
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.db.models import Q
 from django.urls import reverse
@@ -14,7 +14,8 @@ from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from sanwu.core import uploads
-from sanwu.core.api_fields import IsoDate, fen_value, text_field
+from sanwu.core.api_errors import Detail, responses as _responses
+from sanwu.core.api_fields import IsoDate, Offset, fen_value, page_limit, text_field
 from sanwu.core.codes import region_code_errors, region_prefix
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.permissions import get_visible_or_404
@@ -26,20 +27,6 @@ from .rules import CATEGORIES, CHANNELS, MEETING_TYPES, PURPOSES, STAGE_KEYS, ST
 from .services import attachments
 
 router = Router(tags=["四议两公开"])
-
-
-
-
-class Detail(Schema):
-    detail: str
-
-
-class Problems(Schema):
-    detail: list[str | dict[str, Any]] = Field(description="问题列表（中文），或请求字段的校验错误")
-
-
-def _responses(schema, status: int = 200) -> dict:
-    return {status: schema, 403: Detail, 404: Detail, 422: Problems}
 
 
 # --- Input ----------------------------------------------------------------------------------------
@@ -95,7 +82,7 @@ class TextIn(Schema):
     text: Annotated[str, text_field(2000, "意见")]
 
 
-class ReasonIn(Schema):
+class MatterReasonIn(Schema):
     reason: Annotated[str, text_field(200, "终止原因")] = ""
 
 
@@ -122,12 +109,12 @@ class MatterBrief(Schema):
     completed_on: dt.date | None
 
 
-class CheckOut(Schema):
+class StageCheckOut(Schema):
     label: str
     ok: bool
 
 
-class AttachmentOut(Schema):
+class StageAttachmentOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -157,12 +144,12 @@ class RecordOut(Schema):
     public_text: str
     channel: str
     channel_label: str
-    checks: list[CheckOut]
+    checks: list[StageCheckOut]
     rule: dict | None
     content_hash: str
     recorded_by: str | None
     recorded_at: dt.datetime
-    attachments: list[AttachmentOut]
+    attachments: list[StageAttachmentOut]
 
 
 class StageOut(Schema):
@@ -195,7 +182,7 @@ class CommentOut(Schema):
     created_at: dt.datetime
 
 
-class EventOut(Schema):
+class MatterEventOut(Schema):
     action: str
     action_label: str
     stage: str
@@ -213,7 +200,7 @@ class MatterOut(MatterBrief):
     stages: list[StageOut]
     vouchers: list[LinkOut]
     comments: list[CommentOut]
-    history: list[EventOut]
+    history: list[MatterEventOut]
 
 
 def _brief(m: Matter) -> dict:
@@ -298,7 +285,7 @@ def _get(request, id: int) -> Matter:
 )
 def matters(
     request, village: str | None = None, status: str | None = None, category: str | None = None, purpose: str | None = None,
-    stage: str | None = None, year: int | None = None, q: str | None = None, limit: int = 100, offset: int = 0,
+    stage: str | None = None, year: int | None = None, q: str | None = None, limit: page_limit(1000) = 100, offset: Offset = 0,
 ):
     qs = Matter.objects.visible_to(request.auth).select_related("village")
     problems = []
@@ -328,8 +315,6 @@ def matters(
         qs = qs.filter(year=year)
     if q:
         qs = qs.filter(Q(title__contains=q) | Q(description__contains=q))
-    limit = max(1, min(limit, 1000))
-    offset = max(0, offset)
     return [_brief(m) for m in qs.order_by("-year", "-id")[offset : offset + limit]]
 
 
@@ -365,7 +350,7 @@ def record_stage(request, id: int, stage: str, payload: StageIn):
 
 
 @router.post("/decisions/{id}/abandon", response=_responses(MatterOut), summary="终止事项（须填写原因）")
-def abandon(request, id: int, payload: ReasonIn):
+def abandon(request, id: int, payload: MatterReasonIn):
     m = _get(request, id)
     services.abandon(request.auth, m, payload.reason)
     return _matter(request.auth, m)
@@ -395,7 +380,7 @@ def comment(request, id: int, payload: TextIn):
 
 
 @router.post(
-    "/decisions/{id}/stages/{stage}/attachments", response=_responses(AttachmentOut, 201),
+    "/decisions/{id}/stages/{stage}/attachments", response=_responses(StageAttachmentOut, 201),
     summary="上传环节附件（会议记录、签到表、现场照片；JPEG、PNG、PDF）",
 )
 def upload_attachment(request, id: int, stage: str, kind: str = "minutes", file: UploadedFile = File(..., description="JPEG、PNG 或 PDF，按内容识别，不超过10MB")):

@@ -18,6 +18,8 @@ from django.http import Http404
 from ninja import Router, Schema
 from pydantic import Field
 
+from sanwu.core.api_errors import Detail, responses as _responses
+from sanwu.core.api_fields import Offset, page_limit
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.scope import grants_of
 from sanwu.ledger.models import Book
@@ -29,18 +31,6 @@ from .services.scrub import MaskedText
 from .services.snapshot import KIND_LABELS
 
 router = Router(tags=["村务公开"])
-
-
-class Detail(Schema):
-    detail: str
-
-
-class Problems(Schema):
-    detail: list[str | dict[str, Any]]
-
-
-def _responses(schema, status: int = 200) -> dict:
-    return {status: schema, 403: Detail, 404: Detail, 422: Problems}
 
 
 # --- Figures -----------------------------------------------------------------------------------
@@ -107,7 +97,7 @@ class FiguresOut(Schema):
     items: list[ItemOut]
 
 
-class CheckOut(Schema):
+class DisclosureCheckOut(Schema):
     ok: bool
     explanation: str
     details: list[str]
@@ -164,7 +154,7 @@ class DisclosureOut(DisclosureBrief):
     posted_count: int | None
     due_date: dt.date
     figures: FiguresOut
-    check: CheckOut | None = Field(description="仅已发布的公开：与账簿的核对结果")
+    check: DisclosureCheckOut | None = Field(description="仅已发布的公开：与账簿的核对结果")
 
 
 class PrepareIn(Schema):
@@ -199,7 +189,7 @@ def _get(request, id: int) -> Disclosure:
 
 
 @router.get("/disclosures", response=list[DisclosureBrief], summary="管辖范围内的财务公开")
-def disclosures(request, village: str | None = None, status: str | None = None, year: int | None = None, limit: int = 200, offset: int = 0):
+def disclosures(request, village: str | None = None, status: str | None = None, year: int | None = None, limit: page_limit(2000) = 200, offset: Offset = 0):
     qs = Disclosure.objects.visible_to(request.auth).select_related("book")
     if village:
         qs = qs.filter(village_id=village)
@@ -207,7 +197,6 @@ def disclosures(request, village: str | None = None, status: str | None = None, 
         qs = qs.filter(status=status)
     if year:
         qs = qs.filter(year=year)
-    limit = max(1, min(limit, 2000))
     return [_brief(d) for d in qs.order_by("-year", "-month_to", "village_id")[offset : offset + limit]]
 
 
@@ -232,7 +221,7 @@ def publish(request, id: int):
     return _full(services.publish(request.auth, _get(request, id)))
 
 
-@router.get("/disclosures/{id}/check", response=_responses(CheckOut), summary="核对已发布的公开与账簿是否一致")
+@router.get("/disclosures/{id}/check", response=_responses(DisclosureCheckOut), summary="核对已发布的公开与账簿是否一致")
 def check(request, id: int):
     r = services.check_details(_get(request, id))
     return {"ok": r.ok, "explanation": r.explanation, "details": r.details}
@@ -324,7 +313,7 @@ def _question(q: Question, text: str | None = None) -> dict:
     "/questions", response=list[QuestionOut], summary="管辖范围内的群众提问（乡镇、县、市、审计）",
     description="state：open 待答复、overdue 逾期、answered 已答复、all 全部。列表中的 text 已将登记人员姓名脱敏；单个提问给出原文。",
 )
-def questions(request, state: str = "all", township: str | None = None, village: str | None = None, limit: int = 200, offset: int = 0):
+def questions(request, state: str = "all", township: str | None = None, village: str | None = None, limit: page_limit(2000) = 200, offset: Offset = 0):
     qs = Question.objects.visible_to(request.auth).select_related("village")
     if state == "open":
         qs = qs.filter(status="open")
@@ -336,7 +325,6 @@ def questions(request, state: str = "all", township: str | None = None, village:
         qs = qs.filter(township_code=township)
     if village:
         qs = qs.filter(village_id=village)
-    limit = max(1, min(limit, 2000))
     masked = MaskedText()
     return [_question(q, masked(q)) for q in qs.order_by("-asked_at", "-id")[offset : offset + limit]]
 
@@ -375,7 +363,7 @@ class PublicDisclosure(PublicBrief):
     chain_head: str
     posted_count: int | None
     figures: FiguresOut
-    check: CheckOut
+    check: DisclosureCheckOut
 
 
 class PublicQuestion(Schema):

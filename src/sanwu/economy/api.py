@@ -8,6 +8,7 @@ import datetime as dt
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
+from sanwu.core.api_errors import file_responses, responses as _responses
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import CONTENT_TYPES, disposition
@@ -19,18 +20,6 @@ from .rules import Tier
 from .services import Summary, VillageYear, ranked
 
 router = Router(tags=["集体经济"])
-
-
-class Detail(Schema):
-    detail: str
-
-
-class Problems(Schema):
-    detail: list
-
-
-def _responses(schema) -> dict:
-    return {200: schema, 403: Detail, 404: Detail, 422: Problems}
 
 
 # --- Output shapes ------------------------------------------------------------------------------
@@ -117,7 +106,7 @@ class AwardOut(Schema):
     total_fen: int
 
 
-class EventOut(Schema):
+class AwardEventOut(Schema):
     action: str
     from_status: str
     to_status: str
@@ -140,7 +129,7 @@ class DecisionOut(Schema):
     cap_fen: int
     decision_id: int | None = Field(None, description="核准所依据的四议两公开决策")
     reason: str
-    events: list[EventOut]
+    events: list[AwardEventOut]
 
 
 class TableOut(Schema):
@@ -185,7 +174,7 @@ class SettingsIO(Schema):
     tiers: list[TierIn]
 
 
-class ReasonIn(Schema):
+class AwardReasonIn(Schema):
     reason: str = ""
 
 
@@ -254,7 +243,7 @@ def villages(request, region: str, year: int | None = None):
     return [_village(v) for v in ranked(services.village_years(request.auth, r, y))]
 
 
-@router.get("/economy/report", summary="与 sanwu report economy 相同的表（csv/json/xlsx 文件，金额单位元）")
+@router.get("/economy/report", **file_responses(CONTENT_TYPES.values()), summary="与 sanwu report economy 相同的表（csv/json/xlsx 文件，金额单位元）")
 def report(request, region: str, year: int, format: str = "json"):
     if format not in CONTENT_TYPES:
         raise Invalid(Problem(f"不支持的格式「{format}」（可用 csv、json、xlsx）", field="format"))
@@ -300,7 +289,7 @@ def award_decision(request, village: str, year: int):
 
 
 @router.post("/economy/awards/{village}/{year}/{action}", response=_responses(DecisionOut), summary="乡镇核准（approve）、不予核准（reject），县级撤销（revoke）")
-def award_action(request, village: str, year: int, action: str, payload: ReasonIn):
+def award_action(request, village: str, year: int, action: str, payload: AwardReasonIn):
     get_visible_or_404(Region, request.auth, code=village, level="village")
     funcs = {"approve": services.approve_cadre_reward, "reject": services.reject_cadre_reward, "revoke": services.revoke_cadre_reward}
     if action not in funcs:

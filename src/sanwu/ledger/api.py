@@ -8,7 +8,7 @@ fields ending `_fen`; dates are ISO.
 """
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.db.models import F, Q
 from django.urls import reverse
@@ -17,7 +17,8 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from sanwu.core import uploads
-from sanwu.core.api_fields import Fen, IsoDate, text_field
+from sanwu.core.api_errors import Detail, responses as _responses
+from sanwu.core.api_fields import Fen, IsoDate, Offset, page_limit, text_field
 from sanwu.core.codes import region_code_errors, region_prefix
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.permissions import get_visible_or_404
@@ -33,18 +34,6 @@ router = Router(tags=["账簿"])
 
 
 # --- Errors ------------------------------------------------------------------------------------
-
-
-class Detail(Schema):
-    detail: str
-
-
-class Problems(Schema):
-    detail: list[str | dict[str, Any]] = Field(description="问题列表（中文），或请求字段的校验错误")
-
-
-def _responses(schema, status: int = 200) -> dict:
-    return {status: schema, 403: Detail, 404: Detail, 422: Problems}
 
 
 # --- Input -------------------------------------------------------------------------------------
@@ -69,7 +58,7 @@ class VoucherIn(Schema):
     entries: list[EntryIn]
 
 
-class ReasonIn(Schema):
+class VoucherReasonIn(Schema):
     reason: Annotated[str, text_field(200, "退回原因")] = ""
 
 
@@ -147,7 +136,7 @@ class EntryOut(Schema):
     source: str
 
 
-class AttachmentOut(Schema):
+class VoucherAttachmentOut(Schema):
     id: int
     filename: str
     content_type: str
@@ -174,7 +163,7 @@ class VoucherOut(VoucherBrief):
     prev_hash: str | None
     reversed_by: list[int]
     entries: list[EntryOut]
-    attachments: list[AttachmentOut]
+    attachments: list[VoucherAttachmentOut]
 
 
 class TrialBalanceRow(Schema):
@@ -287,7 +276,7 @@ def _get_voucher(request, code: str, id: int) -> tuple[Book, Voucher]:
     "/books", response=list[BookOut], summary="管辖范围内的账套",
     description="region：区划代码或代码前缀（完整的12位代码按其级别截为前缀）；q：名称的一部分，或账套编码的开头。",
 )
-def books(request, region: str | None = None, q: str | None = None, limit: int = 500, offset: int = 0):
+def books(request, region: str | None = None, q: str | None = None, limit: page_limit(5000) = 500, offset: Offset = 0):
     qs = Book.objects.visible_to(request.auth).select_related("region")
     if region:
         if len(region) in (12, 15) and region.isdigit() and not region_code_errors(region):
@@ -295,8 +284,6 @@ def books(request, region: str | None = None, q: str | None = None, limit: int =
         qs = qs.filter(region__code__startswith=region)
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
-    limit = max(1, min(limit, 5000))
-    offset = max(0, offset)
     return [_book(b) for b in qs.order_by("code")[offset : offset + limit]]
 
 
@@ -329,7 +316,7 @@ def accounts(request, code: str):
     description="筛选：status（draft、submitted、reviewed、posted、rejected）、year、month；按月份和凭证号排列"
     "（草稿排在当月之后）；limit 最多 1000。",
 )
-def vouchers(request, code: str, status: str | None = None, year: int | None = None, month: int | None = None, limit: int = 100, offset: int = 0):
+def vouchers(request, code: str, status: str | None = None, year: int | None = None, month: int | None = None, limit: page_limit(1000) = 100, offset: Offset = 0):
     b = _get_book(request, code)
     qs = Voucher.objects.visible_to(request.auth).filter(book=b)
     if status:
@@ -340,8 +327,6 @@ def vouchers(request, code: str, status: str | None = None, year: int | None = N
         qs = qs.filter(year=year)
     if month is not None:
         qs = qs.filter(month=month)
-    limit = max(1, min(limit, 1000))
-    offset = max(0, offset)
     qs = qs.order_by("year", "month", F("number").asc(nulls_last=True), "id")
     return [_brief(v) for v in qs[offset : offset + limit]]
 
@@ -386,7 +371,7 @@ def review_voucher(request, code: str, id: int):
 
 
 @router.post("/books/{code}/vouchers/{id}/reject", response=_responses(VoucherOut), summary="退回凭证（须填写原因）")
-def reject_voucher(request, code: str, id: int, payload: ReasonIn):
+def reject_voucher(request, code: str, id: int, payload: VoucherReasonIn):
     b, v = _get_voucher(request, code, id)
     return _voucher(request.auth, b, services.reject(request.auth, v, payload.reason))
 
@@ -412,7 +397,7 @@ def reverse_voucher(request, code: str, id: int):
 # --- Attachments ---------------------------------------------------------------------------
 
 
-@router.post("/books/{code}/vouchers/{id}/attachments", response=_responses(AttachmentOut, 201), summary="上传原始凭证附件（JPEG、PNG、PDF）")
+@router.post("/books/{code}/vouchers/{id}/attachments", response=_responses(VoucherAttachmentOut, 201), summary="上传原始凭证附件（JPEG、PNG、PDF）")
 def upload_attachment(request, code: str, id: int, file: UploadedFile = File(..., description="JPEG、PNG 或 PDF，按内容识别，不超过10MB")):
     b, v = _get_voucher(request, code, id)
     # One byte past the limit is enough for the service to refuse an oversized file.

@@ -15,6 +15,8 @@ from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import BeforeValidator, Field
 
+from sanwu.core.api_errors import responses as _responses
+from sanwu.core.api_fields import Offset, page_limit
 from sanwu.core.codes import region_code_errors
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.permissions import get_visible_or_404, refuse
@@ -30,18 +32,6 @@ router = Router(tags=["实时监管"])
 POLL_OVERLAP = dt.timedelta(seconds=10)
 
 
-class Detail(Schema):
-    detail: str
-
-
-class Problems(Schema):
-    detail: list[str | dict[str, Any]]
-
-
-def _responses(schema, status: int = 200) -> dict:
-    return {status: schema, 403: Detail, 404: Detail, 422: Problems}
-
-
 def _text(value):
     return "" if value is None else value
 
@@ -50,7 +40,7 @@ class ExplainIn(Schema):
     text: Annotated[str, BeforeValidator(_text)] = Field(description="情况说明（不超过2000字）")
 
 
-class NoteIn(Schema):
+class WarningNoteIn(Schema):
     note: Annotated[str, BeforeValidator(_text)] = Field("", description="处理意见；上报时必填（不超过500字）")
 
 
@@ -87,7 +77,7 @@ class FeedOut(Schema):
     items: list[FeedItem]
 
 
-class EventOut(Schema):
+class WarningEventOut(Schema):
     at: dt.datetime
     actor: str | None
     from_status: str
@@ -123,7 +113,7 @@ class WarningOut(Schema):
 
 
 class WarningDetailOut(WarningOut):
-    history: list[EventOut]
+    history: list[WarningEventOut]
     actions: dict[str, bool]
 
 
@@ -236,7 +226,7 @@ def _region_or_404(request, code: str | None) -> str:
 @router.get("/oversight/feed", response=_responses(FeedOut), summary="实时监管：管辖范围内新记账的凭证（用 since 轮询）")
 def feed(
     request, since: dt.datetime | None = None, township: str = "", village: str = "", min_fen: int | None = None,
-    max_fen: int | None = None, settlement: str = "", account: str = "", flagged: bool = False, severity: str = "", limit: int = 100,
+    max_fen: int | None = None, settlement: str = "", account: str = "", flagged: bool = False, severity: str = "", limit: page_limit(500) = 100,
 ):
     f = services.FeedFilter(
         township=township, village=village, min_amount=min_fen, max_amount=max_fen, settlement=settlement, account=account,
@@ -246,7 +236,6 @@ def feed(
     if problems:
         raise Invalid([Problem(p) for p in problems])
     now = timezone.now()
-    limit = max(1, min(limit, 500))
     vouchers = services.dress_feed(list(services.feed(request.auth, f)[:limit]))
     next_since = now - POLL_OVERLAP
     if since is not None and next_since < since:
@@ -276,11 +265,10 @@ def feed(
 @router.get("/oversight/warnings", response=_responses(list[WarningOut]), summary="预警列表（status、rule、severity、region、overdue 筛选）")
 def warning_list(
     request, status: str = "", rule: str = "", severity: str = "", region: str = "", overdue: bool = False, active: bool = False,
-    limit: int = 100, offset: int = 0,
+    limit: page_limit(1000) = 100, offset: Offset = 0,
 ):
     region = _region_or_404(request, region)
     f = services.WarningFilter(status=status, rule=rule, severity=severity, region=region, overdue=overdue, active=active)
-    limit = max(1, min(limit, 1000))
     now = timezone.now()
     qs = services.warnings(request.auth, f).select_related("voucher__book")
     return [_warning(w, now) for w in qs[offset : offset + limit]]
@@ -298,13 +286,13 @@ def explain(request, id: int, payload: ExplainIn):
 
 
 @router.post("/oversight/warnings/{id}/accept", response=_responses(WarningDetailOut), summary="乡镇认可说明（explained → accepted）；县级认可已上报的预警")
-def accept(request, id: int, payload: NoteIn):
+def accept(request, id: int, payload: WarningNoteIn):
     w = get_visible_or_404(Warning, request.auth, pk=id)
     return _detail(request.auth, services.accept(request.auth, w, payload.note))
 
 
 @router.post("/oversight/warnings/{id}/escalate", response=_responses(WarningDetailOut), summary="乡镇上报县级（须填原因）")
-def escalate(request, id: int, payload: NoteIn):
+def escalate(request, id: int, payload: WarningNoteIn):
     w = get_visible_or_404(Warning, request.auth, pk=id)
     return _detail(request.auth, services.escalate(request.auth, w, payload.note))
 
@@ -331,9 +319,8 @@ def dashboard(request, region: str = ""):
 
 
 @router.get("/oversight/queue", response=_responses(list[QueueItem]), summary="待审核凭证（已提交、等待乡镇审核）")
-def queue(request, region: str = "", limit: int = 100, offset: int = 0):
+def queue(request, region: str = "", limit: page_limit(1000) = 100, offset: Offset = 0):
     code = _region_or_404(request, region)
-    limit = max(1, min(limit, 1000))
     return [
         {
             "id": v.pk, "book": v.book.code, "village_code": v.book.region_id, "village": v.book.region.name, "date": v.date,

@@ -14,19 +14,16 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from sanwu.core import uploads
+from sanwu.core.api_errors import Detail, responses as _responses
+from sanwu.core.api_fields import Offset, page_limit
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.permissions import get_visible_or_404, refuse
-from sanwu.ledger.api import Detail, Problems
 
 from . import services
 from .models import MeetingItem, PartyOrg, Talk, Task, TaskEvidence, TeamMember
 
 router = Router(tags=["党建工作"])
-
-
-def _responses(schema, status: int = 200) -> dict:
-    return {status: schema, 403: Detail, 404: Detail, 422: Problems}
 
 
 # --- Organisations -----------------------------------------------------------------------------
@@ -103,7 +100,7 @@ def org_counts(request, on: dt.date | None = None, date_from: dt.date | None = N
 
 @router.get("/party-orgs", response=_responses(list[OrgOut]), summary="管辖范围内的党组织")
 def orgs(request, kind: str | None = None, region: str | None = None, active_on: dt.date | None = None, q: str | None = None,
-         limit: int = 500, offset: int = 0):
+         limit: page_limit(5000) = 500, offset: Offset = 0):
     from django.db.models import Count, Q
 
     qs = PartyOrg.objects.visible_to(request.auth).select_related("region").annotate(listed=Count("members"))
@@ -115,7 +112,6 @@ def orgs(request, kind: str | None = None, region: str | None = None, active_on:
         qs = qs.filter(Q(start_date__isnull=True) | Q(start_date__lte=active_on)).filter(Q(end_date__isnull=True) | Q(end_date__gte=active_on))
     if q:
         qs = qs.filter(name__contains=q)
-    limit = max(1, min(limit, 5000))
     return [_org(request.auth, o, o.listed) for o in qs.order_by("region_id", "kind", "id")[offset : offset + limit]]
 
 
@@ -196,7 +192,7 @@ class ReportOut(Schema):
     evidence: list[EvidenceOut]
 
 
-class EventOut(Schema):
+class TaskEventOut(Schema):
     at: dt.datetime
     action: str
     action_label: str
@@ -225,7 +221,7 @@ class TaskOut(TaskBrief):
     closed_at: dt.datetime | None
     plan: list[PlanItem]
     reports: list[ReportOut]
-    history: list[EventOut]
+    history: list[TaskEventOut]
     meetings: list[MeetingOut]
 
 
@@ -252,11 +248,11 @@ class VerifyIn(Schema):
     close: bool = Field(True, description="核验后同时销号")
 
 
-class ReasonIn(Schema):
+class TaskReasonIn(Schema):
     reason: str = ""
 
 
-class NoteIn(Schema):
+class TaskNoteIn(Schema):
     note: str = ""
 
 
@@ -331,7 +327,7 @@ def _get_task(request, id: int) -> Task:
     description="view：all（全部）、mine（我的任务）、monthly（月清单，配合 year、month）、overdue（逾期未完成）、awaiting（待核验）。",
 )
 def tasks(request, view: str = "all", year: int | None = None, month: int | None = None, status: str | None = None,
-          region: str | None = None, origin: str | None = None, limit: int = 500, offset: int = 0):
+          region: str | None = None, origin: str | None = None, limit: page_limit(5000) = 500, offset: Offset = 0):
     on = services.today()
     if month is not None and not (1 <= month <= 12):
         raise Invalid(Problem("月份应为1到12", field="month"))
@@ -342,7 +338,6 @@ def tasks(request, view: str = "all", year: int | None = None, month: int | None
         qs = qs.filter(region__code__startswith=region_prefix(region))
     if origin:
         qs = qs.filter(origin=origin)
-    limit = max(1, min(limit, 5000))
     rows = qs.select_related("region", "assigner").order_by("deadline", "id")[offset : offset + limit]
     return [_brief(t, on) for t in rows]
 
@@ -400,13 +395,13 @@ def verify(request, id: int, payload: VerifyIn):
 
 
 @router.post("/tasks/{id}/return", response=_responses(TaskOut), summary="交办单位退回（待核验 → 已退回），须写明原因")
-def return_(request, id: int, payload: ReasonIn):
+def return_(request, id: int, payload: TaskReasonIn):
     t = services.return_task(request.auth, _get_task(request, id), payload.reason)
     return _task(request.auth, t)
 
 
 @router.post("/tasks/{id}/close", response=_responses(TaskOut), summary="销号（只有已核验的任务）")
-def close(request, id: int, payload: NoteIn):
+def close(request, id: int, payload: TaskNoteIn):
     t = services.close(request.auth, _get_task(request, id), payload.note)
     return _task(request.auth, t)
 
@@ -468,7 +463,7 @@ def talk_counts(request, date_from: dt.date | None = None, date_to: dt.date | No
 
 
 @router.get("/talks", response=_responses(list[TalkOut]), summary="谈话记录（仅组织部门：县级监管、市级管理员）")
-def talks(request, kind: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None, limit: int = 500, offset: int = 0):
+def talks(request, kind: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None, limit: page_limit(5000) = 500, offset: Offset = 0):
     user = request.auth
     if not services.may_see_talks(user):
         refuse(user, "partywork.talk")
@@ -480,7 +475,6 @@ def talks(request, kind: str | None = None, date_from: dt.date | None = None, da
         qs = qs.filter(date__gte=date_from)
     if date_to:
         qs = qs.filter(date__lte=date_to)
-    limit = max(1, min(limit, 5000))
     return [_talk(t) for t in qs.order_by("-date", "-id")[offset : offset + limit]]
 
 

@@ -1,6 +1,8 @@
 from django.db.models import Q
 from ninja import Router, Schema
 
+from sanwu.core.api_errors import responses
+from sanwu.core.api_fields import Offset, page_limit
 from sanwu.core.codes import region_prefix
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.scope import ROLES, grants_of
@@ -45,7 +47,7 @@ def me(request):
 
 
 @router.get("/regions", response=list[RegionOut], summary="管辖范围内的区划")
-def regions(request, level: str | None = None, parent: str | None = None, within: str | None = None, q: str | None = None, limit: int = 500, offset: int = 0):
+def regions(request, level: str | None = None, parent: str | None = None, within: str | None = None, q: str | None = None, limit: page_limit(5000) = 500, offset: Offset = 0):
     qs = Region.objects.visible_to(request.auth)
     if level:
         qs = qs.filter(level=level)
@@ -55,10 +57,9 @@ def regions(request, level: str | None = None, parent: str | None = None, within
         qs = qs.filter(code__startswith=region_prefix(within) if len(within) in (12, 15) else within)
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
-    limit = max(1, min(limit, 5000))
     return [_region(r) for r in qs.order_by("code")[offset : offset + limit]]
 
 
-@router.get("/regions/{code}", response=RegionOut, summary="一个区划（不在范围内时为404）")
+@router.get("/regions/{code}", response=responses(RegionOut), summary="一个区划（不在范围内时为404）")
 def region(request, code: str):
     return _region(get_visible_or_404(Region, request.auth, code=code))

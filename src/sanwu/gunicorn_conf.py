@@ -19,9 +19,9 @@ threads = int(os.environ.get("SANWU_THREADS", "4"))
 timeout = 120
 graceful_timeout = 30
 keepalive = 5
-# A worker is replaced after about 2,000 requests, so slow growth of its memory never adds up.
-max_requests = 2000
-max_requests_jitter = 200
+# A worker is replaced after about 20,000 requests, so slow growth of its memory never adds up.
+max_requests = 20000
+max_requests_jitter = 2000
 proc_name = "sanwu"
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'

@@ -14,6 +14,7 @@ form's CSRF token is not kept: each answer gets a fresh one.
 
 import hashlib
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -26,6 +27,8 @@ from django.views.decorators.http import condition
 FROZEN_SECONDS = 600
 CSRF_SLOT = "__sanwu_csrf_token__"
 _CSRF_INPUT = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(">)')
+_rendering: dict[str, threading.Lock] = {}
+_rendering_lock = threading.Lock()
 
 
 def etag(*parts) -> str:
@@ -38,6 +41,28 @@ class Frozen:
     body: bytes  # CSRF_SLOT where the form's token goes
     content_type: str
     etag: str
+
+
+def _make(key: str, version, render: Callable[[], HttpResponse]) -> tuple | None:
+    """Render the page and keep it: one thread of the process does, the others asking for the same
+    page meanwhile wait for it rather than make it too."""
+    with _rendering_lock:
+        lock = _rendering.setdefault(key, threading.Lock())
+    try:
+        with lock:
+            hit = cache.get(key)
+            if hit is not None and hit[0] == version:
+                return hit
+            resp = render()
+            if resp.status_code != 200 or resp.streaming:
+                return None
+            body = _CSRF_INPUT.sub(rf"\g<1>{CSRF_SLOT}\g<2>", resp.content.decode()).encode()
+            hit = (version, Frozen(body, resp["Content-Type"], etag(version, body)))
+            cache.set(key, hit, FROZEN_SECONDS)
+            return hit
+    finally:
+        with _rendering_lock:
+            _rendering.pop(key, None)
 
 
 def frozen_page(version_of: Callable[..., object], variant: Callable[..., object] = lambda request: None):
@@ -55,14 +80,9 @@ def frozen_page(version_of: Callable[..., object], variant: Callable[..., object
             if version is not None:
                 key = "sanwu.frozen:" + etag(view.__module__, view.__name__, args, sorted(kwargs.items()), variant(request), request.get_host())
                 hit = cache.get(key)
-                if hit is not None and hit[0] == version:
-                    found = hit[1]
-                else:
-                    resp = view(request, *args, **kwargs)
-                    if resp.status_code == 200 and not resp.streaming:
-                        body = _CSRF_INPUT.sub(rf"\g<1>{CSRF_SLOT}\g<2>", resp.content.decode()).encode()
-                        found = Frozen(body, resp["Content-Type"], etag(version, body))
-                        cache.set(key, (version, found), FROZEN_SECONDS)
+                if hit is None or hit[0] != version:
+                    hit = _make(key, version, lambda: view(request, *args, **kwargs))
+                found = hit[1] if hit is not None else None
             request._sanwu_frozen = found
             return found
 

@@ -171,8 +171,8 @@ class _Opener(io.RawIOBase):
         try:
             self.plain = self.aead.decrypt(nonce, sealed, self.aad)
         except InvalidTag:
-            what = "不完整或已损坏" if last else "已损坏"
-            raise _invalid(f"备份文件{what}（第 {self.counter + 1} 块校验不通过）", self.path) from None
+            cut = "，也可能是文件被截断" if last else ""
+            raise _invalid(f"备份文件已损坏（第 {self.counter + 1} 块校验不通过{cut}）", self.path) from None
         self.counter += 1
         self.done = last
 

@@ -277,6 +277,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: scripts/system-deps.sh bench (apt-get install wrk)")
     OUT.mkdir(parents=True, exist_ok=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
     ensure_data(opts.fresh)
     uptime_before = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     rows = []

@@ -1,11 +1,13 @@
 # sanwu - set-up and CI plumbing. Plain GNU make.
 #
-#   make run          install (if needed), migrate, load demo data, serve on 127.0.0.1:8000
+#   make run          install (if needed), migrate, load demo data, collect static files, serve with gunicorn on 127.0.0.1:8000
+#   make dev          the same data, served by Django's reloading development server on 127.0.0.1:8000
 #   make test         pytest on SQLite, then on PostgreSQL 15
 #   make system-deps  Debian packages (chromium, CJK fonts, harfbuzz-subset, postgresql)
 #   make fuzz         schemathesis against the API, deeper (FUZZ_EXAMPLES=50 per operation and role)
 #   make postgres     local PostgreSQL 15 with role/db sanwu (password sanwu)
 #   make bench        bench/run.py  (BENCH_ARGS=...)
+#   make bench-http   bench/http.py: gunicorn and runserver under wrk on the county demo (BENCH_ARGS=...)
 #   make clean        remove .venv node_modules var
 #
 # Variables: PYTEST_ARGS, BENCH_ARGS; DATABASE_URL is passed through to `run`.
@@ -20,7 +22,7 @@ PG_URL      := postgres://sanwu:sanwu@127.0.0.1:5432/sanwu
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: help venv assets run system-deps postgres test bench clean
+.PHONY: help venv assets run dev system-deps postgres test bench bench-http clean
 
 help:
 	@sed -n 's/^#   make /  make /p' $(firstword $(MAKEFILE_LIST))
@@ -50,11 +52,26 @@ $(NODE_STAMP): package.json package-lock.json
 
 # --- run --------------------------------------------------------------------
 
-# Uses DATABASE_URL from the environment if set, SQLite in var/ otherwise.
-run: venv assets
+# Uses DATABASE_URL from the environment if set, SQLite in var/ (or SANWU_VAR_DIR) otherwise.
+# gunicorn with sanwu/gunicorn_conf.py (3 workers x 4 threads; SANWU_WORKERS, SANWU_THREADS,
+# SANWU_BIND change them); WhiteNoise serves the collected files, compressed, with hashed names.
+STATIC_MANIFEST := $(or $(SANWU_VAR_DIR),var)/static/staticfiles.json
+STATIC_SOURCES  := $(shell find src/sanwu -path '*/static/*' -type f 2>/dev/null)
+
+run: venv assets $(STATIC_MANIFEST)
 	$(VENV)/bin/sanwu migrate --noinput
 	$(VENV)/bin/sanwu demo --if-empty
-	$(VENV)/bin/sanwu runserver 127.0.0.1:8000
+	exec $(VENV)/bin/gunicorn -c python:sanwu.gunicorn_conf
+
+# Collected again only when a static file, a package or the static settings changed.
+$(STATIC_MANIFEST): $(STATIC_SOURCES) $(VENV_STAMP) $(NODE_STAMP) src/sanwu/settings.py src/sanwu/core/staticfiles.py
+	SANWU_STATIC_COLLECTED=1 $(VENV)/bin/sanwu collectstatic --noinput -v0
+
+# Development: reloads on every change, static files straight from the sources.
+dev: venv assets
+	$(VENV)/bin/sanwu migrate --noinput
+	$(VENV)/bin/sanwu demo --if-empty
+	SANWU_DEBUG=$${SANWU_DEBUG:-1} $(VENV)/bin/sanwu runserver 127.0.0.1:8000
 
 # --- system -----------------------------------------------------------------
 
@@ -105,6 +122,11 @@ fuzz: system-deps venv assets postgres
 
 bench: venv
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+
+# wrk (Debian) is a bench dependency only: installed here, never by `make test`.
+bench-http: venv assets
+	@scripts/system-deps.sh bench
+	$(VENV)/bin/python bench/http.py $(BENCH_ARGS)
 
 # --- clean ------------------------------------------------------------------
 

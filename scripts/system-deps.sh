@@ -4,11 +4,16 @@
 #   fonts-noto-cjk       - CJK glyphs for WeasyPrint PDFs and the browser
 #   libharfbuzz-subset0  - font subsetting for WeasyPrint
 #   postgresql           - the PostgreSQL 15 test run
+# `system-deps.sh bench` checks the benchmarks' packages instead (make bench-http):
+#   wrk                  - HTTP load generator for bench/http.py
 # Does nothing if all are present. As root installs the missing ones; otherwise
 # prints the exact command to run and exits 1.
 set -euo pipefail
 
 PACKAGES=(chromium fonts-noto-cjk libharfbuzz-subset0 postgresql)
+if [ "${1:-}" = bench ]; then
+    PACKAGES=(wrk)
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "system-deps.sh: dpkg-query not found; this script supports Debian/Ubuntu only." >&2

@@ -64,6 +64,14 @@ def _immutability_triggers(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Pages kept between requests (core.caching) belong to one test's database."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

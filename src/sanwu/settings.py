@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "sanwu.core.staticfiles.StaticFilesConfig",  # django.contrib.staticfiles, collecting what pages load
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
@@ -182,7 +182,22 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/echarts", PROJECT_DIR / "node_modules" / "echarts" / "dist")]
-WHITENOISE_USE_FINDERS = True
+# Served for real (gunicorn: `make run`, production) Sanwu answers with the files `sanwu collectstatic`
+# wrote: gzip- and brotli-compressed, with hashed names that browsers keep for a year. Tests and
+# `make dev` read the source files through the finders instead, so an edit shows at once and no
+# stale manifest is ever used. `sanwu.gunicorn_conf` sets SANWU_STATIC_COLLECTED=1.
+STATIC_COLLECTED = os.environ.get("SANWU_STATIC_COLLECTED", "1" if PRODUCTION else "0") == "1"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_COLLECTED
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # pages name static files only through {% static %}
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = ["map", "png", "jpg", "jpeg", "gif", "webp", "woff", "woff2", "gz", "br", "zip"]
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 
@@ -229,7 +244,7 @@ SANWU_PUBLIC_BASE_URL = os.environ.get("SANWU_PUBLIC_BASE_URL", "")
 SANWU_PAGE_SIZE = 50
 
 # Keys of the personal data encrypted at rest (core.crypto): a file apart from the database.
-SANWU_PII_KEY_FILE = os.environ.get("SANWU_PII_KEY_FILE", str(VAR_DIR / "pii_keys.json"))
+SANWU_PII_KEY_FILE = os.environ.get("SANWU_PII_KEY_FILE", str(VAR_DIR / "pii.key"))
 # Safe shared pieces (core): spreadsheet imports are bounded by these, whatever a sheet declares;
 # an uploaded image may have at most this many pixels (read from its header, never decoded).
 SANWU_IMPORT_MAX_ROWS = int(os.environ.get("SANWU_IMPORT_MAX_ROWS", "200000"))

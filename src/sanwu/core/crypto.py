@@ -1,7 +1,7 @@
 """Personal data at rest: ID numbers (and, when they come, bank account numbers) are stored
 encrypted, with keys kept apart from the database, and found by a keyed hash.
 
-Keys live in a key file (`SANWU_PII_KEY_FILE`, default `var/pii_keys.json`, mode 600, never
+Keys live in a key file (`SANWU_PII_KEY_FILE`, default `var/pii.key`, mode 600, never
 committed, never in the database), created on first use:
 
     {"hash_key": "…", "keys": ["<current Fernet key>", "<older key>", …]}

@@ -11,13 +11,15 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import condition, require_POST
 
+from sanwu.core.caching import etag, frozen_page
 from sanwu.core.errors import Invalid
 from sanwu.core.middleware import client_ip
 from sanwu.core.pdf import pdf_response
 
 from .. import services
+from ..services import versions
 from ..forms import AskForm
 from .display import dress
 
@@ -59,6 +61,7 @@ def _village_page(request, code: str, form: AskForm | None = None, problems=None
     )
 
 
+@frozen_page(versions.village, variant=lambda request: request.GET.get("asked") == "1")
 def village(request, code: str):
     return _village_page(request, code)
 
@@ -94,6 +97,7 @@ def qr_svg(request, code: str):
     return _image(services.qr_svg(public_url(code, base_url(request))), "image/svg+xml", f"{data['name']}二维码.svg")
 
 
+@frozen_page(versions.disclosure)
 def disclosure(request, code: str, pk: int):
     data = _village_or_404(code)
     d = services.public_disclosure(code, pk)
@@ -102,6 +106,12 @@ def disclosure(request, code: str, pk: int):
     return render(request, "disclosure/public/disclosure.html", {"v": data, "d": d, "s": dress(d["snapshot"])})
 
 
+def _notice_etag(request, code: str, pk: int) -> str | None:
+    version = versions.disclosure(code, pk)
+    return etag("notice", version, request.get_host()) if version is not None else None
+
+
+@condition(etag_func=_notice_etag)
 def notice_pdf(request, code: str, pk: int):
     """The A4 notice for the village notice board (公开栏): the disclosure's tables and the QR code."""
     data = _village_or_404(code)

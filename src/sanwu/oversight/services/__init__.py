@@ -30,8 +30,10 @@ from .lifecycle import (
 from .posting import evaluate_posted, on_posted, rescan_book, store, voucher_facts
 from .queue import review_queue
 from .settings import PARAM_FIELDS, SETTINGS_ROLES, params_by_county, params_for, update_params
+from .versions import feed_version
 
 __all__ = [
+    "feed_version",
     "ACTION_LABELS",
     "COUNTY_ROLES",
     "ESCALATE_ROLES",

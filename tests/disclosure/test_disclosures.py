@@ -220,7 +220,7 @@ def test_tampering_with_a_posted_entry_after_publication_is_detected(demo, book,
 def test_rewriting_the_chain_after_publication_is_detected_even_if_every_hash_is_recomputed(demo, book, published):
     """Someone rewrites a voucher and recomputes every hash after it (so verify_book alone would
     pass): the disclosure's frozen link no longer matches."""
-    from sanwu.ledger import chain
+    from sanwu.ledger.services import chain
     from sanwu.ledger.services import canonical_of
 
     triggers.uninstall(connection)
@@ -237,7 +237,7 @@ def test_rewriting_the_chain_after_publication_is_detected_even_if_every_hash_is
         type(book).objects.filter(pk=book.pk).update(chain_head=prev)
     finally:
         triggers.install(connection)
-    from sanwu.ledger.verify import verify_book
+    from sanwu.ledger.services.verify import verify_book
 
     assert verify_book(book).ok  # the chain in itself is consistent again…
     ok, why = services.check_disclosure(Disclosure.objects.get(pk=published.pk))

@@ -353,7 +353,7 @@ class CheckResult:
 
 
 def _check(d: Disclosure, book_check=None) -> CheckResult:
-    from sanwu.ledger.verify import verify_book
+    from sanwu.ledger.services.verify import verify_book
 
     if d.status != "published":
         return CheckResult(True, "尚未发布：数字随账簿重新编制，发布时才冻结", [])
@@ -402,7 +402,7 @@ def check_details(disclosure: Disclosure) -> CheckResult:
 def verify_disclosures(book: Book) -> list[str]:
     """For `sanwu verify`: every published disclosure of the book whose figures no longer match
     the books, explained in Chinese (empty when all match)."""
-    from sanwu.ledger.verify import verify_book
+    from sanwu.ledger.services.verify import verify_book
 
     published = list(Disclosure.objects.filter(book=book, status="published").order_by("year", "month_to"))
     if not published:

@@ -18,9 +18,9 @@ from sanwu.core.pdf import pdf_response
 from sanwu.core.tables import download
 from sanwu.core.web import paginate, role_required
 
-from . import reconcile, reports
 from .charts import CHART_VERSIONS
 from .models import BankAssertion, Book
+from .services import reconcile, reports
 
 TABLE_FORMATS = ("xlsx", "csv", "json")
 

@@ -8,7 +8,7 @@ from sanwu.core.errors import Invalid, Refused
 from sanwu.core.gate import get_visible_or_404
 from sanwu.core.web import role_required
 
-from . import importer
+from . import imports as importer
 from .models import Book
 from .views import book_context
 

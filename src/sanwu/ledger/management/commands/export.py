@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from sanwu.core.cli_support import cli_actor
-from sanwu.ledger import beancount
+from sanwu.ledger.services import beancount
 
 from .book import find_book
 

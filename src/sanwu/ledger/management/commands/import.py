@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from sanwu.core.cli_support import cli_actor
-from sanwu.ledger import importer
+from sanwu.ledger import imports as importer
 
 from .book import find_book
 

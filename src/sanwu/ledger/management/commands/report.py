@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sanwu.core.cli_support import cli_actor, emit
 from sanwu.economy import cli as economy_cli
-from sanwu.ledger import reports
+from sanwu.ledger.services import reports
 
 from .book import find_book
 

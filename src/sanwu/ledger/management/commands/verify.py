@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from sanwu.core.cli_support import cli_actor
 from sanwu.disclosure.services import verify_disclosures
 from sanwu.ledger.models import Book
-from sanwu.ledger.verify import verify_book
+from sanwu.ledger.services.verify import verify_book
 
 from .book import find_book
 

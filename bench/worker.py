@@ -21,6 +21,7 @@ import django
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import city  # noqa: E402
+from workloads import latency_drafts  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -259,7 +260,6 @@ def setup_and_import(args, res) -> list:
 def latency(args, res, book) -> None:
     from sanwu.core.codes import region_parent_code
     from sanwu.ledger import services
-    from sanwu.ledger.services import EntryDraft, VoucherDraft
     from sanwu.regions.services import add_user
 
     password = "Bench-Sanwu-2026-pw"
@@ -268,12 +268,9 @@ def latency(args, res, book) -> None:
     res["memory_mb"]["after_users"] = rss_mb()  # Argon2 hashes a password with 100 MiB of memory
     steps = {"save_draft": [], "submit": [], "review": [], "post": [], "chain": []}
     post_cpu = []
-    for i in range(args.latency):
-        amount = 1_000 + (i * 7919) % 500_000  # fen, deterministic
-        draft = VoucherDraft(
-            date=dt.date(args.year, 12, 1 + i % 28), summary=f"支付办公用品费（单张记账测试 {i + 1}）",
-            entries=[EntryDraft("513", debit=amount), EntryDraft("101", credit=amount, settlement="cash")],
-        )
+    withdrawal, payments = latency_drafts(args.latency, args.year)
+    services.post_drafts(None, book, [withdrawal])  # the cash the payments below take out
+    for draft in payments:
         t0 = time.perf_counter()
         v = services.save_draft(maker, book, draft)
         t1 = time.perf_counter()

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 
 from sanwu.core.errors import Problem
 from sanwu.core.money import format_yuan
@@ -42,18 +43,32 @@ class VoucherDraft:
 class BookContext:
     """What validating a voucher needs from the database, loaded once per book; the amount
     ceilings are read from the settings once here too (`voucher_errors` runs per voucher of an
-    import)."""
+    import). `accounts` (by code) and `periods` ({(year, month): status}) when the caller has
+    loaded what it needs (`for_entries`)."""
 
-    def __init__(self, book: Book):
+    def __init__(self, book: Book, accounts: dict[str, Account] | None = None, periods: dict | None = None):
         self.book = book
-        self.accounts = {a.code: a for a in Account.objects.filter(book=book)}
+        self.accounts = accounts if accounts is not None else {a.code: a for a in Account.objects.filter(book=book)}
         self.by_id = {a.pk: a for a in self.accounts.values()}  # the same accounts by id
         self.cash_ids = frozenset(pk for pk, a in self.by_id.items() if "cash" in a.role_set)
-        self.periods = {(p.year, p.month): p.status for p in Period.objects.filter(book=book)}
+        if periods is None:
+            periods = {(p.year, p.month): p.status for p in Period.objects.filter(book=book)}
+        self.periods = periods
         self.today = today()
         self.max_entry = settings.SANWU_MAX_ENTRY_FEN
         self.max_voucher = settings.SANWU_MAX_VOUCHER_FEN
         self.max_entries = settings.SANWU_MAX_VOUCHER_ENTRIES
+
+    @classmethod
+    def for_entries(cls, book: Book, entries, year: int, month: int) -> "BookContext":
+        """The context for one saved voucher of `year`-`month`: the accounts of its `entries`
+        (loaded with them) and that month's status — what posting it checks, in one small
+        query instead of the whole chart and every period (a single post does this)."""
+        table = connection.ops.quote_name(Period._meta.db_table)
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT status FROM {table} WHERE book_id = %s AND year = %s AND month = %s", [book.pk, year, month])
+            row = cur.fetchone()
+        return cls(book, {e.account.code: e.account for e in entries}, {(year, month): row[0]} if row else {})
 
     def period_status(self, year: int, month: int) -> str:
         return self.periods.get((year, month), "open")

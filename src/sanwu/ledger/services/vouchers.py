@@ -69,13 +69,9 @@ def delete_draft(user, voucher: Voucher) -> None:
         v.delete()
 
 
-def _locked(voucher: Voucher, allowed: tuple[str, ...], action: str, book: Book | None = None) -> Voucher:
-    """The voucher re-read under its row lock, in one of the `allowed` states. `book`: the
-    caller's (locked) book, so that it is not read again."""
-    qs = Voucher.objects.select_for_update()
-    v = (qs.get(pk=voucher.pk) if book is not None else qs.select_related("book").get(pk=voucher.pk))
-    if book is not None:
-        v._state.fields_cache["book"] = book
+def _locked(voucher: Voucher, allowed: tuple[str, ...], action: str) -> Voucher:
+    """The voucher re-read with its book under their row locks, in one of the `allowed` states."""
+    v = Voucher.objects.select_for_update().select_related("book").get(pk=voucher.pk)
     if v.status not in allowed:
         raise Invalid(Problem(f"凭证「{v.label}」状态为「{v.get_status_display()}」，不能{action}"))
     return v

@@ -1,17 +1,18 @@
 """Small, repeatable workloads for profiling the posting path: one process, one SQLite database
 copied from a prepared template, so that a run does only the work being measured.
 
-    .venv/bin/python bench/profile.py prepare               # once: template database (≈ 1 min)
-    .venv/bin/python bench/profile.py post --posts 100      # 100 single post() calls
-    .venv/bin/python bench/profile.py import --books 3      # import 3 books' files (1,000 vouchers each)
+    .venv/bin/python bench/workloads.py prepare               # once: template database (≈ 1 min)
+    .venv/bin/python bench/workloads.py post --posts 100      # 100 single post() calls
+    .venv/bin/python bench/workloads.py import --books 3      # import 3 books' files (1,000 vouchers each)
 
 Options for `post` and `import`: `--cprofile FILE` (a cProfile dump), `--queries` (SQL statements
-per post, printed). Instruction counts, repeatable on a shared machine (`PYTHONHASHSEED=0`): run
-the same workload at two sizes under callgrind and take the difference, e.g.
+per post, printed). Instruction counts, repeatable on a shared machine (`PYTHONHASHSEED=0`): under
+callgrind with collection off at the start, the workload switches it on for the measured part
+only (`callgrind_control`), so the whole count is the work measured:
 
-    PYTHONHASHSEED=0 valgrind --tool=callgrind --callgrind-out-file=bench/out/cg.post20 \\
-        .venv/bin/python bench/profile.py post --posts 20
-    (… --posts 120; per post = (I[120] − I[20]) / 100)
+    PYTHONHASHSEED=0 valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file=bench/out/cg.post \\
+        .venv/bin/python bench/workloads.py post --posts 100 --callgrind
+    callgrind_annotate bench/out/cg.post | head      # instructions (Ir) for 100 posts
 
 Everything lives under bench/out/profile/ (git-ignored). The template: the city's first four
 books (seed 2021, last year), book 0 imported (1,000 vouchers) with 300 reviewed vouchers
@@ -112,14 +113,20 @@ def prepare() -> None:
 
 def _work() -> None:
     if not (TEMPLATE / "sanwu.sqlite3").exists():
-        raise SystemExit("no template: run `bench/profile.py prepare` first")
+        raise SystemExit("no template: run `bench/workloads.py prepare` first")
     shutil.rmtree(WORK, ignore_errors=True)
     shutil.copytree(TEMPLATE, WORK)
     _django(WORK)
 
 
 def _profiled(args, fn):
-    if args.cprofile:
+    if args.callgrind:  # running under valgrind --collect-atstart=no: count only `fn`
+        import subprocess
+
+        subprocess.run(["callgrind_control", "--instr=on", str(os.getpid())], check=True, capture_output=True)
+        fn()
+        subprocess.run(["callgrind_control", "--instr=off", str(os.getpid())], check=True, capture_output=True)
+    elif args.cprofile:
         import cProfile
 
         prof = cProfile.Profile()
@@ -146,23 +153,28 @@ def run_post(args) -> None:
     waiting = list(Voucher.objects.filter(status="reviewed").select_related("book").order_by("id")[: args.posts])
     if len(waiting) < args.posts:
         raise SystemExit(f"only {len(waiting)} reviewed vouchers in the template")
-    times = []
+    times, cpu = [], []
     statements = []
 
     def work():
         for v in waiting:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             if args.queries:
                 with CaptureQueriesContext(connection) as q:
                     services.post(maker, v)
                 statements.append(q.captured_queries)
             else:
                 services.post(maker, v)
+            cpu.append(time.process_time() - c)
             times.append(time.perf_counter() - t)
 
     _profiled(args, work)
     times.sort()
-    print(f"{len(times)} posts: p50 {times[len(times) // 2] * 1000:.2f} ms, p95 {times[int(len(times) * 0.95)] * 1000:.2f} ms")
+    cpu.sort()
+    print(
+        f"{len(times)} posts: p50 {times[len(times) // 2] * 1000:.2f} ms, p95 {times[int(len(times) * 0.95)] * 1000:.2f} ms; "
+        f"CPU p50 {cpu[len(cpu) // 2] * 1000:.2f} ms"
+    )
     if statements:
         print(f"SQL statements per post: {len(statements[-1])} (last post):")
         for s in statements[-1]:
@@ -190,9 +202,11 @@ def main() -> None:
     p.add_argument("--posts", type=int, default=100)
     p.add_argument("--queries", action="store_true")
     p.add_argument("--cprofile")
+    p.add_argument("--callgrind", action="store_true")
     p = sub.add_parser("import")
     p.add_argument("--books", type=int, default=3, choices=range(1, BOOKS))
     p.add_argument("--cprofile")
+    p.add_argument("--callgrind", action="store_true")
     args = ap.parse_args()
     {"prepare": lambda a: prepare(), "post": run_post, "import": run_import}[args.what](args)
 

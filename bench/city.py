@@ -211,6 +211,7 @@ def book_vouchers(seed: int, index: int, year: int, count: int) -> tuple[dict[st
     income_weights = [plan.income[k] for k in income_kinds]
     exp_weights = [e[0] for e in EXPENSES]
     vouchers: list[Voucher] = []
+    on_hand = cash  # a village cannot pay out cash it does not have (Sanwu refuses that posting)
     for k, date in enumerate(dates, start=1):
         r = rng.random()
         if r < 0.38:
@@ -223,8 +224,28 @@ def book_vouchers(seed: int, index: int, year: int, count: int) -> tuple[dict[st
             summary, lines = _payroll_or_tax(rng, plan)
         else:
             summary, lines = _red_ink(rng, plan)
+        summary, on_hand = _keep_cash(summary, lines, on_hand)
         vouchers.append(Voucher(date, f"记-{k:04d}", summary, lines, rng.choice((0, 1, 1, 2, 3))))
     return opening, vouchers
+
+
+def _keep_cash(summary: str, lines: list[Line], on_hand: int) -> tuple[str, int]:
+    """A voucher that would take cash below zero pays through the bank instead, and a deposit of
+    more cash than is on hand becomes a withdrawal (no randomness used, so every other voucher
+    stays as it was). Returns the summary and the cash on hand after the voucher."""
+    def cash_after() -> int:
+        return on_hand + sum(ln.debit - ln.credit for ln in lines if ln.account == "101")
+
+    if cash_after() >= 0:
+        return summary, cash_after()
+    if summary == "将现金存入银行":
+        for ln in lines:
+            ln.debit, ln.credit = ln.credit, ln.debit
+        return "从银行提取现金", cash_after()
+    for ln in lines:
+        if ln.account == "101":
+            ln.account, ln.settlement = "102", "bank"
+    return summary, cash_after()
 
 
 def _income(rng, plan, kinds, weights):

@@ -21,6 +21,7 @@ import django
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import city  # noqa: E402
+from workloads import latency_drafts  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -163,12 +164,7 @@ def setup_and_import(args, res) -> list:
     from sanwu.ledger.models import Book
     from sanwu.regions.services import import_regions
 
-    try:
-        from sanwu.ledger import importer
-    except Exception as exc:  # the importer is another engineer's; fall back to the batch service
-        importer = None
-        res["importer_missing"] = f"{type(exc).__name__}: {exc}"
-        log(f"importer not importable ({exc}); posting through services.post_drafts instead")
+    from sanwu.ledger import imports
 
     rows, villages = city.regions(args.books, args.seed)
     t = time.perf_counter()
@@ -216,12 +212,7 @@ def setup_and_import(args, res) -> list:
         q0 = sched()[1] + (sched(bpid)[1] if bpid else 0)
         t = time.perf_counter()
         c = time.process_time()
-        if importer is not None:
-            out = importer.import_vouchers(None, book, data, path.name, post=True, progress=progress)
-            n = out["vouchers"]
-        else:
-            drafts = _drafts_from(args.seed, i, args.year, args.vouchers)
-            n = len(services.post_drafts(None, book, drafts, file=path.name))
+        n = imports.import_vouchers(None, book, data, path.name, post=True, progress=progress)["vouchers"]
         dt_import = time.perf_counter() - t
         import_cpu += time.process_time() - c
         queued += sched()[1] + (sched(bpid)[1] if bpid else 0) - q0
@@ -240,7 +231,7 @@ def setup_and_import(args, res) -> list:
                 f"wall {time.perf_counter() - t_all:.0f} s; peak RSS {rss_mb():.0f} MB"
             )
     res["import"] = {
-        "path": "importer.import_vouchers(post=True)" if importer is not None else "services.post_drafts (importer missing)",
+        "path": "imports.import_vouchers(post=True)",
         "vouchers": n_vouchers,
         "entries": n_entries,
         "csv_mb": csv_bytes / 1e6,
@@ -249,8 +240,8 @@ def setup_and_import(args, res) -> list:
         "db_server_cpu_seconds": server_s,  # the PostgreSQL backend's CPU during the import calls
         "run_queue_wait_seconds": queued,  # Sanwu process + PostgreSQL backend, waiting for a free core
         "vouchers_per_cpu_s": n_vouchers / (import_cpu + (server_s or 0)),
-        "parse_check_seconds": parse_s if importer is not None else None,
-        "write_post_seconds": import_s - parse_s if importer is not None else None,
+        "parse_check_seconds": parse_s,
+        "write_post_seconds": import_s - parse_s,
         "vouchers_per_s": n_vouchers / import_s,
         "entries_per_s": n_entries / import_s,
         "per_book": summary(per_book),
@@ -263,26 +254,12 @@ def setup_and_import(args, res) -> list:
     return [by_code[c] for c in villages]
 
 
-def _drafts_from(seed, index, year, count):
-    from sanwu.ledger.services import EntryDraft, VoucherDraft
-
-    _, vouchers = city.book_vouchers(seed, index, year, count)
-    return [
-        VoucherDraft(
-            date=v.date, summary=v.summary, source_no=v.number, attachment_count=v.attachments,
-            entries=[EntryDraft(ln.account, ln.debit, ln.credit, v.summary, ln.counterparty, ln.settlement, ln.source) for ln in v.lines],
-        )
-        for v in vouchers
-    ]
-
-
 # --- 2. one voucher through make -> submit -> review -> post ----------------------------------
 
 
 def latency(args, res, book) -> None:
     from sanwu.core.codes import region_parent_code
     from sanwu.ledger import services
-    from sanwu.ledger.services import EntryDraft, VoucherDraft
     from sanwu.regions.services import add_user
 
     password = "Bench-Sanwu-2026-pw"
@@ -291,12 +268,9 @@ def latency(args, res, book) -> None:
     res["memory_mb"]["after_users"] = rss_mb()  # Argon2 hashes a password with 100 MiB of memory
     steps = {"save_draft": [], "submit": [], "review": [], "post": [], "chain": []}
     post_cpu = []
-    for i in range(args.latency):
-        amount = 1_000 + (i * 7919) % 500_000  # fen, deterministic
-        draft = VoucherDraft(
-            date=dt.date(args.year, 12, 1 + i % 28), summary=f"支付办公用品费（单张记账测试 {i + 1}）",
-            entries=[EntryDraft("513", debit=amount), EntryDraft("101", credit=amount, settlement="cash")],
-        )
+    withdrawal, payments = latency_drafts(args.latency, args.year)
+    services.post_drafts(None, book, [withdrawal])  # the cash the payments below take out
+    for draft in payments:
         t0 = time.perf_counter()
         v = services.save_draft(maker, book, draft)
         t1 = time.perf_counter()
@@ -350,7 +324,7 @@ def city_trial_balance_sql(year: int) -> dict:
 
 
 def queries(args, res, books) -> None:
-    from sanwu.ledger import rankings, reports
+    from sanwu.ledger.services import rankings, reports
 
     book = books[0]
     stats, tb = timed(lambda: reports.trial_balance(book, args.year, 1, 12), args.tb_runs)
@@ -382,23 +356,9 @@ ROOT = re.compile(r"(?<![\w:-])(Assets|Liabilities|Equity|Income|Expenses):")
 
 
 def _names(book) -> dict[int, str]:
-    try:
-        from sanwu.ledger.beancount import account_names
+    from sanwu.ledger.services.beancount import account_names
 
-        return account_names(book)
-    except ImportError:
-        from sanwu.ledger.models import Account
-
-        roots = {"asset": "Assets", "cost": "Assets", "liability": "Liabilities", "equity": "Equity"}
-        accounts = {a.pk: a for a in Account.objects.filter(book=book)}
-
-        def name(a):
-            if a.parent_id:
-                return f"{name(accounts[a.parent_id])}:C{a.code}"
-            root = roots.get(a.category) or ("Income" if a.side == "credit" else "Expenses")
-            return f"{root}:C{a.code}"
-
-        return {pk: name(a) for pk, a in accounts.items()}
+    return account_names(book)
 
 
 def hledger_text(book, prefix: str = ""):
@@ -439,26 +399,20 @@ def hledger_text(book, prefix: str = ""):
 
 
 def export(args, res, books) -> None:
-    from sanwu.ledger import rankings, reports
+    from sanwu.ledger.services import rankings, reports
     from sanwu.ledger.models import Book
 
     out = Path(args.export_dir)
     out.mkdir(parents=True, exist_ok=True)
-    try:
-        from sanwu.ledger.beancount import export_book
-    except Exception as exc:
-        export_book = None
-        res["beancount_missing"] = f"{type(exc).__name__}: {exc}"
-        log(f"beancount export not importable ({exc}); no Beancount files")
+    from sanwu.ledger.services.beancount import export_book
 
     book = books[0]
     city_books = books[: args.external_books] if args.external_books else books
     info: dict = {"book": book.code, "city_books": len(city_books)}
-    if export_book is not None:
-        t = time.perf_counter()
-        text = export_book(book)
-        info["beancount_one_seconds"] = time.perf_counter() - t
-        (out / "book.beancount").write_text(text)
+    t = time.perf_counter()
+    text = export_book(book)
+    info["beancount_one_seconds"] = time.perf_counter() - t
+    (out / "book.beancount").write_text(text)
     with open(out / "book.journal", "w") as f:
         for chunk in hledger_text(book):
             f.write(chunk)
@@ -469,13 +423,12 @@ def export(args, res, books) -> None:
         fb.write('option "title" "三务 Sanwu benchmark city"\noption "operating_currency" "CNY"\n\n')
         for i, b in enumerate(city_books):
             prefix = f"B{b.code}"
-            if export_book is not None:
-                t = time.perf_counter()
-                text = export_book(b)
-                bean_s += time.perf_counter() - t
-                body = "\n".join(ln for ln in text.split("\n") if not ln.startswith("option "))
-                fb.write(ROOT.sub(lambda m: f"{m.group(1)}:{prefix}:", body))
-                fb.write("\n")
+            t = time.perf_counter()
+            text = export_book(b)
+            bean_s += time.perf_counter() - t
+            body = "\n".join(ln for ln in text.split("\n") if not ln.startswith("option "))
+            fb.write(ROOT.sub(lambda m: f"{m.group(1)}:{prefix}:", body))
+            fb.write("\n")
             t = time.perf_counter()
             for chunk in hledger_text(b, prefix):
                 fh.write(chunk)
@@ -485,7 +438,7 @@ def export(args, res, books) -> None:
                 log(f"exported {i + 1}/{len(city_books)} books")
     info.update({
         "city_vouchers": vouchers,
-        "beancount_export_seconds": bean_s if export_book is not None else None,
+        "beancount_export_seconds": bean_s,
         "beancount_export_vouchers_per_s": vouchers / bean_s if bean_s else None,
         "hledger_write_seconds": hl_s,
         "beancount_city_mb": (out / "city.beancount").stat().st_size / 1e6,
@@ -522,19 +475,13 @@ def consistency(books) -> dict:
     for code, head, n in Book.objects.order_by("code").values_list("code", "chain_head", "posted_count"):
         h.update(f"{code}:{n}:{head}\n".encode())
     out = {"chain_digest": h.hexdigest()}
-    try:
-        from sanwu.ledger import verify
+    from sanwu.ledger.services.verify import verify_book
 
-        fn = getattr(verify, "verify_book", None)
-        if fn is not None:
-            t = time.perf_counter()
-            r = fn(books[0])
-            out["verify_first_book"] = {
-                "seconds": time.perf_counter() - t, "ok": getattr(r, "ok", None), "vouchers": getattr(r, "vouchers", None),
-                "problems": [str(p) for p in getattr(r, "problems", [])[:3]],
-            }
-    except Exception as exc:  # pragma: no cover - verification is informative here
-        out["verify_error"] = f"{type(exc).__name__}: {exc}"
+    t = time.perf_counter()
+    r = verify_book(books[0])
+    out["verify_first_book"] = {
+        "seconds": time.perf_counter() - t, "ok": r.ok, "vouchers": r.vouchers, "problems": [str(p) for p in r.problems[:3]],
+    }
     return out
 
 

@@ -16,8 +16,8 @@ from sanwu.core.codes import credit_code_errors
 from sanwu.demo import books, generator
 from sanwu.ledger import services
 from sanwu.ledger.models import Book, Entry, Period, RoleYear, SourceMonth, Voucher
-from sanwu.ledger.reports import trial_balance
-from sanwu.ledger.verify import verify_book
+from sanwu.ledger.services.reports import trial_balance
+from sanwu.ledger.services.verify import verify_book
 from sanwu.regions.models import Region
 
 WAN = books.WAN

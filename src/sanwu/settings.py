@@ -130,13 +130,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # 20,000 write calls per 1,000 imported vouchers, a fifth of the import's time.
     # wal_autocheckpoint=10000 pages: the WAL grows to about 40 MB between checkpoints instead of
     # 4 MB, so a large import checkpoints (and syncs) a tenth as often (docs/performance.md).
+    # synchronous=FULL: every commit syncs the WAL to disk before it returns, so a posting that
+    # was acknowledged survives a power cut (NORMAL left it in the OS cache until a checkpoint).
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=10000;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=10000;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
 if _test_name := _test_database_name(DATABASES["default"]["ENGINE"]):
     DATABASES["default"]["TEST"] = {"NAME": _test_name}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # An acknowledged commit is on disk (PostgreSQL's default, held here against a server or
+    # role configured otherwise).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=on"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -253,3 +259,12 @@ SANWU_UPLOAD_MAX_PIXELS = int(os.environ.get("SANWU_UPLOAD_MAX_PIXELS", str(40_0
 # A database that is down is logged in one line (core.dberrors), not a traceback per request.
 LOGGING["filters"] = {"database_down": {"()": "sanwu.core.dberrors.OneLineLog"}}
 LOGGING["handlers"]["console"]["filters"] = ["database_down"]
+# Ceilings on amounts (fen) in the one voucher validator (form, API, import). A village
+# collective's largest single movements — land compensation for a whole village, a project's
+# funds — run to some tens of millions of yuan; 1亿元 per entry and 10亿元 per voucher leave
+# room for those and refuse a typing slip of a few more digits (99,999,999,999,999 元 was
+# accepted before). Both stay far inside a 64-bit column and JavaScript's exact integers.
+SANWU_MAX_ENTRY_FEN = int(os.environ.get("SANWU_MAX_ENTRY_FEN", 100_000_000 * 100))
+SANWU_MAX_VOUCHER_FEN = int(os.environ.get("SANWU_MAX_VOUCHER_FEN", 1_000_000_000 * 100))
+# Entries in one voucher: a paper 记账凭证 holds five or six lines, a payroll a few hundred.
+SANWU_MAX_VOUCHER_ENTRIES = int(os.environ.get("SANWU_MAX_VOUCHER_ENTRIES", 500))

@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from sanwu.core.tables import Column, Table, safe_cell
 from sanwu.disclosure.models import Question
-from sanwu.ledger import importer
+from sanwu.ledger import imports as importer
 from sanwu.ledger.models import Voucher
 from tests.ledger.conftest import book  # noqa: F401  (fixture)
 

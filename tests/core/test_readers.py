@@ -15,7 +15,7 @@ from openpyxl.styles import PatternFill
 from sanwu.core.errors import Invalid
 from sanwu.core.readers import read_rows, read_table
 from sanwu.core.tables import Column, Table
-from sanwu.ledger import importer
+from sanwu.ledger import imports as importer
 from sanwu.ledger.models import Voucher
 from tests.ledger.conftest import book  # noqa: F401  (fixture)
 

@@ -125,7 +125,7 @@ def book(demo, village):
 @pytest.fixture
 def other_book(demo, other_village):
     b = open_book(other_village)
-    ledger.post_drafts(None, b, parse(PAYMENTS))
+    ledger.post_drafts(None, b, parse("2025-01-02 提取备用金\n  101 1000.00 -\n  102 - 1000.00\n" + PAYMENTS))
     return b
 
 

@@ -51,6 +51,7 @@ def test_the_demo_links_2020_payments_when_the_books_have_them(demo, village):
     ledger.post_drafts(None, b, parse(
         "2020-01-05 收到补助\n  102 500000.00 -\n  522 - 500000.00 subsidy\n"
         "2020-08-10 支付防汛救灾支出\n  551 120000.00 -\n  102 - 120000.00 bank\n"
+        "2020-09-01 提取备用金\n  101 1000.00 -\n  102 - 1000.00 bank\n"
         "2020-09-10 支付办公用品\n  541 300.00 -\n  101 - 300.00 cash\n"
     ))
     load_demo(7)

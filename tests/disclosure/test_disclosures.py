@@ -13,12 +13,12 @@ from sanwu.core.errors import Invalid, Refused
 from sanwu.core.models import AuditEvent
 from sanwu.disclosure import services
 from sanwu.disclosure.models import Disclosure, DisclosureEvent, Frozen
-from sanwu.ledger import chain
+from sanwu.ledger.services import chain
 from sanwu.ledger import services as ledger
 from sanwu.ledger import triggers
 from sanwu.ledger.models import Entry, Voucher
 from sanwu.ledger.services import canonical_of
-from sanwu.ledger.verify import verify_book
+from sanwu.ledger.services.verify import verify_book
 from sanwu.regions.models import Person
 
 from .conftest import post_journal
@@ -223,6 +223,7 @@ def test_tampering_with_a_posted_entry_after_publication_is_detected(demo, book,
 def test_rewriting_the_chain_after_publication_is_detected_even_if_every_hash_is_recomputed(demo, book, published):
     """Someone rewrites a voucher and recomputes every hash after it (so verify_book alone would
     pass): the disclosure's frozen link no longer matches."""
+
     triggers.uninstall(connection)
     try:
         Voucher.objects.filter(book=book, seq=2).update(summary="改过的摘要")
@@ -237,6 +238,7 @@ def test_rewriting_the_chain_after_publication_is_detected_even_if_every_hash_is
         type(book).objects.filter(pk=book.pk).update(chain_head=prev)
     finally:
         triggers.install(connection)
+
     assert verify_book(book).ok  # the chain in itself is consistent again…
     ok, why = services.check_disclosure(Disclosure.objects.get(pk=published.pk))
     assert not ok and services.TAMPERED in why and "第 6 张凭证已不是当时那一张" in why  # …but not the one published

@@ -179,7 +179,7 @@ def test_report_trial_balance_formats(demo, book, tmp_path):
 
     out, _ = run("report", "trial-balance", "--book", book.code, "--year", "2025", "--from", "3", "--to", "4", "--format", "json", "--as", "accountant_1")
     data = {r["code"]: r for r in json.loads(out)}
-    assert data["101"]["closing_credit"] == "300.00" and data["513"]["debit"] == "300.00"
+    assert data["101"]["credit"] == "300.00" and data["513"]["debit"] == "300.00"
 
     out, _ = run("report", "trial-balance", "--book", book.code, "--year", "2025", "--month", "4", "--format", "json")
     data = {r["code"]: r for r in json.loads(out)}

@@ -14,10 +14,10 @@ from openpyxl import Workbook
 
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.models import AuditEvent
-from sanwu.ledger import importer, services
+from sanwu.ledger import imports, services
 from sanwu.ledger.models import AccountMonth, Entry, SourceMonth, Voucher
-from sanwu.ledger.reports import trial_balance
-from sanwu.ledger.verify import verify_book
+from sanwu.ledger.services.reports import trial_balance
+from sanwu.ledger.services.verify import verify_book
 
 from ..conftest import client_for
 from .conftest import post_journal
@@ -78,7 +78,7 @@ def has(problems, row, field, fragment, file="v.csv"):
 
 
 def test_good_csv_with_chinese_headers_posts_every_voucher(demo, book):
-    result = importer.import_vouchers(demo.accountant, book, csv_bytes(GOOD), "v.csv", post=True)
+    result = imports.import_vouchers(demo.accountant, book, csv_bytes(GOOD), "v.csv", post=True)
     assert result == {"vouchers": 3, "entries": 6, "posted": 3, "drafts": 0, "months": ["2025-03", "2025-04"]}
     vs = list(Voucher.objects.filter(book=book).order_by("seq"))
     assert [(v.label, v.source_no, v.status, v.total) for v in vs] == [
@@ -105,7 +105,7 @@ def test_good_xlsx_with_english_headers_saves_drafts(demo, book):
     rows[2][COL["date"]] = dt.datetime(2025, 3, 6)  # a date cell
     rows[2][COL["debit"]] = 300
     before = state(book)
-    result = importer.import_vouchers(demo.accountant, book, xlsx_bytes(rows), "v.xlsx", post=False)
+    result = imports.import_vouchers(demo.accountant, book, xlsx_bytes(rows), "v.xlsx", post=False)
     assert result["drafts"] == 3 and result["posted"] == 0
     drafts = list(Voucher.objects.filter(book=book).order_by("id"))
     assert [(v.status, v.number, v.source_no, v.total, v.date) for v in drafts] == [
@@ -123,7 +123,7 @@ def test_good_xlsx_with_english_headers_saves_drafts(demo, book):
 
 
 def test_gbk_encoded_csv(demo, book):
-    importer.import_vouchers(demo.accountant, book, csv_bytes(GOOD, encoding="gbk"), "v.csv", post=True)
+    imports.import_vouchers(demo.accountant, book, csv_bytes(GOOD, encoding="gbk"), "v.csv", post=True)
     assert Voucher.objects.filter(book=book, summary="收到光伏发电收入", status="posted").count() == 1
     assert Entry.objects.filter(voucher__book=book, counterparty="国网岳西供电公司").count() == 2
 
@@ -131,7 +131,7 @@ def test_gbk_encoded_csv(demo, book):
 def test_sub_account_default_source_fills_in(demo, book):
     services.add_sub_account(demo.accountant, book, "501", "50101", "光伏发电收入", default_source="pv")
     rows = [["2025-05-01", "7", "电费", "102", "88.00", "", "", "", "", ""], ["2025-05-01", "7", "电费", "50101", "", "88.00", "", "", "", ""]]
-    importer.import_vouchers(demo.accountant, book, csv_bytes(rows), "v.csv", post=True)
+    imports.import_vouchers(demo.accountant, book, csv_bytes(rows), "v.csv", post=True)
     assert SourceMonth.objects.get(book=book, source="pv").credit == 8800
 
 
@@ -166,7 +166,7 @@ def test_a_bad_row_fails_the_whole_file_naming_row_and_column(demo, book, rows, 
     before = state(book)
     for post in (True, False):
         with pytest.raises(Invalid) as exc:
-            importer.import_vouchers(demo.accountant, book, csv_bytes(rows), "v.csv", post=post)
+            imports.import_vouchers(demo.accountant, book, csv_bytes(rows), "v.csv", post=post)
         assert has(exc.value.problems, line, field, fragment), exc.value.messages
         assert re.search(f"文件「v.csv」第{line}行「[^」]*{field}", str(exc.value))
         assert state(book) == before
@@ -176,7 +176,7 @@ def test_every_problem_is_listed_at_once(demo, book):
     rows = changed(changed(changed(GOOD, 3, "account", "599"), 4, "debit", "3.001"), 7, "source", "彩票")
     rows = changed(rows, 5, "credit", "abc")
     with pytest.raises(Invalid) as exc:
-        importer.import_vouchers(demo.accountant, book, csv_bytes(rows), "v.csv", post=True)
+        imports.import_vouchers(demo.accountant, book, csv_bytes(rows), "v.csv", post=True)
     found = [(p.row, p.field) for p in exc.value.problems]
     assert found == [(3, "account"), (4, "debit"), (5, "credit"), (7, "source")]
     assert not Voucher.objects.filter(book=book).exists()
@@ -186,43 +186,43 @@ def test_missing_required_columns(demo, book):
     header = [h for h in HEAD_ZH if h not in ("科目编码", "贷方金额")]
     rows = [[c for i, c in enumerate(r) if i not in (COL["account"], COL["credit"])] for r in GOOD]
     with pytest.raises(Invalid) as exc:
-        importer.import_vouchers(demo.accountant, book, csv_bytes(rows, header=header), "v.csv", post=True)
+        imports.import_vouchers(demo.accountant, book, csv_bytes(rows, header=header), "v.csv", post=True)
     assert has(exc.value.problems, 1, "account", "缺少必需的列「科目编码（account）」")
     assert has(exc.value.problems, 1, "credit", "缺少必需的列「贷方金额（credit）」")
     with pytest.raises(Invalid, match="表头「金额」无法识别"):
-        importer.import_vouchers(demo.accountant, book, csv_bytes(GOOD, header=HEAD_ZH[:4] + ["金额"] + HEAD_ZH[5:]), "v.csv", post=True)
+        imports.import_vouchers(demo.accountant, book, csv_bytes(GOOD, header=HEAD_ZH[:4] + ["金额"] + HEAD_ZH[5:]), "v.csv", post=True)
     with pytest.raises(Invalid, match="没有数据行"):
-        importer.import_vouchers(demo.accountant, book, csv_bytes([]), "v.csv", post=True)
+        imports.import_vouchers(demo.accountant, book, csv_bytes([]), "v.csv", post=True)
     with pytest.raises(Invalid, match="不支持的文件类型"):
-        importer.import_vouchers(demo.accountant, book, b"x", "v.pdf", post=True)
+        imports.import_vouchers(demo.accountant, book, b"x", "v.pdf", post=True)
     assert not Voucher.objects.filter(book=book).exists()
 
 
 def test_a_file_imported_twice_is_refused_the_second_time(demo, book):
-    importer.import_vouchers(demo.accountant, book, csv_bytes(GOOD), "v.csv", post=True)
+    imports.import_vouchers(demo.accountant, book, csv_bytes(GOOD), "v.csv", post=True)
     before = state(book)
     with pytest.raises(Invalid) as exc:
-        importer.import_vouchers(demo.accountant, book, csv_bytes(GOOD), "v.csv", post=True)
+        imports.import_vouchers(demo.accountant, book, csv_bytes(GOOD), "v.csv", post=True)
     assert [(p.row, p.field) for p in exc.value.problems] == [(2, "voucher_no"), (4, "voucher_no"), (6, "voucher_no")]
     assert "凭证号「记-1」（2025年3月）已导入过本账套" in exc.value.messages[0]
     assert state(book) == before
     # Drafts count as imported too.
     other = [["2025-05-01", "X9", "草稿", "101", "1.00", "", "", "", "", ""], ["2025-05-01", "X9", "草稿", "504", "", "1.00", "", "", "", ""]]
-    importer.import_vouchers(demo.accountant, book, csv_bytes(other), "v.csv", post=False)
+    imports.import_vouchers(demo.accountant, book, csv_bytes(other), "v.csv", post=False)
     with pytest.raises(Invalid, match="已导入过"):
-        importer.import_vouchers(demo.accountant, book, csv_bytes(other), "v.csv", post=True)
+        imports.import_vouchers(demo.accountant, book, csv_bytes(other), "v.csv", post=True)
 
 
 def test_per_month_numbering_of_the_source_file_is_accepted(demo, book):
     # 记-1 in March and 记-1 in April are two vouchers (GOOD has exactly that).
-    importer.import_vouchers(demo.accountant, book, csv_bytes(GOOD), "v.csv", post=True)
+    imports.import_vouchers(demo.accountant, book, csv_bytes(GOOD), "v.csv", post=True)
     assert Voucher.objects.filter(book=book, source_no="记-1").count() == 2
 
 
 def test_adjacent_months_with_the_same_number_are_two_vouchers(demo, book):
     # The last voucher of March and the first of April both numbered 记-1, side by side.
     rows = [GOOD[0], GOOD[1], GOOD[4], GOOD[5]]
-    importer.import_vouchers(demo.accountant, book, csv_bytes(rows), "v.csv", post=True)
+    imports.import_vouchers(demo.accountant, book, csv_bytes(rows), "v.csv", post=True)
     assert sorted(v.label for v in Voucher.objects.filter(book=book)) == ["2025-03 记-0001", "2025-04 记-0001"]
 
 
@@ -232,11 +232,11 @@ def test_closed_period_fails_the_file(demo, book):
     services.close_month(demo.accountant, book, 2025, 3)
     before = state(book)
     with pytest.raises(Invalid) as exc:
-        importer.import_vouchers(demo.accountant, book, csv_bytes(GOOD), "v.csv", post=True)
+        imports.import_vouchers(demo.accountant, book, csv_bytes(GOOD), "v.csv", post=True)
     assert has(exc.value.problems, 2, "date", "2025年3月已结账") and has(exc.value.problems, 4, "date", "2025年3月已结账")
     assert not any(p.row == 6 for p in exc.value.problems)  # April is open
     with pytest.raises(Invalid, match="已结账"):
-        importer.import_vouchers(demo.accountant, book, csv_bytes(GOOD), "v.csv", post=False)
+        imports.import_vouchers(demo.accountant, book, csv_bytes(GOOD), "v.csv", post=False)
     assert state(book) == before
 
 
@@ -244,7 +244,7 @@ def test_unconfirmed_opening_balances_are_one_problem(demo):
     village = demo.accountant.role_assignments.get().region_id
     b = services.create_book(None, "NEW", village, "2023", start_date=dt.date(2025, 1, 1))
     with pytest.raises(Invalid) as exc:
-        importer.import_vouchers(demo.accountant, b, csv_bytes(GOOD), "v.csv", post=True)
+        imports.import_vouchers(demo.accountant, b, csv_bytes(GOOD), "v.csv", post=True)
     assert len(exc.value.problems) == 1 and "期初余额尚未确认" in exc.value.messages[0]
 
 
@@ -253,24 +253,24 @@ def test_outsiders_cannot_import(demo, book, other_book):
     for user in (demo.other_accountant, demo.other_township, demo.auditor, demo.secretary):
         for post in (True, False):
             with pytest.raises(Refused):
-                importer.import_vouchers(user, book, csv_bytes(GOOD), "v.csv", post=post)
+                imports.import_vouchers(user, book, csv_bytes(GOOD), "v.csv", post=post)
     # The accountant of this village cannot import into the other village's book either.
     with pytest.raises(Refused):
-        importer.import_vouchers(demo.accountant, other_book, csv_bytes(GOOD), "v.csv", post=True)
+        imports.import_vouchers(demo.accountant, other_book, csv_bytes(GOOD), "v.csv", post=True)
     assert state(book) == before
     assert AuditEvent.objects.filter(action="permission_denied", actor=demo.other_accountant).exists()
 
 
 def test_township_may_import_and_post_but_not_make_drafts(demo, book):
     with pytest.raises(Refused):
-        importer.import_vouchers(demo.township, book, csv_bytes(GOOD), "v.csv", post=False)
-    importer.import_vouchers(demo.township, book, csv_bytes(GOOD), "v.csv", post=True)
+        imports.import_vouchers(demo.township, book, csv_bytes(GOOD), "v.csv", post=False)
+    imports.import_vouchers(demo.township, book, csv_bytes(GOOD), "v.csv", post=True)
     assert Voucher.objects.filter(book=book, status="posted", poster=demo.township).count() == 3
 
 
 def test_import_after_existing_vouchers_continues_numbering_and_chain(demo, book):
     post_journal(demo.accountant, book, "2025-03-01 先记一张\n  101 5.00 -\n  504 - 5.00\n")
-    importer.import_vouchers(demo.accountant, book, csv_bytes(GOOD), "v.csv", post=True)
+    imports.import_vouchers(demo.accountant, book, csv_bytes(GOOD), "v.csv", post=True)
     labels = list(Voucher.objects.filter(book=book).order_by("seq").values_list("number", "month"))
     assert labels == [(1, 3), (2, 3), (3, 3), (1, 4)]
     assert verify_book(book).ok
@@ -278,7 +278,7 @@ def test_import_after_existing_vouchers_continues_numbering_and_chain(demo, book
 
 def test_progress_is_reported(demo, book):
     calls = []
-    importer.import_vouchers(demo.accountant, book, csv_bytes(GOOD), "v.csv", post=True, progress=lambda *a: calls.append(a))
+    imports.import_vouchers(demo.accountant, book, csv_bytes(GOOD), "v.csv", post=True, progress=lambda *a: calls.append(a))
     assert ("check", 6, 6) in calls and calls[-1] == ("write", 3, 3) and ("write", 0, 3) in calls
 
 

@@ -9,8 +9,8 @@ from sanwu.core.errors import Invalid, Refused
 from sanwu.ledger import services
 from sanwu.ledger.charts import CHART_2023
 from sanwu.ledger.models import Account, AccountMonth, Entry, SourceMonth, Voucher
-from sanwu.ledger.reports import trial_balance
-from sanwu.ledger.verify import verify_book
+from sanwu.ledger.services.reports import trial_balance
+from sanwu.ledger.services.verify import verify_book
 
 from .conftest import post_journal
 from .journal import parse
@@ -255,7 +255,7 @@ def test_sub_accounts_and_year_end_closing(demo, book):
 
 def test_role_year_flows_and_ranking(demo, book, other_book):
     from sanwu.ledger.models import RoleYear
-    from sanwu.ledger.rankings import income_by_book, ranking
+    from sanwu.ledger.services.rankings import income_by_book, ranking
 
     post_journal(demo.accountant, book, PV_INCOME + "2025-04-01 补助\n  102 5000.00 -\n  503 - 5000.00 subsidy\n")
     post_journal(demo.other_accountant, other_book, "2025-05-01 租金\n  101 300.00 - cash\n  501 - 300.00 rent\n2025-05-02 投资分红\n  102 2000.00 -\n  502 - 2000.00 investment\n")
@@ -271,7 +271,7 @@ def test_canonical_text_is_the_json_definition():
     """The hand-written canonical text equals the JSON encoder's, byte for byte, on awkward text."""
     import random
 
-    from sanwu.ledger import chain
+    from sanwu.ledger.services import chain
 
     rng = random.Random(7)
     awkward = ['', '"', '\\', '\\"', 'a\nb\tc\r', '\x00\x01\x1f\x7f', '收入“引号”', '😀 emoji', '</script>', '\u2028\u2029', "'", '{}[],:']

@@ -19,7 +19,7 @@ from sanwu.ledger import services
 from sanwu.ledger.charts import SOURCES
 from sanwu.ledger.models import AccountMonth, Entry, RoleYear, SourceMonth, Voucher
 from sanwu.ledger.services import FLOW_ROLES, EntryDraft, VoucherDraft
-from sanwu.ledger.verify import verify_book
+from sanwu.ledger.services.verify import verify_book
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from django.db.models import Sum
 
 from sanwu.ledger import services, triggers
 from sanwu.ledger.models import Account, AccountMonth, Book, Entry, SourceMonth, Voucher
-from sanwu.ledger.verify import verify_book
+from sanwu.ledger.services.verify import verify_book
 
 from .conftest import post_journal
 
@@ -231,7 +231,7 @@ def test_editing_a_posted_entry_in_the_database_is_caught_by_sanwu_verify(demo_l
         live_book,
         "2025-02-01 一\n  101 10.00 -\n  504 - 10.00\n"
         "2025-03-05 二\n  102 1200.50 -\n  501 - 1200.50 pv\n"
-        "2025-03-06 三\n  513 30.00 -\n  101 - 30.00 cash\n",
+        "2025-03-06 三\n  513 10.00 -\n  101 - 10.00 cash\n",
     )
     ok = sanwu("verify")
     assert ok.returncode == 0, ok.stderr

@@ -21,7 +21,8 @@ from openpyxl import load_workbook
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.models import AuditEvent
 from sanwu.core.pdf import render_pdf
-from sanwu.ledger import reconcile, reports, services
+from sanwu.ledger import services
+from sanwu.ledger.services import reconcile, reports
 from sanwu.ledger.models import Voucher
 
 from .conftest import post_journal

@@ -24,10 +24,11 @@ from sanwu.core.errors import Invalid, Problem
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.money import to_capital
 
-from . import attachments, reports, services
+from . import attachments, services
 from .charts import CATEGORIES, CHART_VERSIONS, SIDES
 from .models import Account, Attachment, Book, Entry, Voucher
-from .verify import verify_book
+from .services import reports
+from .services.verify import verify_book
 
 router = Router(tags=["账簿"])
 

@@ -251,3 +251,24 @@ class BankAssertion(models.Model):
 
     objects = ScopedManager()
     scope_field = "book__region__code"
+
+
+class CountyLedgerSettings(models.Model):
+    """A county's rules for its villages' books; a county without a row uses the defaults.
+
+    `negative_cash`: what happens to a posting that would take a cash account (role `cash`)
+    below zero — refused (the default: cash on hand cannot be negative), or held for the
+    reviewer (only a township or county supervisor may post it, having seen it)."""
+
+    NEGATIVE_CASH = [("refuse", "不予记账"), ("hold", "留待审核人记账")]
+
+    county = models.OneToOneField("regions.Region", on_delete=models.PROTECT, primary_key=True, related_name="+")
+    negative_cash = models.CharField("库存现金余额为负时", max_length=8, choices=NEGATIVE_CASH, default="refuse")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+    scope_field = "county__code"
+
+    class Meta:
+        verbose_name = "县级账务设置"

@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from django.db.models import F, Q
 
-from sanwu.ledger import reports
+from sanwu.ledger.services import reports
 from sanwu.ledger.charts import EXPENSE_ROLES, INCOME_ROLES, ROLE_LABELS, SOURCES
 from sanwu.ledger.models import AccountMonth, Book, Entry, Voucher
 

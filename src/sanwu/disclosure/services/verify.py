@@ -5,7 +5,7 @@ is what `sanwu verify` asks."""
 from dataclasses import dataclass
 
 from sanwu.ledger.models import Book, Voucher
-from sanwu.ledger.verify import verify_book
+from sanwu.ledger.services.verify import verify_book
 
 from ..models import Disclosure
 from . import snapshot as snap

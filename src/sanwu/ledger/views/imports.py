@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.web import role_required
 
-from .. import importer
+from .. import imports as importer
 from .common import book_context, get_book
 
 IMPORT_ROLES = ("village_accountant", "township_supervisor", "county_supervisor")

@@ -19,9 +19,10 @@ from sanwu.core.pdf import pdf_response
 from sanwu.core.tables import download
 from sanwu.core.web import paginate, role_required
 
-from .. import reconcile, reports, services
+from .. import services
 from ..charts import CHART_VERSIONS
 from ..models import BankAssertion, Book
+from ..services import reconcile, reports
 from .common import get_book, refused
 
 TABLE_FORMATS = ("xlsx", "csv", "json")

@@ -24,10 +24,12 @@ from sanwu.core.cli_support import RawStream, cli_actor
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.permissions import refuse
 from sanwu.core.money import MoneyError, format_yuan, parse_yuan
-from sanwu.ledger import beancount, hooks, importer, services
+from sanwu.ledger import hooks, services
+from sanwu.ledger import imports as importer
+from sanwu.ledger.services import beancount
 from sanwu.ledger.charts import CHART_VERSIONS, SOURCES
 from sanwu.ledger.models import Book
-from sanwu.ledger.verify import verify_book
+from sanwu.ledger.services.verify import verify_book
 
 IMPORT_HELP = (
     "导入记账凭证（每行一条分录，凭证号相同的相邻行为一张凭证；"

@@ -5,7 +5,8 @@ economy app's `sanwu report economy`), so this command imports none of them."""
 from django.core.management.base import BaseCommand, CommandError
 
 from sanwu.core.cli_support import add_table_arguments, cli_actor, emit
-from sanwu.ledger import hooks, reports
+from sanwu.ledger import hooks
+from sanwu.ledger.services import reports
 
 from .book import find_book
 

@@ -17,8 +17,8 @@ from django.db.models import Q, Sum
 
 from sanwu.core.errors import Invalid, Problem
 
-from .charts import BALANCE_SHEETS, CATEGORIES, CHART_NOTES, EXPENSE_ROLES, INCOME_ROLES, INCOME_STATEMENT, ROLE_LABELS, SOURCES
-from .models import Account, AccountMonth, Book, Entry, OpeningBalance, SourceMonth, Voucher
+from ..charts import BALANCE_SHEETS, CATEGORIES, CHART_NOTES, EXPENSE_ROLES, INCOME_ROLES, INCOME_STATEMENT, ROLE_LABELS, SOURCES
+from ..models import Account, AccountMonth, Book, Entry, OpeningBalance, SourceMonth, Voucher
 
 PNL_ROLES = INCOME_ROLES | EXPENSE_ROLES
 # The accounts whose balances make up 未分配收益 on the balance sheet. Income and expense accounts

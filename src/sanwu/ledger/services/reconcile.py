@@ -11,8 +11,9 @@ from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.money import format_yuan
 from sanwu.core.scope import can_write
 
-from .models import Account, BankAssertion, Book
+from ..models import Account, BankAssertion, Book
 from .reports import balance_at_end_of
+from .roles import today
 
 RECONCILE_ROLES = {"village_accountant", "township_supervisor"}
 # Bank statements, and cash counts (盘点) the same way.
@@ -40,8 +41,6 @@ def reconcilable_accounts(book: Book) -> list[Account]:
 def add_assertion(user, book: Book, account_code: str, date: dt.date, balance_fen: int, note: str = "") -> BankAssertion:
     """Record the statement balance of a bank (or cash) account at the end of `date`."""
     _require(user, book, "录入对账单余额")
-    from .services import today
-
     problems = []
     account = Account.objects.filter(book=book, code=(account_code or "").strip()).first()
     if account is None:

@@ -13,8 +13,8 @@ import io
 from collections.abc import Iterator
 from typing import TextIO
 
-from .charts import EXPENSE_ROLES, INCOME_ROLES
-from .models import Account, Book, Entry, OpeningBalance, Voucher
+from ..charts import EXPENSE_ROLES, INCOME_ROLES
+from ..models import Account, Book, Entry, OpeningBalance, Voucher
 
 CURRENCY = "CNY"
 OPENING_ACCOUNT = "Equity:Opening-Balances"

@@ -30,6 +30,7 @@ from . import services
 from .charts import SETTLEMENTS, SOURCES
 from .models import Book, Voucher
 from .services import EntryDraft, VoucherDraft
+from .services.roles import _require
 
 COLUMNS: dict[str, list[str]] = {
     "date": ["日期", "凭证日期", "记账日期"],
@@ -58,7 +59,7 @@ PROGRESS_EVERY = 2000
 # Excel), "write" counts vouchers written.
 Progress = Callable[[str, int, int | None], None]
 
-_VOUCHER_LEVEL = ("借贷不平", "凭证金额合计", "一张凭证至少")
+_VOUCHER_LEVEL = ("借贷不平", "凭证金额合计", "一张凭证至少", "一张凭证最多", "凭证借方合计")
 
 
 class _Row(NamedTuple):
@@ -257,9 +258,9 @@ def import_vouchers(user, book: Book, data: bytes, filename: str, *, post: bool,
     Returns counts: vouchers, entries, posted, drafts, months.
     """
     if post:
-        services._require(user, book, services.POST_ROLES, "导入并记账")
+        _require(user, book, services.POST_ROLES, "导入并记账")
     else:
-        services._require(user, book, services.MAKE_ROLES, "导入凭证")
+        _require(user, book, services.MAKE_ROLES, "导入凭证")
     name = Path(filename).name
     with long_lived_frozen(), transaction.atomic():
         book = Book.objects.select_for_update().get(pk=book.pk)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, Sum
 
-from .models import Book, RoleYear
+from ..models import Book, RoleYear
 
 # The default definition of operating income (domain.md 1.4 / 4): subsidies and other income excluded.
 OPERATING_INCOME_ROLES = ("operating_income", "contracting_income", "investment_income")

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q, Sum
 
 from . import chain
-from .models import AccountMonth, Book, Entry, Voucher
-from .services import canonical_of
+from ..models import Account, AccountMonth, Book, Entry, RoleYear, Voucher
+from .posting import FLOW_ROLES, canonical_of
 
 
 @dataclass
@@ -88,8 +88,6 @@ def _totals_problems(book: Book) -> list[str]:
         k = kept.get(key, (0, 0, 0, 0))
         a = actual.get(key, (0, 0, 0, 0))
         if k != a:
-            from .models import Account
-
             acc = Account.objects.filter(pk=key[0]).first()
             problems.append(
                 f"账套 {book.code} 科目 {acc} {key[1]}年{key[2]}月：保存的发生额 借{k[0]}/贷{k[1]} 分，与分录合计 借{a[0]}/贷{a[1]} 分不符"
@@ -98,9 +96,6 @@ def _totals_problems(book: Book) -> list[str]:
 
 
 def _role_year_problems(book: Book) -> list[str]:
-    from .models import Account, RoleYear
-    from .services import FLOW_ROLES
-
     roles = {a.pk: [r for r in a.role_set if r in FLOW_ROLES] for a in Account.objects.filter(book=book)}
     actual: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     rows = (

@@ -1,0 +1,141 @@
+"""What a form, an API call or an import row says (drafts), what validating it needs from the
+database (`BookContext`), and the one validator every door reaches (`voucher_errors`): a pure
+function returning every problem with its row and field."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+
+from sanwu.core.errors import Problem
+from sanwu.core.money import format_yuan
+
+from ..charts import SETTLEMENTS, SOURCES
+from ..models import Account, Book, Period
+from .roles import today
+
+
+@dataclass(slots=True)
+class EntryDraft:
+    account: str  # account code in the book
+    debit: int = 0
+    credit: int = 0
+    summary: str = ""
+    counterparty: str = ""
+    settlement: str = ""
+    source: str = ""
+    row: int | None = None  # line in an import file
+
+
+@dataclass(slots=True)
+class VoucherDraft:
+    date: dt.date
+    summary: str
+    entries: list[EntryDraft] = field(default_factory=list)
+    source_no: str = ""
+    attachment_count: int = 0
+    reverses_id: int | None = None
+    kind: str = "normal"  # "closing" for year-end closing vouchers
+    row: int | None = None
+
+
+class BookContext:
+    """What validating a voucher needs from the database, loaded once per book; the amount
+    ceilings are read from the settings once here too (`voucher_errors` runs per voucher of an
+    import). `accounts` (by code) and `periods` ({(year, month): status}) when the caller has
+    loaded what it needs (`for_entries`)."""
+
+    def __init__(self, book: Book, accounts: dict[str, Account] | None = None, periods: dict | None = None):
+        self.book = book
+        self.accounts = accounts if accounts is not None else {a.code: a for a in Account.objects.filter(book=book)}
+        self.by_id = {a.pk: a for a in self.accounts.values()}  # the same accounts by id
+        self.cash_ids = frozenset(pk for pk, a in self.by_id.items() if "cash" in a.role_set)
+        if periods is None:
+            periods = {(p.year, p.month): p.status for p in Period.objects.filter(book=book)}
+        self.periods = periods
+        self.today = today()
+        self.max_entry = settings.SANWU_MAX_ENTRY_FEN
+        self.max_voucher = settings.SANWU_MAX_VOUCHER_FEN
+        self.max_entries = settings.SANWU_MAX_VOUCHER_ENTRIES
+
+    @classmethod
+    def for_entries(cls, book: Book, entries, year: int, month: int) -> "BookContext":
+        """The context for one saved voucher of `year`-`month`: the accounts of its `entries`
+        (loaded with them) and that month's status — what posting it checks, in one small
+        query instead of the whole chart and every period (a single post does this)."""
+        table = connection.ops.quote_name(Period._meta.db_table)
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT status FROM {table} WHERE book_id = %s AND year = %s AND month = %s", [book.pk, year, month])
+            row = cur.fetchone()
+        return cls(book, {e.account.code: e.account for e in entries}, {(year, month): row[0]} if row else {})
+
+    def period_status(self, year: int, month: int) -> str:
+        return self.periods.get((year, month), "open")
+
+
+def voucher_errors(ctx: BookContext, draft: VoucherDraft, file: str | None = None, check_period: bool = True) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def p(msg, fld=None, row=None):
+        problems.append(Problem(msg, row=row if row is not None else draft.row, field=fld, file=file))
+
+    book = ctx.book
+    if not book.opening_confirmed:
+        p("账套的期初余额尚未确认（借贷平衡后才能记账）")
+    if not isinstance(draft.date, dt.date):
+        p("日期无效", "date")
+        return problems
+    if draft.date < book.start_date:
+        p(f"日期 {draft.date} 早于账套启用日期 {book.start_date}", "date")
+    if draft.date > ctx.today:
+        p(f"日期 {draft.date} 晚于今天", "date")
+    if check_period:
+        status = ctx.period_status(draft.date.year, draft.date.month)
+        if status != "open":
+            p(f"{draft.date.year}年{draft.date.month}月已结账（{dict(Period.STATUSES)[status]}），不能再记账", "date")
+    if not (draft.summary or "").strip():
+        p("摘要不能为空", "summary")
+    elif len(draft.summary.strip()) > 200:
+        p("摘要不能超过200个字", "summary")
+    if len(draft.source_no or "") > 40:
+        p("凭证号不能超过40个字符", "voucher_no")
+    if len(draft.entries) < 2:
+        p("一张凭证至少要有两条分录", "account")
+    elif len(draft.entries) > ctx.max_entries:
+        p(f"一张凭证最多{ctx.max_entries}条分录，这张有{len(draft.entries)}条；请分成几张凭证", "account")
+    debit = credit = 0
+    max_entry = ctx.max_entry
+    for n, e in enumerate(draft.entries, start=1):
+        acc = ctx.accounts.get(e.account)
+        if acc is None:
+            p(f"科目「{e.account}」在本账套中不存在", "account", e.row)
+        elif not acc.is_leaf:
+            p(f"科目「{acc}」有明细科目，请选择末级科目", "account", e.row)
+        elif not acc.is_open:
+            p(f"科目「{acc}」已停用", "account", e.row)
+        if len(e.summary or "") > 200:
+            p("分录摘要不能超过200个字", "summary", e.row)
+        if len(e.counterparty or "") > 100:
+            p("往来单位不能超过100个字", "counterparty", e.row)
+        if e.debit and e.credit:
+            p("同一条分录不能同时有借方和贷方金额", "debit", e.row)
+        elif not e.debit and not e.credit:
+            p("分录金额不能为零", "debit", e.row)
+        if e.settlement and e.settlement not in SETTLEMENTS:
+            p(f"结算方式「{e.settlement}」无效（现金、银行、转账）", "settlement", e.row)
+        if e.source and e.source not in SOURCES:
+            p(f"收入来源「{e.source}」无效（{'、'.join(SOURCES.values())}）", "source", e.row)
+        for amount, fld, label in ((e.debit, "debit", "借方金额"), (e.credit, "credit", "贷方金额")):
+            if amount > max_entry or -amount > max_entry:  # red-ink (negative) amounts are bounded alike
+                where = "" if e.row is not None else f"第{n}条分录"
+                p(f"{where}{label} {format_yuan(amount)} 元超过一条分录的上限 {format_yuan(max_entry)} 元", fld, e.row)
+        debit += e.debit
+        credit += e.credit
+    if draft.entries and debit != credit:
+        p(f"借贷不平：借方合计 {format_yuan(debit)}，贷方合计 {format_yuan(credit)}", "debit")
+    elif draft.entries and debit == 0:
+        p("凭证金额合计不能为零", "debit")
+    elif abs(debit) > ctx.max_voucher:
+        p(f"凭证借方合计 {format_yuan(debit)} 元超过一张凭证的上限 {format_yuan(ctx.max_voucher)} 元", "debit")
+    return problems

@@ -1,0 +1,154 @@
+"""Vouchers before posting: drafts saved and edited, thrown away, submitted, reviewed or
+rejected with a reason, and the red-ink reversal of a posted voucher (a new draft). Posting
+itself is `posting.py`."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from sanwu.core.errors import Invalid, Problem
+
+from ..models import Book, Entry, Voucher
+from .drafts import BookContext, EntryDraft, VoucherDraft, voucher_errors
+from .roles import MAKE_ROLES, REVIEW_ROLES, _audit, _require, today
+
+
+def _write_entries(voucher: Voucher, ctx: BookContext, draft: VoucherDraft) -> None:
+    Entry.objects.filter(voucher=voucher).delete()
+    Entry.objects.bulk_create(
+        [
+            Entry(
+                voucher=voucher, line=i, account=ctx.accounts[e.account], summary=e.summary or draft.summary,
+                debit=e.debit, credit=e.credit, counterparty=e.counterparty, settlement=e.settlement,
+                source=e.source or ctx.accounts[e.account].default_source,
+            )
+            for i, e in enumerate(draft.entries, start=1)
+        ]
+    )
+
+
+def save_draft(user, book: Book, draft: VoucherDraft, voucher: Voucher | None = None) -> Voucher:
+    """Create or edit a draft (or a rejected voucher being corrected). Checks all but the period."""
+    _require(user, book, MAKE_ROLES, "制单")
+    ctx = BookContext(book)
+    problems = voucher_errors(ctx, draft, check_period=False)
+    if problems:
+        raise Invalid(problems)
+    with transaction.atomic():
+        if voucher is None:
+            voucher = Voucher(book=book, maker=user)
+            old = None
+        else:
+            voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
+            if voucher.status not in ("draft", "rejected"):
+                raise Invalid(Problem(f"凭证状态为「{voucher.get_status_display()}」，不能修改"))
+            old = {"date": voucher.date, "summary": voucher.summary, "total": voucher.total}
+        voucher.date, voucher.year, voucher.month = draft.date, draft.date.year, draft.date.month
+        voucher.summary = draft.summary.strip()
+        voucher.total = sum(e.debit for e in draft.entries)
+        voucher.attachment_count = max(draft.attachment_count, voucher.attachment_count if voucher.pk else 0)
+        voucher.source_no = draft.source_no
+        voucher.reverses_id = draft.reverses_id or voucher.reverses_id
+        if voucher.reverses_id:  # a reversal is of its original's kind (a closing's reversal is a closing)
+            voucher.kind = Voucher.objects.get(pk=voucher.reverses_id).kind
+        voucher.status = "draft"
+        voucher.save()
+        _write_entries(voucher, ctx, draft)
+        _audit(user, "voucher.save", voucher, old=old, new={"date": voucher.date, "summary": voucher.summary, "total": voucher.total}, region_code=book.region_id)
+    return voucher
+
+
+def delete_draft(user, voucher: Voucher) -> None:
+    """A draft or rejected voucher may be thrown away by its book's accountant (never a posted one)."""
+    _require(user, voucher.book, MAKE_ROLES, "删除草稿")
+    with transaction.atomic():
+        v = _locked(voucher, ("draft", "rejected"), "删除")
+        if v.attachments.exists():
+            raise Invalid(Problem("凭证已有附件，不能删除；请修改后提交"))
+        _audit(user, "voucher.delete", v, old={"date": v.date, "summary": v.summary, "total": v.total}, region_code=v.book.region_id)
+        Entry.objects.filter(voucher=v).delete()
+        v.delete()
+
+
+def _locked(voucher: Voucher, allowed: tuple[str, ...], action: str) -> Voucher:
+    """The voucher re-read with its book under their row locks, in one of the `allowed` states."""
+    v = Voucher.objects.select_for_update().select_related("book").get(pk=voucher.pk)
+    if v.status not in allowed:
+        raise Invalid(Problem(f"凭证「{v.label}」状态为「{v.get_status_display()}」，不能{action}"))
+    return v
+
+
+def submit(user, voucher: Voucher) -> Voucher:
+    _require(user, voucher.book, MAKE_ROLES, "提交凭证")
+    with transaction.atomic():
+        v = _locked(voucher, ("draft", "rejected"), "提交")
+        problems = voucher_errors(BookContext(v.book), _draft_of(v))
+        if problems:
+            raise Invalid(problems)
+        v.status, v.submitted_at, v.reject_reason = "submitted", timezone.now(), ""
+        v.save(update_fields=["status", "submitted_at", "reject_reason"])
+        _audit(user, "voucher.submit", v, region_code=v.book.region_id)
+    return v
+
+
+def review(user, voucher: Voucher) -> Voucher:
+    _require(user, voucher.book, REVIEW_ROLES, "审核凭证")
+    with transaction.atomic():
+        v = _locked(voucher, ("submitted",), "审核")
+        if user is not None and v.maker_id == user.pk:
+            raise Invalid(Problem("审核人不能是制单人"))
+        v.status, v.reviewer, v.reviewed_at = "reviewed", user, timezone.now()
+        v.save(update_fields=["status", "reviewer", "reviewed_at"])
+        _audit(user, "voucher.review", v, region_code=v.book.region_id)
+    return v
+
+
+def reject(user, voucher: Voucher, reason: str) -> Voucher:
+    _require(user, voucher.book, REVIEW_ROLES, "退回凭证")
+    if not (reason or "").strip():
+        raise Invalid(Problem("请填写退回原因", field="reason"))
+    with transaction.atomic():
+        v = _locked(voucher, ("submitted", "reviewed"), "退回")
+        if user is not None and v.maker_id == user.pk:
+            raise Invalid(Problem("制单人不能退回自己的凭证"))
+        v.status, v.reject_reason, v.reviewer, v.reviewed_at = "rejected", reason.strip()[:200], None, None
+        v.save(update_fields=["status", "reject_reason", "reviewer", "reviewed_at"])
+        _audit(user, "voucher.reject", v, new={"reason": v.reject_reason}, region_code=v.book.region_id)
+    return v
+
+
+def _draft_of(v: Voucher, entries: list[Entry] | None = None, code_of: dict[int, str] | None = None) -> VoucherDraft:
+    """A saved voucher as the draft it was made from. `entries` (in line order) and `code_of`
+    (account id → code): when the caller has them, nothing is read again."""
+    if entries is None:
+        entries = list(v.entries.select_related("account").order_by("line"))
+    if code_of is None:
+        code_of = {e.account_id: e.account.code for e in entries}
+    return VoucherDraft(
+        date=v.date, summary=v.summary, attachment_count=v.attachment_count, reverses_id=v.reverses_id,
+        entries=[
+            EntryDraft(code_of[e.account_id], e.debit, e.credit, e.summary, e.counterparty, e.settlement, e.source)
+            for e in entries
+        ],
+    )
+
+
+def start_reversal(user, voucher: Voucher) -> Voucher:
+    """红字冲销: a draft that negates a posted voucher, dated today, linked both ways."""
+    _require(user, voucher.book, MAKE_ROLES, "冲销凭证")
+    if voucher.status != "posted":
+        raise Invalid(Problem("只有已记账的凭证才能冲销"))
+    if Voucher.objects.filter(reverses=voucher).exclude(status="rejected").exists():
+        raise Invalid(Problem(f"凭证「{voucher.label}」已有冲销凭证"))
+    if voucher.reverses_id:
+        raise Invalid(Problem("冲销凭证本身不能再冲销"))
+    draft = VoucherDraft(
+        date=today(),
+        summary=f"冲销{voucher.label}：{voucher.summary}"[:200],
+        reverses_id=voucher.pk,
+        kind=voucher.kind,
+        entries=[
+            EntryDraft(e.account.code, -e.debit, -e.credit, f"冲销：{e.summary}"[:200], e.counterparty, e.settlement, e.source)
+            for e in voucher.entries.select_related("account").order_by("line")
+        ],
+    )
+    return save_draft(user, voucher.book, draft)

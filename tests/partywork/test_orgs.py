@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sanwu.core.errors import Invalid, Refused
+from sanwu.core.models import AuditEvent
 from sanwu.partywork import imports, services
 from sanwu.partywork.models import PartyOrg, TeamMember
 
@@ -107,7 +108,11 @@ def test_organisation_pages(demo, orgs, as_user):
     org = PartyOrg.objects.get(name="大歇村防汛救灾临时党支部")
     assert resp.status_code == 302 and org.parent == orgs.village_1
     bad = c.post("/party/orgs/new/", {"name": "党委", "kind": "committee", "region": VILLAGE_1, "member_count": "0"})
-    assert "无权在该区划设立这类党组织" in bad.content.decode()
+    # A refusal is the 403 page now (Refused is a PermissionDenied), audited, nothing written.
+    assert bad.status_code == 403 and not PartyOrg.objects.filter(name="党委", region_id=VILLAGE_1).exists()
+    assert AuditEvent.objects.filter(action="permission_denied", object_type="partywork.org.create", actor=demo.township).exists()
+    missing = c.post("/party/orgs/new/", {"name": "", "kind": "temporary_branch", "region": VILLAGE_1, "member_count": "0"})
+    assert missing.status_code == 422 and "名称" in missing.content.decode()  # shows_problems: the form with its problems
     assert c.post(f"/party/orgs/{org.pk}/members/", {"name": "李华", "position": "党员", "is_party_member": "on"}).status_code == 302
     member = TeamMember.objects.get(org=org)
     assert as_user(demo.other_township).post(f"/party/orgs/{org.pk}/members/{member.pk}/remove/").status_code == 404

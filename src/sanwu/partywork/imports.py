@@ -23,11 +23,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from sanwu.core import audit
+from sanwu.core import audit, permissions
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.readers import parse_date, read_rows
-from sanwu.core.scope import can_write
 from sanwu.regions.models import Region
 
 from . import services
@@ -256,7 +255,7 @@ def parse_orgs(user, data: bytes, filename: str) -> list[dict]:
     if missing:
         raise Invalid([Problem(f"缺少必需的列「{ORG_LABELS[k]}（{k}）」", row=1, field=_org_column(k), file=name) for k in missing])
     visible = Region.objects.visible_to(user) if user is not None else Region.objects.all()
-    orgs_seen = services.visible(PartyOrg, user)
+    orgs_seen = permissions.visible(PartyOrg, user)
     problems: list[Problem] = []
     out: list[dict] = []
     in_file: dict[str, tuple[int, str]] = {}  # name -> (line, region code) of organisations above
@@ -401,7 +400,7 @@ def parse_talks(user, data: bytes, filename: str) -> tuple[list[dict], int]:
     `Invalid` listing every problem by row and column. Only the organisation department may."""
     name = Path(filename).name
     if user is not None and not services.may_see_talks(user):
-        services.refuse(user, "talk.import")
+        permissions.refuse(user, "partywork.talk.import")
         raise Refused("只有组织部门可以导入谈话记录")
     keys, rows = read_rows(data, name, TALK_COLUMNS)
     missing = [k for k in TALK_REQUIRED if k not in keys]
@@ -435,7 +434,7 @@ def parse_talks(user, data: bytes, filename: str) -> tuple[list[dict], int]:
             actual = Region.objects.filter(code=region_code).values_list("name", flat=True).first()
             if row["region_name"] != actual:
                 p(f"所在区划「{row['region_name']}」与区划代码「{region_code}」对应的「{actual}」不一致", "region_name")
-        if region_code is not None and user is not None and not can_write(user, region_code, set(ORG_DEPT_ROLES)):
+        if region_code is not None and user is not None and not permissions.may(user, ORG_DEPT_ROLES, region_code):
             p(f"只有组织部门可以记录「{row.get(key)}」的谈话", key)
         fields = {
             "kind": kind, "date": date, "person_name": row.get("person_name", ""), "person_position": row.get("person_position", ""),

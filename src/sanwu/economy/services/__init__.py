@@ -14,7 +14,7 @@ scope gate: books through `Book.objects.visible_to`, regions through `access.reg
 """
 
 from . import brief
-from .access import APPROVE_ROLES, REVOKE_ROLES, SETTINGS_ROLES, region_for, require, visible
+from .access import APPROVE_ROLES, REVOKE_ROLES, SETTINGS_ROLES, region_for
 from .awards import (
     CADRE_PURPOSE,
     STATUS_LABELS,
@@ -105,7 +105,6 @@ __all__ = [
     "ranked",
     "region_for",
     "reject_cadre_reward",
-    "require",
     "revoke_cadre_reward",
     "reward_events",
     "rules_for",
@@ -121,7 +120,6 @@ __all__ = [
     "update_settings",
     "village_year",
     "village_years",
-    "visible",
     "volume_reason",
     "year_choices",
 ]

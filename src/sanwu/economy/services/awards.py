@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from sanwu.core import audit
+from sanwu.core import audit, permissions
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.money import format_wan
@@ -17,7 +17,7 @@ from sanwu.regions.models import Region
 
 from .. import rules as R
 from ..models import CadreReward, CadreRewardEvent
-from .access import APPROVE_ROLES, REVOKE_ROLES, require, visible
+from .access import APPROVE_ROLES, REVOKE_ROLES
 from .common import check_year
 from .figures import VillageYear, village_year, village_years
 
@@ -52,7 +52,7 @@ def cadre_matters(user, village_code: str, year: int) -> list[Matter]:
     """All of the village's cadre-reward matters for the year the user may see, in any state
     (the award page lists them with their stage), latest first."""
     return list(
-        visible(Matter, user).filter(village_id=village_code, purpose=CADRE_PURPOSE, year=year).order_by("-created_at", "-id")
+        permissions.visible(Matter, user).filter(village_id=village_code, purpose=CADRE_PURPOSE, year=year).order_by("-created_at", "-id")
     )
 
 
@@ -204,7 +204,7 @@ def award_rows(user, region: Region, year: int, villages: list[VillageYear] | No
     villages = villages if villages is not None else village_years(user, region, year)
     prefix = region_prefix(region.code)
     matters = _decisions_in(user, prefix, year)
-    rewards = {d.village_id: d for d in visible(CadreReward, user).filter(village__code__startswith=prefix, year=year).select_related("matter")}
+    rewards = {d.village_id: d for d in permissions.visible(CadreReward, user).filter(village__code__startswith=prefix, year=year).select_related("matter")}
     out = []
     for v in villages:
         row = AwardRow(v, matters.get(v.code), rewards.get(v.code))
@@ -233,7 +233,7 @@ def approve_cadre_reward(user, village_code: str, year: int, note: str = "") -> 
     figures, the amount and the decision it rests on are frozen in the reward."""
     village = _village(village_code)
     year = check_year(year)
-    require(user, village.code, APPROVE_ROLES, "核准村干部奖励")
+    permissions.require(user, APPROVE_ROLES, village.code, f"核准村干部奖励（{village.code}）", object_type="economy.核准村干部奖励", object_id=village.code)
     with transaction.atomic():
         Region.objects.select_for_update().filter(code=village.code).first()  # one decision at a time per village
         reward = CadreReward.objects.select_for_update().filter(village=village, year=year).first()
@@ -275,7 +275,7 @@ def approve_cadre_reward(user, village_code: str, year: int, note: str = "") -> 
 def reject_cadre_reward(user, village_code: str, year: int, reason: str) -> CadreReward:
     village = _village(village_code)
     year = check_year(year)
-    require(user, village.code, APPROVE_ROLES, "审核村干部奖励")
+    permissions.require(user, APPROVE_ROLES, village.code, f"审核村干部奖励（{village.code}）", object_type="economy.审核村干部奖励", object_id=village.code)
     if not (reason or "").strip():
         raise Invalid(Problem("请填写不予核准的原因", field="reason"))
     with transaction.atomic():
@@ -299,7 +299,7 @@ def revoke_cadre_reward(user, village_code: str, year: int, reason: str) -> Cadr
     may then decide again."""
     village = _village(village_code)
     year = check_year(year)
-    require(user, village.code, REVOKE_ROLES, "撤销村干部奖励核准")
+    permissions.require(user, REVOKE_ROLES, village.code, f"撤销村干部奖励核准（{village.code}）", object_type="economy.撤销村干部奖励核准", object_id=village.code)
     if not (reason or "").strip():
         raise Invalid(Problem("请填写撤销原因", field="reason"))
     with transaction.atomic():
@@ -316,4 +316,4 @@ def revoke_cadre_reward(user, village_code: str, year: int, reason: str) -> Cadr
 
 
 def reward_events(user, village_code: str, year: int) -> list[CadreRewardEvent]:
-    return list(visible(CadreRewardEvent, user).filter(reward__village_id=village_code, reward__year=year).select_related("actor"))
+    return list(permissions.visible(CadreRewardEvent, user).filter(reward__village_id=village_code, reward__year=year).select_related("actor"))

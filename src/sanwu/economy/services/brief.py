@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 
 from sanwu.core.errors import Invalid, Problem
+from sanwu.core.dates import today
 from sanwu.core.money import format_wan, format_yuan
 from sanwu.core.pdf import render_pdf
 from sanwu.core.tables import Column, Table
@@ -20,7 +21,7 @@ from .. import rules as R
 from ..rules import CLASS_LABELS
 from ..tables import awards_table
 from .awards import award_rows
-from .common import check_year, today
+from .common import check_year
 from .figures import Summary, overview, ranked, summarise, village_years
 
 

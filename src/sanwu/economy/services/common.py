@@ -1,26 +1,13 @@
-"""What the economy's topics share: the levels a figure is asked for, a village code's county and
-township, checking a year, and today's date."""
+"""What the economy's topics share: the levels a figure is asked for, the child region a village
+lies in, and checking a year. Codes are cut by `core.codes`, the date is `core.dates.today`
+(both re-exported here for the callers that write `services.county_of`, `services.today`)."""
 
-import datetime as dt
-
-from django.utils import timezone
-
+from sanwu.core.codes import county_of, township_of
+from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem
 
 LEVELS = ("city", "county", "township", "village")
 CHILD_LEVEL = {"city": "county", "county": "township", "township": "village"}
-
-
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def county_of(code: str) -> str:
-    return code[:6] + "000000"
-
-
-def township_of(code: str) -> str:
-    return code[:9] + "000"
 
 
 def child_of(code: str, level: str) -> str:
@@ -36,3 +23,6 @@ def check_year(year, label: str = "年份") -> int:
     if not 1990 <= y <= today().year + 1:
         raise Invalid(Problem(f"{label}「{year}」超出范围（1990—{today().year + 1}）", field="year"))
     return y
+
+
+__all__ = ["CHILD_LEVEL", "LEVELS", "check_year", "child_of", "county_of", "today", "township_of"]

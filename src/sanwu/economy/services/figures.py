@@ -23,15 +23,16 @@ from django.db import connection
 from django.db.models import BigIntegerField, Case, F, Max, Min, Sum, Value, When
 from django.db.models.functions import Cast
 
-from sanwu.core.codes import region_prefix
+from sanwu.core.codes import county_of, region_prefix, township_of
+from sanwu.core.dates import today
+from sanwu.core.permissions import visible
 from sanwu.ledger.charts import INCOME_ROLES
 from sanwu.ledger.models import Book, RoleYear, SourceMonth
 from sanwu.regions.models import Region
 
 from .. import rules as R
 from ..rules import CLASSES, Rules, Tier, operating_income, operating_roles
-from .access import visible
-from .common import CHILD_LEVEL, child_of, county_of, today, township_of
+from .common import CHILD_LEVEL, child_of
 from .settings import rules_for
 
 RETURN_FORMULA = {

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from sanwu.core import audit
+from sanwu.core import audit, permissions
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.money import format_wan
 from sanwu.regions.models import Region
@@ -14,7 +14,7 @@ from sanwu.regions.models import Region
 from .. import rules as R
 from ..models import MEASURES, EconomySettings, TierRule
 from ..rules import Rules, Tier
-from .access import SETTINGS_ROLES, require
+from .access import SETTINGS_ROLES
 
 
 def rules_of(s: EconomySettings, tiers=None) -> Rules:
@@ -148,7 +148,7 @@ def settings_errors(values: dict, tiers: list[Tier]) -> list[Problem]:
 
 def update_settings(user, county_code: str, values: dict, tiers: list[Tier]) -> EconomySettings:
     """The county supervisor edits the county's rules; old and new go to the audit trail."""
-    require(user, county_code, SETTINGS_ROLES, "修改集体经济规则")
+    permissions.require(user, SETTINGS_ROLES, county_code, f"修改集体经济规则（{county_code}）", object_type="economy.修改集体经济规则", object_id=county_code)
     problems = settings_errors(values, tiers)
     if problems:
         raise Invalid(problems)

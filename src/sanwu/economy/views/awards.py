@@ -7,9 +7,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from sanwu.core.errors import Invalid, Refused
-from sanwu.core.permissions import get_visible_or_404
-from sanwu.core.scope import can_write
+from sanwu.core.errors import Invalid
+from sanwu.core.permissions import get_visible_or_404, may
 from sanwu.core.tables import download
 from sanwu.core.web import export_format, paginate, role_required
 from sanwu.decisions import services as decision_services
@@ -17,7 +16,7 @@ from sanwu.regions.models import Region
 
 from .. import services, tables
 from ..models import CadreReward
-from .common import base_context, refused, region_param, year_param
+from .common import base_context, region_param, year_param
 
 
 @role_required()
@@ -30,7 +29,7 @@ def awards(request):
     if fmt:
         return download(tables.awards_table(rows, f"奖励名单{year}"), f"集体经济奖励名单-{region.name}-{year}年", fmt)
     for a in rows:
-        a.can_decide = can_write(request.user, a.village.code, services.APPROVE_ROLES)
+        a.can_decide = may(request.user, services.APPROVE_ROLES, a.village.code)
     totals = {
         "volume": sum(a.volume for a in rows),
         "increment": sum(a.increment for a in rows),
@@ -57,9 +56,9 @@ def award(request, village: str, year: int):
         request, region, "awards", [], year=year, vy=vy, row=row, decision=decision, matter=matter,
         matters=services.cadre_matters(request.user, region.code, year),
         events=services.reward_events(request.user, region.code, year),
-        can_decide=can_write(request.user, region.code, services.APPROVE_ROLES),
-        can_revoke=can_write(request.user, region.code, services.REVOKE_ROLES),
-        can_propose=can_write(request.user, region.code, decision_services.RECORD_ROLES),
+        can_decide=may(request.user, services.APPROVE_ROLES, region.code),
+        can_revoke=may(request.user, services.REVOKE_ROLES, region.code),
+        can_propose=may(request.user, decision_services.RECORD_ROLES, region.code),
     )
     return render(request, "economy/award.html", ctx)
 
@@ -78,8 +77,6 @@ def award_action(request, village: str, year: int, action: str):
         raise Http404("未知操作")
     try:
         reward = funcs[action]()
-    except Refused:
-        return refused(request)
     except Invalid as exc:
         for m in exc.messages:
             messages.error(request, m)

@@ -2,7 +2,6 @@
 region picker and breadcrumbs, and the context every page's header needs."""
 
 from django.http import Http404
-from django.shortcuts import render
 
 from sanwu.core.errors import Invalid
 from sanwu.core.scope import roles_of
@@ -67,7 +66,3 @@ def base_context(request, region: Region, tab: str, errors: list[str], **extra) 
         "may_see_settings": bool(set(SETTINGS_VIEW_ROLES) & roles_of(request.user)),
         **extra,
     }
-
-
-def refused(request):
-    return render(request, "403.html", status=403)

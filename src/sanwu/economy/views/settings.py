@@ -5,49 +5,44 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from sanwu.core.errors import Invalid, Refused
-from sanwu.core.permissions import get_visible_or_404, refuse
-from sanwu.core.scope import can_write
-from sanwu.core.web import current_region_code, role_required
+from sanwu.core import permissions
+from sanwu.core.errors import Invalid
+from sanwu.core.web import current_region_code, role_required, shows_problems
 from sanwu.regions.models import Region
 
 from .. import forms, services
 from .. import rules as R
-from .common import SETTINGS_VIEW_ROLES, base_context, refused
+from .common import SETTINGS_VIEW_ROLES, base_context
 
 
 @role_required(*SETTINGS_VIEW_ROLES)
-def settings_page(request):
+@shows_problems
+def settings_page(request, problems=()):
     errors: list[str] = []
+    counties = list(Region.objects.filter(code__in=permissions.counties_for(request.user)).order_by("code"))
     code = request.GET.get("county", "").strip()
     if not code:
         here = current_region_code(request) or ""
-        if len(here) == 12 and here[6:] == "000000" and here[4:6] != "00":
+        if here in {c.code for c in counties}:
             code = here
         else:
-            county = Region.objects.visible_to(request.user).filter(level="county").order_by("code").first()
-            code = county.code if county else ""
-    county = get_visible_or_404(Region, request.user, code=code, level="county")
+            code = counties[0].code if counties else ""
+    county = permissions.get_visible_or_404(Region, request.user, code=code, level="county")
     s = services.settings_for(county.code)
-    may_edit = can_write(request.user, county.code, services.SETTINGS_ROLES)
-    problems: list[str] = []
+    may_edit = permissions.may(request.user, services.SETTINGS_ROLES, county.code)
     data = forms.settings_initial(s)
     if request.method == "POST":
-        if not may_edit:
-            refuse(request.user, "economy.settings", county.code, county.code)
-            return refused(request)
-        data, values, tiers, problems = forms.read_settings(request.POST)
+        permissions.require(
+            request.user, services.SETTINGS_ROLES, county.code, f"修改集体经济规则（{county.code}）",
+            object_type="economy.settings", object_id=county.code,
+        )
+        data, values, tiers, form_problems = forms.read_settings(request.POST)
         if not problems:
-            try:
-                services.update_settings(request.user, county.code, values, tiers)
-            except Refused:
-                return refused(request)
-            except Invalid as exc:
-                problems = exc.messages
-            else:
-                messages.success(request, f"已保存{county.name}的集体经济规则。")
-                return redirect(f"{reverse('economy:settings')}?county={county.code}")
-    counties = list(Region.objects.visible_to(request.user).filter(level="county").order_by("code"))
+            if form_problems:
+                raise Invalid(form_problems)
+            services.update_settings(request.user, county.code, values, tiers)
+            messages.success(request, f"已保存{county.name}的集体经济规则。")
+            return redirect(f"{reverse('economy:settings')}?county={county.code}")
     ctx = base_context(
         request, county, "settings", errors, s=s, data=data, problems=problems, may_edit=may_edit, counties=counties,
         money_fields=[(f, label, hint, data.get(f, "")) for f, label, hint in forms.MONEY_FIELDS],

@@ -26,9 +26,6 @@ from .access import (
     may_write_org,
     may_write_org_somewhere,
     org_writer_regions,
-    refuse,
-    require,
-    visible,
 )
 from .common import (
     EVIDENCE_TYPES,
@@ -134,10 +131,8 @@ __all__ = [
     "reassign",
     "record_meeting",
     "record_talk",
-    "refuse",
     "remove_member",
     "report",
-    "require",
     "return_task",
     "rollup",
     "talk_counts",
@@ -147,5 +142,4 @@ __all__ = [
     "today",
     "update_org",
     "verify",
-    "visible",
 ]

@@ -13,10 +13,9 @@ and the CLI call them to show only the buttons a user may use.
 - talks: only the organisation department (county supervisor, city admin) sees and records them.
 """
 
-from sanwu.core import permissions as core_permissions
+from sanwu.core import permissions
 from sanwu.core.codes import region_level
-from sanwu.core.errors import Refused
-from sanwu.core.scope import READ_ONLY_ROLES, can_write, code_in_scope, grants_of
+from sanwu.core.scope import READ_ONLY_ROLES, code_in_scope, grants_of
 
 from sanwu.regions.models import Region
 
@@ -28,16 +27,6 @@ REPORT_ROLES = frozenset({"city_admin", "county_supervisor", "township_superviso
 # Who may keep the organisation register: the organisation department for every kind; a township
 # for the temporary kinds it sets up itself.
 ORG_WRITE_ROLES = frozenset({"county_supervisor", "city_admin", "township_supervisor"})
-
-
-def visible(model, user):
-    """Through the scope gate; the system operator (None: the CLI, the demo) sees everything."""
-    return model.objects.all() if user is None else model.objects.visible_to(user)
-
-
-def refuse(user, what: str, object_id="", region_code: str = "") -> None:
-    """Write a refusal to the audit trail as `partywork.<what>` (the caller then raises `Refused`)."""
-    core_permissions.refuse(user, f"partywork.{what}", object_id, region_code)
 
 
 def assigning_grant(user, region_code: str):
@@ -84,13 +73,7 @@ def may_report(user, task: Task) -> bool:
 
 
 def may_verify(user, task: Task) -> bool:
-    return user is None or can_write(user, task.assigner_region_id, set(ASSIGN_ROLES))
-
-
-def require(allowed: bool, user, what: str, task: Task, message: str) -> None:
-    if not allowed:
-        refuse(user, f"task.{what}", task.pk, task.region_id)
-        raise Refused(message)
+    return permissions.may(user, ASSIGN_ROLES, task.assigner_region_id)
 
 
 def may_change(user, task: Task) -> bool:
@@ -102,9 +85,9 @@ def may_change(user, task: Task) -> bool:
 def may_write_org(user, region_code: str, kind: str) -> bool:
     if user is None:
         return True
-    if can_write(user, region_code, set(ORG_DEPT_ROLES)):
+    if permissions.may(user, ORG_DEPT_ROLES, region_code):
         return True
-    return kind in TOWNSHIP_ORG_KINDS and can_write(user, region_code, {"township_supervisor"})
+    return kind in TOWNSHIP_ORG_KINDS and permissions.may(user, {"township_supervisor"}, region_code)
 
 
 def may_write_org_somewhere(user) -> bool:

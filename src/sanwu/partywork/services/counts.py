@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from sanwu.core import permissions
 from sanwu.core.codes import region_prefix
 from sanwu.core.scope import prefixes_of
 
 from ..models import PARTY_ROLES, PartyOrg, Talk, TeamMember
-from .access import visible
 
 
 @dataclass
@@ -26,7 +26,7 @@ class OrgCount:
 def org_counts(user, *, on: dt.date, date_from: dt.date, date_to: dt.date, region_code: str | None = None) -> list[OrgCount]:
     """Organisations by kind: how many were active on a day and how many were set up within a
     period, with their people (the brief's "636 temporary branches, 471 teams, 1,804 members")."""
-    qs = visible(PartyOrg, user)
+    qs = permissions.visible(PartyOrg, user)
     if region_code:
         qs = qs.filter(region__code__startswith=region_prefix(region_code))
     listed = dict(

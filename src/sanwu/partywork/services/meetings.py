@@ -6,14 +6,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from sanwu.core import audit
+from sanwu.core import audit, permissions
 from sanwu.core.codes import region_prefix
-from sanwu.core.errors import Invalid, Problem, Refused
-from sanwu.core.scope import can_write
+from sanwu.core.errors import Invalid, Problem
 from sanwu.regions.models import Region
 
 from ..models import Meeting, MeetingItem, Task, TaskEvent
-from .access import ASSIGN_ROLES, refuse, visible
+from .access import ASSIGN_ROLES
 from .common import MEETING_LABELS, today
 from .task_flow import add_event
 
@@ -41,7 +40,7 @@ def record_meeting(
     tasks = list(Task.objects.filter(pk__in=task_ids)) if task_ids else []
     if region is not None:
         prefix = region_prefix(region.code)
-        seen = set(visible(Task, user).filter(pk__in=task_ids).values_list("pk", flat=True))
+        seen = set(permissions.visible(Task, user).filter(pk__in=task_ids).values_list("pk", flat=True))
         for t in tasks:
             if t.pk not in seen or not t.region_id.startswith(prefix):
                 problems.append(Problem(f"任务「{t.title}」不在「{region.name}」范围内", field="tasks"))
@@ -51,9 +50,7 @@ def record_meeting(
         problems.append(Problem("有的任务不存在", field="tasks"))
     if problems:
         raise Invalid(problems)
-    if user is not None and not can_write(user, region_code, set(ASSIGN_ROLES)):
-        refuse(user, "meeting.create", region_code=region_code)
-        raise Refused("无权记录该单位的调度会或督导")
+    permissions.require(user, ASSIGN_ROLES, region_code, "记录该单位的调度会或督导", object_type="partywork.meeting.create")
     notes = task_notes or {}
     with transaction.atomic():
         m = Meeting.objects.create(kind=kind, title=title, date=date, region_id=region_code, note=(note or "").strip(), created_by=user)

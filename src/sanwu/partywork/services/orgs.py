@@ -5,13 +5,13 @@ import datetime as dt
 
 from django.db import transaction
 
-from sanwu.core import audit
+from sanwu.core import audit, permissions
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.regions.models import Region
 
 from ..models import PartyOrg, TeamMember
-from .access import may_write_org, refuse
+from .access import may_write_org
 from .common import KIND_LABELS, PURPOSE_LABELS, REGULAR_ORG_KINDS, today
 
 
@@ -74,7 +74,7 @@ def create_org(user, *, name: str, kind: str, region_code: str, parent_id: int |
     if problems:
         raise Invalid(problems)
     if not may_write_org(user, region_code, kind):
-        refuse(user, "org.create", region_code=region_code)
+        permissions.refuse(user, "partywork.org.create", region_code=region_code)
         raise Refused("无权在该区划设立这类党组织")
     with transaction.atomic():
         org = PartyOrg.objects.create(
@@ -108,7 +108,7 @@ def update_org(user, org: PartyOrg, **changes) -> PartyOrg:
     if problems:
         raise Invalid(problems)
     if not (may_write_org(user, org.region_id, org.kind) and may_write_org(user, merged["region_code"], merged["kind"])):
-        refuse(user, "org.update", org.pk, org.region_id)
+        permissions.refuse(user, "partywork.org.update", org.pk, org.region_id)
         raise Refused(f"无权修改「{org.name}」")
     with transaction.atomic():
         o = PartyOrg.objects.select_for_update().get(pk=org.pk)
@@ -133,7 +133,7 @@ def add_member(user, org: PartyOrg, *, name: str, position: str = "", is_party_m
     if problems:
         raise Invalid(problems)
     if not may_write_org(user, org.region_id, org.kind):
-        refuse(user, "org.member.add", org.pk, org.region_id)
+        permissions.refuse(user, "partywork.org.member.add", org.pk, org.region_id)
         raise Refused(f"无权为「{org.name}」登记成员")
     with transaction.atomic():
         m = TeamMember.objects.create(org=org, name=name, position=(position or "").strip(), is_party_member=is_party_member, joined_on=joined_on)
@@ -144,7 +144,7 @@ def add_member(user, org: PartyOrg, *, name: str, position: str = "", is_party_m
 def remove_member(user, member: TeamMember) -> None:
     org = member.org
     if not may_write_org(user, org.region_id, org.kind):
-        refuse(user, "org.member.remove", member.pk, org.region_id)
+        permissions.refuse(user, "partywork.org.member.remove", member.pk, org.region_id)
         raise Refused(f"无权移除「{org.name}」的成员")
     with transaction.atomic():
         audit.record("org.member.remove", member, actor=user, region_code=org.region_id, old={"org": org.pk, "name": member.masked_name})

@@ -5,14 +5,12 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from sanwu.core import audit
+from sanwu.core import audit, permissions
 from sanwu.core.errors import Invalid, Problem, Refused
-from sanwu.core.scope import can_write
 from sanwu.regions.masking import mask_name
 from sanwu.regions.models import Region
 
 from ..models import ORG_DEPT_ROLES, Talk
-from .access import refuse
 from .common import TALK_LABELS, today
 
 
@@ -59,8 +57,8 @@ def record_talk(user, *, kind: str, date: dt.date, person_name: str, talker: str
         problems.append(Problem(f"用户「{person_user_id}」不存在", field="person_user"))
     if problems:
         raise Invalid(problems)
-    if user is not None and not can_write(user, region_code, set(ORG_DEPT_ROLES)):
-        refuse(user, "talk.create", region_code=region_code)
+    if not permissions.may(user, ORG_DEPT_ROLES, region_code):
+        permissions.refuse(user, "partywork.talk.create", region_code=region_code)
         raise Refused("只有组织部门可以记录谈话")
     with transaction.atomic():
         talk = Talk.objects.create(

@@ -12,14 +12,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from sanwu.core import audit, uploads
-from sanwu.core.codes import region_level, region_prefix
+from sanwu.core import audit, permissions, uploads
+from sanwu.core.codes import county_of, region_level, region_prefix
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.scope import code_in_scope
 from sanwu.regions.models import Region
 
 from ..models import PartyOrg, Task, TaskEvent, TaskEvidence, TaskOwner, TaskPlanItem, TaskReport
-from .access import REPORT_ROLES, assigning_grant, may_change, may_report, may_verify, refuse, require
+from .access import REPORT_ROLES, assigning_grant, may_change, may_report, may_verify
 from .common import MAX_EVIDENCE_BYTES, REGULAR_ORG_KINDS, SOURCE_LABELS, display_name, today
 
 
@@ -161,11 +161,11 @@ def assign_task(
         raise Invalid(problems)
     if user is None:
         level = region_level(region_code)
-        assigner_region = region_code if level in ("county", "city") else region_code[:6] + "000000"
+        assigner_region = region_code if level in ("county", "city") else county_of(region_code)
     else:
         grant = assigning_grant(user, region_code)
         if grant is None:
-            refuse(user, "task.assign", region_code=region_code)
+            permissions.refuse(user, "partywork.task.assign", region_code=region_code)
             raise Refused(f"无权向「{Region.objects.get(code=region_code).name}」交办任务")
         assigner_region = grant.region_code
     if not owner_org_ids and not owner_user_ids:
@@ -230,7 +230,9 @@ def _store_evidence(report: TaskReport, user, filename: str, data: bytes) -> Tas
 
 def report(user, task: Task, text: str, files: list[tuple[str, bytes]] = (), at: dt.datetime | None = None) -> Task:
     """The owners report the work done, with evidence: assigned/returned → reported."""
-    require(may_report(user, task), user, "report", task, f"无权汇报任务「{task.title}」（只有责任单位可以汇报）")
+    if not may_report(user, task):
+        permissions.refuse(user, "partywork.task.report", task.pk, task.region_id)
+        raise Refused(f"无权汇报任务「{task.title}」（只有责任单位可以汇报）")
     text = (text or "").strip()
     problems = []
     if not text:
@@ -259,7 +261,9 @@ def report(user, task: Task, text: str, files: list[tuple[str, bytes]] = (), at:
 
 def add_evidence(user, task: Task, filename: str, data: bytes) -> TaskEvidence:
     """Add a file to the latest report while it waits for verification."""
-    require(may_report(user, task), user, "evidence", task, f"无权为任务「{task.title}」上传佐证材料")
+    if not may_report(user, task):
+        permissions.refuse(user, "partywork.task.evidence", task.pk, task.region_id)
+        raise Refused(f"无权为任务「{task.title}」上传佐证材料")
     problems = evidence_errors(filename, data)
     if problems:
         raise Invalid(problems)
@@ -273,7 +277,9 @@ def add_evidence(user, task: Task, filename: str, data: bytes) -> TaskEvidence:
 
 def return_task(user, task: Task, reason: str, at: dt.datetime | None = None) -> Task:
     """The assigner sends a report back with a reason: reported → returned."""
-    require(may_verify(user, task), user, "return", task, f"无权退回任务「{task.title}」（只有交办单位可以退回）")
+    if not may_verify(user, task):
+        permissions.refuse(user, "partywork.task.return", task.pk, task.region_id)
+        raise Refused(f"无权退回任务「{task.title}」（只有交办单位可以退回）")
     reason = (reason or "").strip()
     if not reason:
         raise Invalid(Problem("请填写退回原因", field="reason"))
@@ -292,7 +298,9 @@ def return_task(user, task: Task, reason: str, at: dt.datetime | None = None) ->
 def verify(user, task: Task, note: str = "", close: bool = True, at: dt.datetime | None = None) -> Task:
     """The assigner verifies the report (reported → verified) and, by default, closes the task
     in the same step (verified → closed, 核验销号). Never the user who made the report."""
-    require(may_verify(user, task), user, "verify", task, f"无权核验任务「{task.title}」（只有交办单位可以核验）")
+    if not may_verify(user, task):
+        permissions.refuse(user, "partywork.task.verify", task.pk, task.region_id)
+        raise Refused(f"无权核验任务「{task.title}」（只有交办单位可以核验）")
     note = (note or "").strip()
     if len(note) > 500:
         raise Invalid(Problem("核验意见不能超过500个字", field="note"))
@@ -313,7 +321,9 @@ def verify(user, task: Task, note: str = "", close: bool = True, at: dt.datetime
 
 def close(user, task: Task, note: str = "", at: dt.datetime | None = None) -> Task:
     """销号: only a verified task is closed."""
-    require(may_verify(user, task), user, "close", task, f"无权为任务「{task.title}」销号")
+    if not may_verify(user, task):
+        permissions.refuse(user, "partywork.task.close", task.pk, task.region_id)
+        raise Refused(f"无权为任务「{task.title}」销号")
     moment = _now(at)
     with transaction.atomic():
         t = _locked(task, ("verified",), "销号（只有已核验的任务才能销号）")
@@ -340,7 +350,9 @@ def _reason(reason: str, what: str) -> str:
 def extend_deadline(user, task: Task, deadline: dt.date, reason: str, at: dt.datetime | None = None) -> Task:
     """延期: a later deadline, with a reason, by the assigner (or the county above it). Not on a
     closed task. The history keeps the old and new deadline; overdue lists follow the new one."""
-    require(may_change(user, task), user, "extend", task, f"无权为任务「{task.title}」延期（只有交办单位可以延期）")
+    if not may_change(user, task):
+        permissions.refuse(user, "partywork.task.extend", task.pk, task.region_id)
+        raise Refused(f"无权为任务「{task.title}」延期（只有交办单位可以延期）")
     reason = _reason(reason, "延期")
     if not isinstance(deadline, dt.date):
         raise Invalid(Problem("新的完成时限无效", field="deadline"))
@@ -372,7 +384,9 @@ def reassign(user, task: Task, owner_org_ids=(), owner_user_ids=(), reason: str 
     """调整责任单位: new owners (organisations and/or users within the task's region that the
     acting user sees), with a reason, by the assigner (or the county above it). Not on a closed
     task. The history keeps who owned it before and after."""
-    require(may_change(user, task), user, "reassign", task, f"无权调整任务「{task.title}」的责任单位（只有交办单位可以调整）")
+    if not may_change(user, task):
+        permissions.refuse(user, "partywork.task.reassign", task.pk, task.region_id)
+        raise Refused(f"无权调整任务「{task.title}」的责任单位（只有交办单位可以调整）")
     reason = _reason(reason, "调整")
     org_ids = [int(i) for i in dict.fromkeys(owner_org_ids or ())]
     user_ids = [int(i) for i in dict.fromkeys(owner_user_ids or ())]

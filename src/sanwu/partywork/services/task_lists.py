@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from sanwu.core import permissions
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.scope import grants_of
 from sanwu.regions.models import Region
 
 from ..models import Task, TaskOwner, TaskPlanItem
-from .access import REPORT_ROLES, visible
+from .access import REPORT_ROLES
 from .common import display_name, today
 
 VIEWS = {
@@ -35,7 +36,7 @@ def tasks_for(user, view: str = "all", *, year: int | None = None, month: int | 
     """The tasks of a list view, through the scope gate. `monthly`: due in the month or planned
     in it; `overdue`: the owners' turn and past the deadline; `awaiting`: reported, to verify."""
     on = on or today()
-    qs = visible(Task, user)
+    qs = permissions.visible(Task, user)
     if view == "mine":
         qs = qs.filter(pk__in=Task.objects.filter(my_task_filter(user)).values("pk"))
     elif view == "monthly":
@@ -108,7 +109,7 @@ def rollup(user, date_from: dt.date, date_to: dt.date, on: dt.date | None = None
     """Per owner: the tasks due between the two dates and how they stand (半年小结, 年度汇总)."""
     on = on or today()
     tasks = list(
-        visible(Task, user).filter(deadline__gte=date_from, deadline__lte=date_to).select_related("region").order_by("deadline", "id")
+        permissions.visible(Task, user).filter(deadline__gte=date_from, deadline__lte=date_to).select_related("region").order_by("deadline", "id")
     )
     owners = owners_of(tasks)
     rows: dict[tuple, RollupRow] = {}
@@ -174,7 +175,7 @@ def quarterly_agenda(user, year: int, quarter: int, on: dt.date | None = None) -
     closed during the quarter."""
     on = on or today()
     start, end = quarter_bounds(year, quarter)
-    open_tasks = list(visible(Task, user).filter(status__in=Task.OPEN).select_related("region").order_by("deadline", "id"))
+    open_tasks = list(permissions.visible(Task, user).filter(status__in=Task.OPEN).select_related("region").order_by("deadline", "id"))
     sections = {key: [] for key, _ in QUARTER_SECTIONS}
     for t in open_tasks:
         if t.is_overdue(on):
@@ -191,7 +192,7 @@ def quarterly_agenda(user, year: int, quarter: int, on: dt.date | None = None) -
     for t in open_tasks:
         t.owner_label = owner_labels(t, owners)
         t.days_late = (on - t.deadline).days if t.is_overdue(on) else 0
-    closed = visible(Task, user).filter(status="closed", closed_at__date__gte=start, closed_at__date__lte=end).count()
+    closed = permissions.visible(Task, user).filter(status="closed", closed_at__date__gte=start, closed_at__date__lte=end).count()
     return {
         "year": year, "quarter": quarter, "start": start, "end": end, "on": on,
         "sections": [(key, label, sections[key]) for key, label in QUARTER_SECTIONS],

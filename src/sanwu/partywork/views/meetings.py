@@ -4,14 +4,14 @@ against the tasks it took up."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from sanwu.core.errors import Invalid, Refused
+from sanwu.core.errors import Refused
 from sanwu.core.scope import grants_of
 from sanwu.core.tables import download
-from sanwu.core.web import export_format, paginate, role_required
+from sanwu.core.web import checked, export_format, paginate, role_required, shows_problems
 from sanwu.regions.models import Region
 
 from .. import services
-from ..forms import MeetingForm, form_problems
+from ..forms import MeetingForm
 from ..models import Meeting, MeetingItem, Task
 from ..tables import meetings_table
 from .common import ASSIGN_ROLES, PARTY, tabs_context
@@ -35,30 +35,21 @@ def meetings(request):
 
 
 @role_required(*ASSIGN_ROLES)
-def meeting_new(request):
+@shows_problems
+def meeting_new(request, problems=()):
     regions = [r for r in Region.objects.visible_to(request.user).filter(level__in=("city", "county", "township")).order_by("code")[:500]
                if any(g.region_code == r.code and g.role in services.ASSIGN_ROLES for g in grants_of(request.user))]
     if not regions:
-        return render(request, "403.html", status=403)
+        raise Refused("无权记录调度会或督导")
     tasks = list(Task.objects.visible_to(request.user).filter(status__in=Task.OPEN).select_related("region").order_by("deadline", "id")[:500])
     initial = {"date": services.today(), "kind": request.GET.get("kind") or "dispatch"}
     if request.GET.get("task"):
         initial["tasks"] = [request.GET["task"]]
     form = MeetingForm(request.POST or None, regions=regions, tasks=tasks, initial=initial)
-    problems = []
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.record_meeting(request.user, kind=d["kind"], title=d["title"], date=d["date"], region_code=d["region"],
-                                        note=d["note"], task_ids=[int(i) for i in d["tasks"]])
-            except Invalid as exc:
-                problems = exc.messages
-            except Refused as exc:
-                problems = [str(exc)]
-            else:
-                messages.success(request, "已记录。")
-                return redirect("partywork:meetings")
-        else:
-            problems = form_problems(form)
+    if request.method == "POST" and not problems:
+        d = checked(form)
+        services.record_meeting(request.user, kind=d["kind"], title=d["title"], date=d["date"], region_code=d["region"],
+                                note=d["note"], task_ids=[int(i) for i in d["tasks"]])
+        messages.success(request, "已记录。")
+        return redirect("partywork:meetings")
     return render(request, "partywork/meeting_form.html", {**tabs_context(request, "meetings"), "form": form, "problems": problems})

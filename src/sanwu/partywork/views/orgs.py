@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sanwu.core.codes import region_prefix
+from sanwu.core import permissions
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import download
-from sanwu.core.web import export_format, import_page, paginate, role_required
+from sanwu.core.web import checked, export_format, import_page, paginate, role_required, shows_problems
 from sanwu.regions.models import Region
 
 from .. import imports, services
@@ -74,11 +75,11 @@ def org_detail(request, pk: int, problems=(), member_form=None, status=200):
     }, status=status)
 
 
-def _org_form(request, org: PartyOrg | None):
+def org_form_page(request, org: PartyOrg | None, problems=()):
     user = request.user
     regions = services.org_writer_regions(user)
     if not regions:
-        return render(request, "403.html", status=403)
+        raise Refused("无权设立党组织")
     parents = PartyOrg.objects.visible_to(user).filter(kind__in=services.REGULAR_ORG_KINDS).select_related("region").order_by("region_id", "kind")[:2000]
     if org is not None:
         initial = {
@@ -90,41 +91,34 @@ def _org_form(request, org: PartyOrg | None):
     else:
         initial = {"kind": request.GET.get("kind") or "temporary_branch", "region": request.GET.get("region"), "member_count": 0}
     form = OrgForm(request.POST or None, regions=regions, parents=parents, initial=initial)
-    problems = []
-    if request.method == "POST":
-        if form.is_valid():
-            values = form.values()
-            try:
-                if org is None:
-                    saved = services.create_org(user, **values)
-                else:
-                    if not services.may_see_names(user, org.region_id) and not values["leader_name"]:
-                        values.pop("leader_name")  # a masked leader is kept as it was
-                    saved = services.update_org(user, org, **values)
-            except Invalid as exc:
-                problems = exc.messages
-            except Refused as exc:
-                problems = [str(exc)]
-            else:
-                messages.success(request, "已保存。")
-                return redirect("partywork:org", saved.pk)
+    if request.method == "POST" and not problems:
+        checked(form)
+        values = form.values()
+        if org is None:
+            saved = services.create_org(user, **values)
         else:
-            problems = form_problems(form)
+            if not services.may_see_names(user, org.region_id) and not values["leader_name"]:
+                values.pop("leader_name")  # a masked leader is kept as it was
+            saved = services.update_org(user, org, **values)
+        messages.success(request, "已保存。")
+        return redirect("partywork:org", saved.pk)
     return render(request, "partywork/org_form.html", {"form": form, "org": org, "problems": problems})
 
 
 @role_required(*services.ORG_WRITE_ROLES)
-def org_new(request):
-    return _org_form(request, None)
+@shows_problems
+def org_new(request, problems=()):
+    return org_form_page(request, None, problems)
 
 
 @role_required(*services.ORG_WRITE_ROLES)
-def org_edit(request, pk: int):
+@shows_problems
+def org_edit(request, pk: int, problems=()):
     org = get_visible_or_404(PartyOrg, request.user, pk=pk)
     if not services.may_write_org(request.user, org.region_id, org.kind):
-        services.refuse(request.user, "org.update", org.pk, org.region_id)
-        return render(request, "403.html", status=403)
-    return _org_form(request, org)
+        permissions.refuse(request.user, "partywork.org.update", org.pk, org.region_id)
+        raise Refused(f"无权修改「{org.name}」")
+    return org_form_page(request, org, problems)
 
 
 @role_required(*services.ORG_WRITE_ROLES)
@@ -147,8 +141,6 @@ def member_add(request, pk: int):
         services.add_member(request.user, org, name=d["name"], position=d["position"], is_party_member=d["is_party_member"], joined_on=d["joined_on"])
     except Invalid as exc:
         return org_detail(request, pk, exc.messages, form, status=422)
-    except Refused:
-        return render(request, "403.html", status=403)
     messages.success(request, "成员已登记。")
     return redirect("partywork:org", org.pk)
 
@@ -158,10 +150,7 @@ def member_add(request, pk: int):
 def member_remove(request, pk: int, member_pk: int):
     org = get_visible_or_404(PartyOrg, request.user, pk=pk)
     member = get_visible_or_404(TeamMember, request.user, pk=member_pk, org=org)
-    try:
-        services.remove_member(request.user, member)
-    except Refused:
-        return render(request, "403.html", status=403)
+    services.remove_member(request.user, member)
     messages.success(request, "成员已移除。")
     return redirect("partywork:org", org.pk)
 

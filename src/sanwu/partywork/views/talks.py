@@ -6,14 +6,13 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 
 from sanwu.core.codes import region_prefix
-from sanwu.core.errors import Invalid, Refused
-from sanwu.core.scope import can_write
+from sanwu.core import permissions
 from sanwu.core.tables import download
-from sanwu.core.web import export_format, import_page, paginate, role_required
+from sanwu.core.web import checked, export_format, import_page, paginate, role_required, shows_problems
 from sanwu.regions.models import Region
 
 from .. import imports, services
-from ..forms import TalkForm, form_problems
+from ..forms import TalkForm
 from ..models import ORG_DEPT_ROLES, Talk
 from ..tables import talks_table
 from .common import ORG_DEPT, date_param, party_tabs
@@ -46,27 +45,18 @@ def talks(request):
 
 
 @role_required(*ORG_DEPT)
-def talk_new(request):
+@shows_problems
+def talk_new(request, problems=()):
     user = request.user
     regions = [r for r in Region.objects.visible_to(user).filter(level__in=("city", "county", "township", "village")).select_related("parent").order_by("code")[:5000]
-               if can_write(user, r.code, set(ORG_DEPT_ROLES))]
+               if permissions.may(user, ORG_DEPT_ROLES, r.code)]
     form = TalkForm(request.POST or None, regions=regions, initial={"date": services.today(), "kind": request.GET.get("kind") or "reminder"})
-    problems = []
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.record_talk(user, kind=d["kind"], date=d["date"], person_name=d["person_name"], person_position=d["person_position"],
-                                     talker=d["talker"], region_code=d["region"], summary=d["summary"])
-            except Invalid as exc:
-                problems = exc.messages
-            except Refused as exc:
-                problems = [str(exc)]
-            else:
-                messages.success(request, "谈话已记录。")
-                return redirect("partywork:talks")
-        else:
-            problems = form_problems(form)
+    if request.method == "POST" and not problems:
+        d = checked(form)
+        services.record_talk(user, kind=d["kind"], date=d["date"], person_name=d["person_name"], person_position=d["person_position"],
+                             talker=d["talker"], region_code=d["region"], summary=d["summary"])
+        messages.success(request, "谈话已记录。")
+        return redirect("partywork:talks")
     return render(request, "partywork/talk_form.html", {"form": form, "problems": problems})
 
 

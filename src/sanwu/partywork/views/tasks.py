@@ -16,7 +16,7 @@ from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import download
-from sanwu.core.web import export_format, import_page, paginate, role_required
+from sanwu.core.web import checked, export_format, import_page, paginate, role_required, shows_problems
 from sanwu.regions.models import Region
 
 from .. import imports, services
@@ -256,8 +256,6 @@ def task_action(request, pk: int, action: str):
                               [int_param(i) for i in request.POST.getlist("owner_users") if int_param(i)], request.POST.get("reason", ""))
     except Invalid as exc:
         return _task_page(request, task, exc.messages, status=422, forms=forms)
-    except Refused:
-        return render(request, "403.html", status=403)
     messages.success(request, ACTION_DONE[action])
     return redirect("partywork:task", task.pk)
 
@@ -272,33 +270,24 @@ def evidence_file(request, pk: int):
 
 
 @role_required(*ASSIGN_ROLES)
-def task_new(request):
+@shows_problems
+def task_new(request, problems=()):
     regions = services.assignable_regions(request.user)
     if not regions:
-        return render(request, "403.html", status=403)
+        raise Refused("无权交办任务")
     region_code = request.POST.get("region") or request.GET.get("region") or regions[0].code
     orgs, users = services.owner_choices(request.user, region_code)
     form = TaskForm(request.POST or None, regions=regions, orgs=orgs, users=users,
                     initial={"region": region_code, "source_kind": "meeting"})
-    problems = []
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                task = services.assign_task(
-                    request.user, title=d["title"], region_code=d["region"], deadline=d["deadline"], source_kind=d["source_kind"],
-                    source_ref=d["source_ref"], description=d["description"], owner_org_ids=[int(i) for i in d["owner_orgs"]],
-                    owner_user_ids=[int(i) for i in d["owner_users"]], plan=form.plan(request.POST),
-                )
-            except Invalid as exc:
-                problems = exc.messages
-            except Refused as exc:
-                problems = [str(exc)]
-            else:
-                messages.success(request, f"任务「{task.title}」已交办给{task.region.name}。")
-                return redirect("partywork:task", task.pk)
-        else:
-            problems = form_problems(form)
+    if request.method == "POST" and not problems:
+        d = checked(form)
+        task = services.assign_task(
+            request.user, title=d["title"], region_code=d["region"], deadline=d["deadline"], source_kind=d["source_kind"],
+            source_ref=d["source_ref"], description=d["description"], owner_org_ids=[int(i) for i in d["owner_orgs"]],
+            owner_user_ids=[int(i) for i in d["owner_users"]], plan=form.plan(request.POST),
+        )
+        messages.success(request, f"任务「{task.title}」已交办给{task.region.name}。")
+        return redirect("partywork:task", task.pk)
     months = [(m, request.POST.get(f"plan_{m}", "")) for m in range(1, 13)]
     return render(request, "partywork/task_form.html", {**tabs_context(request, ""), "form": form, "problems": problems, "months": months})
 

@@ -1,6 +1,6 @@
 // Charts of the collective-economy pages. Each <div class="eco-chart" data-chart="ID"> is drawn
 // from the JSON in <script type="application/json" id="ID"> (Django's json_script), in the
-// small shape economy/charts.py writes: {kind: bar|line|pie, categories, series, unit, horizontal}.
+// small shape economy/views/graphs.py writes: {kind: bar|line|pie, categories, series, unit, horizontal}.
 // No inline scripts (Content-Security-Policy): everything is wired here.
 (function () {
   "use strict";

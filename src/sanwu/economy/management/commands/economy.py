@@ -14,9 +14,9 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
 
 from sanwu.core.cli_support import cli_actor, emit
+from sanwu.core.errors import NotFound
 from sanwu.core.money import format_yuan
 from sanwu.economy import services, tables
 
@@ -28,7 +28,7 @@ def region_or_error(user, code: str):
     """The region the user may see, or a plain Chinese error for the command line."""
     try:
         return services.region_for(user, code)
-    except Http404:  # `region_for` goes through the scope gate's get_visible_or_404
+    except NotFound:  # `region_for` goes through the scope gate (`permissions.get_visible`)
         raise CommandError(f"区划「{code}」不存在，或不在管辖范围内") from None
 
 

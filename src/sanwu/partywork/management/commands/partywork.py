@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 from django.utils import timezone
 
+from sanwu.core import permissions
 from sanwu.core.cli_support import cli_actor, emit
 from sanwu.core.codes import region_prefix
 from sanwu.core.pdf import render_pdf
@@ -130,7 +131,7 @@ def run_task(opts: dict, stdout) -> None:
 
 
 def _task(user, pk: int) -> Task:
-    task = services.visible(Task, user).filter(pk=pk).first()
+    task = permissions.visible(Task, user).filter(pk=pk).first()
     if task is None:
         raise CommandError(f"任务 {pk} 不存在或不在管辖范围内")
     return task
@@ -311,7 +312,7 @@ class Command(BaseCommand):
         emit(table, opts["format"], opts["output"], self.stdout)
 
     def _orgs(self, user, opts):
-        qs = services.visible(PartyOrg, user).select_related("region", "parent")
+        qs = permissions.visible(PartyOrg, user).select_related("region", "parent")
         if opts["kind"]:
             qs = qs.filter(kind=opts["kind"])
         if opts["within"]:

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sanwu.core import uploads
-from sanwu.core.errors import Invalid, Refused
-from sanwu.core.permissions import get_visible_or_404, refuse
+from sanwu.core import permissions
+from sanwu.core.errors import Invalid
+from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.money import format_yuan
-from sanwu.core.scope import can_write, roles_of
+from sanwu.core.scope import roles_of
 from sanwu.core.tables import download
 from sanwu.core.web import export_format, paginate, role_required
 from sanwu.ledger.models import Voucher
@@ -28,15 +29,6 @@ from .tables import ACTION_LABELS, history_table, links_table, matters_table, pe
 
 def _problems(exc: Invalid) -> list[str]:
     return [p.message for p in exc.problems]
-
-
-def _forbidden(request, matter: Matter, what: str):
-    refuse(request.user, f"decisions.{what}", matter.pk, matter.village_id)
-    return render(request, "403.html", status=403)
-
-
-def _refused(request):
-    return render(request, "403.html", status=403)
 
 
 def _matter(request, pk: int) -> Matter:
@@ -94,7 +86,7 @@ def matter_list(request):
 
 @role_required(*services.RECORD_ROLES)
 def matter_new(request):
-    villages = [r for r in Region.objects.visible_to(request.user).filter(level="village").order_by("code")[:2000] if can_write(request.user, r.code, services.RECORD_ROLES)]
+    villages = [r for r in Region.objects.visible_to(request.user).filter(level="village").order_by("code")[:2000] if permissions.may(request.user, services.RECORD_ROLES, r.code)]
     form = MatterForm(request.POST or None, villages=villages, initial={"year": services.today().year, "purpose": "other"})
     problems: list[str] = []
     if request.method == "POST":
@@ -107,8 +99,6 @@ def matter_new(request):
                 )
             except Invalid as exc:
                 problems = _problems(exc)
-            except Refused:
-                return _refused(request)
             else:
                 messages.success(request, "事项已建立。请按顺序记录各环节。")
                 return redirect("decisions:detail", m.pk)
@@ -218,8 +208,7 @@ def record(request, pk: int, stage: str):
     m = _matter(request, pk)
     if stage not in STAGE_KEYS:
         raise Http404("没有这个环节")
-    if not services.may_record(request.user, m):
-        return _forbidden(request, m, "record")
+    permissions.require(request.user, services.RECORD_ROLES, m.village_id, "记录四议两公开环节", object_type="decisions.record", object_id=m.pk)
     records = services.current_records(m)
     current = records.get(stage)
     correcting = current is not None
@@ -233,8 +222,6 @@ def record(request, pk: int, stage: str):
                 )
             except Invalid as exc:
                 problems = _problems(exc)
-            except Refused:
-                return _refused(request)
             else:
                 messages.success(request, f"「{STAGE_LABELS[stage]}」已{'更正' if correcting else '记录'}。")
                 return redirect(reverse("decisions:detail", args=[m.pk]) + f"#stage-{stage}")
@@ -261,8 +248,7 @@ def record(request, pk: int, stage: str):
 def attachment_add(request, pk: int, record_id: int):
     m = _matter(request, pk)
     rec = get_visible_or_404(StageRecord, request.user, pk=record_id, matter=m)
-    if not services.may_record(request.user, m):
-        return _forbidden(request, m, "attachment")
+    permissions.require(request.user, services.RECORD_ROLES, m.village_id, "上传四议两公开附件", object_type="decisions.attachment", object_id=m.pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _detail(request, m, ["请选择附件类型和要上传的文件（JPEG、PNG 或 PDF）"], status=422, upload_form=form)
@@ -272,8 +258,6 @@ def attachment_add(request, pk: int, record_id: int):
         attachments.add_attachment(request.user, rec, upload.name, data, form.cleaned_data["kind"])
     except Invalid as exc:
         return _detail(request, m, _problems(exc), status=422, upload_form=form)
-    except Refused:
-        return _refused(request)
     messages.success(request, f"附件「{upload.name}」已上传。")
     return redirect(reverse("decisions:detail", args=[m.pk]) + f"#stage-{rec.stage}")
 
@@ -300,8 +284,7 @@ def _links_response(request, m: Matter, problems=(), status=200):
 @require_POST
 def link_voucher(request, pk: int):
     m = _matter(request, pk)
-    if not services.may_link(request.user, m):
-        return _forbidden(request, m, "link")
+    permissions.require(request.user, services.LINK_ROLES, m.village_id, "关联凭证", object_type="decisions.link", object_id=m.pk)
     raw = request.POST.get("voucher", "")
     if not raw.isdigit():
         return _links_response(request, m, ["请选择要关联的凭证"], status=422)
@@ -310,8 +293,6 @@ def link_voucher(request, pk: int):
         link = services.link_voucher(request.user, m, voucher)
     except Invalid as exc:
         return _links_response(request, m, _problems(exc), status=422)
-    except Refused:
-        return _refused(request)
     if not request.htmx:
         messages.success(request, f"已关联凭证「{link.voucher.label}」。")
     return _links_response(request, m)
@@ -322,12 +303,8 @@ def link_voucher(request, pk: int):
 def unlink_voucher(request, pk: int, link_id: int):
     m = _matter(request, pk)
     link = get_visible_or_404(VoucherLink, request.user, pk=link_id, matter=m)
-    if not services.may_link(request.user, m):
-        return _forbidden(request, m, "unlink")
-    try:
-        services.unlink_voucher(request.user, link)
-    except Refused:
-        return _refused(request)
+    permissions.require(request.user, services.LINK_ROLES, m.village_id, "取消关联凭证", object_type="decisions.unlink", object_id=m.pk)
+    services.unlink_voucher(request.user, link)
     messages.success(request, "已取消关联。")
     return redirect(reverse("decisions:detail", args=[m.pk]) + "#vouchers")
 
@@ -348,15 +325,12 @@ def voucher_options(request, pk: int):
 @require_POST
 def comment(request, pk: int):
     m = _matter(request, pk)
-    if not services.may_comment(request.user, m):
-        return _forbidden(request, m, "comment")
+    permissions.require(request.user, services.COMMENT_ROLES, m.village_id, "发表意见", object_type="decisions.comment", object_id=m.pk)
     form = CommentForm(request.POST)
     try:
         services.add_comment(request.user, m, form.data.get("text", ""))
     except Invalid as exc:
         return _detail(request, m, _problems(exc), status=422, comment_form=form)
-    except Refused:
-        return _refused(request)
     messages.success(request, "意见已发表。")
     return redirect(reverse("decisions:detail", args=[m.pk]) + "#comments")
 
@@ -365,14 +339,11 @@ def comment(request, pk: int):
 @require_POST
 def abandon(request, pk: int):
     m = _matter(request, pk)
-    if not services.may_record(request.user, m):
-        return _forbidden(request, m, "abandon")
+    permissions.require(request.user, services.RECORD_ROLES, m.village_id, "终止事项", object_type="decisions.abandon", object_id=m.pk)
     form = ReasonForm(request.POST)
     try:
         services.abandon(request.user, m, form.data.get("reason", ""))
     except Invalid as exc:
         return _detail(request, m, _problems(exc), status=422)
-    except Refused:
-        return _refused(request)
     messages.success(request, "事项已终止。")
     return redirect("decisions:detail", m.pk)

@@ -179,7 +179,7 @@ def test_only_the_village_secretary_records_stages(demo, matter, who):
     with pytest.raises(Refused):
         services.record_stage(user, matter, "proposal", good("proposal"))
     assert not StageRecord.objects.filter(matter=matter).exists()
-    assert AuditEvent.objects.filter(action="permission_denied", actor=user, object_type="decisions.记录四议两公开环节").exists()
+    assert AuditEvent.objects.filter(action="permission_denied", actor=user, object_type="decisions.record").exists()
 
 
 @pytest.mark.parametrize("who", ["accountant", "township", "auditor", "other_accountant"])

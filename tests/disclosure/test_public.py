@@ -2,6 +2,7 @@
 the public read-only API — published data only, small, CSP-clean."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -74,6 +75,9 @@ def test_the_qr_code_points_at_the_village_page(demo):
     svg = Client().get(f"/v/{DAXIE}/qr.svg")
     assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
     assert svg.content == services.qr_svg(url)
+    # The one Content-Disposition writer (core.tables.disposition): inline, the Chinese name kept, an ASCII fallback.
+    assert png["Content-Disposition"] == "inline; filename=\"file.png\"; filename*=utf-8''" + quote("大歇村二维码.png")
+    assert svg["Content-Disposition"].startswith("inline; filename=\"file.svg\"; filename*=utf-8''")
     assert Client().get("/v/340828199999/qr.png").status_code == 404
 
 

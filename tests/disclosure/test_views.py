@@ -5,6 +5,7 @@ import re
 
 from django.test import Client
 
+from sanwu.core.models import AuditEvent
 from sanwu.disclosure import services
 from sanwu.disclosure.models import Disclosure
 
@@ -99,3 +100,16 @@ def test_internal_pages_are_csp_clean(demo, book, march, as_user):
         assert not re.search(r"<[^>]+\son[a-z]+=", html), path
         assert not re.search(r"<[^>]+\sstyle=", html), path
         assert "sanwu/disclosure.css" in html
+
+
+def test_the_settings_picker_offers_a_township_its_own_county_read_only_and_refuses_a_change(demo, as_user):
+    town = as_user(demo.township)
+    page = town.get("/disclosures/settings/").content.decode()
+    assert "岳西县" in page and 'name="frequency"' not in page
+    assert "太湖县" not in page  # a county the township does not lie in
+    resp = town.post("/disclosures/settings/", {"county": "340828000000", "frequency": "quarterly", "due_day": "15", "answer_days": "5"})
+    assert resp.status_code == 403 and "无权访问" in resp.content.decode()
+    assert services.settings_for(DAXIE).frequency == "monthly"
+    assert AuditEvent.objects.filter(action="permission_denied", actor=demo.township, object_type="disclosure.settings").count() == 1
+    other = town.post("/disclosures/settings/", {"county": "340825000000", "frequency": "quarterly", "due_day": "15", "answer_days": "5"})
+    assert other.status_code == 404

@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sanwu.core import uploads
-from sanwu.core.errors import Invalid, Refused
-from sanwu.core.permissions import get_visible_or_404, refuse
+from sanwu.core import permissions
+from sanwu.core.errors import Invalid
+from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.money import format_yuan
-from sanwu.core.scope import can_write, roles_of
+from sanwu.core.scope import roles_of
 from sanwu.core.tables import download
-from sanwu.core.web import export_format, paginate, role_required
+from sanwu.core.web import checked, export_format, paginate, role_required, shows_problems
 from sanwu.ledger.models import Voucher
 from sanwu.regions.models import Region
 
@@ -24,19 +25,6 @@ from .models import Comment, Matter, MatterEvent, StageAttachment, StageRecord, 
 from .rules import CATEGORIES, PURPOSES, STAGE_KEYS, STAGE_LABELS, STATUS_LABELS
 from .services import attachments
 from .tables import ACTION_LABELS, history_table, links_table, matters_table, person_label, stage_counter, stages_table
-
-
-def _problems(exc: Invalid) -> list[str]:
-    return [p.message for p in exc.problems]
-
-
-def _forbidden(request, matter: Matter, what: str):
-    refuse(request.user, f"decisions.{what}", matter.pk, matter.village_id)
-    return render(request, "403.html", status=403)
-
-
-def _refused(request):
-    return render(request, "403.html", status=403)
 
 
 def _matter(request, pk: int) -> Matter:
@@ -93,28 +81,18 @@ def matter_list(request):
 
 
 @role_required(*services.RECORD_ROLES)
-def matter_new(request):
-    villages = [r for r in Region.objects.visible_to(request.user).filter(level="village").order_by("code")[:2000] if can_write(request.user, r.code, services.RECORD_ROLES)]
+@shows_problems
+def matter_new(request, problems=()):
+    villages = [r for r in Region.objects.visible_to(request.user).filter(level="village").order_by("code")[:2000] if permissions.may(request.user, services.RECORD_ROLES, r.code)]
     form = MatterForm(request.POST or None, villages=villages, initial={"year": services.today().year, "purpose": "other"})
-    problems: list[str] = []
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                m = services.create_matter(
-                    request.user, d["village"], d["title"], d["category"], purpose=d["purpose"], amount=d["amount"],
-                    year=d["year"], description=d["description"], merged_first_steps=d["merged_first_steps"],
-                )
-            except Invalid as exc:
-                problems = _problems(exc)
-            except Refused:
-                return _refused(request)
-            else:
-                messages.success(request, "事项已建立。请按顺序记录各环节。")
-                return redirect("decisions:detail", m.pk)
-        else:
-            for name, errs in form.errors.items():
-                problems.extend(f"{form.fields[name].label}：{e}" for e in errs)
+    if request.method == "POST" and not problems:
+        d = checked(form)
+        m = services.create_matter(
+            request.user, d["village"], d["title"], d["category"], purpose=d["purpose"], amount=d["amount"],
+            year=d["year"], description=d["description"], merged_first_steps=d["merged_first_steps"],
+        )
+        messages.success(request, "事项已建立。请按顺序记录各环节。")
+        return redirect("decisions:detail", m.pk)
     return render(request, "decisions/new.html", {"form": form, "problems": problems})
 
 
@@ -214,34 +192,23 @@ def _initial(m: Matter, stage: str, current: StageRecord | None, records: dict) 
 
 
 @role_required(*services.RECORD_ROLES)
-def record(request, pk: int, stage: str):
+@shows_problems
+def record(request, pk: int, stage: str, problems=()):
     m = _matter(request, pk)
     if stage not in STAGE_KEYS:
         raise Http404("没有这个环节")
-    if not services.may_record(request.user, m):
-        return _forbidden(request, m, "record")
+    permissions.require(request.user, services.RECORD_ROLES, m.village_id, "记录四议两公开环节", object_type="decisions.record", object_id=m.pk)
     records = services.current_records(m)
     current = records.get(stage)
     correcting = current is not None
     form = StageForm(request.POST or None, stage=stage, initial=_initial(m, stage, current, records))
-    problems: list[str] = []
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.record_stage(
-                    request.user, m, stage, form.data_for_service(), correction_reason=form.cleaned_data.get("correction_reason", ""),
-                )
-            except Invalid as exc:
-                problems = _problems(exc)
-            except Refused:
-                return _refused(request)
-            else:
-                messages.success(request, f"「{STAGE_LABELS[stage]}」已{'更正' if correcting else '记录'}。")
-                return redirect(reverse("decisions:detail", args=[m.pk]) + f"#stage-{stage}")
-        else:
-            for name, errs in form.errors.items():
-                label = form.fields[name].label if name in form.fields else ""
-                problems.extend(f"{label}：{e}" for e in errs)
+    if request.method == "POST" and not problems:
+        checked(form)
+        services.record_stage(
+            request.user, m, stage, form.data_for_service(), correction_reason=form.cleaned_data.get("correction_reason", ""),
+        )
+        messages.success(request, f"「{STAGE_LABELS[stage]}」已{'更正' if correcting else '记录'}。")
+        return redirect(reverse("decisions:detail", args=[m.pk]) + f"#stage-{stage}")
     quorum = [services.quorum_rule_for(m.village_id, t) for t in rules.VILLAGERS_MEETING_TYPES] if stage == "villagers_meeting" else []
     ctx = {
         "matter": m, "stage": stage, "stage_label": STAGE_LABELS[stage], "number": rules.STAGE_NUMBERS[stage], "form": form,
@@ -250,7 +217,7 @@ def record(request, pk: int, stage: str):
         "text_label": rules.TEXT_LABELS[stage], "quorum": quorum, "entitled_label": rules.ENTITLED_LABELS.get(stage, "应到人数"),
         "merged": m.merged_first_steps and stage == "committees",
     }
-    return render(request, "decisions/record.html", ctx, status=422 if problems else 200)
+    return render(request, "decisions/record.html", ctx)
 
 
 # --- attachments --------------------------------------------------------------------------------
@@ -261,8 +228,7 @@ def record(request, pk: int, stage: str):
 def attachment_add(request, pk: int, record_id: int):
     m = _matter(request, pk)
     rec = get_visible_or_404(StageRecord, request.user, pk=record_id, matter=m)
-    if not services.may_record(request.user, m):
-        return _forbidden(request, m, "attachment")
+    permissions.require(request.user, services.RECORD_ROLES, m.village_id, "上传四议两公开附件", object_type="decisions.attachment", object_id=m.pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _detail(request, m, ["请选择附件类型和要上传的文件（JPEG、PNG 或 PDF）"], status=422, upload_form=form)
@@ -271,9 +237,7 @@ def attachment_add(request, pk: int, record_id: int):
     try:
         attachments.add_attachment(request.user, rec, upload.name, data, form.cleaned_data["kind"])
     except Invalid as exc:
-        return _detail(request, m, _problems(exc), status=422, upload_form=form)
-    except Refused:
-        return _refused(request)
+        return _detail(request, m, exc.messages, status=422, upload_form=form)
     messages.success(request, f"附件「{upload.name}」已上传。")
     return redirect(reverse("decisions:detail", args=[m.pk]) + f"#stage-{rec.stage}")
 
@@ -300,8 +264,7 @@ def _links_response(request, m: Matter, problems=(), status=200):
 @require_POST
 def link_voucher(request, pk: int):
     m = _matter(request, pk)
-    if not services.may_link(request.user, m):
-        return _forbidden(request, m, "link")
+    permissions.require(request.user, services.LINK_ROLES, m.village_id, "关联凭证", object_type="decisions.link", object_id=m.pk)
     raw = request.POST.get("voucher", "")
     if not raw.isdigit():
         return _links_response(request, m, ["请选择要关联的凭证"], status=422)
@@ -309,9 +272,7 @@ def link_voucher(request, pk: int):
     try:
         link = services.link_voucher(request.user, m, voucher)
     except Invalid as exc:
-        return _links_response(request, m, _problems(exc), status=422)
-    except Refused:
-        return _refused(request)
+        return _links_response(request, m, exc.messages, status=422)
     if not request.htmx:
         messages.success(request, f"已关联凭证「{link.voucher.label}」。")
     return _links_response(request, m)
@@ -322,12 +283,8 @@ def link_voucher(request, pk: int):
 def unlink_voucher(request, pk: int, link_id: int):
     m = _matter(request, pk)
     link = get_visible_or_404(VoucherLink, request.user, pk=link_id, matter=m)
-    if not services.may_link(request.user, m):
-        return _forbidden(request, m, "unlink")
-    try:
-        services.unlink_voucher(request.user, link)
-    except Refused:
-        return _refused(request)
+    permissions.require(request.user, services.LINK_ROLES, m.village_id, "取消关联凭证", object_type="decisions.unlink", object_id=m.pk)
+    services.unlink_voucher(request.user, link)
     messages.success(request, "已取消关联。")
     return redirect(reverse("decisions:detail", args=[m.pk]) + "#vouchers")
 
@@ -348,15 +305,12 @@ def voucher_options(request, pk: int):
 @require_POST
 def comment(request, pk: int):
     m = _matter(request, pk)
-    if not services.may_comment(request.user, m):
-        return _forbidden(request, m, "comment")
+    permissions.require(request.user, services.COMMENT_ROLES, m.village_id, "发表意见", object_type="decisions.comment", object_id=m.pk)
     form = CommentForm(request.POST)
     try:
         services.add_comment(request.user, m, form.data.get("text", ""))
     except Invalid as exc:
-        return _detail(request, m, _problems(exc), status=422, comment_form=form)
-    except Refused:
-        return _refused(request)
+        return _detail(request, m, exc.messages, status=422, comment_form=form)
     messages.success(request, "意见已发表。")
     return redirect(reverse("decisions:detail", args=[m.pk]) + "#comments")
 
@@ -365,14 +319,11 @@ def comment(request, pk: int):
 @require_POST
 def abandon(request, pk: int):
     m = _matter(request, pk)
-    if not services.may_record(request.user, m):
-        return _forbidden(request, m, "abandon")
+    permissions.require(request.user, services.RECORD_ROLES, m.village_id, "终止事项", object_type="decisions.abandon", object_id=m.pk)
     form = ReasonForm(request.POST)
     try:
         services.abandon(request.user, m, form.data.get("reason", ""))
     except Invalid as exc:
-        return _detail(request, m, _problems(exc), status=422)
-    except Refused:
-        return _refused(request)
+        return _detail(request, m, exc.messages, status=422)
     messages.success(request, "事项已终止。")
     return redirect("decisions:detail", m.pk)

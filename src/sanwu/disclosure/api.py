@@ -20,8 +20,7 @@ from pydantic import Field
 
 from sanwu.core.api_errors import Detail, responses as _responses
 from sanwu.core.api_fields import Offset, page_limit
-from sanwu.core.permissions import get_visible_or_404
-from sanwu.core.scope import grants_of
+from sanwu.core.permissions import counties_for, get_visible_or_404
 from sanwu.ledger.models import Book
 from sanwu.regions.models import Region
 
@@ -248,9 +247,7 @@ def _settings(s: DisclosureSettings, name: str) -> dict:
 
 @router.get("/disclosure-settings", response=list[SettingsOut], summary="管辖范围内各县的公开设置")
 def settings_list(request):
-    codes = {g.region_code[:6] + "000000" for g in grants_of(request.auth) if len(g.prefix) >= 6}
-    prefixes = [g.prefix for g in grants_of(request.auth) if len(g.prefix) < 6]
-    counties = [r for r in Region.objects.filter(level="county").order_by("code") if r.code in codes or any(r.code.startswith(p) for p in prefixes)]
+    counties = Region.objects.filter(code__in=counties_for(request.auth)).order_by("code")
     return [_settings(services.settings_for(c.code), c.name) for c in counties]
 
 

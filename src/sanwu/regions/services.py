@@ -22,9 +22,9 @@ from sanwu.core.codes import (
     region_parent_code,
     region_prefix,
 )
-from sanwu.core.errors import Invalid, Problem, Refused
+from sanwu.core.errors import Invalid, Problem
 from sanwu.core.readers import read_rows
-from sanwu.core.scope import REVEAL_ROLES, ROLE_LEVELS, ROLES, code_in_scope, grants_of
+from sanwu.core.scope import REVEAL_ROLES, ROLE_LEVELS, ROLES, grants_of
 
 from .models import ApiToken, Person, Region, RoleAssignment
 
@@ -262,12 +262,11 @@ def add_person(user, region_code: str, name: str, id_number: str, phone: str = "
 
 
 def can_reveal(user, person: Person) -> bool:
-    return code_in_scope(user, person.region_id, REVEAL_ROLES)
+    return permissions.may(user, REVEAL_ROLES, person.region_id)
 
 
 def reveal_person(user, person: Person) -> dict:
     """Full name, ID number and phone, for a role that needs them. The view is audited."""
-    if not can_reveal(user, person):
-        raise Refused("无权查看完整个人信息")
+    permissions.require(user, REVEAL_ROLES, person.region_id, "查看完整个人信息", object_type="regions.person.reveal", object_id=person.pk)
     audit.record("person.reveal", person, region_code=person.region_id, actor=user)
     return {"name": person.name, "id_number": person.id_number, "phone": person.phone}

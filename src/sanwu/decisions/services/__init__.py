@@ -22,6 +22,8 @@ public page), `links` (vouchers, and what other apps ask), `attachments` (minute
 sheets, photos).
 """
 
+from sanwu.core.dates import today
+
 from .attachments import add_attachment, attachment_errors
 from .links import (
     completed_matters,
@@ -33,7 +35,7 @@ from .links import (
     unlink_voucher,
     vouchers_with_completed_decision,
 )
-from .matters import MAX_TITLE, abandon, add_comment, create_matter, matter_problems, today
+from .matters import MAX_TITLE, abandon, add_comment, create_matter, matter_problems
 from .permissions import COMMENT_ROLES, LINK_ROLES, RECORD_ROLES, RULE_ROLES, may_comment, may_link, may_record
 from .publication import DROPPED_ACCOUNT, DROPPED_ID, DROPPED_PHONE, county_names, mask_text, published_for_village
 from .quorum import quorum_rule_for, set_quorum_rule

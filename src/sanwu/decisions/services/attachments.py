@@ -9,7 +9,9 @@ from sanwu.core.errors import Invalid, Problem
 
 from ..models import Matter, StageAttachment, StageRecord
 from ..rules import fname
-from .permissions import RECORD_ROLES, require
+from sanwu.core.permissions import require
+
+from .permissions import RECORD_ROLES
 
 MAX_BYTES = uploads.MAX_BYTES
 ALLOWED = uploads.ALLOWED
@@ -28,7 +30,7 @@ def add_attachment(user, record: StageRecord, filename: str, data: bytes, kind: 
     """Attach a file to a recorded stage (the village secretary). Allowed after recording too —
     photos and scanned sign-in sheets often come later — but not on an abandoned matter."""
     matter = record.matter
-    require(user, matter.village_id, RECORD_ROLES, "上传四议两公开附件", matter.pk)
+    require(user, RECORD_ROLES, matter.village_id, "上传四议两公开附件", object_type="decisions.attachment", object_id=matter.pk)
     problems = attachment_errors(filename, data, kind)
     if problems:
         raise Invalid(problems)

@@ -8,23 +8,24 @@ from django.db.models import F, Q
 from sanwu.core import audit
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.money import format_yuan
-from sanwu.core.scope import can_write
 from sanwu.ledger.models import Voucher
 
 from ..models import Matter, VoucherLink
 from ..rules import DECIDED_STAGES, fname
 from .matters import event
-from .permissions import LINK_ROLES, may_link, require
+from sanwu.core.permissions import may, require
+
+from .permissions import LINK_ROLES, may_link
 
 
 def link_voucher(user, matter: Matter, voucher) -> VoucherLink:
     """The accountant links a voucher of the village's own book to one of the village's matters."""
-    require(user, matter.village_id, LINK_ROLES, "关联凭证", matter.pk)
+    require(user, LINK_ROLES, matter.village_id, "关联凭证", object_type="decisions.link", object_id=matter.pk)
     v = Voucher.objects.select_related("book").get(pk=voucher.pk)
     problems = []
     if v.book.region_id != matter.village_id:
         problems.append(Problem("只能关联本村账套的凭证", field=fname("voucher")))
-    if user is not None and not can_write(user, v.book.region_id, LINK_ROLES):
+    if not may(user, LINK_ROLES, v.book.region_id):
         problems.append(Problem("只能关联本人所管账套的凭证", field=fname("voucher")))
     if v.status == "rejected":
         problems.append(Problem("已退回的凭证不能关联", field=fname("voucher")))
@@ -43,7 +44,7 @@ def link_voucher(user, matter: Matter, voucher) -> VoucherLink:
 
 
 def unlink_voucher(user, link: VoucherLink) -> None:
-    require(user, link.matter.village_id, LINK_ROLES, "取消关联凭证", link.matter_id)
+    require(user, LINK_ROLES, link.matter.village_id, "取消关联凭证", object_type="decisions.unlink", object_id=link.matter_id)
     with transaction.atomic():
         m = Matter.objects.select_for_update().get(pk=link.matter_id)
         v = link.voucher

@@ -1,24 +1,20 @@
 """Matters: creating one, abandoning it, comments on it, and its history rows."""
 
-import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
 from sanwu.core import audit
+from sanwu.core.dates import today
+from sanwu.core.permissions import require
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.scope import roles_of
 from sanwu.regions.models import Region
 
 from ..models import Comment, Matter, MatterEvent
 from ..rules import CATEGORIES, PURPOSES, STATUS_LABELS, fname
-from .permissions import COMMENT_ROLES, RECORD_ROLES, require
+from .permissions import COMMENT_ROLES, RECORD_ROLES
 
 MAX_TITLE = 200
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def event(matter: Matter, action: str, user, *, stage="", status_from="", status_to="", note="") -> MatterEvent:
@@ -59,7 +55,7 @@ def create_matter(
     """A new matter for a village (the secretary). Its stages follow one by one."""
     region = Region.objects.filter(code=village_code).first()
     if region is not None and region.level == "village":
-        require(user, village_code, RECORD_ROLES, "建立四议两公开事项", village_code)
+        require(user, RECORD_ROLES, village_code, "建立四议两公开事项", object_type="decisions.create", object_id=village_code)
     year = today().year if year is None else year
     problems = matter_problems(village_code, title, category, purpose, amount, year)
     if problems:
@@ -80,7 +76,7 @@ def create_matter(
 
 def abandon(user, matter: Matter, reason: str) -> Matter:
     """终止: the matter stops where it is (the records stay). Not once the result is published."""
-    require(user, matter.village_id, RECORD_ROLES, "终止事项", matter.pk)
+    require(user, RECORD_ROLES, matter.village_id, "终止事项", object_type="decisions.abandon", object_id=matter.pk)
     if not (reason or "").strip():
         raise Invalid(Problem("请填写终止原因", field="reason"))
     with transaction.atomic():
@@ -98,7 +94,7 @@ def abandon(user, matter: Matter, reason: str) -> Matter:
 
 
 def add_comment(user, matter: Matter, text: str) -> Comment:
-    require(user, matter.village_id, COMMENT_ROLES, "发表意见", matter.pk)
+    require(user, COMMENT_ROLES, matter.village_id, "发表意见", object_type="decisions.comment", object_id=matter.pk)
     text = (text or "").strip()
     if not text:
         raise Invalid(Problem("请填写意见内容", field=fname("text")))

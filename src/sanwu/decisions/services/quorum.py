@@ -10,15 +10,18 @@ from .. import rules
 from ..models import QuorumRule
 from ..rules import MEETING_TYPES, VILLAGERS_MEETING_TYPES, Fraction, fname
 from ..rules import QuorumRule as Rule
-from .permissions import RULE_ROLES, require
+from sanwu.core.codes import city_of, county_of
+from sanwu.core.permissions import require
+
+from .permissions import RULE_ROLES
 
 
 def quorum_rule_for(village_code: str, meeting_type: str) -> Rule:
     """The rule for a villagers' meeting of this type in this village: the county's own, else the
     city's, else the legal default."""
     default = rules.DEFAULT_QUORUM[meeting_type]
-    county = village_code[:6] + "000000"
-    city = village_code[:4] + "00000000"
+    county = county_of(village_code)
+    city = city_of(village_code)
     found = {r.region_id: r for r in QuorumRule.objects.filter(region_id__in=[county, city], meeting_type=meeting_type)}
     for code in (county, city):
         r = found.get(code)
@@ -40,7 +43,7 @@ def set_quorum_rule(user, region_code: str, meeting_type: str, num: int, den: in
         problems.append(Problem("到会比例应为真分数，如 1/2、2/3", field=fname("present")))
     if problems:
         raise Invalid(problems)
-    require(user, region_code, RULE_ROLES, "设置村民会议到会人数规则", region_code)
+    require(user, RULE_ROLES, region_code, "设置村民会议到会人数规则", object_type="decisions.quorum", object_id=region_code)
     with transaction.atomic():
         old = QuorumRule.objects.select_for_update().filter(region=region, meeting_type=meeting_type).first()
         before = {"num": old.present_num, "den": old.present_den, "strict": old.strict} if old else None

@@ -13,8 +13,11 @@ from sanwu.core.errors import Invalid, Problem
 from .. import rules
 from ..models import Matter, StageRecord
 from ..rules import PUBLICATION_STAGES, STAGE_KEYS, STAGE_LABELS, VILLAGERS_MEETING_TYPES, StageData, fname
-from .matters import event, today
-from .permissions import RECORD_ROLES, require
+from sanwu.core.dates import today
+from sanwu.core.permissions import require
+
+from .matters import event
+from .permissions import RECORD_ROLES
 from .publication import mask_text
 from .quorum import quorum_rule_for
 
@@ -78,7 +81,7 @@ def record_stage(user, matter: Matter, stage: str, data: StageData, *, correctio
     A meeting stage may be corrected only until the next stage is recorded; a publication may
     be corrected at any time (by a new, later publication).
     """
-    require(user, matter.village_id, RECORD_ROLES, "记录四议两公开环节", matter.pk)
+    require(user, RECORD_ROLES, matter.village_id, "记录四议两公开环节", object_type="decisions.record", object_id=matter.pk)
     if stage not in STAGE_KEYS:
         raise Invalid(Problem(f"未知环节「{stage}」（{'、'.join(STAGE_KEYS)}）", field=fname("stage")))
     d = _normalised(stage, data)

@@ -15,6 +15,8 @@ Functions other apps call: `overdue_disclosures(as_of)` and `overdue_questions(a
 warning rules), `verify_disclosures(book)` (`sanwu verify`).
 """
 
+from sanwu.core.dates import today
+
 from .disclosures import (
     build_snapshot,
     confirm,
@@ -28,14 +30,12 @@ from .disclosures import (
 )
 from .periods import (
     Period,
-    county_code_of,
     due_date,
     find_village,
     parse_period,
     period_containing,
     period_errors,
     settings_for,
-    today,
     update_settings,
 )
 from .permissions import ANSWER_ROLES, CONFIRM_ROLES, PREPARE_ROLES, PUBLISH_ROLES, SETTINGS_ROLES
@@ -92,7 +92,6 @@ __all__ = [
     "check_details",
     "check_disclosure",
     "confirm",
-    "county_code_of",
     "due_date",
     "find_village",
     "fingerprint",

@@ -12,13 +12,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanwu.core import audit
-from sanwu.core.errors import Invalid, Problem
+from sanwu.core.codes import county_of
+from sanwu.core.dates import today
+from sanwu.core.errors import Invalid, Problem, Refused
+from sanwu.core.permissions import may, refuse
 from sanwu.ledger.models import Book, Voucher
 
 from ..models import Disclosure, DisclosureEvent, DisclosureSettings
 from . import snapshot as snap
-from .periods import Period, county_code_of, due_date, parse_period, period_containing, period_errors, today
-from .permissions import CONFIRM_ROLES, PREPARE_ROLES, PUBLISH_ROLES, may, refuse
+from .periods import Period, due_date, parse_period, period_containing, period_errors
+from .permissions import CONFIRM_ROLES, PREPARE_ROLES, PUBLISH_ROLES
 from .scrub import Names
 
 
@@ -53,8 +56,9 @@ def prepare(user, book: Book, year: int, month_from: int, month_to: int | None =
     """The accountant prepares (or prepares again) the disclosure of a month or quarter from the
     book. A published period cannot be prepared again."""
     month_to = month_from if month_to is None else month_to
-    if not may(user, book.region_id, PREPARE_ROLES):
-        refuse(user, "disclosure.prepare", book.code, book.region_id, f"无权编制{book.region.name}的财务公开（须为本村会计）")
+    if not may(user, PREPARE_ROLES, book.region_id):
+        refuse(user, "disclosure.prepare", book.code, book.region_id)
+        raise Refused(f"无权编制{book.region.name}的财务公开（须为本村会计）")
     problems = period_errors(year, month_from, month_to)
     if problems:
         raise Invalid(problems)
@@ -121,8 +125,9 @@ def _still_matches(d: Disclosure, book: Book | None = None) -> list[str]:
 
 def confirm(user, d: Disclosure, *, at=None) -> Disclosure:
     """The village secretary confirms the prepared figures (and only the secretary)."""
-    if not may(user, d.village_id, CONFIRM_ROLES):
-        refuse(user, "disclosure.confirm", d.pk, d.village_id, "只有本村党组织书记可以确认财务公开")
+    if not may(user, CONFIRM_ROLES, d.village_id):
+        refuse(user, "disclosure.confirm", d.pk, d.village_id)
+        raise Refused("只有本村党组织书记可以确认财务公开")
     with transaction.atomic():
         d = _locked(d)
         if d.status == "published":
@@ -144,8 +149,9 @@ def confirm(user, d: Disclosure, *, at=None) -> Disclosure:
 def publish(user, d: Disclosure, *, at=None) -> Disclosure:
     """Publish a confirmed disclosure: from now on it is frozen, and carries the book's chain head
     and posted count, so that anyone can check the books were not rewritten since. Irreversible."""
-    if not may(user, d.village_id, PUBLISH_ROLES):
-        refuse(user, "disclosure.publish", d.pk, d.village_id, "只有本村会计或党组织书记可以发布财务公开")
+    if not may(user, PUBLISH_ROLES, d.village_id):
+        refuse(user, "disclosure.publish", d.pk, d.village_id)
+        raise Refused("只有本村会计或党组织书记可以发布财务公开")
     with transaction.atomic():
         book = Book.objects.select_for_update().get(pk=d.book_id)  # no posting while we freeze
         d = _locked(d)
@@ -200,7 +206,7 @@ def overdue_disclosures(as_of: dt.date, lookback_days: int = 366) -> list[dict]:
         b = books.get(book_id)
         if b is None:
             continue
-        county = county_code_of(b["region_id"])
+        county = county_of(b["region_id"])
         s = counties.get(county) or DisclosureSettings(county_id=county)
         period = period_containing(s.frequency, y, m)
         due = due_date(s, period)

@@ -6,19 +6,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from sanwu.core import audit
-from sanwu.core.errors import Invalid, Problem
-from sanwu.core.scope import can_write
+from sanwu.core.codes import county_of
+from sanwu.core.dates import today
+from sanwu.core.errors import Invalid, Problem, Refused
+from sanwu.core.permissions import may, refuse
 from sanwu.regions.models import Region
 
 from ..models import DisclosureSettings
-from .permissions import SETTINGS_ROLES, refuse
-
-
-def today() -> dt.date:
-    return timezone.localdate()
+from .permissions import SETTINGS_ROLES
 
 
 @dataclass(frozen=True)
@@ -92,17 +89,13 @@ def period_containing(frequency: str, year: int, month: int) -> Period:
     return Period(year, month, month)
 
 
-def county_code_of(code: str) -> str:
-    return code[:6] + "000000"
-
-
 def find_village(code: str) -> Region | None:
     return Region.objects.filter(code=code, level="village").select_related("parent").first()
 
 
 def settings_for(code: str) -> DisclosureSettings:
     """The settings of the county a region lies in (the defaults, unsaved, until the county sets its own)."""
-    county = county_code_of(code)
+    county = county_of(code)
     found = DisclosureSettings.objects.filter(county_id=county).first()
     return found or DisclosureSettings(county_id=county)
 
@@ -117,8 +110,9 @@ def update_settings(user, county_code: str, frequency: str, due_day: int, answer
     county = Region.objects.filter(code=county_code, level="county").first()
     if county is None:
         raise Invalid(Problem(f"「{county_code}」不是已登记的县", field="region"))
-    if user is not None and not can_write(user, county.code, SETTINGS_ROLES):
-        refuse(user, "disclosure.settings", county.code, county.code, "只有县级监管可以修改本县的公开设置")
+    if not may(user, SETTINGS_ROLES, county.code):
+        refuse(user, "disclosure.settings", county.code, county.code)
+        raise Refused("只有县级监管可以修改本县的公开设置")
     problems = []
     if frequency not in dict(DisclosureSettings.FREQUENCIES):
         problems.append(Problem("公开频次应为每月（monthly）或每季度（quarterly）"))

@@ -8,10 +8,11 @@ import segno
 from django.utils import timezone
 
 from sanwu.decisions import services as decisions
+from sanwu.core.codes import county_of
 from sanwu.regions.models import Region
 
 from ..models import Disclosure, Question
-from .periods import county_code_of, find_village
+from .periods import find_village
 from .scrub import Names, scrub
 from .verify import check_details
 
@@ -52,7 +53,7 @@ def public_village(code: str, details: bool = True) -> dict | None:
         "code": village.code,
         "name": village.name,
         "township": village.parent.name if village.parent else "",
-        "county": Region.objects.filter(code=county_code_of(village.code)).values_list("name", flat=True).first() or "",
+        "county": Region.objects.filter(code=county_of(village.code)).values_list("name", flat=True).first() or "",
     }
     if not details:
         return head

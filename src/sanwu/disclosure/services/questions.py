@@ -11,12 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanwu.core import audit
-from sanwu.core.errors import Invalid, Problem
+from sanwu.core.codes import county_of
+from sanwu.core.dates import today
+from sanwu.core.errors import Invalid, Problem, Refused
+from sanwu.core.permissions import may, refuse
 from sanwu.regions.models import Region
 
 from ..models import Question, QuestionEvent
-from .periods import county_code_of, find_village, settings_for, today
-from .permissions import ANSWER_ROLES, may, refuse
+from .periods import find_village, settings_for
+from .permissions import ANSWER_ROLES
 from .scrub import Names, mask_contact, scrub
 
 ASK_PER_IP_PER_HOUR = 5
@@ -80,8 +83,9 @@ def ask(village_code: str, text: str, contact: str = "", ip: str = "", *, now=No
 def answer(user, question: Question, text: str, *, now=None, names: Names | None = None) -> Question:
     """The township (or the county) answers; the answer is published with the question, both
     masked for the public. An answer, once published, is not changed."""
-    if not may(user, question.village_id, ANSWER_ROLES):
-        refuse(user, "disclosure.question.answer", question.pk, question.village_id, "只有该村所在乡镇（或县）的监管人员可以答复")
+    if not may(user, ANSWER_ROLES, question.village_id):
+        refuse(user, "disclosure.question.answer", question.pk, question.village_id)
+        raise Refused("只有该村所在乡镇（或县）的监管人员可以答复")
     text = (text or "").strip()
     if len(text) < ANSWER_MIN:
         raise Invalid(Problem("答复不能为空"))
@@ -132,13 +136,13 @@ def answer_stats(user, as_of: dt.date | None = None) -> list[dict]:
             if deadline < as_of:
                 r["overdue"] += 1
     names = dict(Region.objects.filter(code__in=list(by)).values_list("code", "name"))
-    counties = dict(Region.objects.filter(code__in={county_code_of(c) for c in by}).values_list("code", "name"))
+    counties = dict(Region.objects.filter(code__in={county_of(c) for c in by}).values_list("code", "name"))
     out = []
     total = blank("", "合计", "")
     for code in sorted(by):
         r = by[code]
         r["township"] = names.get(code, code)
-        r["county"] = counties.get(county_code_of(code), "")
+        r["county"] = counties.get(county_of(code), "")
         for k in ("asked", "answered", "on_time", "open", "overdue", "_days"):
             total[k] += r[k]
         out.append(r)

@@ -9,9 +9,8 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from sanwu.core.errors import Invalid, Refused
-from sanwu.core.permissions import get_visible_or_404
-from sanwu.core.scope import can_write, grants_of
+from sanwu.core.errors import Invalid
+from sanwu.core.permissions import counties_for, get_visible_or_404, may
 from sanwu.core.tables import download
 from sanwu.core.web import export_format, paginate, role_required
 from sanwu.ledger.models import Book
@@ -22,7 +21,7 @@ from ..forms import SettingsForm
 from ..models import Disclosure
 from ..services import snapshot
 from ..tables import STATUS_LABELS, disclosures_table, items_table, summary_table
-from .display import EVENT_LABELS, dress, person_label, refused
+from .display import EVENT_LABELS, dress, person_label
 from .public import base_url, public_url
 
 
@@ -30,7 +29,7 @@ from .public import base_url, public_url
 
 
 def _writable_books(user) -> list[Book]:
-    return [b for b in Book.objects.visible_to(user).select_related("region").order_by("code")[:200] if can_write(user, b.region_id, services.PREPARE_ROLES)]
+    return [b for b in Book.objects.visible_to(user).select_related("region").order_by("code")[:200] if may(user, services.PREPARE_ROLES, b.region_id)]
 
 
 def _period_choices(book: Book, recent: int = 6, limit: int = 240) -> list[dict]:
@@ -104,8 +103,6 @@ def prepare(request):
         for m in exc.messages:
             messages.error(request, m)
         return redirect("disclosure:list")
-    except Refused:
-        return refused(request)
     messages.success(request, f"已编制{d.period_label}的财务公开，请村党组织书记核对确认。")
     return redirect("disclosure:detail", pk=d.pk)
 
@@ -126,9 +123,9 @@ def disclosure_detail(request, pk: int):
         "check": services.check_details(d) if d.is_published else None,
         "unposted": services.unposted_in(d.book, period) if not d.is_published else 0,
         "due": services.due_date(services.settings_for(d.village_id), period),
-        "can_prepare": not d.is_published and can_write(user, d.village_id, services.PREPARE_ROLES),
-        "can_confirm": d.status == "draft" and can_write(user, d.village_id, services.CONFIRM_ROLES),
-        "can_publish": d.status == "confirmed" and can_write(user, d.village_id, services.PUBLISH_ROLES),
+        "can_prepare": not d.is_published and may(user, services.PREPARE_ROLES, d.village_id),
+        "can_confirm": d.status == "draft" and may(user, services.CONFIRM_ROLES, d.village_id),
+        "can_publish": d.status == "confirmed" and may(user, services.PUBLISH_ROLES, d.village_id),
         "events": [(e, EVENT_LABELS.get(e.action, e.action), person_label(e.actor)) for e in d.events.select_related("actor")],
         "who": {"prepared": person_label(d.prepared_by), "confirmed": person_label(d.confirmed_by), "published": person_label(d.published_by)},
         "public_url": public_url(d.village_id, base_url(request)),
@@ -155,30 +152,15 @@ def disclosure_action(request, pk: int, action: str):
     except Invalid as exc:
         for m in exc.messages:
             messages.error(request, m)
-    except Refused:
-        return refused(request)
     return redirect("disclosure:detail", pk=d.pk)
 
 
 # --- settings ----------------------------------------------------------------------------------
 
 
-def _counties_for(user) -> list[Region]:
-    codes = set()
-    for g in grants_of(user):
-        if len(g.prefix) >= 6:
-            codes.add(g.region_code[:6] + "000000")
-    qs = Region.objects.filter(level="county")
-    cond = Q(code__in=codes)
-    for g in grants_of(user):
-        if len(g.prefix) < 6:
-            cond |= Q(code__startswith=g.prefix)
-    return list(qs.filter(cond).order_by("code"))
-
-
 @role_required()
 def settings_page(request):
-    counties = _counties_for(request.user)
+    counties = list(Region.objects.filter(code__in=counties_for(request.user)).order_by("code"))
     problems = []
     if request.method == "POST":
         county = request.POST.get("county", "")
@@ -190,8 +172,6 @@ def settings_page(request):
                 services.update_settings(request.user, county, **form.cleaned_data)
             except Invalid as exc:
                 problems = exc.messages
-            except Refused:
-                return refused(request)
             else:
                 messages.success(request, "公开设置已保存。")
                 return redirect("disclosure:settings")
@@ -202,7 +182,7 @@ def settings_page(request):
         s = services.settings_for(c.code)
         rows.append({
             "county": c, "s": s, "saved": s.pk is not None and s.updated_at is not None,
-            "can_edit": can_write(request.user, c.code, services.SETTINGS_ROLES),
+            "can_edit": may(request.user, services.SETTINGS_ROLES, c.code),
             "form": SettingsForm(initial={"frequency": s.frequency, "due_day": s.due_day, "answer_days": s.answer_days}),
         })
     return render(request, "disclosure/settings.html", {"rows": rows, "problems": problems})

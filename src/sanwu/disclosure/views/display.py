@@ -4,7 +4,6 @@ the names of events, and the refusal page."""
 
 import copy
 
-from django.shortcuts import render
 
 from sanwu.core.money import format_yuan
 
@@ -17,10 +16,6 @@ def person_label(user) -> str:
     if user is None:
         return "系统"
     return user.first_name or user.username
-
-
-def refused(request):
-    return render(request, "403.html", status=403)
 
 
 def _change(now: int, before: int, has_last: bool) -> dict:

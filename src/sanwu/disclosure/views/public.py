@@ -5,8 +5,6 @@ These views read only through the published-only service functions (`services.pu
 never touch a queryset of their own.
 """
 
-from urllib.parse import quote
-
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +15,7 @@ from sanwu.core.caching import etag, frozen_page
 from sanwu.core.errors import Invalid
 from sanwu.core.middleware import client_ip
 from sanwu.core.pdf import pdf_response
+from sanwu.core.tables import disposition
 
 from .. import services
 from ..services import versions
@@ -83,7 +82,7 @@ def ask(request, code: str):
 def _image(content: bytes, content_type: str, filename: str) -> HttpResponse:
     resp = HttpResponse(content, content_type=content_type)
     resp["Cache-Control"] = "public, max-age=86400"
-    resp["Content-Disposition"] = f"inline; filename=\"qr\"; filename*=UTF-8''{quote(filename)}"
+    resp["Content-Disposition"] = disposition(filename, inline=True)
     return resp
 
 

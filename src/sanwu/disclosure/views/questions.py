@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
 
-from sanwu.core.errors import Invalid, Refused
-from sanwu.core.permissions import get_visible_or_404
-from sanwu.core.scope import can_write, roles_of
+from sanwu.core.errors import Invalid
+from sanwu.core.permissions import get_visible_or_404, may
+from sanwu.core.scope import roles_of
 from sanwu.core.tables import download
 from sanwu.core.web import export_format, paginate, role_required
 from sanwu.regions.models import Region
@@ -18,7 +18,7 @@ from ..forms import AnswerForm
 from ..models import QUESTION_READERS, Question
 from ..services.scrub import MaskedText
 from ..tables import questions_table, state_label, stats_table
-from .display import EVENT_LABELS, person_label, refused
+from .display import EVENT_LABELS, person_label
 from .public import base_url, public_url
 
 QUESTION_STATES = [("open", "待答复"), ("overdue", "已逾期"), ("answered", "已答复"), ("all", "全部")]
@@ -65,7 +65,7 @@ def question_list(request):
 @role_required(*QUESTION_READERS)
 def question_detail(request, pk: int):
     question = get_visible_or_404(Question, request.user, pk=pk)
-    may_answer = question.status == "open" and can_write(request.user, question.village_id, services.ANSWER_ROLES)
+    may_answer = question.status == "open" and may(request.user, services.ANSWER_ROLES, question.village_id)
     form = AnswerForm(request.POST or None)
     problems = []
     if request.method == "POST":
@@ -74,8 +74,6 @@ def question_detail(request, pk: int):
                 services.answer(request.user, question, form.cleaned_data["answer"])
             except Invalid as exc:
                 problems = exc.messages
-            except Refused:
-                return refused(request)
             else:
                 messages.success(request, "已答复，答复已在该村的公开页上公布。")
                 return redirect("disclosure:question", pk=question.pk)

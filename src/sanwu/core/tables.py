@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
+from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -47,35 +48,50 @@ class Table:
         return v
 
     # --- formats -------------------------------------------------------------------------
-    def to_xlsx(self) -> bytes:
-        wb = Workbook(write_only=False)
-        ws = wb.active
-        ws.title = self.title[:31] or "Sheet1"
-        ws.append([safe_cell(ws, c.label) for c in self.columns])
-        for cell in ws[1]:
+    def write_xlsx(self, out) -> None:
+        """The table as an XLSX workbook written to the binary file `out`, in openpyxl's write-only
+        mode: rows are streamed to the file, so memory stays flat however long the table is."""
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(self.title[:31] or "Sheet1")
+        for idx, col in enumerate(self.columns, start=1):
+            ws.column_dimensions[get_column_letter(idx)].width = col.width or max(10, min(40, len(col.label) * 2 + 4))
+        ws.freeze_panes = "A2"
+        header = []
+        for c in self.columns:
+            cell = safe_cell(ws, c.label)
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
             cell.alignment = Alignment(horizontal="center")
+            header.append(cell)
+        ws.append(header)
+        money = [c.money for c in self.columns]
         for row in self.rows:
-            ws.append([safe_cell(ws, self.value(row, c)) for c in self.columns])
-        for idx, col in enumerate(self.columns, start=1):
-            letter = get_column_letter(idx)
-            if col.money:
-                for cell in ws[letter][1:]:
+            cells = [safe_cell(ws, self.value(row, c)) for c in self.columns]
+            for cell, is_money in zip(cells, money):
+                if is_money:
                     cell.number_format = "#,##0.00"
-            ws.column_dimensions[letter].width = col.width or max(10, min(40, len(col.label) * 2 + 4))
-        ws.freeze_panes = "A2"
+            ws.append(cells)
+        wb.save(out)
+
+    def to_xlsx(self) -> bytes:
         buf = io.BytesIO()
-        wb.save(buf)
+        self.write_xlsx(buf)
         return buf.getvalue()
 
-    def to_csv(self) -> str:
+    def csv_lines(self):
+        """The CSV text line by line (for a streamed download)."""
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow([safe_text(c.key) for c in self.columns])
+        yield buf.getvalue()
         for row in self.rows:
+            buf.seek(0)
+            buf.truncate()
             writer.writerow([safe_text(self.value(row, c)) for c in self.columns])
-        return buf.getvalue()
+            yield buf.getvalue()
+
+    def to_csv(self) -> str:
+        return "".join(self.csv_lines())
 
     def to_json(self) -> str:
         out = [{c.key: _jsonable(self.value(row, c)) for c in self.columns} for row in self.rows]
@@ -148,9 +164,8 @@ CONTENT_TYPES = {
 
 
 def download(table: Table, filename: str, fmt: str = "xlsx"):
-    """An HttpResponse with the table as a file (Chinese filename kept)."""
-    from django.http import HttpResponse
-
+    """An HttpResponse with the table as a file (Chinese filename kept); the XLSX is made in
+    write-only mode (`Table.write_xlsx`), so the workbook holds no cell objects."""
     resp = HttpResponse(table.render(fmt), content_type=CONTENT_TYPES[fmt])
     resp["Content-Disposition"] = disposition(f"{filename}.{fmt}")
     return resp

@@ -91,7 +91,10 @@ def accept(user, warning: Warning, note: str = "") -> Warning:
     if len(note) > 500:
         raise Invalid(Problem("处理意见不能超过500个字", field="note"))
     reviewers = REVIEW_ROLES[_rule(warning).responsible] | COUNTY_ROLES
-    permissions.require(user, reviewers, warning.village_id, "认可该预警", object_type="oversight.warning.accept", object_id=warning.pk)
+    permissions.require(
+        user, reviewers, warning.village_id, "认可该预警",
+        object_type="oversight.warning.accept", object_id=warning.pk,
+    )
     with transaction.atomic():
         w = lock_warning(warning, ("explained", "escalated"), "认可")
         if w.status == "escalated":

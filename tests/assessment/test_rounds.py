@@ -19,7 +19,7 @@ from sanwu.core.models import AuditEvent
 from sanwu.partywork.models import Task
 from sanwu.regions.models import Region
 
-from .conftest import T1, V1, V2, YUEXI
+from .conftest import T1, V1, V2, YUEXI, api_client
 
 # The demo's villages: township 1 (T1) has V1 (大歇村) and two more; township 2 (T2) V2 and two more.
 V1B, V1C = "340828100201", "340828100202"
@@ -279,3 +279,14 @@ def test_the_migration_to_the_event_shape_names_the_actors_of_rows_from_before(d
     before.refresh_from_db()
     nobody.refresh_from_db()
     assert (before.actor_name, before.note, before.at, nobody.actor_name, nobody.actor_label) == ("county_yuexi", "旧记录", at, "", "系统")
+
+
+def test_a_round_of_another_county_is_not_found_on_the_page_and_over_the_api_audited(demo, as_user):
+    """`services.round_for` raises NotFound: the 404 page (core's middleware) and 404 JSON."""
+    taihu = services.create_round(None, "340825000000", dt.date(2021, 3, 1))
+    assert as_user(demo.township).get(reverse("assessment:round", args=[taihu.pk])).status_code == 404
+    resp = api_client(demo.township).get(f"/api/v1/analysis-rounds/{taihu.pk}")
+    assert resp.status_code == 404 and resp.json() == {"detail": "未找到，或不在您的管辖范围内"}
+    refusals = AuditEvent.objects.filter(action="permission_denied", actor=demo.township, object_type="assessment.analysisround")
+    assert set(refusals.values_list("object_id", "region_code")) == {(str(taihu.pk), "340825000000")} and refusals.count() == 2
+    assert as_user(demo.county).get(reverse("assessment:round", args=[taihu.pk])).status_code == 404  # nor the Yuexi county supervisor

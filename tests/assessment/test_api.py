@@ -56,7 +56,11 @@ def test_rectification_over_the_api(demo):
     county = api_client(demo.county)
     status, situations = _json(county, "get", f"/api/v1/typical-situations?county={YUEXI}")
     assert status == 200 and len(situations) == 13
-    assert _json(api_client(demo.township), "get", f"/api/v1/typical-situations?county={YUEXI}")[0] == 404
+    # the township is offered its own county (read-only), never another; the accountant has no party work
+    status, theirs = _json(api_client(demo.township), "get", f"/api/v1/typical-situations?county={YUEXI}")
+    assert status == 200 and theirs == situations
+    assert _json(api_client(demo.township), "get", "/api/v1/typical-situations?county=340825000000")[0] == 404
+    assert _json(api_client(demo.accountant), "get", f"/api/v1/typical-situations?county={YUEXI}")[0] == 404
 
     status, body = _json(county, "post", "/api/v1/rectifications/screenings", {"village": V1, "year": 2021, "situations": [2, 99], "screened_on": "2021-03-20"})
     assert status == 422 and body["detail"] == ["「典型情形」：本县没有序号为 99 的典型情形"]

@@ -65,10 +65,12 @@ def test_township_sees_only_its_own_row_rank_and_consequences(demo, as_user, app
     assert {r[1] for r in ws.iter_rows(min_row=2, values_only=True)} == {"五河镇"}
 
 
-def test_township_cannot_reach_scores_or_settings_of_the_county(demo, as_user, applied):
+def test_township_cannot_reach_scores_or_change_the_settings_of_the_county(demo, as_user, applied):
     c = as_user(demo.township)
     assert c.get(reverse("assessment:scores", args=[applied.pk])).status_code == 403
-    assert c.get(reverse("assessment:settings")).status_code == 403
+    page = c.get(reverse("assessment:settings"))  # offered its own county, read-only
+    assert page.status_code == 200 and "由县委组织部维护" in page.content.decode() and "settings_save" not in page.content.decode()
+    assert c.post(reverse("assessment:settings_save", args=["policy"]), {"county": YUEXI}).status_code == 403
     api = api_client(demo.township)
     resp = api.put(f"/api/v1/assessments/{applied.pk}/scores", {"scores": [{"region": T1, "indicator": "economy", "value": "100"}]}, content_type="application/json")
     assert resp.status_code == 404
@@ -121,7 +123,7 @@ def test_scores_and_consequences_through_the_pages(demo, as_user, five_towns):
     form = {f"s-{code}-{key}": value for code, row in YEAR_2021.items() for key, value in row.items()}
     form[f"s-{T1}-economy"] = "九十"
     resp = c.post(reverse("assessment:scores", args=[a.pk]), form)
-    assert resp.status_code == 200 and "主簿镇「集体经济」分数「九十」不是数字" in resp.content.decode()
+    assert resp.status_code == 422 and "主簿镇「集体经济」分数「九十」不是数字" in resp.content.decode()  # the problem list (shows_problems)
     assert not Score.objects.exists()
     form[f"s-{T1}-economy"] = "92"
     assert c.post(reverse("assessment:scores", args=[a.pk]), form).status_code == 302

@@ -3,6 +3,7 @@ villages delisted after acceptance, an assessment with its consequences — dete
 idempotent, every follow-up a task in the ledger."""
 
 from django.db import transaction
+from django.urls import reverse
 
 from sanwu.assessment import demo
 from sanwu.assessment.models import (
@@ -13,6 +14,7 @@ from sanwu.assessment.models import (
     DifficultReview,
     DifficultVillage,
     FollowUp,
+    History,
     Rating,
     Rectification,
     Screening,
@@ -20,6 +22,7 @@ from sanwu.assessment.models import (
 from sanwu.partywork.models import Task
 from sanwu.regions.models import Region
 
+from ..conftest import client_for
 from .conftest import YUEXI
 
 
@@ -58,6 +61,12 @@ def test_demo_loads_every_part_and_twice_adds_nothing(demo):
     assert not DifficultVillage.objects.filter(task_id__isnull=True).exists()
     assert not Rectification.objects.filter(task_id__isnull=True).exists()
     assert set(Task.objects.values_list("source_kind", flat=True)) >= {"analysis", "rectification", "assessment"}
+    # The demo acts as the system operator: its history rows name nobody and show 系统.
+    assert History.objects.exists() and set(History.objects.values_list("actor_id", "actor_name")) == {(None, "")}
+    case = delisted.first()
+    assert History.objects.get(kind="rectification", object_id=case.pk, action="delisted").to_status == "delisted"
+    page = client_for(demo.county).get(reverse("assessment:rectification", args=[case.pk])).content.decode()
+    assert '<span class="who">系统</span>' in page[page.index("<h2>记录</h2>"):]
 
     before = _snapshot()
     tasks = Task.objects.count()

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from sanwu.assessment import imports, services
 from sanwu.assessment.models import DifficultReview, DifficultVillage, History, Measure, Rectification, Screening, TypicalSituation
+from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.models import AuditEvent
 from sanwu.partywork.models import Task
@@ -209,7 +210,7 @@ RECT_HEADER = ["村代码", "村", "列入年度", "存在问题（典型情形�
 
 
 def test_a_list_updates_a_case_adds_measures_and_lists_a_new_village(demo, case):
-    this_year = services.today().year
+    this_year = today().year
     data = xlsx([
         RECT_HEADER,
         [V1, "大歇村", 2021, "", "书记长期在外", "选派第一书记", "储国华", "汪明", "程芳（县财政局）", "5,000.00", "650000", "2021-11-30",

@@ -4,9 +4,11 @@ entry keeps its history across rounds; follow-up tasks go into the ledger; outsi
 nothing."""
 
 import datetime as dt
+import importlib
 import io
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -17,7 +19,7 @@ from sanwu.core.models import AuditEvent
 from sanwu.partywork.models import Task
 from sanwu.regions.models import Region
 
-from .conftest import T1, V1, V2, YUEXI
+from .conftest import T1, V1, V2, YUEXI, api_client
 
 # The demo's villages: township 1 (T1) has V1 (大歇村) and two more; township 2 (T2) V2 and two more.
 V1B, V1C = "340828100201", "340828100202"
@@ -247,3 +249,44 @@ def test_auditor_reads_but_cannot_write(demo, as_user, listed):
     assert c.post(reverse("assessment:rounds"), {"held_on": "2021-10-01"}).status_code == 403
     assert c.post(reverse("assessment:rate", args=[listed.pk, V1]), {"rating": "good"}).status_code == 403
     assert AnalysisRound.objects.count() == 1 and DifficultVillage.objects.get(village_id=V1).leader == ""
+
+
+def test_history_is_the_one_event_shape_and_the_system_operator_shows_as_系统(demo, as_user):
+    rnd = _round(None, "2021-03-01")  # the system operator: the CLI without --as, the demo
+    _rate(demo.county, rnd, {V1: "weak"})
+    services.review_round(demo.county, rnd)
+    rows = History.objects.filter(kind="round", object_id=rnd.pk).order_by("id")
+    assert [(h.action, h.action_label, h.from_status, h.to_status, h.actor_name, h.actor_label) for h in rows] == [
+        ("created", "建立", "", "open", "", "系统"), ("reviewed", "复核清单", "open", "reviewed", "county_yuexi", "county_yuexi"),
+    ]
+    entry = DifficultVillage.objects.get(village_id=V1)
+    assert History.objects.get(kind="difficult", object_id=entry.pk).to_status == "listed"
+    body = as_user(demo.county).get(reverse("assessment:round", args=[rnd.pk])).content.decode()
+    timeline = body[body.index('class="timeline"'):]
+    assert '<span class="who">系统</span>' in timeline and '<span class="who">岳西县监管员</span>' in timeline
+    # the township reaches the round through its villages, not the county's history of it
+    town = as_user(demo.township).get(reverse("assessment:round", args=[rnd.pk])).content.decode()
+    assert 'class="timeline"' not in town
+
+
+def test_the_migration_to_the_event_shape_names_the_actors_of_rows_from_before(demo):
+    migration = importlib.import_module("sanwu.assessment.migrations.0002_history_as_core_event")
+    rnd = _round(demo.county)
+    before = History.objects.create(kind="round", object_id=rnd.pk, region_code=YUEXI, action="follow_up", actor=demo.county, note="旧记录")
+    nobody = History.objects.create(kind="round", object_id=rnd.pk, region_code=YUEXI, action="follow_up", actor=None)
+    at = before.at
+    migration.fill_actor_names(django_apps, None)
+    before.refresh_from_db()
+    nobody.refresh_from_db()
+    assert (before.actor_name, before.note, before.at, nobody.actor_name, nobody.actor_label) == ("county_yuexi", "旧记录", at, "", "系统")
+
+
+def test_a_round_of_another_county_is_not_found_on_the_page_and_over_the_api_audited(demo, as_user):
+    """`services.round_for` raises NotFound: the 404 page (core's middleware) and 404 JSON."""
+    taihu = services.create_round(None, "340825000000", dt.date(2021, 3, 1))
+    assert as_user(demo.township).get(reverse("assessment:round", args=[taihu.pk])).status_code == 404
+    resp = api_client(demo.township).get(f"/api/v1/analysis-rounds/{taihu.pk}")
+    assert resp.status_code == 404 and resp.json() == {"detail": "未找到，或不在您的管辖范围内"}
+    refusals = AuditEvent.objects.filter(action="permission_denied", actor=demo.township, object_type="assessment.analysisround")
+    assert set(refusals.values_list("object_id", "region_code")) == {(str(taihu.pk), "340825000000")} and refusals.count() == 2
+    assert as_user(demo.county).get(reverse("assessment:round", args=[taihu.pk])).status_code == 404  # nor the Yuexi county supervisor

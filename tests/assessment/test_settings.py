@@ -65,9 +65,24 @@ def test_others_cannot_change_the_rules(demo, as_user, who):
     assert not CountySettings.objects.filter(party_funds_fen=100).exists()
 
 
-def test_auditor_reads_the_rules_township_does_not(demo, as_user):
-    assert as_user(demo.auditor).get(reverse("assessment:settings")).status_code == 200
-    assert as_user(demo.township).get(reverse("assessment:settings")).status_code == 403
+@pytest.mark.parametrize("who", ["auditor", "township", "secretary"])
+def test_the_county_and_its_townships_and_villages_read_their_own_countys_rules(demo, as_user, who):
+    """Every county picker offers `permissions.counties_for`: a township or village user its own
+    county — read-only; changing it stays the organisation department's."""
+    c = as_user(getattr(demo, who))
+    for url in (reverse("assessment:settings"), reverse("assessment:settings") + "?county=340825000000"):  # never Taihu
+        body = c.get(url).content.decode()
+        assert "本县规则 <small>岳西县</small>" in body and "党员发展考核后3位" in body
+        assert "由县委组织部维护" in body and 'name="county" data-autosubmit' not in body  # one county: no picker
+        assert "保存规则" not in body
+    assert as_user(demo.accountant).get(reverse("assessment:settings")).status_code == 403  # no party work
+
+
+def test_the_city_is_offered_every_county(demo, as_user):
+    body = as_user(demo.city).get(reverse("assessment:settings") + "?county=340825000000").content.decode()
+    assert "本县规则 <small>太湖县</small>" in body
+    picker = body[body.index('id="county-pick"'):body.index("</select>", body.index('id="county-pick"'))]
+    assert picker.count("<option value=") == 10 and '<option value="340828000000">岳西县</option>' in picker
 
 
 def test_policy_is_checked(demo):

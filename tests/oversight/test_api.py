@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from sanwu.ledger import services as ledger
 from sanwu.oversight.models import Warning
+from sanwu.oversight.services import params_for
 from sanwu.regions.services import issue_token
 
 from .conftest import post_journal
@@ -126,8 +127,11 @@ def test_county_parameters(demo):
     assert p["cash_limit_fen"] == 50000 and p["disabled_rules"] == ["round_sum"] and p["large_amount_fen"] == 5000000
     resp = api_for(demo.auditor).put("/api/v1/oversight/settings/340828000000", data={"cash_limit_fen": 1}, content_type="application/json")
     assert resp.status_code == 403  # sees the county, may not change it
-    resp = api_for(demo.township).put("/api/v1/oversight/settings/340828000000", data={"cash_limit_fen": 1}, content_type="application/json")
-    assert resp.status_code == 404  # the county is above the township's scope
+    for who in (demo.township, demo.accountant):  # offered their own county (counties_for), never allowed to change it
+        assert body(api_for(who).get("/api/v1/oversight/settings/340828000000"))["cash_limit_fen"] == 50000
+        resp = api_for(who).put("/api/v1/oversight/settings/340828000000", data={"cash_limit_fen": 1}, content_type="application/json")
+        assert resp.status_code == 403 and body(resp)["detail"] == "无权修改该县的预警参数"
+    assert params_for("340828000000").cash_limit == 50000
     resp = c.put("/api/v1/oversight/settings/340828000000", data={"round_min_fen": 100, "round_unit_fen": 1000}, content_type="application/json")
     assert resp.status_code == 422 and body(resp)["detail"] == ["大额整数支付起点不能小于整数单位"]
     assert api_for(demo.other_township).get("/api/v1/oversight/settings/340825000000").status_code == 404

@@ -46,6 +46,10 @@ def test_every_state_with_history_deterministic_and_idempotent(demo, book, other
     assert mine.exists() and set(mine.values_list("explained_by__username", flat=True)) == {"accountant_1"}
     assert set(Warning.objects.filter(village_id="340828100200", handled_by__isnull=False).values_list("handled_by__username", flat=True)) == {"township_1"}
 
+    moved = {"explained": "explain", "accepted": "accept", "escalated": "escalate"}
+    assert {(e.action, e.to_status) for e in WarningEvent.objects.all()} <= {(a, s) for s, a in moved.items()}
+    assert not WarningEvent.objects.filter(actor_name="").exists()  # every book here is a persona's: each step names its person
+
     first = states()
     events = WarningEvent.objects.count()
     assert load_demo(2021) == counts  # idempotent

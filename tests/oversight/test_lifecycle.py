@@ -3,8 +3,10 @@ escalated to the county (which then accepts). Each step in a transaction with a 
 history row and an audit event; everyone else is refused and the refusal audited."""
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from sanwu.core.errors import Invalid, Refused
@@ -36,6 +38,10 @@ def test_the_accountant_explains_and_the_township_accepts(demo, warning):
     assert (w.status, w.handled_by, w.handling_note) == ("accepted", demo.township, "已核对签领单")
     history = list(w.events.values_list("from_status", "to_status", "actor__username"))
     assert history == [("open", "explained", "accountant_1"), ("explained", "accepted", "township_1")]
+    # written by the one event shape: its action, the actor's name kept beside the actor
+    assert [(e.action, e.action_label, e.actor_name, e.actor_label) for e in w.events.all()] == [
+        ("explain", "说明", "accountant_1", "accountant_1"), ("accept", "认可", "township_1", "township_1"),
+    ]
     actions = list(AuditEvent.objects.filter(object_type="oversight.warning").order_by("id").values_list("action", "actor_name", "region_code"))
     assert actions == [
         ("oversight.warning.explain", "accountant_1", "340828100200"),
@@ -144,3 +150,21 @@ def test_county_parameters_are_set_by_the_county_only_and_audited(demo):
     assert (e.actor_name, e.region_code, e.old["cash_limit"], e.new["cash_limit"]) == ("county_yuexi", "340828000000", 100000, 50000)
     with pytest.raises(Refused):
         services.update_params(demo.county, "340825000000", cash_limit=50000)  # another county (Taihu)
+
+
+def test_the_migration_to_the_event_shape_gives_the_rows_before_it_their_action(demo, warning):
+    """Rows written before `WarningEvent` had an `action` get it from the status they moved to;
+    their time, actor, name and note stay as they were."""
+    migration = importlib.import_module("sanwu.oversight.migrations.0002_warningevent_as_core_event")
+    at = timezone.now() - dt.timedelta(days=30)
+    old = [
+        WarningEvent.objects.create(warning=warning, at=at, actor=demo.accountant, actor_name="accountant_1", action="",
+                                    from_status="open", to_status="explained", note="旧说明"),
+        WarningEvent.objects.create(warning=warning, at=at, actor=None, actor_name="", action="",
+                                    from_status="explained", to_status="accepted", note="旧认可"),
+        WarningEvent.objects.create(warning=warning, at=at, action="", from_status="open", to_status="escalated"),
+    ]
+    migration.fill_actions(django_apps, None)
+    rows = list(WarningEvent.objects.filter(pk__in=[e.pk for e in old]).order_by("id").values_list("action", "actor_name", "note", "at"))
+    assert rows == [("explain", "accountant_1", "旧说明", at), ("accept", "", "旧认可", at), ("escalate", "", "", at)]
+    assert [e.actor_label for e in WarningEvent.objects.filter(pk__in=[e.pk for e in old]).order_by("id")][1:] == ["系统", "系统"]

@@ -6,12 +6,14 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from openpyxl import load_workbook
 
+from sanwu.core.models import AuditEvent
 from sanwu.ledger import services as ledger
-from sanwu.oversight.models import Warning
+from sanwu.oversight import services
+from sanwu.oversight.models import Warning, WarningEvent
 from sanwu.oversight.services import params_for
 
 from .conftest import post_journal
@@ -207,6 +209,30 @@ def test_the_accountant_explains_and_the_township_accepts_on_the_pages(demo, as_
     assert "已认可" in body and "提交情况说明" in body and "认可——认可" in body
 
 
+def test_a_warning_moved_on_by_the_system_shows_系统_on_its_page(demo, as_user, posted):
+    """Explained and settled with no recorded user (the system operator: the CLI, a daily job) —
+    the page used to answer 500 reading the name of nobody."""
+    w = Warning.objects.get(rule="cash_over_limit", village_id="340828100200")
+    services.explain(None, w, "系统补录的说明")
+    services.accept(None, Warning.objects.get(pk=w.pk), "系统办结")
+    resp = as_user(demo.township).get(f"/oversight/warnings/{w.pk}/")
+    assert resp.status_code == 200
+    body = resp.content.decode()
+    assert [e.actor_label for e in WarningEvent.objects.filter(warning=w)] == ["系统", "系统"]
+    history = re.sub(r"\s+", " ", body[body.index('aria-label="处理记录"'):])
+    assert "系统： 提交情况说明——系统补录的说明" in history and "系统： 认可——系统办结" in history
+    assert body.count("系统 · ") == 2  # who explained, who settled
+    assert as_user(demo.other_township).get(f"/oversight/warnings/{w.pk}/").status_code == 404
+
+
+def test_a_region_filter_outside_the_scope_is_refused_in_the_cli_as_on_the_web(demo, as_user, posted):
+    assert as_user(demo.township).get("/oversight/warnings/?region=340828101000").status_code == 404
+    with pytest.raises(CommandError, match="未找到，或不在您的管辖范围内"):
+        cli_warnings("--as", demo.township.username, "--region", "340828101000")
+    assert "1500.00" in cli_warnings("--as", demo.township.username, "--region", "340828100200")
+    assert AuditEvent.objects.filter(action="permission_denied", actor=demo.township, object_type="oversight.warnings").count() == 2
+
+
 # --- dashboards -----------------------------------------------------------------------------------
 
 
@@ -282,4 +308,10 @@ def test_the_county_sets_its_parameters_on_the_page(demo, as_user):
     body = page(as_user(demo.auditor), "/oversight/settings/")
     assert "只读" in body and "<fieldset disabled>" in body
     assert as_user(demo.auditor).post("/oversight/settings/", data).status_code == 403
-    assert as_user(demo.township).get("/oversight/settings/").status_code == 403
+    for who in (demo.township, demo.accountant):  # offered their own county, read-only; a change is refused
+        body = page(as_user(who), "/oversight/settings/")
+        assert "<h1>预警参数 <small>岳西县</small></h1>" in body and "<fieldset disabled>" in body and 'value="500.00"' in body
+        assert as_user(who).post("/oversight/settings/", data).status_code == 403
+        assert as_user(who).get("/oversight/settings/?county=340825000000").status_code == 404  # Taihu: not theirs
+    assert params_for("340828000000").cash_limit == 50000
+    assert AuditEvent.objects.filter(action="permission_denied", actor=demo.accountant, object_type="oversight.settings").count() == 2

@@ -1,7 +1,9 @@
 """Analysis rounds, the difficult-villages list, rectification and assessments over HTTP
-(/api/v1/). Thin: rows come through the scope gate (404 outside it), the services decide
-(`Invalid` → 422 with Chinese messages, `Refused` → 403). Money is integer fen in fields ending
-`_fen`; scores are decimal text ("92.50") so that no float ever carries one; dates are ISO.
+(/api/v1/). Thin: rows come through the scope gate (`NotFound` → 404 outside it), the services
+decide (`Invalid` → 422 with Chinese messages, `Refused` → 403). Money is integer fen in fields
+ending `_fen`; scores are decimal text ("92.50") so that no float ever carries one; dates are ISO.
+The typical situations are shown for the counties `services.counties_offered` (a township's own
+county too).
 
 A township sees its own villages' ratings, list entries and rectifications, its own scores, rank
 and consequences — never another township's. The county sees everything in the county.
@@ -10,16 +12,15 @@ and consequences — never another township's. The county sees everything in the
 import datetime as dt
 
 from django.db.models import Q
-from django.http import Http404
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from sanwu.core.api_errors import responses as _responses
 from sanwu.core.api_fields import Offset, page_limit
-from sanwu.core.codes import region_prefix
+from sanwu.core.codes import county_of, region_prefix
 from sanwu.core.errors import Invalid, Problem
-from sanwu.core.permissions import get_visible_or_404
+from sanwu.core.permissions import get_visible
 from sanwu.core.readers import read_upload
 from sanwu.regions.models import Region
 
@@ -40,11 +41,6 @@ from .models import (
 router = Router(tags=["研判、整顿与考核"])
 
 
-def _found(found):
-    """A county-level header the user reaches (`services.round_for` / `assessment_for`), or 404."""
-    if found is None:
-        raise Http404("未找到，或不在您的管辖范围内")
-    return found
 
 
 def _within(qs, field: str, code: str | None):
@@ -438,28 +434,28 @@ def round_create(request, payload: RoundIn):
 
 @router.get("/analysis-rounds/{id}", response=_responses(RoundDetail), summary="一轮研判：各村等次与后续任务（只含本人管辖的村）")
 def round_detail(request, id: int):
-    r, _ = _found(services.round_for(request.auth, id))
+    r, _ = services.round_for(request.auth, id)
     return _round_detail(request.auth, r)
 
 
 @router.put("/analysis-rounds/{id}/ratings/{village}", response=_responses(RatingOut), summary="研判一个村（县、本乡镇）")
 def round_rate(request, id: int, village: str, payload: RatingIn):
-    r, _ = _found(services.round_for(request.auth, id))
-    get_visible_or_404(Region, request.auth, code=village)
+    r, _ = services.round_for(request.auth, id)
+    get_visible(Region, request.auth, code=village)
     rating = services.rate_village(request.auth, r, village, payload.rating, criteria=payload.criteria, findings=payload.findings)
     return _rating(Rating.objects.select_related("village__parent").get(pk=rating.pk))
 
 
 @router.post("/analysis-rounds/{id}/follow-ups", response=_responses(FollowUpOut, 201), summary="布置研判后续任务（列入重点工作台账）")
 def round_follow_up(request, id: int, payload: FollowUpIn):
-    r = get_visible_or_404(AnalysisRound, request.auth, pk=id)
+    r = get_visible(AnalysisRound, request.auth, pk=id)
     f = services.add_follow_up(request.auth, r, payload.region, payload.title, payload.deadline, payload.description)
     return Status(201, _follow_up(f))
 
 
 @router.get("/analysis-rounds/{id}/review", response=_responses(list[ProposalOut]), summary="本轮对重点难点村清单的建议")
 def round_review_proposals(request, id: int):
-    r = get_visible_or_404(AnalysisRound, request.auth, pk=id)
+    r = get_visible(AnalysisRound, request.auth, pk=id)
     return [
         {"village": _ref(p.village), "rating": p.rating, "listed": p.entry is not None, "proposed": p.outcome, "choices": list(p.choices)}
         for p in services.review_proposals(r)
@@ -468,7 +464,7 @@ def round_review_proposals(request, id: int):
 
 @router.post("/analysis-rounds/{id}/review", response=_responses(ReviewOut), summary="复核重点难点村清单（每轮一次，重复调用不变）")
 def round_review(request, id: int, payload: ReviewIn):
-    r = get_visible_or_404(AnalysisRound, request.auth, pk=id)
+    r = get_visible(AnalysisRound, request.auth, pk=id)
     return services.review_round(request.auth, r, payload.decisions, payload.notes)
 
 
@@ -505,12 +501,12 @@ def difficult_import(request, county: str, file: UploadedFile = File(...)):
 
 @router.get("/difficult-villages/{id}", response=_responses(DifficultOut), summary="清单上的一个村")
 def difficult_detail(request, id: int):
-    return _difficult(get_visible_or_404(DifficultVillage, request.auth, pk=id))
+    return _difficult(get_visible(DifficultVillage, request.auth, pk=id))
 
 
 @router.put("/difficult-villages/{id}/task-force", response=_responses(DifficultOut), summary="安排专班（负责领导、成员）")
 def difficult_task_force(request, id: int, payload: TaskForceIn):
-    e = get_visible_or_404(DifficultVillage, request.auth, pk=id)
+    e = get_visible(DifficultVillage, request.auth, pk=id)
     e = services.assign_task_force(request.auth, e, leader=payload.leader, members="\n".join(payload.members), problems_text=payload.problems)
     return _difficult(e)
 
@@ -520,9 +516,8 @@ def difficult_task_force(request, id: int, payload: TaskForceIn):
 
 @router.get("/typical-situations", response=_responses(list[SituationOut]), summary="本县软弱涣散村党组织典型情形")
 def situations(request, county: str):
-    get_visible_or_404(Region, request.auth, code=county, level="county")
-    services.ensure_county_settings(county)
-    return [_situation(s) for s in TypicalSituation.objects.visible_to(request.auth).filter(county_id=county).order_by("number")]
+    region = services.county_offered(request.auth, county)
+    return [_situation(s) for s in services.situations_of(region.code, active_only=False)]
 
 
 @router.get("/rectifications", response=list[RectificationOut], summary="软弱涣散村党组织整顿台账",
@@ -547,8 +542,8 @@ def screening_list(request, year: int, within: str | None = None):
 
 @router.post("/rectifications/screenings", response=_responses(ScreenedOut), summary="排查一个村（符合典型情形即列入整顿）")
 def screening_save(request, payload: ScreeningIn):
-    village = get_visible_or_404(Region, request.auth, code=payload.village, level="village")
-    county = services.county_code_of(village.code)
+    village = get_visible(Region, request.auth, code=payload.village, level="village")
+    county = county_of(village.code)
     by_number = {s.number: s.pk for s in services.situations_of(county, active_only=False)}
     unknown = [n for n in payload.situations if n not in by_number]
     if unknown:
@@ -567,26 +562,26 @@ def rectification_import(request, county: str, file: UploadedFile = File(...)):
 
 @router.get("/rectifications/{id}", response=_responses(RectificationOut), summary="一个整顿对象的台账")
 def rectification_detail(request, id: int):
-    return _case(get_visible_or_404(Rectification, request.auth, pk=id))
+    return _case(get_visible(Rectification, request.auth, pk=id))
 
 
 @router.patch("/rectifications/{id}", response=_responses(RectificationOut), summary="修改原因、方案、联系领导、第一书记、经费、时限")
 def rectification_update(request, id: int, payload: RectificationIn):
-    c = get_visible_or_404(Rectification, request.auth, pk=id)
+    c = get_visible(Rectification, request.auth, pk=id)
     values = payload.dict(exclude_unset=True)
     return _case(services.update_rectification(request.auth, c, **values))
 
 
 @router.post("/rectifications/{id}/measures", response=_responses(RectificationOut, 201), summary="记录整顿措施")
 def rectification_measure(request, id: int, payload: MeasureIn):
-    c = get_visible_or_404(Rectification, request.auth, pk=id)
+    c = get_visible(Rectification, request.auth, pk=id)
     services.add_measure(request.auth, c, payload.date, payload.text)
     return Status(201, _case(Rectification.objects.get(pk=c.pk)))
 
 
 @router.post("/rectifications/{id}/acceptance", response=_responses(RectificationOut, 201), summary="验收（通过即销号，这是唯一的销号方式）")
 def rectification_acceptance(request, id: int, payload: AcceptanceIn):
-    c = get_visible_or_404(Rectification, request.auth, pk=id)
+    c = get_visible(Rectification, request.auth, pk=id)
     services.record_acceptance(request.auth, c, date=payload.date, passed=payload.passed, result=payload.result, checked_by=payload.checked_by)
     return Status(201, _case(Rectification.objects.get(pk=c.pk)))
 
@@ -615,13 +610,13 @@ def assessment_create(request, payload: AssessmentIn):
 
 @router.get("/assessments/{id}", response=_responses(AssessmentOut), summary="一次考核")
 def assessment_detail(request, id: int):
-    a, whole = _found(services.assessment_for(request.auth, id))
+    a, whole = services.assessment_for(request.auth, id)
     return _assessment(a, whole)
 
 
 @router.put("/assessments/{id}/indicators", response=_responses(AssessmentOut), summary="修改指标与权重（评分中；权重合计100）")
 def assessment_indicators(request, id: int, payload: list[IndicatorIn]):
-    a = get_visible_or_404(Assessment, request.auth, pk=id)
+    a = get_visible(Assessment, request.auth, pk=id)
     services.set_indicators(request.auth, a, [(i.key, i.name, i.weight) for i in payload])
     return _assessment(Assessment.objects.get(pk=a.pk), True)
 
@@ -641,26 +636,26 @@ def _standings(user, a: Assessment) -> list[dict]:
 
 @router.get("/assessments/{id}/ranking", response=_responses(list[StandingOut]), summary="排名（名次相同者并列；只含本人可见的考核对象）")
 def assessment_ranking(request, id: int):
-    a, _ = _found(services.assessment_for(request.auth, id))
+    a, _ = services.assessment_for(request.auth, id)
     return _standings(request.auth, a)
 
 
 @router.put("/assessments/{id}/scores", response=_responses(ScoresSaved), summary="录入得分（全部成功或全部不录入）")
 def assessment_scores(request, id: int, payload: ScoresIn):
-    a = get_visible_or_404(Assessment, request.auth, pk=id)
+    a = get_visible(Assessment, request.auth, pk=id)
     return services.set_scores(request.auth, a, [services.ScoreEntry(s.region, s.indicator, s.value) for s in payload.scores])
 
 
 @router.post("/assessments/{id}/scores/import", response=_responses(ImportedOut), summary="从 CSV/XLSX 导入得分（逐行逐列报错，全部或全不）")
 def assessment_import(request, id: int, file: UploadedFile = File(...)):
-    a = get_visible_or_404(Assessment, request.auth, pk=id)
+    a = get_visible(Assessment, request.auth, pk=id)
     data = file.read(imports.MAX_BYTES + 1)
     return imports.import_scores(request.auth, a, data, file.name or "scores.xlsx")
 
 
 @router.post("/assessments/{id}/finalize", response=_responses(AssessmentOut), summary="定稿（得分锁定）")
 def assessment_finalize(request, id: int):
-    a = get_visible_or_404(Assessment, request.auth, pk=id)
+    a = get_visible(Assessment, request.auth, pk=id)
     return _assessment(services.finalize(request.auth, a), True)
 
 
@@ -670,7 +665,7 @@ def _consequences(user, **filters):
 
 @router.post("/assessments/{id}/consequences", response=_responses(AppliedOut), summary="落实考核问责（按本县规则；重复调用不重复认定）")
 def assessment_apply(request, id: int):
-    a = get_visible_or_404(Assessment, request.auth, pk=id)
+    a = get_visible(Assessment, request.auth, pk=id)
     done = services.apply_consequences(request.auth, a)
     return {
         "created": len(done.created), "existing": len(done.existing), "tasks": done.tasks, "notes": done.notes,
@@ -680,7 +675,7 @@ def assessment_apply(request, id: int):
 
 @router.get("/assessments/{id}/consequences", response=_responses(list[ConsequenceOut]), summary="一次考核的问责（只含本人可见的）")
 def assessment_consequences(request, id: int):
-    a, _ = _found(services.assessment_for(request.auth, id))
+    a, _ = services.assessment_for(request.auth, id)
     return [_consequence(c) for c in _consequences(request.auth, assessment=a)]
 
 

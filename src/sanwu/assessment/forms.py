@@ -109,10 +109,6 @@ class AssessmentForm(forms.Form):
     title = forms.CharField(label="名称（可不填）", max_length=80, required=False)
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label="得分文件（CSV 或 XLSX）")
-
-
 class PolicyForm(forms.Form):
     party_funds_fen = YuanField(label="每村党建经费（元）")
     project_funds_min_fen = YuanField(label="项目扶持资金下限（元）")

@@ -25,13 +25,12 @@ from pathlib import Path
 
 from django.db import transaction
 
-from sanwu.core import audit
+from sanwu.core import audit, permissions
 from sanwu.core.codes import region_prefix
+from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem, Refused
-from sanwu.core.permissions import refuse
 from sanwu.core.money import MoneyError, parse_yuan
 from sanwu.core.readers import parse_date, read_rows
-from sanwu.core.scope import can_write, grants_of
 from sanwu.regions.models import Region
 
 from . import services
@@ -112,7 +111,7 @@ def parse_scores(a: Assessment, data: bytes, filename: str) -> list[services.Sco
 
 def import_scores(user, a: Assessment, data: bytes, filename: str) -> dict:
     """Check the whole file, then write every score in one transaction (or nothing)."""
-    services.require_scorer(user, a)
+    permissions.require(user, services.MANAGE_ROLES, a.county_id, "录入考核得分", object_type="assessment.score", object_id=a.pk)
     entries = parse_scores(a, data, filename)
     result = services.set_scores(user, a, entries, file=Path(filename).name)
     return {**result, "rows": len({e.region for e in entries})}
@@ -163,8 +162,7 @@ def find_village(row: dict, county: Region, villages) -> tuple[Region | None, st
 
 
 def _county_villages(user, county: Region):
-    qs = Region.objects.visible_to(user) if user is not None else Region.objects.all()
-    return qs.filter(level="village", code__startswith=region_prefix(county.code))
+    return permissions.visible(Region, user).filter(level="village", code__startswith=region_prefix(county.code))
 
 
 @dataclass
@@ -258,7 +256,10 @@ def parse_difficult(user, county_code: str, data: bytes, filename: str) -> list[
     listed at the round named in 列入轮次; rows of removed entries must be unchanged; an empty
     cell leaves the value as it is. Returns what to do per row, or raises `Invalid` listing every
     problem by row and column. Only the county organisation department imports."""
-    services.require(user, county_code, services.MANAGE_ROLES, "导入重点难点村清单", "assessment.difficultvillage", county_code)
+    permissions.require(
+        user, services.MANAGE_ROLES, county_code, "导入重点难点村清单",
+        object_type="assessment.difficultvillage", object_id=county_code,
+    )
     county, rows = _village_rows(user, county_code, data, filename, DIFFICULT_COLUMNS, LISTED_NAMES)
     rounds = {r.title: r for r in AnalysisRound.objects.filter(county=county)}
     entries = DifficultVillage.objects.filter(county=county).select_related("listed_round", "removed_round").order_by("-id")
@@ -419,15 +420,12 @@ def parse_rectifications(user, county_code: str, data: bytes, filename: str) -> 
     it is. Returns what to do per row, or raises `Invalid` listing every problem by row and column.
     The county lists and edits; a township may record its own villages' measures."""
     county = services.county_or_invalid(county_code)
-    within = region_prefix(county.code)
-    if user is not None and not any(
-        g.role in services.MEASURE_ROLES and (g.region_code.startswith(within) or county.code.startswith(g.prefix)) for g in grants_of(user)
-    ):
-        refuse(user, "assessment.rectification.import", "", county.code)
+    if not services.may_import_rectifications(user, county.code):
+        permissions.refuse(user, "assessment.rectification.import", "", county.code)
         raise Refused("无权导入整顿台账")
     county, rows = _village_rows(user, county_code, data, filename, RECTIFICATION_COLUMNS, CASE_STATUS_NAMES)
     ctx = {
-        "user": user, "settings": services.ensure_county_settings(county.code), "this_year": services.today().year,
+        "user": user, "settings": services.ensure_county_settings(county.code), "this_year": today().year,
         "situations": {s.number: s for s in TypicalSituation.objects.filter(county=county)},
     }
     cases = list(Rectification.objects.filter(county=county).prefetch_related("situations", "measures").order_by("-year", "-id"))
@@ -510,7 +508,7 @@ def _rectification_plan(r: _Row, values: dict, mine: list[Rectification], ctx: d
         return plan and {**plan, "case": case}
     year = year or ctx["this_year"]
     user = ctx["user"]
-    if user is not None and not can_write(user, village.code, set(services.MANAGE_ROLES)):
+    if not permissions.may(user, services.MANAGE_ROLES, village.code):
         r.p(f"{village.name}不在整顿台账中；无权把它列入整顿台账", r.vkey)
     elif year > ctx["this_year"]:
         r.p(f"列入年度{year}年晚于今年", "year")
@@ -536,9 +534,9 @@ def _case_plan(r: _Row, ctx: dict, year: int, current: dict, changes: dict, meas
         for prob in services.measure_errors(year, day, text)[1]:
             r.p(f"整顿措施「{day} {text[:20]}」：{prob.message}", "measures")
     user, village = ctx["user"], r.village
-    if user is not None and changes and not can_write(user, village.code, set(services.MANAGE_ROLES)):
+    if changes and not permissions.may(user, services.MANAGE_ROLES, village.code):
         r.p(f"无权修改「{village.name}」的整顿台账（只能记录整顿措施）", r.vkey)
-    if user is not None and measures and not can_write(user, village.code, set(services.MEASURE_ROLES)):
+    if measures and not permissions.may(user, services.MEASURE_ROLES, village.code):
         r.p(f"无权记录「{village.name}」的整顿措施", r.vkey)
     if len(r.bad) > before:
         return None
@@ -586,6 +584,6 @@ def _list_case(user, plan: dict, filename: str) -> Rectification:
         ids = set(plan["situations"]) | set(screening.situations.values_list("pk", flat=True))
         note, day = screening.note, screening.screened_on
     else:
-        ids, note, day = set(plan["situations"]), f"导入：{filename}", min(services.today(), dt.date(year, 12, 31))
+        ids, note, day = set(plan["situations"]), f"导入：{filename}", min(today(), dt.date(year, 12, 31))
     _, case = services.screen_village(user, year, village.code, sorted(ids), note, day)
     return case

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from sanwu.core.models import Event
 from sanwu.core.scope import ScopedManager
 
 from .rules import OUTCOMES, RATINGS
@@ -119,24 +120,28 @@ class ConsequenceRule(_Scoped):
 # --- History (a row per state change, shown on the pages) -------------------------------------
 
 
-class History(_Scoped):
-    """What happened to a round, a list entry, a rectification or an assessment, and who did it."""
+class History(Event):
+    """What happened to a round, a list entry, a rectification or an assessment, and who did it:
+    one row per change, written by `History.record(user, action, kind=…, object_id=…,
+    region_code=…, note=…)` (and `from_status`/`to_status` where a status changes)."""
 
     KINDS = [("round", "研判"), ("difficult", "重点难点村"), ("rectification", "整顿"), ("assessment", "考核")]
+    ACTIONS = [
+        ("created", "建立"), ("follow_up", "布置后续任务"), ("reviewed", "复核清单"), ("listed", "列入"), ("kept", "保留"),
+        ("improved", "好转"), ("removed", "销号移出"), ("task_force", "安排专班"), ("rescreened", "延续整顿"), ("updated", "修改"),
+        ("measure", "整顿措施"), ("delisted", "验收销号"), ("check_failed", "验收未通过"), ("indicators", "修改指标"),
+        ("scores", "录入得分"), ("finalized", "定稿"), ("consequence", "考核问责"),
+    ]
 
     kind = models.CharField(max_length=16, choices=KINDS)
     object_id = models.PositiveBigIntegerField()
     region_code = models.CharField(max_length=15, db_index=True)
-    action = models.CharField(max_length=40)
-    note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedManager()
     scope_field = "region_code"
     scope_roles = VILLAGE_VIEW_ROLES
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(Event.Meta):
         indexes = [models.Index(fields=["kind", "object_id"])]
 
 

@@ -1,15 +1,16 @@
 """Oversight over HTTP (/api/v1/oversight/…): the live feed (poll with `since`), warnings and
 their handling, dashboard counts, the review queue and the county parameters.
 
-Thin handlers: everything is fetched through the scope gate (404 outside it) and every change is
-made by the services, which check permissions themselves (Refused → 403, Invalid → 422). Money
+Thin handlers: everything is fetched through the scope gate (`NotFound` → 404 outside it) and
+every change is made by the services, which check permissions themselves (`Refused` → 403,
+`Invalid` → 422). The county parameters are shown for the counties `permissions.counties_for`
+offers (a township's own county too) and changed only by the county supervisor. Money
 is integer fen in fields ending `_fen`.
 """
 
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema
@@ -18,9 +19,9 @@ from pydantic import BeforeValidator, Field
 from sanwu.core.api_errors import responses as _responses
 from sanwu.core.api_fields import Offset, page_limit
 from sanwu.core.codes import region_code_errors
-from sanwu.core.errors import Invalid, Problem
-from sanwu.core.permissions import get_visible_or_404, refuse
-from sanwu.core.scope import code_in_scope, grants_of
+from sanwu.core.errors import Invalid, NotFound, Problem
+from sanwu.core.permissions import get_visible
+from sanwu.core.scope import grants_of
 from sanwu.regions.models import Region
 
 from . import services
@@ -209,15 +210,13 @@ def _detail(user, w: Warning) -> dict:
     }
 
 
-def _region_or_404(request, code: str | None) -> str:
+def _region(request, code: str | None) -> str:
+    """A region filter: a valid code (or prefix) in the caller's scope, else 422 / 404."""
     if not code:
         return ""
     if region_code_errors(code) and not (code.isdigit() and len(code) in (4, 6, 9)):
         raise Invalid(Problem(f"区划代码「{code}」无效", field="region"))
-    if not code_in_scope(request.auth, code):
-        refuse(request.auth, "oversight.region", region_code=code)
-        raise Http404
-    return code
+    return services.region_in_scope(request.auth, code, "oversight.region")
 
 
 # --- the live feed ----------------------------------------------------------------------------
@@ -267,7 +266,7 @@ def warning_list(
     request, status: str = "", rule: str = "", severity: str = "", region: str = "", overdue: bool = False, active: bool = False,
     limit: page_limit(1000) = 100, offset: Offset = 0,
 ):
-    region = _region_or_404(request, region)
+    region = _region(request, region)
     f = services.WarningFilter(status=status, rule=rule, severity=severity, region=region, overdue=overdue, active=active)
     now = timezone.now()
     qs = services.warnings(request.auth, f).select_related("voucher__book")
@@ -276,24 +275,24 @@ def warning_list(
 
 @router.get("/oversight/warnings/{id}", response=_responses(WarningDetailOut), summary="一条预警（含处理记录和可用操作）")
 def warning_detail(request, id: int):
-    return _detail(request.auth, get_visible_or_404(Warning, request.auth, pk=id))
+    return _detail(request.auth, get_visible(Warning, request.auth, pk=id))
 
 
 @router.post("/oversight/warnings/{id}/explain", response=_responses(WarningDetailOut), summary="村会计或书记说明情况（open → explained）")
 def explain(request, id: int, payload: ExplainIn):
-    w = get_visible_or_404(Warning, request.auth, pk=id)
+    w = get_visible(Warning, request.auth, pk=id)
     return _detail(request.auth, services.explain(request.auth, w, payload.text))
 
 
 @router.post("/oversight/warnings/{id}/accept", response=_responses(WarningDetailOut), summary="乡镇认可说明（explained → accepted）；县级认可已上报的预警")
 def accept(request, id: int, payload: WarningNoteIn):
-    w = get_visible_or_404(Warning, request.auth, pk=id)
+    w = get_visible(Warning, request.auth, pk=id)
     return _detail(request.auth, services.accept(request.auth, w, payload.note))
 
 
 @router.post("/oversight/warnings/{id}/escalate", response=_responses(WarningDetailOut), summary="乡镇上报县级（须填原因）")
 def escalate(request, id: int, payload: WarningNoteIn):
-    w = get_visible_or_404(Warning, request.auth, pk=id)
+    w = get_visible(Warning, request.auth, pk=id)
     return _detail(request.auth, services.escalate(request.auth, w, payload.note))
 
 
@@ -307,9 +306,10 @@ def _default_region(user) -> str:
 
 @router.get("/oversight/dashboard", response=_responses(DashboardOut), summary="看板计数：按状态、下级区划、规则、月份")
 def dashboard(request, region: str = ""):
-    code = _region_or_404(request, region) or _default_region(request.auth)
-    if not code or not Region.objects.visible_to(request.auth).filter(code=code).exists():
-        raise Http404
+    code = _region(request, region) or _default_region(request.auth)
+    if not code:
+        raise NotFound()
+    get_visible(Region, request.auth, code=code)
     d = services.dashboard(request.auth, code)
     return {
         "region": code, "level": d["level"], "statuses": d["statuses"], "total": d["total"], "active": d["active"],
@@ -320,7 +320,7 @@ def dashboard(request, region: str = ""):
 
 @router.get("/oversight/queue", response=_responses(list[QueueItem]), summary="待审核凭证（已提交、等待乡镇审核）")
 def queue(request, region: str = "", limit: page_limit(1000) = 100, offset: Offset = 0):
-    code = _region_or_404(request, region)
+    code = _region(request, region)
     return [
         {
             "id": v.pk, "book": v.book.code, "village_code": v.book.region_id, "village": v.book.region.name, "date": v.date,
@@ -344,13 +344,13 @@ def _params(code: str, p) -> dict:
 
 @router.get("/oversight/settings/{county}", response=_responses(ParamsOut), summary="一个县的预警参数（未设置时为默认值）")
 def get_settings(request, county: str):
-    region = get_visible_or_404(Region, request.auth, code=county, level="county")
+    region = services.county_offered(request.auth, county)
     return _params(region.code, services.params_for(region.code))
 
 
 @router.put("/oversight/settings/{county}", response=_responses(ParamsOut), summary="修改一个县的预警参数（县级监管）")
 def put_settings(request, county: str, payload: ParamsIn):
-    region = get_visible_or_404(Region, request.auth, code=county, level="county")
+    region = services.county_offered(request.auth, county)
     names = {
         "cash_limit_fen": "cash_limit", "large_amount_fen": "large_amount", "duplicate_days": "duplicate_days",
         "round_min_fen": "round_min", "round_unit_fen": "round_unit", "close_day": "close_day", "response_days": "response_days",

@@ -10,6 +10,7 @@ import random
 
 from django.db import transaction
 
+from sanwu.core.codes import county_of, township_of
 from sanwu.ledger.models import Book
 from sanwu.regions.models import RoleAssignment
 
@@ -84,8 +85,8 @@ def _move_on(seed: int) -> None:
         with transaction.atomic():
             w = Warning.objects.get(pk=pk)
             village = w.village_id
-            township = services.township_of(village)
-            county = services.county_of(village)
+            township = township_of(village)
+            county = county_of(village)
             if RULES[w.rule].responsible == "township":
                 explainer = users.get(("township_supervisor", township))
                 reviewer = users.get(("county_supervisor", county))

@@ -18,16 +18,18 @@ ACCOUNT_ROLE_CHOICES = [
 ]
 
 
-def _yuan_or_none(text: str, label: str):
+def _yuan_or_none(text: str, label: str = ""):
+    """Fen from yuan text (None when empty). `label` starts the message for a form whose errors
+    are shown without their field's label (the feed's filters)."""
     text = (text or "").strip()
     if not text:
         return None
     try:
         fen = parse_yuan(text)
     except MoneyError as exc:
-        raise forms.ValidationError(f"{label}：{exc}") from None
+        raise forms.ValidationError(f"{label}：{exc}" if label else str(exc)) from None
     if fen < 0:
-        raise forms.ValidationError(f"{label}不能为负数")
+        raise forms.ValidationError(f"{label}不能为负数" if label else "不能为负数")
     return fen
 
 
@@ -102,14 +104,14 @@ class SettingsForm(forms.Form):
         label="启用的规则", required=False, choices=[(r.code, r.label) for r in RULES.values()], widget=forms.CheckboxSelectMultiple
     )
 
-    MONEY = {"cash_limit": "现金支付限额", "large_amount": "大额支出标准", "round_min": "大额整数支付起点", "round_unit": "整数单位"}
+    MONEY = ("cash_limit", "large_amount", "round_min", "round_unit")
 
     def clean(self):
         d = super().clean()
-        for name, label in self.MONEY.items():
+        for name in self.MONEY:
             if name in d:
                 try:
-                    d[name] = _yuan_or_none(d[name], label)
+                    d[name] = _yuan_or_none(d[name])
                 except forms.ValidationError as exc:
                     self.add_error(name, exc)
         return d

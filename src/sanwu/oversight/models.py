@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from sanwu.core.models import Event
 from sanwu.core.scope import ScopedManager
 
 SEVERITIES = [("high", "高"), ("medium", "中"), ("low", "低")]
@@ -55,22 +56,15 @@ class Warning(models.Model):
         return f"{self.get_severity_display()} {self.message}"
 
 
-class WarningEvent(models.Model):
-    """One row per transition (explained, accepted, escalated)."""
+class WarningEvent(Event):
+    """One row per transition (explain, accept, escalate), written by `WarningEvent.record`."""
+
+    ACTIONS = [("explain", "说明"), ("accept", "认可"), ("escalate", "上报")]
 
     warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor_name = models.CharField(max_length=150, blank=True)
-    from_status = models.CharField(max_length=10)
-    to_status = models.CharField(max_length=10)
-    note = models.TextField(blank=True)
 
     objects = ScopedManager()
     scope_field = "warning__village__code"
-
-    class Meta:
-        ordering = ["at", "id"]
 
 
 class RuleSettings(models.Model):

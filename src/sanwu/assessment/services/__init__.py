@@ -5,33 +5,21 @@ re-exported here so callers write `services.x`.
 Every function takes the acting `user` (None = the system operator: CLI, demo) and checks it
 against the regions concerned; problems are raised as `Invalid` in Chinese, refusals as `Refused`
 (written to the audit trail). State changes run in one transaction holding the row lock, write a
-`History` row and the audit trail. The web pages, the API, the imports and the CLI call these.
+`History` row (`History.record`) and the audit trail. The web pages, the API, the imports and the
+CLI call these.
 """
 
-from .access import (
-    MANAGE_ROLES,
-    MEASURE_ROLES,
-    RATE_ROLES,
-    assessment_for,
-    assessments_visible,
-    can_manage,
-    header_for,
-    require,
-    round_for,
-    rounds_visible,
-)
 from .assessments import (
     ScoreEntry,
     Standing,
     create_assessment,
     figures,
     finalize,
-    require_scorer,
     set_indicators,
     set_scores,
     standings,
 )
-from .common import county_code_of, county_or_invalid, today
+from .common import county_or_invalid
 from .consequences import Applied, apply_consequences, assign_ledger_task
 from .difficult import Proposal, assign_task_force, decided_at, list_village, review_proposals, review_round, task_force_errors
 from .rectification import (
@@ -46,6 +34,20 @@ from .rectification import (
 )
 from .rounds import add_follow_up, create_round, rate_village, round_villages
 from .settings import RULE_FIELDS, ensure_county_settings, save_indicator_defaults, save_policy, save_rule, save_situation
+from .visibility import (
+    MANAGE_ROLES,
+    MEASURE_ROLES,
+    RATE_ROLES,
+    assessment_for,
+    assessments_visible,
+    can_manage,
+    counties_offered,
+    county_offered,
+    header_for,
+    may_import_rectifications,
+    round_for,
+    rounds_visible,
+)
 
 __all__ = [
     "CASE_FIELDS",
@@ -66,7 +68,8 @@ __all__ = [
     "assign_task_force",
     "can_manage",
     "case_errors",
-    "county_code_of",
+    "counties_offered",
+    "county_offered",
     "county_or_invalid",
     "create_assessment",
     "create_round",
@@ -76,11 +79,10 @@ __all__ = [
     "finalize",
     "header_for",
     "list_village",
+    "may_import_rectifications",
     "measure_errors",
     "rate_village",
     "record_acceptance",
-    "require",
-    "require_scorer",
     "review_proposals",
     "review_round",
     "round_for",
@@ -96,6 +98,5 @@ __all__ = [
     "situations_of",
     "standings",
     "task_force_errors",
-    "today",
     "update_rectification",
 ]

@@ -7,23 +7,23 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from sanwu.core import audit
+from sanwu.core import audit, permissions
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem
 from sanwu.regions.models import Region
 
 from .. import rules
-from ..models import Assessment, Indicator, IndicatorDefault, Score, Unit
-from .access import MANAGE_ROLES, require
-from .common import checked_year, clean_text, county_or_invalid, record_history, saved_by
+from ..models import Assessment, History, Indicator, IndicatorDefault, Score, Unit
+from .common import checked_year, clean_text, county_or_invalid, saved_by
 from .settings import ensure_county_settings
+from .visibility import MANAGE_ROLES
 
 
 def create_assessment(user, county_code: str, year: int, level: str = "township", title: str = "") -> Assessment:
     """The county's assessment of the year: its indicators copied from the county's defaults,
     every township (or village) of the county as a unit."""
     county = county_or_invalid(county_code)
-    require(user, county.code, MANAGE_ROLES, "组织考核", "assessment.assessment")
+    permissions.require(user, MANAGE_ROLES, county.code, "组织考核", object_type="assessment.assessment")
     ensure_county_settings(county.code)
     problems: list[Problem] = []
     year = checked_year(year, problems)
@@ -48,7 +48,10 @@ def create_assessment(user, county_code: str, year: int, level: str = "township"
             for d in IndicatorDefault.objects.filter(county=county).order_by("order", "key")
         )
         Unit.objects.bulk_create(Unit(assessment=a, region=r) for r in regions)
-        record_history("assessment", a, county.code, "created", user, f"{a.title}：{len(regions)}个考核对象")
+        History.record(
+            user, "created", kind="assessment", object_id=a.pk, region_code=county.code, to_status="scoring",
+            note=f"{a.title}：{len(regions)}个考核对象",
+        )
         audit.record("assessment.create", a, actor=user, new={"title": a.title, "year": year, "level": level, "units": len(regions)}, region_code=county.code)
     return a
 
@@ -56,7 +59,7 @@ def create_assessment(user, county_code: str, year: int, level: str = "township"
 def set_indicators(user, a: Assessment, rows: list[tuple[str, str, int]]) -> list[Indicator]:
     """Change an assessment's indicators and weights while it is being scored. An indicator
     that already has scores cannot be dropped."""
-    require(user, a.county_id, MANAGE_ROLES, "修改考核指标", "assessment.indicator", a.pk)
+    permissions.require(user, MANAGE_ROLES, a.county_id, "修改考核指标", object_type="assessment.indicator", object_id=a.pk)
     problems = [Problem(m, field=f) for f, m in rules.weight_problems(rows)]
     if problems:
         raise Invalid(problems)
@@ -77,7 +80,10 @@ def set_indicators(user, a: Assessment, rows: list[tuple[str, str, int]]) -> lis
             ind = current.get(key) or Indicator(assessment=a, key=key)
             ind.name, ind.weight, ind.order = name, weight, order
             ind.save()
-        record_history("assessment", a, a.county_id, "indicators", user, "；".join(f"{n} {w}%" for _, n, w in rows))
+        History.record(
+            user, "indicators", kind="assessment", object_id=a.pk, region_code=a.county_id,
+            note="；".join(f"{n} {w}%" for _, n, w in rows),
+        )
         audit.record("assessment.indicators", a, actor=user, old={"rows": old}, new={"rows": rows}, region_code=a.county_id)
     return list(a.indicators.all())
 
@@ -93,14 +99,10 @@ class ScoreEntry:
     field: str | None = None  # column (the indicator's name) in an import file
 
 
-def require_scorer(user, a: Assessment) -> None:
-    require(user, a.county_id, MANAGE_ROLES, "录入考核得分", "assessment.score", a.pk)
-
-
 def set_scores(user, a: Assessment, entries: list[ScoreEntry], *, file: str | None = None) -> dict:
     """Enter scores, all or nothing: every problem is reported (by row and column for an import)
     and nothing is written unless there is none."""
-    require_scorer(user, a)
+    permissions.require(user, MANAGE_ROLES, a.county_id, "录入考核得分", object_type="assessment.score", object_id=a.pk)
     units = {u.region_id: u for u in a.units.select_related("region")}
     indicators = {i.key: i for i in a.indicators.all()}
     problems: list[Problem] = []
@@ -154,7 +156,10 @@ def set_scores(user, a: Assessment, entries: list[ScoreEntry], *, file: str | No
                 changed += 1
         Score.objects.bulk_create(fresh)
         if changed:
-            record_history("assessment", a, a.county_id, "scores", user, f"录入得分 {changed} 项" + (f"（文件「{file}」）" if file else ""))
+            History.record(
+                user, "scores", kind="assessment", object_id=a.pk, region_code=a.county_id,
+                note=f"录入得分 {changed} 项" + (f"（文件「{file}」）" if file else ""),
+            )
             audit.record("assessment.scores", a, actor=user, old=old, new=new, region_code=a.county_id, note=file or "")
     return {"entries": len(parsed), "changed": changed}
 
@@ -227,7 +232,7 @@ def _missing(a: Assessment) -> list[Problem]:
 
 def finalize(user, a: Assessment) -> Assessment:
     """定稿: every unit scored on every indicator; scores are locked from then on."""
-    require(user, a.county_id, MANAGE_ROLES, "考核定稿", "assessment.assessment", a.pk)
+    permissions.require(user, MANAGE_ROLES, a.county_id, "考核定稿", object_type="assessment.assessment", object_id=a.pk)
     with transaction.atomic():
         a = Assessment.objects.select_for_update().get(pk=a.pk)
         if a.status == "final":
@@ -244,5 +249,8 @@ def finalize_locked(user, a: Assessment) -> None:
         raise Invalid(problems)
     a.status, a.finalized_at = "final", timezone.now()
     a.save(update_fields=["status", "finalized_at"])
-    record_history("assessment", a, a.county_id, "finalized", user, "定稿，得分锁定")
+    History.record(
+        user, "finalized", kind="assessment", object_id=a.pk, region_code=a.county_id, from_status="scoring", to_status="final",
+        note="定稿，得分锁定",
+    )
     audit.record("assessment.finalize", a, actor=user, old={"status": "scoring"}, new={"status": "final"}, region_code=a.county_id)

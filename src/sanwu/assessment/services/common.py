@@ -1,36 +1,15 @@
-"""Pieces every topic of the assessment services uses: today, the county of a code, a county
-looked up for a service, typed text and years checked, and the history row each state change
-writes."""
-
-import datetime as dt
-
-from django.utils import timezone
+"""Pieces every topic of the assessment services uses: the author stored on a row, a county
+looked up for a service, typed text and years checked."""
 
 from sanwu.core.errors import Invalid, Problem
 from sanwu.regions.models import Region
 
-from ..models import History
-
 MAX_TEXT = 2000
-
-
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def county_code_of(code: str) -> str:
-    return code[:6] + "000000"
 
 
 def saved_by(user):
     """The user to store on a row as its author: None for the system operator."""
     return user if getattr(user, "pk", None) else None
-
-
-def record_history(kind: str, obj, region_code: str, action: str, user, note: str = "") -> History:
-    return History.objects.create(
-        kind=kind, object_id=obj.pk, region_code=region_code, action=action, note=note[:MAX_TEXT], actor=saved_by(user)
-    )
 
 
 def county_or_invalid(code: str, field_name: str = "county") -> Region:

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from sanwu.core import audit
+from sanwu.core import audit, permissions
+from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem
 from sanwu.partywork.services import assign_task
 
 from .. import rules
-from ..models import Assessment, Consequence, ConsequenceRule
-from .access import MANAGE_ROLES, require
+from ..models import Assessment, Consequence, ConsequenceRule, History
 from .assessments import figures, finalize_locked
-from .common import record_history, saved_by, today
+from .common import saved_by
+from .visibility import MANAGE_ROLES
 
 
 def assign_ledger_task(user, *, title: str, **task) -> int:
@@ -62,7 +63,7 @@ def apply_consequences(user, a: Assessment, applied_on: dt.date | None = None) -
     ledger task. Running it again records nothing new; a consequence still without a task gets
     one. Rules over several years read earlier years' final
     assessments of the same county and level. `applied_on` (default today) starts the deadlines."""
-    require(user, a.county_id, MANAGE_ROLES, "落实考核问责", "assessment.consequence", a.pk)
+    permissions.require(user, MANAGE_ROLES, a.county_id, "落实考核问责", object_type="assessment.consequence", object_id=a.pk)
     applied_on = applied_on or today()
     if not isinstance(applied_on, dt.date) or applied_on > today() or applied_on.year <= a.year - 1:
         raise Invalid(Problem("落实日期无效（不能晚于今天，也不能早于考核年度）", field="applied_on"))
@@ -103,7 +104,7 @@ def apply_consequences(user, a: Assessment, applied_on: dt.date | None = None) -
                     created_by=saved_by(user),
                 )
                 created.append(c)
-                record_history("assessment", a, a.county_id, "consequence", user, c.task_title)
+                History.record(user, "consequence", kind="assessment", object_id=a.pk, region_code=a.county_id, note=c.task_title)
                 audit.record("assessment.consequence", c, actor=user, new={"rule": rule.key, "unit": unit.region_id, "basis": c.basis}, region_code=unit.region_id)
             else:
                 existing.append(c)

@@ -9,16 +9,21 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from sanwu.core import audit
+from sanwu.core import audit, permissions
 from sanwu.core.codes import region_prefix
+from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem
 from sanwu.regions.models import Region
 
 from .. import rules
-from ..models import AnalysisRound, DifficultReview, DifficultVillage, Rating
-from .access import MANAGE_ROLES, require
-from .common import clean_text, record_history, today
+from ..models import AnalysisRound, DifficultReview, DifficultVillage, History, Rating
+from .common import clean_text
 from .consequences import assign_ledger_task
+from .visibility import MANAGE_ROLES
+
+
+# The list entry's status before and after a review's outcome (kept and improved leave it listed).
+ENTRY_STATUSES = {"listed": {"to_status": "listed"}, "removed": {"from_status": "listed", "to_status": "removed"}}
 
 
 @dataclass
@@ -58,7 +63,7 @@ def review_round(user, rnd: AnalysisRound, decisions: dict[str, str] | None = No
     a ledger task for their task force), listed ones are kept, marked improved or removed. The
     county may decide otherwise than proposed (`decisions`: village code → outcome; a rated
     village not proposed may be listed too). Running it again changes nothing."""
-    require(user, rnd.county_id, MANAGE_ROLES, "复核重点难点村清单", "assessment.analysisround", rnd.pk)
+    permissions.require(user, MANAGE_ROLES, rnd.county_id, "复核重点难点村清单", object_type="assessment.analysisround", object_id=rnd.pk)
     decisions = dict(decisions or {})
     notes = notes or {}
     with transaction.atomic():
@@ -109,12 +114,18 @@ def review_round(user, rnd: AnalysisRound, decisions: dict[str, str] | None = No
                     entry.status, entry.removed_round = "removed", rnd
                     entry.save(update_fields=["status", "removed_round"])
             DifficultReview.objects.create(entry=entry, round=rnd, outcome=outcome, rating=ratings.get(code, ""), note=note)
-            record_history("difficult", entry, code, outcome, user, f"{rnd.title}：{rules.OUTCOMES[outcome]}" + (f"（{note}）" if note else ""))
+            History.record(
+                user, outcome, kind="difficult", object_id=entry.pk, region_code=code, **ENTRY_STATUSES.get(outcome, {}),
+                note=f"{rnd.title}：{rules.OUTCOMES[outcome]}" + (f"（{note}）" if note else ""),
+            )
             counts[outcome] += 1
         rnd.status, rnd.reviewed_at = "reviewed", timezone.now()
         rnd.save(update_fields=["status", "reviewed_at"])
         summary = {k: counts.get(k, 0) for k in rules.OUTCOMES}
-        record_history("round", rnd, rnd.county_id, "reviewed", user, "；".join(f"{rules.OUTCOMES[k]} {v}" for k, v in summary.items()))
+        History.record(
+            user, "reviewed", kind="round", object_id=rnd.pk, region_code=rnd.county_id, from_status="open", to_status="reviewed",
+            note="；".join(f"{rules.OUTCOMES[k]} {v}" for k, v in summary.items()),
+        )
         audit.record("assessment.round.review", rnd, actor=user, new=summary, region_code=rnd.county_id)
     return {"already": False, **summary}
 
@@ -153,7 +164,10 @@ def list_village(user, rnd: AnalysisRound, village_code: str, *, problems_text: 
     village = Region.objects.filter(code=village_code, level="village").first()
     if village is None or not village_code.startswith(region_prefix(rnd.county_id)):
         raise Invalid(Problem(f"「{village_code}」不是本县的村", field="village"))
-    require(user, village.code, MANAGE_ROLES, f"把{village.name}列入重点难点村清单", "assessment.difficultvillage", village.code)
+    permissions.require(
+        user, MANAGE_ROLES, village.code, f"把{village.name}列入重点难点村清单",
+        object_type="assessment.difficultvillage", object_id=village.code,
+    )
     clean, problems = task_force_errors(leader=leader, members=members, problems_text=problems_text, required=False)
     if problems:
         raise Invalid(problems)
@@ -168,7 +182,10 @@ def list_village(user, rnd: AnalysisRound, village_code: str, *, problems_text: 
             entry.save(update_fields=["leader", "members"])
         rating = Rating.objects.filter(round=rnd, village=village).values_list("rating", flat=True).first() or ""
         DifficultReview.objects.create(entry=entry, round=rnd, outcome="listed", rating=rating, note=note)
-        record_history("difficult", entry, village.code, "listed", user, f"{rnd.title}：{rules.OUTCOMES['listed']}" + (f"（{note}）" if note else ""))
+        History.record(
+            user, "listed", kind="difficult", object_id=entry.pk, region_code=village.code, **ENTRY_STATUSES["listed"],
+            note=f"{rnd.title}：{rules.OUTCOMES['listed']}" + (f"（{note}）" if note else ""),
+        )
         audit.record("assessment.difficult.list", entry, actor=user, region_code=village.code,
                      new={"round": rnd.pk, "problems": entry.problems, "leader": entry.leader, "members": entry.members, "note": note})
     return entry
@@ -176,7 +193,10 @@ def list_village(user, rnd: AnalysisRound, village_code: str, *, problems_text: 
 
 def assign_task_force(user, entry: DifficultVillage, *, leader: str, members: str, problems_text: str | None = None) -> DifficultVillage:
     """Name the task force (专班) of a listed village: its responsible leader and members."""
-    require(user, entry.village_id, MANAGE_ROLES, "安排专班", "assessment.difficultvillage", entry.pk)
+    permissions.require(
+        user, MANAGE_ROLES, entry.village_id, "安排专班",
+        object_type="assessment.difficultvillage", object_id=entry.pk,
+    )
     clean, problems = task_force_errors(leader=leader, members=members, problems_text=problems_text)
     if problems:
         raise Invalid(problems)
@@ -191,6 +211,8 @@ def assign_task_force(user, entry: DifficultVillage, *, leader: str, members: st
         if problems_text is not None:
             entry.problems = problems_text
         entry.save(update_fields=fields)
-        record_history("difficult", entry, entry.village_id, "task_force", user, f"专班负责领导：{leader}")
+        History.record(
+            user, "task_force", kind="difficult", object_id=entry.pk, region_code=entry.village_id, note=f"专班负责领导：{leader}"
+        )
         audit.record("assessment.difficult.task_force", entry, actor=user, old=old, new=audit.snapshot(entry, fields), region_code=entry.village_id)
     return entry

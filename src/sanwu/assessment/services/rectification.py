@@ -6,16 +6,18 @@ import datetime as dt
 
 from django.db import transaction
 
-from sanwu.core import audit
+from sanwu.core import audit, permissions
+from sanwu.core.codes import county_of
+from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.money import format_yuan
 from sanwu.regions.models import Region
 
-from ..models import AcceptanceCheck, CountySettings, Measure, Rectification, Screening, TypicalSituation
-from .access import MANAGE_ROLES, MEASURE_ROLES, require
-from .common import checked_year, clean_text, county_code_of, record_history, saved_by, today
+from ..models import AcceptanceCheck, CountySettings, History, Measure, Rectification, Screening, TypicalSituation
+from .common import checked_year, clean_text, saved_by
 from .consequences import assign_ledger_task
 from .settings import ensure_county_settings
+from .visibility import MANAGE_ROLES, MEASURE_ROLES
 
 
 def situations_of(county_code: str, active_only: bool = True) -> list[TypicalSituation]:
@@ -35,8 +37,11 @@ def screen_village(user, year: int, village_code: str, situation_ids, note: str 
     village = Region.objects.filter(code=village_code, level="village").first()
     if village is None:
         raise Invalid(Problem(f"「{village_code}」不是已登记的村", field="village"))
-    county_code = county_code_of(village.code)
-    require(user, village.code, MANAGE_ROLES, f"排查{village.name}", "assessment.screening", village.code)
+    county_code = county_of(village.code)
+    permissions.require(
+        user, MANAGE_ROLES, village.code, f"排查{village.name}",
+        object_type="assessment.screening", object_id=village.code,
+    )
     settings_row = ensure_county_settings(county_code)
     ids = sorted({int(i) for i in situation_ids})
     chosen = list(TypicalSituation.objects.filter(county_id=county_code, pk__in=ids))
@@ -80,11 +85,17 @@ def screen_village(user, year: int, village_code: str, situation_ids, note: str 
                 assigned_on=screened_on,
             )
             case.save(update_fields=["task_id"])
-            record_history("rectification", case, village.code, "listed", user, f"{year}年度排查列入：" + "、".join(s.title for s in chosen))
+            History.record(
+                user, "listed", kind="rectification", object_id=case.pk, region_code=village.code, to_status="listed",
+                note=f"{year}年度排查列入：" + "、".join(s.title for s in chosen),
+            )
             audit.record("assessment.rectification.list", case, actor=user, new={"year": year, "situations": [s.number for s in chosen]}, region_code=village.code)
         elif chosen:
             case.situations.add(*chosen)
-            record_history("rectification", case, village.code, "rescreened", user, f"{year}年度排查仍存在问题，延续整顿：" + "、".join(s.title for s in chosen))
+            History.record(
+                user, "rescreened", kind="rectification", object_id=case.pk, region_code=village.code,
+                note=f"{year}年度排查仍存在问题，延续整顿：" + "、".join(s.title for s in chosen),
+            )
     return screening, case if chosen else None
 
 
@@ -121,7 +132,7 @@ def case_errors(settings_row: CountySettings, year: int, data: dict) -> tuple[di
 def update_rectification(user, case: Rectification, **values) -> Rectification:
     """Causes, plan, the assigned county leader, township lead and first secretary, the funds
     (fen) and the deadline of a listed organisation (`CASE_FIELDS`)."""
-    require(user, case.village_id, MANAGE_ROLES, "修改整顿台账", "assessment.rectification", case.pk)
+    permissions.require(user, MANAGE_ROLES, case.village_id, "修改整顿台账", object_type="assessment.rectification", object_id=case.pk)
     unknown = set(values) - set(CASE_FIELDS)
     if unknown:
         raise Invalid(Problem(f"未知字段：{'、'.join(sorted(unknown))}", field="rectification"))
@@ -141,7 +152,10 @@ def update_rectification(user, case: Rectification, **values) -> Rectification:
         changed = [f for f in CASE_FIELDS if old[f] != new[f]]
         if changed:
             labels = {f.name: str(f.verbose_name).removesuffix("（分）") for f in Rectification._meta.fields}
-            record_history("rectification", case, case.village_id, "updated", user, "修改：" + "、".join(labels[f] for f in changed))
+            History.record(
+                user, "updated", kind="rectification", object_id=case.pk, region_code=case.village_id,
+                note="修改：" + "、".join(labels[f] for f in changed),
+            )
             audit.record("assessment.rectification.update", case, actor=user, old=old, new=new, region_code=case.village_id)
     return case
 
@@ -161,7 +175,7 @@ def measure_errors(year: int, date, text) -> tuple[str, list[Problem]]:
 
 
 def add_measure(user, case: Rectification, date: dt.date, text: str) -> Measure:
-    require(user, case.village_id, MEASURE_ROLES, "记录整顿措施", "assessment.measure", case.pk)
+    permissions.require(user, MEASURE_ROLES, case.village_id, "记录整顿措施", object_type="assessment.measure", object_id=case.pk)
     text, problems = measure_errors(case.year, date, text)
     if problems:
         raise Invalid(problems)
@@ -170,7 +184,9 @@ def add_measure(user, case: Rectification, date: dt.date, text: str) -> Measure:
         if case.status != "listed":
             raise Invalid(Problem("已验收销号，不能再记录整顿措施", field="status"))
         m = Measure.objects.create(rectification=case, date=date, text=text, recorded_by=saved_by(user))
-        record_history("rectification", case, case.village_id, "measure", user, f"{date:%Y-%m-%d} {text[:100]}")
+        History.record(
+            user, "measure", kind="rectification", object_id=case.pk, region_code=case.village_id, note=f"{date:%Y-%m-%d} {text[:100]}"
+        )
         audit.record("assessment.rectification.measure", m, actor=user, new={"date": date, "text": text}, region_code=case.village_id)
     return m
 
@@ -178,7 +194,10 @@ def add_measure(user, case: Rectification, date: dt.date, text: str) -> Measure:
 def record_acceptance(user, case: Rectification, *, date: dt.date, passed: bool, result: str, checked_by: str) -> AcceptanceCheck:
     """验收. A passed check — and nothing else — removes the organisation from the list; a failed
     one is kept on record and the rectification goes on."""
-    require(user, case.village_id, MANAGE_ROLES, "组织整顿验收", "assessment.acceptancecheck", case.pk)
+    permissions.require(
+        user, MANAGE_ROLES, case.village_id, "组织整顿验收",
+        object_type="assessment.acceptancecheck", object_id=case.pk,
+    )
     problems: list[Problem] = []
     result = clean_text(result, "验收意见", "result", problems, required=True)
     checked_by = clean_text(checked_by, "验收人", "checked_by", problems, required=True, max_length=100)
@@ -203,7 +222,11 @@ def record_acceptance(user, case: Rectification, *, date: dt.date, passed: bool,
         if passed:
             case.status, case.delisted_on = "delisted", date
             case.save(update_fields=["status", "delisted_on"])
-        record_history("rectification", case, case.village_id, "delisted" if passed else "check_failed", user, f"{date:%Y-%m-%d} {checked_by}验收{'通过，销号' if passed else '未通过'}：{result[:100]}")
+        History.record(
+            user, "delisted" if passed else "check_failed", kind="rectification", object_id=case.pk, region_code=case.village_id,
+            **({"from_status": "listed", "to_status": "delisted"} if passed else {}),
+            note=f"{date:%Y-%m-%d} {checked_by}验收{'通过，销号' if passed else '未通过'}：{result[:100]}",
+        )
         audit.record(
             "assessment.rectification.accept" if passed else "assessment.rectification.check_failed", case, actor=user,
             old={"status": "listed"}, new={"status": case.status, "date": date, "checked_by": checked_by, "result": result}, region_code=case.village_id,

@@ -6,23 +6,24 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Max
 
-from sanwu.core import audit
+from sanwu.core import audit, permissions
 from sanwu.core.codes import region_prefix
+from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem
 from sanwu.regions.models import Region
 
 from .. import rules
-from ..models import AnalysisRound, CountySettings, FollowUp, Rating
-from .access import MANAGE_ROLES, RATE_ROLES, require
-from .common import checked_year, clean_text, county_or_invalid, record_history, saved_by, today
+from ..models import AnalysisRound, CountySettings, FollowUp, History, Rating
+from .common import checked_year, clean_text, county_or_invalid, saved_by
 from .consequences import assign_ledger_task
 from .settings import ensure_county_settings
+from .visibility import MANAGE_ROLES, RATE_ROLES
 
 
 def create_round(user, county_code: str, held_on: dt.date, *, year: int | None = None, title: str = "", summary: str = "") -> AnalysisRound:
     """Open the county's next analysis round of the year (numbered 1, 2, …)."""
     county = county_or_invalid(county_code)
-    require(user, county.code, MANAGE_ROLES, "组织班子运行分析研判", "assessment.analysisround")
+    permissions.require(user, MANAGE_ROLES, county.code, "组织班子运行分析研判", object_type="assessment.analysisround")
     settings_row = ensure_county_settings(county.code)
     problems: list[Problem] = []
     if not isinstance(held_on, dt.date):
@@ -42,7 +43,9 @@ def create_round(user, county_code: str, held_on: dt.date, *, year: int | None =
             county=county, year=year, number=number, title=title, held_on=held_on, summary=summary,
             criteria=list(settings_row.analysis_criteria), created_by=saved_by(user),
         )
-        record_history("round", rnd, county.code, "created", user, f"{title}（{held_on:%Y-%m-%d}）")
+        History.record(
+            user, "created", kind="round", object_id=rnd.pk, region_code=county.code, to_status="open", note=f"{title}（{held_on:%Y-%m-%d}）"
+        )
         audit.record("assessment.round.create", rnd, actor=user, new={"title": title, "held_on": held_on, "year": year}, region_code=county.code)
     return rnd
 
@@ -65,7 +68,10 @@ def rate_village(user, rnd: AnalysisRound, village_code: str, rating: str, *, cr
     village = Region.objects.filter(code=village_code, level="village").first()
     if village is None or not village_code.startswith(region_prefix(rnd.county_id)):
         raise Invalid(Problem(f"「{village_code}」不是本县的村", field="village"))
-    require(user, village.code, RATE_ROLES, f"研判{village.name}", "assessment.rating", village.code)
+    permissions.require(
+        user, RATE_ROLES, village.code, f"研判{village.name}",
+        object_type="assessment.rating", object_id=village.code,
+    )
     key = _rating_key(rating)
     if key is None:
         problems.append(Problem(f"研判等次「{rating}」无效（好、较好、一般、较差）", field="rating"))
@@ -104,7 +110,7 @@ def add_follow_up(user, rnd: AnalysisRound, region_code: str, title: str, deadli
     region = Region.objects.filter(code=region_code).first()
     if region is None or not region_code.startswith(region_prefix(rnd.county_id)) or region.level not in ("county", "township", "village"):
         raise Invalid(Problem(f"「{region_code}」不是本县的县、乡镇或村", field="region"))
-    require(user, rnd.county_id, MANAGE_ROLES, "布置研判后续任务", "assessment.followup", rnd.pk)
+    permissions.require(user, MANAGE_ROLES, rnd.county_id, "布置研判后续任务", object_type="assessment.followup", object_id=rnd.pk)
     problems: list[Problem] = []
     title = clean_text(title, "任务", "title", problems, required=True, max_length=200)
     description = clean_text(description, "要求", "description", problems)
@@ -124,6 +130,6 @@ def add_follow_up(user, rnd: AnalysisRound, region_code: str, title: str, deadli
             description=description, origin=f"assessment.followup:{fu.pk}", year=rnd.year, assigned_on=min(rnd.held_on, today()),
         )
         fu.save(update_fields=["task_id"])
-        record_history("round", rnd, rnd.county_id, "follow_up", user, f"{region.name}：{title}")
+        History.record(user, "follow_up", kind="round", object_id=rnd.pk, region_code=rnd.county_id, note=f"{region.name}：{title}")
         audit.record("assessment.round.follow_up", fu, actor=user, new={"title": title, "region": region.code, "deadline": deadline, "task": fu.task_id}, region_code=region.code)
     return fu

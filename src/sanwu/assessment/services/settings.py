@@ -15,13 +15,13 @@ leadership teams).
 from django.db import transaction
 from django.db.models import Max
 
-from sanwu.core import audit
+from sanwu.core import audit, permissions
 from sanwu.core.errors import Invalid, Problem
 
 from .. import rules
 from ..models import ConsequenceRule, CountySettings, IndicatorDefault, TypicalSituation
-from .access import MANAGE_ROLES, require
 from .common import clean_text, county_or_invalid
+from .visibility import MANAGE_ROLES
 
 
 # 软弱涣散 typical situations: (number, short title, description, local addition?)
@@ -135,7 +135,7 @@ def ensure_county_settings(county_code: str) -> CountySettings:
 
 def save_policy(user, county_code: str, *, party_funds_fen: int, project_funds_min_fen: int, project_funds_max_fen: int, criteria: list[str]) -> CountySettings:
     county_or_invalid(county_code)
-    require(user, county_code, MANAGE_ROLES, "修改本县设置", "assessment.countysettings", county_code)
+    permissions.require(user, MANAGE_ROLES, county_code, "修改本县设置", object_type="assessment.countysettings", object_id=county_code)
     row = ensure_county_settings(county_code)
     problems = []
     for name, value, label in (
@@ -170,7 +170,10 @@ def save_policy(user, county_code: str, *, party_funds_fen: int, project_funds_m
 def save_situation(user, county_code: str, *, title: str, description: str = "", active: bool = True, is_local: bool = True, situation: TypicalSituation | None = None) -> TypicalSituation:
     """Add a typical situation to the county's list (numbered after the last), or edit one."""
     county_or_invalid(county_code)
-    require(user, county_code, MANAGE_ROLES, "修改软弱涣散典型情形", "assessment.typicalsituation", situation.pk if situation else "")
+    permissions.require(
+        user, MANAGE_ROLES, county_code, "修改软弱涣散典型情形",
+        object_type="assessment.typicalsituation", object_id=situation.pk if situation else "",
+    )
     ensure_county_settings(county_code)
     problems: list[Problem] = []
     title = clean_text(title, "情形", "title", problems, required=True, max_length=100)
@@ -197,7 +200,7 @@ def save_situation(user, county_code: str, *, title: str, description: str = "",
 def save_indicator_defaults(user, county_code: str, rows: list[tuple[str, str, int]]) -> list[IndicatorDefault]:
     """Replace the indicators and weights the county's new assessments start from."""
     county_or_invalid(county_code)
-    require(user, county_code, MANAGE_ROLES, "修改考核指标", "assessment.indicatordefault")
+    permissions.require(user, MANAGE_ROLES, county_code, "修改考核指标", object_type="assessment.indicatordefault")
     ensure_county_settings(county_code)
     problems = [Problem(m, field=f) for f, m in rules.weight_problems(rows)]
     if problems:
@@ -218,7 +221,7 @@ RULE_FIELDS = ["name", "level", "indicator_key", "bottom_n", "years", "target", 
 def save_rule(user, county_code: str, key: str, **values) -> ConsequenceRule:
     """Add or change one of the county's consequence rules (`RULE_FIELDS`)."""
     county_or_invalid(county_code)
-    require(user, county_code, MANAGE_ROLES, "修改考核问责规则", "assessment.consequencerule", key)
+    permissions.require(user, MANAGE_ROLES, county_code, "修改考核问责规则", object_type="assessment.consequencerule", object_id=key)
     ensure_county_settings(county_code)
     rule = ConsequenceRule.objects.filter(county_id=county_code, key=key).first()
     current = {f: getattr(rule, f) for f in RULE_FIELDS} if rule else {"level": "township", "indicator_key": "", "bottom_n": 1, "years": 1, "bars_promotion": False, "deadline_days": 30, "active": True}

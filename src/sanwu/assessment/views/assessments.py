@@ -7,17 +7,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from sanwu.core.errors import Invalid, Refused
+from sanwu.core import permissions
+from sanwu.core.dates import today
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import download
-from sanwu.core.web import export_format, paginate, role_required
+from sanwu.core.web import checked, export_format, import_page, paginate, role_required, shows_problems
 from sanwu.regions.models import Region
 
 from .. import imports, rules, services, tables
-from ..forms import AssessmentForm, UploadForm
+from ..forms import AssessmentForm
 from ..models import Assessment, Consequence, Score, Unit
 from ..services import can_manage
-from .common import MANAGE, VILLAGE_VIEW, assessment_or_404, county_choices, current_county, forbidden, problem_texts, task_url
+from .common import MANAGE, VILLAGE_VIEW, current_county, flash_problems, problem_texts, task_url
 
 LEVEL_LABELS = {"township": "乡镇", "village": "村"}
 
@@ -27,26 +28,20 @@ def _visible_units(user, a: Assessment) -> set[int]:
 
 
 @role_required(*VILLAGE_VIEW)
-def assessment_list(request):
+@shows_problems
+def assessment_list(request, problems=()):
     county = current_county(request)
     user = request.user
     if county is None:
         return render(request, "assessment/assessments.html", {"county": None, "page": paginate(request, [])})
     manage = can_manage(user, county.code)
-    form = AssessmentForm(request.POST or None, initial={"year": services.today().year - 1, "level": "township"})
-    problems: list[str] = []
-    if request.method == "POST":
-        if not manage:
-            return forbidden(request, "view:assessment:assessments:create", region_code=county.code)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                a = services.create_assessment(user, county.code, d["year"], d["level"], d["title"])
-            except Invalid as exc:
-                problems = problem_texts(exc)
-            else:
-                messages.success(request, f"已建立「{a.title}」。")
-                return redirect("assessment:assessment", pk=a.pk)
+    form = AssessmentForm(request.POST or None, initial={"year": today().year - 1, "level": "township"})
+    if request.method == "POST" and not problems:
+        permissions.require(user, services.MANAGE_ROLES, county.code, "组织考核", object_type="view:assessment:assessments:create")
+        d = checked(form)
+        a = services.create_assessment(user, county.code, d["year"], d["level"], d["title"])
+        messages.success(request, f"已建立「{a.title}」。")
+        return redirect("assessment:assessment", pk=a.pk)
     rows = list(services.assessments_visible(user, county))
     for a in rows:
         a.whole = Assessment.objects.visible_to(user).filter(pk=a.pk).exists()
@@ -58,14 +53,14 @@ def assessment_list(request):
             standing = {s.unit.pk: s for s in services.standings(a)}
             a.mine = [standing[u] for u in _visible_units(user, a) if u in standing]
     return render(request, "assessment/assessments.html", {
-        "county": county, "counties": county_choices(user), "page": paginate(request, rows), "form": form if manage else None,
+        "county": county, "counties": services.counties_offered(user), "page": paginate(request, rows), "form": form if manage else None,
         "problems": problems, "levels": LEVEL_LABELS,
     })
 
 
 @role_required(*VILLAGE_VIEW)
 def assessment_detail(request, pk: int):
-    a, whole = assessment_or_404(request.user, pk)
+    a, whole = services.assessment_for(request.user, pk)
     user = request.user
     indicators = list(a.indicators.all())
     visible = _visible_units(user, a)
@@ -88,11 +83,21 @@ def assessment_detail(request, pk: int):
     })
 
 
-@role_required(*MANAGE)
-def scores(request, pk: int):
+def _scorer(request, pk: int) -> Assessment:
+    """The assessment, for the county organisation department that enters its scores (404 for
+    anyone who does not see it, 403 for anyone else)."""
     a = get_visible_or_404(Assessment, request.user, pk=pk)
-    if not can_manage(request.user, a.county_id):
-        return forbidden(request, "assessment.score", a.pk, a.county_id)
+    permissions.require(
+        request.user, services.MANAGE_ROLES, a.county_id, "录入考核得分",
+        object_type="assessment.score", object_id=a.pk,
+    )
+    return a
+
+
+@role_required(*MANAGE)
+@shows_problems
+def scores(request, pk: int, problems=()):
+    a = _scorer(request, pk)
     indicators = list(a.indicators.all())
     units = list(a.units.select_related("region__parent"))
     township = request.GET.get("township", "")
@@ -102,10 +107,9 @@ def scores(request, pk: int):
         if township:
             units = [u for u in units if u.region.parent_id == township]
     current = {(s.unit_id, s.indicator_id): rules.format_score(s.value) for s in Score.objects.filter(unit__assessment=a)}
-    problems: list[str] = []
     typed: dict[str, str] = {}
+    entries = []
     if request.method == "POST":
-        entries = []
         for u in units:
             for i in indicators:
                 name = f"s-{u.region_id}-{i.key}"
@@ -113,18 +117,13 @@ def scores(request, pk: int):
                 typed[name] = value
                 if value != "" and value != current.get((u.pk, i.pk), ""):
                     entries.append(services.ScoreEntry(u.region_id, i.key, value))
+    if request.method == "POST" and not problems:
         if not entries:
             messages.info(request, "没有修改任何得分。")
             return redirect("assessment:assessment", pk=a.pk)
-        try:
-            result = services.set_scores(request.user, a, entries)
-        except Invalid as exc:
-            problems = problem_texts(exc)
-        except Refused:
-            return render(request, "403.html", status=403)
-        else:
-            messages.success(request, f"已保存 {result['changed']} 项得分。")
-            return redirect("assessment:assessment", pk=a.pk)
+        result = services.set_scores(request.user, a, entries)
+        messages.success(request, f"已保存 {result['changed']} 项得分。")
+        return redirect("assessment:assessment", pk=a.pk)
     grid = [
         {"unit": u, "cells": [(f"s-{u.region_id}-{i.key}", typed.get(f"s-{u.region_id}-{i.key}", current.get((u.pk, i.pk), "")), i) for i in indicators]}
         for u in units
@@ -136,65 +135,46 @@ def scores(request, pk: int):
 
 @role_required(*MANAGE)
 def score_import(request, pk: int):
-    a = get_visible_or_404(Assessment, request.user, pk=pk)
-    if not can_manage(request.user, a.county_id):
-        return forbidden(request, "assessment.score.import", a.pk, a.county_id)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    problems: list[str] = []
-    if request.method == "POST":
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = imports.import_scores(request.user, a, upload.read(), upload.name)
-            except Invalid as exc:
-                problems = problem_texts(exc)
-            except Refused:
-                return render(request, "403.html", status=403)
-            else:
-                messages.success(request, f"导入完成：{result['rows']} 个考核对象、{result['entries']} 项得分，其中 {result['changed']} 项有变化。")
-                return redirect("assessment:assessment", pk=a.pk)
-        else:
-            problems = ["请选择要导入的 CSV 或 Excel 文件"]
-    return render(request, "assessment/import.html", {
-        "a": a, "form": form, "problems": problems, "indicators": a.indicators.all(), "locked": a.status != "scoring",
-        "template_url": reverse("assessment:assessment", args=[a.pk]) + "?format=xlsx",
-    })
+    a = _scorer(request, pk)
+    return import_page(
+        request, run=lambda user, data, filename: imports.import_scores(user, a, data, filename),
+        done=lambda r: f"导入完成：{r['rows']} 个考核对象、{r['entries']} 项得分，其中 {r['changed']} 项有变化。",
+        back=reverse("assessment:assessment", args=[a.pk]), template="assessment/import.html", problems_of=problem_texts,
+        context={
+            "a": a, "indicators": a.indicators.all(), "locked": a.status != "scoring",
+            "template_url": reverse("assessment:assessment", args=[a.pk]) + "?format=xlsx",
+        },
+    )
 
 
 @role_required(*MANAGE)
 @require_POST
-def finalize(request, pk: int):
+@shows_problems
+def finalize(request, pk: int, problems=()):
     a = get_visible_or_404(Assessment, request.user, pk=pk)
-    try:
-        services.finalize(request.user, a)
-    except Invalid as exc:
-        for m in problem_texts(exc):
-            messages.error(request, m)
-    except Refused:
-        return render(request, "403.html", status=403)
+    if problems:
+        flash_problems(request, problems)
     else:
+        services.finalize(request.user, a)
         messages.success(request, "考核已定稿，得分已锁定。")
     return redirect("assessment:assessment", pk=a.pk)
 
 
 @role_required(*MANAGE)
 @require_POST
-def apply(request, pk: int):
+@shows_problems
+def apply(request, pk: int, problems=()):
     a = get_visible_or_404(Assessment, request.user, pk=pk)
-    try:
-        done = services.apply_consequences(request.user, a)
-    except Invalid as exc:
-        for m in problem_texts(exc):
-            messages.error(request, m)
-    except Refused:
-        return render(request, "403.html", status=403)
+    if problems:
+        flash_problems(request, problems)
+        return redirect("assessment:assessment", pk=a.pk)
+    done = services.apply_consequences(request.user, a)
+    if done.created:
+        messages.success(request, f"已按本县问责规则认定 {len(done.created)} 项考核问责，并列入重点工作台账。")
     else:
-        if done.created:
-            messages.success(request, f"已按本县问责规则认定 {len(done.created)} 项考核问责，并列入重点工作台账。")
-        else:
-            messages.info(request, f"没有新的考核问责（已有 {len(done.existing)} 项）。")
-        for note in done.notes:
-            messages.warning(request, note)
+        messages.info(request, f"没有新的考核问责（已有 {len(done.existing)} 项）。")
+    for note in done.notes:
+        messages.warning(request, note)
     return redirect("assessment:assessment", pk=a.pk)
 
 
@@ -219,4 +199,4 @@ def consequences(request):
     page = paginate(request, qs)
     for c in page:
         c.task_link = task_url(c.task_id)
-    return render(request, "assessment/consequences.html", {"county": county, "counties": county_choices(request.user), "page": page, "years": years, "year": year})
+    return render(request, "assessment/consequences.html", {"county": county, "counties": services.counties_offered(request.user), "page": page, "years": years, "year": year})

@@ -5,16 +5,17 @@ from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
 
-from sanwu.core.errors import Invalid, Refused
+from sanwu.core import permissions
+from sanwu.core.errors import NotFound
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import download
-from sanwu.core.web import export_format, paginate, role_required
+from sanwu.core.web import checked, export_format, paginate, role_required, shows_problems
 
 from .. import imports, rules, services, tables
 from ..forms import TaskForceForm
 from ..models import DifficultVillage, History, Rating
 from ..services import can_manage
-from .common import MANAGE, VIEW, county_choices, current_county, forbidden, import_page, problem_texts, task_url, township_filter
+from .common import MANAGE, VIEW, current_county, import_page, task_url, township_filter
 
 
 @role_required(*VIEW)
@@ -38,37 +39,31 @@ def difficult_list(request):
     if fmt:
         return download(tables.difficult_table(qs[:20000]), f"重点难点村清单-{county.name if county else ''}", fmt)
     return render(request, "assessment/difficult_list.html", {
-        "county": county, "counties": county_choices(user), "page": paginate(request, qs), "status": status, "towns": towns,
+        "county": county, "counties": services.counties_offered(user), "page": paginate(request, qs), "status": status, "towns": towns,
         "township": township, "q": q, "outcomes": rules.OUTCOMES, "can_manage": bool(county and can_manage(user, county.code)),
     })
 
 
 @role_required(*VIEW)
-def difficult_detail(request, pk: int):
+@shows_problems
+def difficult_detail(request, pk: int, problems=()):
     entry = get_visible_or_404(DifficultVillage, request.user, pk=pk)
     manage = can_manage(request.user, entry.county_id)
     form = TaskForceForm(request.POST or None, initial={"leader": entry.leader, "members": entry.members, "problems": entry.problems})
-    problems: list[str] = []
-    if request.method == "POST":
-        if not manage:
-            return forbidden(request, "assessment.difficultvillage", entry.pk, entry.village_id)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.assign_task_force(request.user, entry, leader=d["leader"], members=d["members"], problems_text=d["problems"])
-            except Invalid as exc:
-                problems = problem_texts(exc)
-            except Refused:
-                return render(request, "403.html", status=403)
-            else:
-                messages.success(request, "已保存专班安排。")
-                return redirect("assessment:difficult", pk=entry.pk)
+    if request.method == "POST" and not problems:
+        permissions.require(
+            request.user, services.MANAGE_ROLES, entry.village_id, "安排专班", object_type="assessment.difficultvillage", object_id=entry.pk
+        )
+        d = checked(form)
+        services.assign_task_force(request.user, entry, leader=d["leader"], members=d["members"], problems_text=d["problems"])
+        messages.success(request, "已保存专班安排。")
+        return redirect("assessment:difficult", pk=entry.pk)
     ratings = Rating.objects.visible_to(request.user).filter(village=entry.village).select_related("round").order_by("round__held_on")
     others = DifficultVillage.objects.visible_to(request.user).filter(village=entry.village).exclude(pk=entry.pk).select_related("listed_round", "removed_round")
     return render(request, "assessment/difficult.html", {
         "entry": entry, "reviews": entry.reviews.select_related("round").order_by("round__held_on", "id"), "ratings": ratings, "others": others,
         "form": form if manage and entry.status == "listed" else None, "problems": problems, "task_url": task_url(entry.task_id),
-        "history": History.objects.visible_to(request.user).filter(kind="difficult", object_id=entry.pk),
+        "history": History.objects.visible_to(request.user).filter(kind="difficult", object_id=entry.pk).select_related("actor"),
         "members": [m for m in entry.members.splitlines() if m.strip()], "outcomes": rules.OUTCOMES,
     })
 
@@ -76,8 +71,11 @@ def difficult_detail(request, pk: int):
 @role_required(*MANAGE)
 def difficult_import(request):
     county = current_county(request)
-    if county is None or not can_manage(request.user, county.code):
-        return forbidden(request, "assessment.difficultvillage.import", region_code=county.code if county else "")
+    if county is None:
+        raise NotFound()
+    permissions.require(
+        request.user, services.MANAGE_ROLES, county.code, "导入重点难点村清单", object_type="assessment.difficultvillage.import"
+    )
     return import_page(
         request, county, template="assessment/difficult_import.html", run=imports.import_difficult, back="assessment:difficult_list",
         columns={k: v for k, v in imports.DIFFICULT_COLUMNS.items() if k not in ("removed_round", "history")},

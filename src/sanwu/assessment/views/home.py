@@ -3,21 +3,20 @@
 from django.shortcuts import render
 
 from sanwu.core.codes import region_prefix
-from sanwu.core.scope import grants_of
+from sanwu.core.permissions import holds
 from sanwu.core.web import role_required
-from sanwu.regions.models import Region
 
 from .. import services
 from ..models import VIEW_ROLES, DifficultVillage, Rectification
 from ..services import can_manage
-from .common import VILLAGE_VIEW, county_choices, current_county, rounds_for
+from .common import VILLAGE_VIEW, current_county, rounds_for
 
 
 @role_required(*VILLAGE_VIEW)
 def home(request):
     county = current_county(request)
     user = request.user
-    ctx = {"county": county, "counties": county_choices(user), "can_manage": bool(county and can_manage(user, county.code))}
+    ctx = {"county": county, "counties": services.counties_offered(user), "can_manage": bool(county and can_manage(user, county.code))}
     if county is not None:
         within = region_prefix(county.code)
         ctx.update(
@@ -26,7 +25,6 @@ def home(request):
             rectifying=Rectification.objects.visible_to(user).filter(village__code__startswith=within, status="listed").count(),
             delisted=Rectification.objects.visible_to(user).filter(village__code__startswith=within, status="delisted").count(),
             assessments=services.assessments_visible(user, county).count(),
-            sees_rounds=bool(set(VIEW_ROLES) & {g.role for g in grants_of(user)}),
-            sees_settings=Region.objects.visible_to(user).filter(code=county.code).exists(),
+            sees_rounds=holds(user, VIEW_ROLES),
         )
     return render(request, "assessment/home.html", ctx)

@@ -16,42 +16,36 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from sanwu.core import permissions
 from sanwu.core.codes import region_prefix
-from sanwu.core.errors import Invalid, Refused
+from sanwu.core.dates import today
 from sanwu.core.permissions import get_visible_or_404
-from sanwu.core.scope import can_write
 from sanwu.core.tables import download
-from sanwu.core.web import export_format, paginate, role_required
+from sanwu.core.web import checked, export_format, paginate, role_required, shows_problems
 from sanwu.regions.models import Region
 
 from .. import rules, services, tables
 from ..forms import FollowUpForm, RatingForm, RoundForm
 from ..models import AnalysisRound, DifficultReview, FollowUp, History, Rating
 from ..services import can_manage
-from .common import MANAGE, VIEW, county_choices, current_county, forbidden, problem_texts, round_or_404, rounds_for, task_url, township_filter
+from .common import MANAGE, VIEW, current_county, flash_problems, rounds_for, task_url, township_filter
 
 
 @role_required(*VIEW)
-def rounds(request):
+@shows_problems
+def rounds(request, problems=()):
     county = current_county(request)
     if county is None:
         return render(request, "assessment/rounds.html", {"county": None, "page": paginate(request, [])})
     user = request.user
     manage = can_manage(user, county.code)
-    form = RoundForm(request.POST or None, initial={"held_on": services.today()})
-    problems: list[str] = []
-    if request.method == "POST":
-        if not manage:
-            return forbidden(request, "view:assessment:rounds:create", region_code=county.code)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                rnd = services.create_round(user, county.code, d["held_on"], title=d["title"], summary=d["summary"])
-            except Invalid as exc:
-                problems = problem_texts(exc)
-            else:
-                messages.success(request, f"已建立「{rnd.title}」。")
-                return redirect("assessment:round", pk=rnd.pk)
+    form = RoundForm(request.POST or None, initial={"held_on": today()})
+    if request.method == "POST" and not problems:
+        permissions.require(user, services.MANAGE_ROLES, county.code, "组织班子运行分析研判", object_type="view:assessment:rounds:create")
+        d = checked(form)
+        rnd = services.create_round(user, county.code, d["held_on"], title=d["title"], summary=d["summary"])
+        messages.success(request, f"已建立「{rnd.title}」。")
+        return redirect("assessment:round", pk=rnd.pk)
     qs = rounds_for(user, county)
     total_villages = Region.objects.visible_to(user).filter(level="village", code__startswith=region_prefix(county.code)).count()
     visible_ratings = Rating.objects.visible_to(user)
@@ -66,14 +60,14 @@ def rounds(request):
     if fmt:
         return download(tables.rounds_table(rows, total_villages), f"班子运行分析研判-{county.name}", fmt)
     return render(request, "assessment/rounds.html", {
-        "county": county, "counties": county_choices(user), "page": paginate(request, rows), "form": form, "can_manage": manage,
+        "county": county, "counties": services.counties_offered(user), "page": paginate(request, rows), "form": form, "can_manage": manage,
         "problems": problems, "total_villages": total_villages, "ratings": rules.RATINGS,
     })
 
 
 @role_required(*VIEW)
 def round_detail(request, pk: int):
-    rnd, whole = round_or_404(request.user, pk)
+    rnd, whole = services.round_for(request.user, pk)
     user = request.user
     manage = can_manage(user, rnd.county_id)
     villages = Region.objects.visible_to(user).filter(level="village", code__startswith=region_prefix(rnd.county_id)).select_related("parent")
@@ -98,91 +92,79 @@ def round_detail(request, pk: int):
     fu_form = None
     if manage:
         targets = Region.objects.filter(code__startswith=region_prefix(rnd.county_id), level__in=("township", "village")).select_related("parent").order_by("code")
-        fu_form = FollowUpForm(regions=targets, initial={"deadline": max(rnd.held_on, services.today()) + dt.timedelta(days=30)})
+        fu_form = FollowUpForm(regions=targets, initial={"deadline": max(rnd.held_on, today()) + dt.timedelta(days=30)})
     return render(request, "assessment/round.html", {
         "round": rnd, "whole": whole, "page": paginate(request, rows), "manage": manage,
-        "can_rate": rnd.status == "open" and (manage or any(can_write(user, t.code, {"township_supervisor"}) for t in towns)),
+        "can_rate": rnd.status == "open" and (manage or any(permissions.may(user, {"township_supervisor"}, t.code) for t in towns)),
         "dist": [(k, label, dist.get(k, 0)) for k, label in rules.RATINGS.items()], "rated": len(ratings),
         "follow_ups": [(f, task_url(f.task_id)) for f in follow_ups], "fu_form": fu_form, "towns": towns, "township": township,
         "rating_filter": want, "q": q, "ratings": rules.RATINGS,
-        "history": History.objects.visible_to(user).filter(kind="round", object_id=rnd.pk) if whole else [],
+        "history": History.objects.visible_to(user).filter(kind="round", object_id=rnd.pk).select_related("actor") if whole else [],
     })
 
 
 @role_required(*services.RATE_ROLES)
-def rate(request, pk: int, code: str):
-    rnd, _ = round_or_404(request.user, pk)
+@shows_problems
+def rate(request, pk: int, code: str, problems=()):
+    rnd, _ = services.round_for(request.user, pk)
     village = get_visible_or_404(Region, request.user, code=code, level="village")
     if not village.code.startswith(region_prefix(rnd.county_id)):
         raise Http404("该村不在本轮研判范围内")
-    if not can_write(request.user, village.code, set(services.RATE_ROLES)):
-        return forbidden(request, "assessment.rating", village.code, village.code)
+    permissions.require(
+        request.user, services.RATE_ROLES, village.code, f"研判{village.name}",
+        object_type="assessment.rating", object_id=village.code,
+    )
     current = Rating.objects.filter(round=rnd, village=village).first()
     initial = {"rating": current.rating, "findings": current.findings} if current else {}
     if current:
         initial.update({f"c{i}": current.criteria.get(name, "") for i, name in enumerate(rnd.criteria)})
     form = RatingForm(request.POST or None, criteria=rnd.criteria, initial=initial)
-    problems: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rate_village(request.user, rnd, village.code, form.cleaned_data["rating"], criteria=form.criteria_values(), findings=form.cleaned_data["findings"])
-        except Invalid as exc:
-            problems = problem_texts(exc)
-        except Refused:
-            return render(request, "403.html", status=403)
-        else:
-            messages.success(request, f"已保存{village.name}的研判结果。")
-            return redirect(reverse("assessment:round", args=[rnd.pk]) + (f"?township={village.parent_id}" if village.parent_id else ""))
+    if request.method == "POST" and not problems:
+        d = checked(form)
+        services.rate_village(request.user, rnd, village.code, d["rating"], criteria=form.criteria_values(), findings=d["findings"])
+        messages.success(request, f"已保存{village.name}的研判结果。")
+        return redirect(reverse("assessment:round", args=[rnd.pk]) + (f"?township={village.parent_id}" if village.parent_id else ""))
     earlier = Rating.objects.visible_to(request.user).filter(village=village).exclude(round=rnd).select_related("round").order_by("-round__held_on")
     return render(request, "assessment/rate.html", {"round": rnd, "village": village, "form": form, "problems": problems, "earlier": earlier, "locked": rnd.status != "open"})
 
 
 @role_required(*MANAGE)
 @require_POST
-def follow_up(request, pk: int):
+@shows_problems
+def follow_up(request, pk: int, problems=()):
     rnd = get_visible_or_404(AnalysisRound, request.user, pk=pk)
-    if not can_manage(request.user, rnd.county_id):
-        return forbidden(request, "assessment.followup", rnd.pk, rnd.county_id)
+    permissions.require(
+        request.user, services.MANAGE_ROLES, rnd.county_id, "布置研判后续任务",
+        object_type="assessment.followup", object_id=rnd.pk,
+    )
+    if problems:
+        flash_problems(request, problems)
+        return redirect("assessment:round", pk=rnd.pk)
     targets = Region.objects.filter(code__startswith=region_prefix(rnd.county_id), level__in=("township", "village")).select_related("parent")
-    form = FollowUpForm(request.POST, regions=targets)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.add_follow_up(request.user, rnd, d["region"], d["title"], d["deadline"], d["description"])
-        except (Invalid, Refused) as exc:
-            for m in problem_texts(exc) if isinstance(exc, Invalid) else [str(exc)]:
-                messages.error(request, m)
-        else:
-            messages.success(request, "已布置后续任务，并列入重点工作台账。")
-    else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+    d = checked(FollowUpForm(request.POST, regions=targets))
+    services.add_follow_up(request.user, rnd, d["region"], d["title"], d["deadline"], d["description"])
+    messages.success(request, "已布置后续任务，并列入重点工作台账。")
     return redirect("assessment:round", pk=rnd.pk)
 
 
 @role_required(*VIEW)
-def review(request, pk: int):
+@shows_problems
+def review(request, pk: int, problems=()):
     rnd = get_visible_or_404(AnalysisRound, request.user, pk=pk)
     manage = can_manage(request.user, rnd.county_id)
-    problems: list[str] = []
-    if request.method == "POST":
-        if not manage:
-            return forbidden(request, "assessment.review", rnd.pk, rnd.county_id)
+    if request.method == "POST" and not problems:
+        permissions.require(
+            request.user, services.MANAGE_ROLES, rnd.county_id, "复核重点难点村清单",
+            object_type="assessment.review", object_id=rnd.pk,
+        )
         decisions = {k[2:]: v for k, v in request.POST.items() if k.startswith("o-") and v}
         notes = {k[2:]: v for k, v in request.POST.items() if k.startswith("n-") and v}
-        try:
-            result = services.review_round(request.user, rnd, decisions, notes)
-        except Invalid as exc:
-            problems = problem_texts(exc)
-        except Refused:
-            return render(request, "403.html", status=403)
+        result = services.review_round(request.user, rnd, decisions, notes)
+        if result["already"]:
+            messages.info(request, "本轮已复核过清单。")
         else:
-            if result["already"]:
-                messages.info(request, "本轮已复核过清单。")
-            else:
-                messages.success(request, "已复核重点难点村清单：" + "，".join(f"{rules.OUTCOMES[k]} {result[k]} 个" for k in rules.OUTCOMES))
-            return redirect("assessment:review", pk=rnd.pk)
+            messages.success(request, "已复核重点难点村清单：" + "，".join(f"{rules.OUTCOMES[k]} {result[k]} 个" for k in rules.OUTCOMES))
+        return redirect("assessment:review", pk=rnd.pk)
     labels = {**rules.OUTCOMES, "not_listed": "不列入"}
     if rnd.status == "reviewed":
         done = DifficultReview.objects.visible_to(request.user).filter(round=rnd).select_related("entry__village__parent").order_by("entry__village_id")

@@ -8,7 +8,7 @@ Every function that changes something takes the acting user (None for the system
 hook, `sanwu oversight run-daily`, the demo) and checks the scope gate itself.
 """
 
-from .common import county_of, today, township_of
+from .common import region_in_scope
 from .daily import resolve_decided, run_daily
 from .dashboard import adapter_rows, counts_by, dashboard, month_trend, overdue_closings, rule_counts, status_counts
 from .feed import FeedFilter, dress_feed, feed, feed_errors
@@ -29,7 +29,7 @@ from .lifecycle import (
 )
 from .posting import evaluate_posted, on_posted, rescan_book, store, voucher_facts
 from .queue import review_queue
-from .settings import PARAM_FIELDS, SETTINGS_ROLES, params_by_county, params_for, update_params
+from .settings import PARAM_FIELDS, SETTINGS_ROLES, counties_offered, county_offered, params_by_county, params_for, update_params
 from .versions import feed_version
 
 __all__ = [
@@ -46,8 +46,9 @@ __all__ = [
     "accept",
     "adapter_rows",
     "allowed_actions",
+    "counties_offered",
     "counts_by",
-    "county_of",
+    "county_offered",
     "dashboard",
     "dress_feed",
     "escalate",
@@ -62,6 +63,7 @@ __all__ = [
     "overdue_q",
     "params_by_county",
     "params_for",
+    "region_in_scope",
     "rescan_book",
     "resolve_decided",
     "review_queue",
@@ -69,8 +71,6 @@ __all__ = [
     "run_daily",
     "status_counts",
     "store",
-    "today",
-    "township_of",
     "update_params",
     "voucher_facts",
     "warnings",

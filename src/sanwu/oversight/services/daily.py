@@ -8,12 +8,13 @@ from collections import defaultdict
 from django.db import transaction
 
 from sanwu.core import audit
+from sanwu.core.codes import county_of
+from sanwu.core.dates import today
 from sanwu.ledger.models import Book, Period
 
 from .. import rules
 from ..models import Warning
 from ..rules import Finding
-from .common import county_of, today
 from .lifecycle import lock_warning, record_transition
 from .posting import store
 from .settings import params_by_county

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Max, Q
 
-from sanwu.core.codes import region_level, region_prefix
+from sanwu.core.codes import county_of, region_level, region_prefix
+from sanwu.core.dates import today
 from sanwu.core.scope import code_in_scope
 from sanwu.ledger.models import Book, Period
 from sanwu.regions.models import Region
@@ -16,7 +17,7 @@ from sanwu.regions.models import Region
 from .. import rules
 from ..models import ACTIVE_STATUSES, SEVERITY_RANK, STATUSES, Warning
 from ..rules import RULES
-from .common import chunks, county_of, today
+from .common import chunks
 from .lifecycle import overdue_q
 from .settings import params_by_county
 from .sources import overdue_disclosures, overdue_questions

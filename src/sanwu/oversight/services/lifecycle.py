@@ -10,11 +10,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from sanwu.core import audit
+from sanwu.core import audit, permissions
 from sanwu.core.codes import region_prefix
-from sanwu.core.errors import Invalid, Problem, Refused
-from sanwu.core.permissions import refuse
-from sanwu.core.scope import can_write
+from sanwu.core.errors import Invalid, Problem
+from sanwu.core.permissions import may
 
 from .. import rules
 from ..models import ACTIVE_STATUSES, RuleSettings, Warning, WarningEvent
@@ -36,22 +35,14 @@ def allowed_actions(user, w: Warning) -> dict[str, bool]:
     resp = _rule(w).responsible
     code = w.village_id
     return {
-        "explain": w.status == "open" and can_write(user, code, EXPLAIN_ROLES[resp]),
-        "accept": (w.status == "explained" and can_write(user, code, REVIEW_ROLES[resp] | COUNTY_ROLES))
-        or (w.status == "escalated" and can_write(user, code, COUNTY_ROLES)),
-        "escalate": w.status in ("open", "explained") and bool(ESCALATE_ROLES[resp]) and can_write(user, code, ESCALATE_ROLES[resp]),
+        "explain": w.status == "open" and may(user, EXPLAIN_ROLES[resp], code),
+        "accept": (w.status == "explained" and may(user, REVIEW_ROLES[resp] | COUNTY_ROLES, code))
+        or (w.status == "escalated" and may(user, COUNTY_ROLES, code)),
+        "escalate": w.status in ("open", "explained") and bool(ESCALATE_ROLES[resp]) and may(user, ESCALATE_ROLES[resp], code),
     }
 
 
 ACTION_LABELS = {"explain": "说明", "accept": "认可", "escalate": "上报"}
-
-
-def _require(user, w: Warning, roles: set[str], action: str) -> None:
-    if user is None:
-        return
-    if not roles or not can_write(user, w.village_id, roles):
-        refuse(user, f"oversight.warning.{action}", w.pk, w.village_id)
-        raise Refused(f"无权{ACTION_LABELS[action]}该预警")
 
 
 def lock_warning(w: Warning, allowed: tuple[str, ...], action: str) -> Warning:
@@ -72,16 +63,17 @@ def record_transition(user, w: Warning, to: str, note: str, action: str) -> Warn
         w.handled_by, w.handled_at, w.handling_note = user, now, note[:500]
         fields = ["status", "handled_by", "handled_at", "handling_note"]
     w.save(update_fields=fields)
-    WarningEvent.objects.create(
-        warning=w, at=now, actor=user, actor_name=getattr(user, "username", "") if user else "", from_status=old, to_status=to, note=note,
-    )
+    WarningEvent.record(user, action, from_status=old, to_status=to, note=note, warning=w, at=now)
     audit.record(f"oversight.warning.{action}", w, actor=user, old={"status": old}, new={"status": to}, note=note, region_code=w.village_id)
     return w
 
 
 def explain(user, warning: Warning, text: str) -> Warning:
     """The village accountant or secretary explains (for a township's warning: the township)."""
-    _require(user, warning, EXPLAIN_ROLES[_rule(warning).responsible], "explain")
+    permissions.require(
+        user, EXPLAIN_ROLES[_rule(warning).responsible], warning.village_id, "说明该预警",
+        object_type="oversight.warning.explain", object_id=warning.pk,
+    )
     text = (text or "").strip()
     if not text:
         raise Invalid(Problem("请填写情况说明", field="explanation"))
@@ -99,17 +91,23 @@ def accept(user, warning: Warning, note: str = "") -> Warning:
     if len(note) > 500:
         raise Invalid(Problem("处理意见不能超过500个字", field="note"))
     reviewers = REVIEW_ROLES[_rule(warning).responsible] | COUNTY_ROLES
-    _require(user, warning, reviewers, "accept")
+    permissions.require(
+        user, reviewers, warning.village_id, "认可该预警",
+        object_type="oversight.warning.accept", object_id=warning.pk,
+    )
     with transaction.atomic():
         w = lock_warning(warning, ("explained", "escalated"), "认可")
         if w.status == "escalated":
-            _require(user, w, COUNTY_ROLES, "accept")
+            permissions.require(user, COUNTY_ROLES, w.village_id, "认可该预警", object_type="oversight.warning.accept", object_id=w.pk)
         return record_transition(user, w, "accepted", note, "accept")
 
 
 def escalate(user, warning: Warning, note: str) -> Warning:
     """The township escalates a warning to the county, with its reason."""
-    _require(user, warning, ESCALATE_ROLES[_rule(warning).responsible], "escalate")
+    permissions.require(
+        user, ESCALATE_ROLES[_rule(warning).responsible], warning.village_id, "上报该预警",
+        object_type="oversight.warning.escalate", object_id=warning.pk,
+    )
     note = (note or "").strip()
     if not note:
         raise Invalid(Problem("请填写上报原因", field="note"))
@@ -160,7 +158,7 @@ class WarningFilter:
 def warnings(user, f: WarningFilter | None = None):
     """The warnings the user sees (the system operator, None: all of them), filtered, newest first."""
     f = f or WarningFilter()
-    qs = Warning.objects.all() if user is None else Warning.objects.visible_to(user)
+    qs = permissions.visible(Warning, user)
     if f.status:
         qs = qs.filter(status=f.status)
     if f.active:

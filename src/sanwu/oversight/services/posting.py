@@ -9,13 +9,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from sanwu.core.bulk import insert_rows
+from sanwu.core.codes import county_of, township_of
 from sanwu.ledger.models import Account, Book, Entry, Voucher
 from sanwu.regions.models import Region
 
 from .. import rules
 from ..models import Warning
 from ..rules import Finding
-from .common import chunks, county_of, township_of
+from .common import chunks
 from .settings import params_for
 from .sources import decided_vouchers
 

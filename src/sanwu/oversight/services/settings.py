@@ -5,10 +5,8 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from sanwu.core import audit
-from sanwu.core.errors import Invalid, Problem, Refused
-from sanwu.core.permissions import refuse
-from sanwu.core.scope import can_write
+from sanwu.core import audit, permissions
+from sanwu.core.errors import Invalid, NotFound, Problem
 from sanwu.regions.models import Region
 
 from .. import rules
@@ -26,6 +24,22 @@ def _params_of(row: RuleSettings | None) -> Params:
         round_min=row.round_min, round_unit=row.round_unit, close_day=row.close_day, response_days=row.response_days,
         disabled=frozenset(r for r in row.disabled_rules.split(",") if r),
     )
+
+
+def counties_offered(user) -> list[Region]:
+    """The counties whose parameters the user is shown (`permissions.counties_for`: a township's
+    or village's own county too). Whether they may change them is `may` in `update_params`."""
+    return list(Region.objects.filter(code__in=permissions.counties_for(user), level="county").order_by("code"))
+
+
+def county_offered(user, county_code: str) -> Region:
+    """One of `counties_offered`, or `NotFound` (the refusal audited when the county exists)."""
+    county = Region.objects.filter(code=county_code, level="county").first()
+    if county is None or county.code not in permissions.counties_for(user):
+        if county is not None:
+            permissions.refuse(user, "oversight.settings", county_code, county_code)
+        raise NotFound()
+    return county
 
 
 def params_for(county_code: str) -> Params:
@@ -46,9 +60,10 @@ def update_params(user, county_code: str, **values) -> Params:
     county = Region.objects.filter(code=county_code, level="county").first()
     if county is None:
         raise Invalid(Problem(f"「{county_code}」不是已登记的县", field="region"))
-    if user is not None and not can_write(user, county_code, SETTINGS_ROLES):
-        refuse(user, "oversight.settings", county_code, county_code)
-        raise Refused("只有本县的县级监管可以修改预警参数")
+    permissions.require(
+        user, SETTINGS_ROLES, county_code, "修改该县的预警参数",
+        object_type="oversight.settings", object_id=county_code,
+    )
     unknown = set(values) - set(PARAM_FIELDS) - {"disabled"}
     if unknown:
         raise Invalid([Problem(f"未知参数「{k}」") for k in sorted(unknown)])

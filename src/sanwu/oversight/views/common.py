@@ -9,23 +9,21 @@ from sanwu.regions.models import Region
 
 SUPERVISOR_ROLES = ("township_supervisor", "county_supervisor", "city_admin", "auditor")
 QUEUE_ROLES = ("township_supervisor", "county_supervisor", "city_admin", "auditor")
-SETTINGS_VIEW_ROLES = ("county_supervisor", "city_admin", "auditor")
 
 TABS = [
     ("oversight:feed", "实时监管", None),
     ("oversight:warnings", "预警", None),
     ("oversight:dashboard", "监管看板", set(SUPERVISOR_ROLES)),
     ("oversight:queue", "待审核凭证", set(QUEUE_ROLES)),
-    ("oversight:settings", "预警参数", set(SETTINGS_VIEW_ROLES)),
+    ("oversight:settings", "预警参数", None),
 ]
 
 
-def render_page(request, template: str, ctx: dict, status: int = 200):
+def render_page(request, template: str, ctx: dict):
     """render() plus the oversight tabs the user may open."""
     mine = roles_of(request.user)
     ctx["tabs"] = [(name, label) for name, label, roles in TABS if roles is None or mine & roles]
-    return render(request, template, ctx, status=status)
-
+    return render(request, template, ctx)
 
 
 def region_picker(user, township: str = ""):

@@ -1,10 +1,7 @@
 """The review queue: vouchers submitted and waiting for review, oldest first."""
 
-from django.http import Http404
 from django.utils import timezone
 
-from sanwu.core.permissions import refuse
-from sanwu.core.scope import code_in_scope
 from sanwu.core.tables import download
 from sanwu.core.web import export_format, paginate, role_required
 
@@ -16,10 +13,7 @@ from .common import QUEUE_ROLES, region_picker, render_page
 def queue(request):
     township = (request.GET.get("township") or "").strip()
     village = (request.GET.get("village") or "").strip()
-    region = village or township
-    if region and not code_in_scope(request.user, region):
-        refuse(request.user, "oversight.queue", region_code=region)
-        raise Http404("未找到，或不在您的管辖范围内")
+    region = services.region_in_scope(request.user, village or township, "oversight.queue")
     qs = services.review_queue(request.user, region)
     fmt = export_format(request)
     if fmt:

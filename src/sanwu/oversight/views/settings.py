@@ -1,60 +1,38 @@
-"""The county's rule parameters (预警参数): seen by county, city and auditor roles, changed by the
-county supervisor."""
+"""The county's rule parameters (预警参数): shown to everyone for the counties their regions lie in
+(`permissions.counties_for`: a township's or village's own county too), changed by the county
+supervisor only."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
-from sanwu.core.codes import region_level
-from sanwu.core.errors import Invalid, Refused
-from sanwu.core.permissions import get_visible_or_404, refuse
-from sanwu.core.scope import can_write, grants_of
-from sanwu.core.web import role_required
-from sanwu.regions.models import Region
+from sanwu.core import permissions
+from sanwu.core.web import checked, role_required, shows_problems
 
 from .. import services
 from ..forms import SettingsForm
 from ..rules import RULES
-from .common import SETTINGS_VIEW_ROLES, render_page
+from .common import render_page
 
 
-def _counties(user):
-    codes = sorted({services.county_of(g.region_code) for g in grants_of(user) if region_level(g.region_code) != "city"})
-    qs = Region.objects.visible_to(user).filter(level="county")
-    if codes:
-        qs = qs.filter(code__in=codes)
-    return list(qs.order_by("code"))
-
-
-@role_required(*SETTINGS_VIEW_ROLES)
-def rule_settings(request):
-    counties = _counties(request.user)
+@role_required()
+@shows_problems
+def rule_settings(request, problems=()):
+    counties = services.counties_offered(request.user)
     code = request.GET.get("county") or (counties[0].code if counties else "")
-    county = get_visible_or_404(Region, request.user, code=code, level="county") if code else None
-    if county is None:
+    if not code:
         return render_page(request, "oversight/settings.html", {"county": None, "counties": counties})
-    may_edit = can_write(request.user, county.code, services.SETTINGS_ROLES)
+    county = services.county_offered(request.user, code)
+    may_edit = permissions.may(request.user, services.SETTINGS_ROLES, county.code)
     params = services.params_for(county.code)
-    problems = []
-    if request.method == "POST":
-        if not may_edit:
-            refuse(request.user, "oversight.settings", county.code, county.code)
-            return render(request, "403.html", status=403)
-        form = SettingsForm(request.POST)
-        if form.is_valid():
-            try:
-                services.update_params(request.user, county.code, **form.values())
-            except Invalid as exc:
-                problems = exc.messages
-            except Refused:
-                return render(request, "403.html", status=403)
-            else:
-                messages.success(request, f"{county.name}的预警参数已保存。")
-                return redirect(f"{request.path}?county={county.code}")
-        else:
-            problems = [e for errs in form.errors.values() for e in errs]
-    else:
-        form = SettingsForm(initial=SettingsForm.initial_of(params))
+    form = SettingsForm(request.POST or None, initial=SettingsForm.initial_of(params))
+    if request.method == "POST" and not problems:
+        permissions.require(
+            request.user, services.SETTINGS_ROLES, county.code, "修改该县的预警参数", object_type="oversight.settings", object_id=county.code
+        )
+        checked(form)
+        services.update_params(request.user, county.code, **form.values())
+        messages.success(request, f"{county.name}的预警参数已保存。")
+        return redirect(f"{request.path}?county={county.code}")
     return render_page(request, "oversight/settings.html",
         {"county": county, "counties": counties, "form": form, "may_edit": may_edit, "problems": problems, "rules": RULES.values(), "params": params},
-        status=422 if problems else 200,
     )

@@ -3,16 +3,14 @@ the actions the user may take (explain, accept, escalate)."""
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from sanwu.core.errors import Invalid, Refused
-from sanwu.core.permissions import get_visible_or_404, refuse
 from sanwu.core.money import format_yuan
-from sanwu.core.scope import code_in_scope
+from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import download
-from sanwu.core.web import export_format, paginate, role_required
+from sanwu.core.web import export_format, paginate, role_required, shows_problems
 from sanwu.regions.models import Region
 
 from .. import services, tables
@@ -26,9 +24,7 @@ from .common import render_page
 def warning_list(request):
     form = WarningFilterForm(request.GET or None)
     f = form.filter()
-    if f.region and not code_in_scope(request.user, f.region):
-        refuse(request.user, "oversight.warnings", region_code=f.region)
-        raise Http404("未找到，或不在您的管辖范围内")
+    services.region_in_scope(request.user, f.region, "oversight.warnings")
     qs = services.warnings(request.user, f)
     fmt = export_format(request)
     if fmt:
@@ -48,17 +44,18 @@ def warning_list(request):
     )
 
 
-def _warning_page(request, w: Warning, problems=(), status=200, explain_form=None, note_form=None):
+def _warning_page(request, w: Warning, problems=(), explain_form=None, note_form=None):
     actions = services.allowed_actions(request.user, w)
-    voucher = w.voucher
+    events = list(w.events.select_related("actor").order_by("at", "id"))
     return render_page(request, "oversight/warning_detail.html",
         {
-            "w": w, "rule": RULES.get(w.rule), "events": w.events.select_related("actor").order_by("at", "id"),
-            "actions": actions, "any_action": any(actions.values()), "problems": problems, "voucher": voucher,
-            "book": w.book, "overdue": services.is_overdue(w), "explain_form": explain_form or ExplainForm(),
-            "note_form": note_form or NoteForm(), "amount": format_yuan(w.amount) if w.amount is not None else "",
+            "w": w, "rule": RULES.get(w.rule), "events": events, "actions": actions, "any_action": any(actions.values()),
+            "explained": next((e for e in reversed(events) if e.to_status == "explained"), None),
+            "handled": next((e for e in reversed(events) if e.to_status in ("accepted", "escalated")), None),
+            "problems": problems, "voucher": w.voucher, "book": w.book, "overdue": services.is_overdue(w),
+            "explain_form": explain_form or ExplainForm(), "note_form": note_form or NoteForm(),
+            "amount": format_yuan(w.amount) if w.amount is not None else "",
         },
-        status=status,
     )
 
 
@@ -69,28 +66,24 @@ def warning_detail(request, pk: int):
 
 
 ACTIONS = {
-    "explain": (lambda u, w, text: services.explain(u, w, text), "情况说明已提交，等待乡镇审核。"),
-    "accept": (lambda u, w, text: services.accept(u, w, text), "已认可该预警的情况说明。"),
-    "escalate": (lambda u, w, text: services.escalate(u, w, text), "已上报县级监管。"),
+    "explain": (services.explain, "情况说明已提交，等待乡镇审核。"),
+    "accept": (services.accept, "已认可该预警的情况说明。"),
+    "escalate": (services.escalate, "已上报县级监管。"),
 }
 
 
 @role_required()
 @require_POST
-def warning_action(request, pk: int, action: str):
+@shows_problems
+def warning_action(request, pk: int, action: str, problems=()):
     w = get_visible_or_404(Warning, request.user, pk=pk)
     if action not in ACTIONS:
         raise Http404("没有这个操作")
-    call, done = ACTIONS[action]
-    text = request.POST.get("text" if action == "explain" else "note", "")
-    try:
-        call(request.user, w, text)
-    except Invalid as exc:
-        w = Warning.objects.get(pk=w.pk)
+    if problems:
         form = ExplainForm(request.POST) if action == "explain" else None
         note = NoteForm(request.POST) if action != "explain" else None
-        return _warning_page(request, w, exc.messages, status=422, explain_form=form, note_form=note)
-    except Refused:
-        return render(request, "403.html", status=403)
+        return _warning_page(request, w, problems, explain_form=form, note_form=note)
+    call, done = ACTIONS[action]
+    call(request.user, w, request.POST.get("text" if action == "explain" else "note", ""))
     messages.success(request, done)
     return redirect("oversight:warning", w.pk)

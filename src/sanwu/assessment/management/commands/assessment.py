@@ -4,6 +4,8 @@ and the rectification list — the same services and tables as the pages."""
 from django.core.management.base import BaseCommand, CommandError
 
 from sanwu.core.cli_support import cli_actor, emit
+from sanwu.core.errors import NotFound
+from sanwu.core.permissions import visible
 
 from ... import demo, imports, services, tables
 from ...models import Assessment, Consequence, Rectification, Unit
@@ -12,11 +14,12 @@ FORMATS = ["csv", "json", "xlsx"]
 
 
 def _assessment(pk: int, user) -> Assessment:
-    a = Assessment.objects.filter(pk=pk).first()
-    if a is None or (user is not None and not Unit.objects.visible_to(user).filter(assessment=a).exists()
-                     and not Assessment.objects.visible_to(user).filter(pk=pk).exists()):
-        raise CommandError(f"考核「{pk}」不存在或不在管辖范围内")
-    return a
+    """The assessment the user reaches (`services.assessment_for`); cli_actor turns Invalid and
+    Refused into CommandError, a NotFound is turned here."""
+    try:
+        return services.assessment_for(user, pk)[0]
+    except NotFound:
+        raise CommandError(f"考核「{pk}」不存在或不在管辖范围内") from None
 
 
 def _read(path: str) -> bytes:
@@ -70,12 +73,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"已载入：研判 {result.get('rounds', 0)} 轮，整顿对象 {result.get('listed', 0)} 个，考核 {result.get('assessments', 0)} 次。")
             elif action == "ranking":
                 a = _assessment(opts["id"], user)
-                visible = set(Unit.objects.visible_to(user).filter(assessment=a).values_list("pk", flat=True)) if user else None
-                rows = [r for r in services.standings(a) if visible is None or r.unit.pk in visible]
+                mine = set(visible(Unit, user).filter(assessment=a).values_list("pk", flat=True))
+                rows = [r for r in services.standings(a) if r.unit.pk in mine]
                 emit(tables.ranking_table(a, rows, list(a.indicators.all())), opts["format"], opts["output"], self.stdout)
             elif action == "consequences":
                 a = _assessment(opts["id"], user)
-                qs = (Consequence.objects.visible_to(user) if user else Consequence.objects).filter(assessment=a).select_related("unit__region")
+                qs = visible(Consequence, user).filter(assessment=a).select_related("unit__region")
                 emit(tables.assessment_consequences_table(qs), opts["format"], opts["output"], self.stdout)
             elif action == "import-scores":
                 a = _assessment(opts["id"], user)
@@ -94,7 +97,7 @@ class Command(BaseCommand):
                 for note in done.notes:
                     self.stderr.write(note)
             elif action == "rectification-list":
-                qs = (Rectification.objects.visible_to(user) if user else Rectification.objects).filter(county_id=opts["county"])
+                qs = visible(Rectification, user).filter(county_id=opts["county"])
                 if opts["status"] != "all":
                     qs = qs.filter(status=opts["status"])
                 if opts["year"]:

@@ -5,9 +5,10 @@ export, `tables.warnings_table`)."""
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from sanwu.core.cli_support import cli_actor, emit
+from sanwu.core.dates import today
+from sanwu.core.errors import NotFound
 from sanwu.ledger.models import Book
 from sanwu.oversight import services, tables
 from sanwu.oversight.models import STATUSES
@@ -47,7 +48,7 @@ class Command(BaseCommand):
             as_of = _date(opts.get("date"))
             with cli_actor() as actor:
                 result = services.run_daily(actor.user, as_of)
-            day = as_of or timezone.localdate()
+            day = as_of or today()
             total = sum(result.values())
             parts = "，".join(f"{RULES[k].label} {v}" for k, v in result.items())
             self.stdout.write(f"{day} 每日检查完成：新增预警 {total} 条（{parts}）。")
@@ -66,7 +67,11 @@ class Command(BaseCommand):
             self.stdout.write(f"补跑完成：{books.count()} 个账套，新增预警 {created} 条。")
             return
         with cli_actor(opts.get("as_user")) as actor:
-            f = services.WarningFilter(status=opts.get("status") or "", rule=opts.get("rule") or "", region=opts["region"])
+            try:
+                region = services.region_in_scope(actor.user, opts["region"], "oversight.warnings")
+            except NotFound as exc:  # cli_actor turns Invalid and Refused into CommandError, not NotFound
+                raise CommandError(str(exc)) from None
+            f = services.WarningFilter(status=opts.get("status") or "", rule=opts.get("rule") or "", region=region)
             qs = services.warnings(actor.user, f)
             emit(tables.warnings_table(qs[:100000]), opts["format"], opts.get("output"), self.stdout)
 

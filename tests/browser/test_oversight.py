@@ -7,6 +7,8 @@ import datetime as dt
 import time
 
 import pytest
+
+from tests.ledger.conftest import OPENING_CASH
 from django.conf import settings
 
 from sanwu.ledger import services
@@ -21,6 +23,7 @@ pytestmark = pytest.mark.browser
 def open_book(demo):
     village = demo.accountant.role_assignments.get().region_id
     book = services.create_book(None, f"OV{village}", village, "2023", name="大歇村监管测试账套", start_date=dt.date(2025, 1, 1))
+    services.set_opening_balances(None, book, {"101": OPENING_CASH, "301": -OPENING_CASH})  # cash on hand to pay from
     services.confirm_opening(None, book)
     return book
 

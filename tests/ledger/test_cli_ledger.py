@@ -322,7 +322,7 @@ def test_report_without_format_draws_a_table_on_a_terminal_and_csv_in_a_pipe(dem
     row = next(line for line in lines if " 102 " in line)
     assert "1,200.50" in row and "银行存款" in row
     assert any("合计" in line and "1,200.50" in line for line in lines)
-    assert "共 3 行" in lines[-1]
+    assert "共 5 行" in lines[-1]
     # a script reading a pipe gets the CSV it always got, the same as --format csv
     piped, _ = run(*args)
     assert piped == run(*args, "--format", "csv")[0] and piped.startswith("code,name,")

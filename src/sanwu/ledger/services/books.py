@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from sanwu.core.permissions import refuse
 from sanwu.core.codes import credit_code_errors, normalize_credit_code
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.money import format_yuan
@@ -33,7 +34,6 @@ def create_book(user, code: str, region_code: str, chart: str, name: str = "", c
     if problems:
         raise Invalid(problems)
     if user is not None and not code_in_scope(user, region.code, BOOK_ADMIN_ROLES):
-        from sanwu.core.gate import refuse
 
         refuse(user, "ledger.book.create", code, region.code)
         raise Refused("无权为该村建立账套")

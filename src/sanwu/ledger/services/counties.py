@@ -3,6 +3,7 @@ the county's supervisor (audited)."""
 
 from django.db import transaction
 
+from sanwu.core.permissions import refuse
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.scope import can_write
 from sanwu.regions.models import Region
@@ -31,8 +32,6 @@ def set_negative_cash(user, county_code: str, mode: str) -> CountyLedgerSettings
     if county is None:
         raise Invalid(Problem(f"「{county_code}」不是已登记的县", field="region"))
     if user is not None and not can_write(user, county_code, SETTINGS_ROLES):
-        from sanwu.core.gate import refuse
-
         refuse(user, "ledger.county_settings", county_code, county_code)
         raise Refused("只有本县的县级监管可以修改账务设置")
     if mode not in NEGATIVE_CASH_MODES:

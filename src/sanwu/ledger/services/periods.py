@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from sanwu.core.permissions import refuse
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.scope import can_write
 
@@ -62,7 +63,6 @@ def confirm_close(user, book: Book, year: int, month: int) -> Period:
 def reopen_month(user, book: Book, year: int, month: int, reason: str) -> Period:
     """Only a county supervisor reopens a month, with a reason kept in the audit trail."""
     if user is not None and not can_write(user, book.region_id, {"county_supervisor"}):
-        from sanwu.core.gate import refuse
 
         refuse(user, "ledger.period.reopen", book.code, book.region_id)
         raise Refused("只有县级监管可以反结账")

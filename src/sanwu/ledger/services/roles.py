@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from sanwu.core.permissions import refuse
 from sanwu.core import audit
 from sanwu.core.errors import Refused
 from sanwu.core.scope import can_write
@@ -24,7 +25,6 @@ def _actor_may(user, book: Book, roles: set[str]) -> bool:
 
 def _require(user, book: Book, roles: set[str], what: str) -> None:
     if not _actor_may(user, book, roles):
-        from sanwu.core.gate import refuse
 
         refuse(user, f"ledger.{what}", book.code, book.region_id)
         raise Refused(f"无权{what}：{book}")

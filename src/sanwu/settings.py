@@ -189,7 +189,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/echarts", PROJECT_DIR / "node_modules" / "echarts" / "dist")]
 # Served for real (gunicorn: `make run`, production) Sanwu answers with the files `sanwu collectstatic`
-# wrote: gzip- and brotli-compressed, with hashed names that browsers keep for a year. Tests and
+# wrote: gzip- and brotli-compressed, with hashed names that browsers may keep for ever. Tests and
 # `make dev` read the source files through the finders instead, so an edit shows at once and no
 # stale manifest is ever used. `sanwu.gunicorn_conf` sets SANWU_STATIC_COLLECTED=1.
 STATIC_COLLECTED = os.environ.get("SANWU_STATIC_COLLECTED", "1" if PRODUCTION else "0") == "1"

@@ -263,8 +263,8 @@ def _matter(user, m: Matter) -> dict:
         ],
         "history": [
             {
-                "action": e.action, "action_label": e.get_action_display(), "stage": e.stage, "status_from": e.status_from,
-                "status_to": e.status_to, "note": e.note, "actor": e.actor.username if e.actor_id else None, "at": e.at,
+                "action": e.action, "action_label": e.action_label, "stage": e.stage, "status_from": e.from_status,
+                "status_to": e.to_status, "note": e.note, "actor": e.actor.username if e.actor_id else None, "at": e.at,
             }
             for e in MatterEvent.objects.visible_to(user).filter(matter=m).select_related("actor")
         ],

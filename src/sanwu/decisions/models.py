@@ -9,6 +9,7 @@ Every transition leaves a `MatterEvent`; every change an audit event.
 from django.conf import settings
 from django.db import models
 
+from sanwu.core.models import Event, StoredFile
 from sanwu.core.scope import ScopedManager
 
 from .rules import CATEGORIES, CHANNELS, MEETING_TYPES, PURPOSES, STAGE_LABELS, STAGES, STATUSES, VILLAGERS_MEETING_TYPES
@@ -94,7 +95,7 @@ class StageRecord(models.Model):
         return self.meeting_type in VILLAGERS_MEETING_TYPES
 
 
-class StageAttachment(models.Model):
+class StageAttachment(StoredFile):
     """Minutes, sign-in sheets, photos: JPEG, PNG or PDF, checked by content, sha256 kept."""
 
     KINDS = [("minutes", "会议记录"), ("sign_in", "签到表"), ("photo", "现场照片"), ("notice", "公告（公示照片）"), ("other", "其他")]
@@ -102,12 +103,6 @@ class StageAttachment(models.Model):
     record = models.ForeignKey(StageRecord, on_delete=models.PROTECT, related_name="attachments")
     kind = models.CharField("类型", max_length=10, choices=KINDS, default="other")
     file = models.FileField(upload_to="decisions/%Y/%m/")
-    filename = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager()
     scope_field = "record__matter__village__code"
@@ -116,9 +111,9 @@ class StageAttachment(models.Model):
         ordering = ["record_id", "uploaded_at", "id"]
 
 
-class MatterEvent(models.Model):
+class MatterEvent(Event):
     """The matter's history: one row per transition (created, stage recorded or corrected,
-    completed, abandoned, voucher linked or unlinked)."""
+    completed, abandoned, voucher linked or unlinked), written by `MatterEvent.record`."""
 
     ACTIONS = [
         ("create", "建立事项"),
@@ -130,18 +125,12 @@ class MatterEvent(models.Model):
     ]
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="events")
-    action = models.CharField(max_length=10, choices=ACTIONS)
     stage = models.CharField(max_length=24, blank=True, choices=STAGES)
-    status_from = models.CharField(max_length=12, blank=True)
-    status_to = models.CharField(max_length=12, blank=True)
-    note = models.CharField(max_length=300, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager()
     scope_field = "matter__village__code"
 
-    class Meta:
+    class Meta(Event.Meta):
         ordering = ["matter_id", "at", "id"]
 
 

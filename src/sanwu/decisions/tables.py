@@ -110,7 +110,7 @@ def history_table(events) -> Table:
          Column("note", "说明", width=36), Column("actor", "操作人")],
         [
             {"at": e.at.replace(tzinfo=None), "action": ACTION_LABELS[e.action], "stage": STAGE_LABELS.get(e.stage, ""),
-             "status": f"{STATUS_LABELS.get(e.status_from, '')}→{STATUS_LABELS.get(e.status_to, '')}" if e.status_to else "",
+             "status": f"{STATUS_LABELS.get(e.from_status, '')}→{STATUS_LABELS.get(e.to_status, '')}" if e.to_status else "",
              "note": e.note, "actor": person_label(e.actor)}
             for e in events
         ],

@@ -149,7 +149,7 @@ def _detail(request, m: Matter, problems=(), status=200, upload_form=None, comme
         e.who = person_label(e.actor)
         e.label = ACTION_LABELS[e.action]
         e.stage_label = STAGE_LABELS.get(e.stage, "")
-        e.status_to_label = STATUS_LABELS.get(e.status_to, "")
+        e.status_to_label = STATUS_LABELS.get(e.to_status, "")
     ctx = {
         "matter": m, "track": track, "problems": list(problems), "done": sum(1 for s in track if s["state"] in ("done", "merged")),
         "amount_yuan": format_yuan(m.amount) if m.amount is not None else "", "category": CATEGORIES[m.category],

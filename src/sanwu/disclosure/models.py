@@ -7,8 +7,8 @@ posted count at that moment never change — `save()` and `delete()` refuse, and
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
+from sanwu.core.models import Event
 from sanwu.core.scope import ScopedManager, ScopedQuerySet
 
 
@@ -121,17 +121,12 @@ class Disclosure(models.Model):
         return super().delete(*args, **kwargs)
 
 
-class DisclosureEvent(models.Model):
+class DisclosureEvent(Event):
     """One row per step of a disclosure (prepared, re-prepared, confirmed, published)."""
 
-    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=20)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.CharField(max_length=200, blank=True)
+    ACTIONS = [("prepared", "编制"), ("reprepared", "重新编制"), ("confirmed", "书记确认"), ("published", "发布")]
 
-    class Meta:
-        ordering = ["at", "id"]
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="events")
 
 
 # Who may read villagers' questions inside the platform: the township that answers them and
@@ -179,12 +174,9 @@ class Question(models.Model):
         return self.village_id
 
 
-class QuestionEvent(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=20)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.CharField(max_length=200, blank=True)
+class QuestionEvent(Event):
+    """A question asked (by a villager: no actor) and answered (by the township)."""
 
-    class Meta:
-        ordering = ["at", "id"]
+    ACTIONS = [("asked", "提问"), ("answered", "答复")]
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="events")

@@ -222,7 +222,7 @@ def _decision(user, d: CadreReward) -> dict:
         "operating_income_fen": d.operating_income, "prev_operating_income_fen": d.prev_operating_income, "increase_fen": d.increase,
         "amount_fen": d.amount, "rate_bp": d.rate_bp, "cap_fen": d.cap, "decision_id": d.matter_id, "reason": d.reason,
         "events": [
-            {"action": e.action, "from_status": e.from_status, "to_status": e.to_status, "amount_fen": e.amount, "note": e.note, "actor": e.actor_name, "at": e.at}
+            {"action": e.action, "from_status": e.from_status, "to_status": e.to_status, "amount_fen": e.amount, "note": e.note, "actor": e.actor_name or "system", "at": e.at}
             for e in services.reward_events(user, d.village_id, d.year)
         ],
     }

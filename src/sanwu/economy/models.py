@@ -14,6 +14,7 @@ Money is integer fen; rates are basis points (2000 = 20%).
 from django.conf import settings
 from django.db import models
 
+from sanwu.core.models import Event
 from sanwu.core.scope import ScopedManager
 
 MEASURES = [("operating_income", "经营性收入"), ("operating_return", "经营收益")]
@@ -105,31 +106,20 @@ class CadreReward(models.Model):
         verbose_name = "村干部奖励核准"
 
 
-class CadreRewardEvent(models.Model):
+class CadreRewardEvent(Event):
     """One transition of a cadre reward: who, when, from which state to which, with what amount."""
 
+    ACTIONS = [("approve", "核准"), ("reject", "不予核准"), ("revoke", "撤销核准")]
+
     reward = models.ForeignKey(CadreReward, on_delete=models.PROTECT, related_name="events")
-    action = models.CharField(max_length=10)  # approve / reject / revoke
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10)
     amount = models.BigIntegerField(default=0)
-    note = models.CharField(max_length=200, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor_name = models.CharField(max_length=150, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager()
     scope_field = "reward__village__code"
 
-    class Meta:
+    class Meta(Event.Meta):
         ordering = ["reward_id", "at", "id"]
         verbose_name = "村干部奖励审核记录"
-
-    ACTIONS = {"approve": "核准", "reject": "不予核准", "revoke": "撤销核准"}
-
-    @property
-    def action_label(self) -> str:
-        return self.ACTIONS.get(self.action, self.action)
 
     @property
     def from_label(self) -> str:

@@ -7,6 +7,7 @@ correction is a reversing voucher. Amounts are integer fen; balances are debit-p
 from django.conf import settings
 from django.db import models
 
+from sanwu.core.models import StoredFile
 from sanwu.core.scope import ScopedManager
 
 from .charts import CATEGORIES, CHART_VERSIONS, SETTLEMENTS, SIDES, SOURCES
@@ -170,17 +171,11 @@ class Entry(models.Model):
         constraints = [models.UniqueConstraint(fields=["voucher", "line"], name="unique_entry_line")]
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     """A receipt (原始凭证): JPEG, PNG or PDF, type checked by content, sha256 kept."""
 
     voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(upload_to="attachments/%Y/%m/")
-    filename = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager()
     scope_field = "voucher__book__region__code"

@@ -306,8 +306,8 @@ def _task(user, task: Task) -> dict:
             for r in reports
         ],
         "history": [
-            {"at": e.at, "action": e.action, "action_label": e.get_action_display(), "actor": e.actor.username if e.actor_id else None,
-             "actor_name": e.actor_name, "from_status": e.from_status, "to_status": e.to_status, "note": e.note,
+            {"at": e.at, "action": e.action, "action_label": e.action_label, "actor": e.actor.username if e.actor_id else None,
+             "actor_name": services.display_name(e.actor), "from_status": e.from_status, "to_status": e.to_status, "note": e.note,
              "old_value": e.old_value, "new_value": e.new_value}
             for e in t.events.select_related("actor").order_by("at", "id")
         ],

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from sanwu.core.models import Event, StoredFile
 from sanwu.core.scope import ScopedManager
 from sanwu.regions import masking
 
@@ -233,17 +234,11 @@ class TaskReport(models.Model):
         ordering = ["task_id", "at", "id"]
 
 
-class TaskEvidence(models.Model):
+class TaskEvidence(StoredFile):
     """A file proving the work: JPEG, PNG or PDF, type checked by content, sha256 kept."""
 
     report = models.ForeignKey(TaskReport, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to="partywork/evidence/%Y/%m/")
-    filename = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager()
     scope_field = "report__task__region__code"
@@ -253,7 +248,7 @@ class TaskEvidence(models.Model):
         ordering = ["report_id", "id"]
 
 
-class TaskEvent(models.Model):
+class TaskEvent(Event):
     """The history of a task: one row per transition (who, when, from, to, note), each deadline
     extension and reassignment (old → new value, the reason in the note) — and the dispatch
     meetings and inspections recorded against it."""
@@ -271,13 +266,6 @@ class TaskEvent(models.Model):
     ]
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=12, choices=ACTIONS)
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor_name = models.CharField(max_length=150, blank=True)
-    at = models.DateTimeField(db_index=True)
-    note = models.TextField(blank=True)
     old_value = models.CharField("原值", max_length=500, blank=True)  # extend: the old deadline; reassign: the old owners
     new_value = models.CharField("新值", max_length=500, blank=True)
 
@@ -285,7 +273,7 @@ class TaskEvent(models.Model):
     scope_field = "task__region__code"
     scope_roles = PARTY_ROLES
 
-    class Meta:
+    class Meta(Event.Meta):
         ordering = ["task_id", "at", "id"]
 
     @property

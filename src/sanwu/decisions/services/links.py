@@ -10,9 +10,8 @@ from sanwu.core.errors import Invalid, Problem
 from sanwu.core.money import format_yuan
 from sanwu.ledger.models import Voucher
 
-from ..models import Matter, VoucherLink
+from ..models import Matter, MatterEvent, VoucherLink
 from ..rules import DECIDED_STAGES, fname
-from .matters import event
 from sanwu.core.permissions import may, require
 
 from .permissions import LINK_ROLES, may_link
@@ -38,7 +37,7 @@ def link_voucher(user, matter: Matter, voucher) -> VoucherLink:
         if VoucherLink.objects.filter(matter=m, voucher=v).exists():
             raise Invalid(Problem(f"凭证「{v.label}」已关联本事项", field=fname("voucher")))
         link = VoucherLink.objects.create(matter=m, voucher=v, linked_by=user if user is not None and getattr(user, "pk", None) else None)
-        event(m, "link", user, note=f"{v.book.code} {v.label} {format_yuan(v.total)}元")
+        MatterEvent.record(user, "link", note=f"{v.book.code} {v.label} {format_yuan(v.total)}元", matter=m)
         audit.record("decision.link_voucher", link, actor=user, region_code=m.village_id, new={"matter": m.pk, "voucher": v.pk, "book": v.book.code, "label": v.label})
     return link
 
@@ -48,7 +47,7 @@ def unlink_voucher(user, link: VoucherLink) -> None:
     with transaction.atomic():
         m = Matter.objects.select_for_update().get(pk=link.matter_id)
         v = link.voucher
-        event(m, "unlink", user, note=f"{v.book.code} {v.label}")
+        MatterEvent.record(user, "unlink", note=f"{v.book.code} {v.label}", matter=m)
         audit.record("decision.unlink_voucher", link, actor=user, region_code=m.village_id, old={"matter": m.pk, "voucher": v.pk, "label": v.label})
         link.delete()
 

@@ -17,14 +17,6 @@ from .permissions import COMMENT_ROLES, RECORD_ROLES
 MAX_TITLE = 200
 
 
-def event(matter: Matter, action: str, user, *, stage="", status_from="", status_to="", note="") -> MatterEvent:
-    """One row of the matter's history, written by the service that makes the change."""
-    return MatterEvent.objects.create(
-        matter=matter, action=action, stage=stage, status_from=status_from, status_to=status_to, note=note[:300],
-        actor=user if user is not None and getattr(user, "pk", None) else None,
-    )
-
-
 # --- Matters ------------------------------------------------------------------------------------
 
 
@@ -66,7 +58,7 @@ def create_matter(
             amount=amount, year=year, merged_first_steps=bool(merged_first_steps),
             created_by=user if user is not None and getattr(user, "pk", None) else None,
         )
-        event(m, "create", user, status_to="in_progress", note=m.title)
+        MatterEvent.record(user, "create", to_status="in_progress", note=m.title, matter=m)
         audit.record(
             "decision.create", m, actor=user, region_code=village_code,
             new={"title": m.title, "category": category, "purpose": purpose, "amount": amount, "year": year, "merged": m.merged_first_steps},
@@ -85,7 +77,7 @@ def abandon(user, matter: Matter, reason: str) -> Matter:
             raise Invalid(Problem(f"事项状态为「{STATUS_LABELS[m.status]}」，不能终止"))
         m.status, m.abandon_reason = "abandoned", reason.strip()[:200]
         m.save(update_fields=["status", "abandon_reason", "updated_at"])
-        event(m, "abandon", user, status_from="in_progress", status_to="abandoned", note=m.abandon_reason)
+        MatterEvent.record(user, "abandon", from_status="in_progress", to_status="abandoned", note=m.abandon_reason, matter=m)
         audit.record("decision.abandon", m, actor=user, old={"status": "in_progress"}, new={"status": "abandoned"}, note=m.abandon_reason, region_code=m.village_id)
     return m
 

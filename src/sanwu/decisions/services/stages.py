@@ -11,12 +11,11 @@ from sanwu.core import audit
 from sanwu.core.errors import Invalid, Problem
 
 from .. import rules
-from ..models import Matter, StageRecord
+from ..models import Matter, MatterEvent, StageRecord
 from ..rules import PUBLICATION_STAGES, STAGE_KEYS, STAGE_LABELS, VILLAGERS_MEETING_TYPES, StageData, fname
 from sanwu.core.dates import today
 from sanwu.core.permissions import require
 
-from .matters import event
 from .permissions import RECORD_ROLES
 from .publication import mask_text
 from .quorum import quorum_rule_for
@@ -130,7 +129,7 @@ def record_stage(user, matter: Matter, stage: str, data: StageData, *, correctio
             content_hash=_content_hash(m, stage, version, d, public_text),
             recorded_by=user if user is not None and getattr(user, "pk", None) else None,
         )
-        status_from = m.status
+        from_status = m.status
         if stage == "resolution_published":
             m.decided_on = d.date
         if not correcting:
@@ -140,10 +139,10 @@ def record_stage(user, matter: Matter, stage: str, data: StageData, *, correctio
         elif stage == "result_published":
             m.completed_on = d.date
         m.save(update_fields=["stage", "status", "decided_on", "completed_on", "updated_at"])
-        event(
-            m, "correct" if correcting else "record", user, stage=stage,
-            status_from=status_from if m.status != status_from else "", status_to=m.status if m.status != status_from else "",
-            note=reason if correcting else "",
+        changed = m.status != from_status
+        MatterEvent.record(
+            user, "correct" if correcting else "record", from_status=from_status if changed else "", to_status=m.status if changed else "",
+            note=reason if correcting else "", matter=m, stage=stage,
         )
         audit.record(
             "decision.correct" if correcting else "decision.record", rec, actor=user, region_code=m.village_id,

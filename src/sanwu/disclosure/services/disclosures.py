@@ -30,10 +30,6 @@ def fingerprint(snapshot: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _event(d: Disclosure, action: str, user, at, note: str = "") -> None:
-    DisclosureEvent.objects.create(disclosure=d, action=action, actor=user if getattr(user, "pk", None) else None, at=at, note=note[:200])
-
-
 def build_snapshot(book: Book, period: Period, names: Names | None = None) -> dict:
     """The figures of the period as the books hold them now."""
     return snap.build(book, period.year, period.month_from, period.month_to, names)
@@ -92,7 +88,7 @@ def prepare(user, book: Book, year: int, month_from: int, month_to: int | None =
         d.confirmed_by = None
         d.confirmed_at = None
         d.save()
-        _event(d, "reprepared" if again else "prepared", user, now)
+        DisclosureEvent.record(user, "reprepared" if again else "prepared", disclosure=d, at=now)
         audit.record(
             "disclosure.prepare", d, actor=user, region_code=d.village_id,
             new={"book": book.code, "period": period.key, "income": data["income_total"]["period"], "expense": data["expense_total"]["period"], "again": again},
@@ -141,7 +137,7 @@ def confirm(user, d: Disclosure, *, at=None) -> Disclosure:
         d.confirmed_by = user if getattr(user, "pk", None) else None
         d.confirmed_at = at or timezone.now()
         d.save()
-        _event(d, "confirmed", user, d.confirmed_at)
+        DisclosureEvent.record(user, "confirmed", disclosure=d, at=d.confirmed_at)
         audit.record("disclosure.confirm", d, actor=user, region_code=d.village_id, new={"period": d.period_key})
     return d
 
@@ -169,7 +165,7 @@ def publish(user, d: Disclosure, *, at=None) -> Disclosure:
         d.published_by = user if getattr(user, "pk", None) else None
         d.published_at = at or timezone.now()
         d.save()
-        _event(d, "published", user, d.published_at)
+        DisclosureEvent.record(user, "published", disclosure=d, at=d.published_at)
         audit.record(
             "disclosure.publish", d, actor=user, region_code=d.village_id,
             new={"period": d.period_key, "chain_head": d.chain_head, "posted_count": d.posted_count, "snapshot_hash": d.snapshot_hash},

@@ -75,7 +75,7 @@ def ask(village_code: str, text: str, contact: str = "", ip: str = "", *, now=No
             asked_at=now,
             deadline=timezone.localtime(now).date() + dt.timedelta(days=s.answer_days),
         )
-        QuestionEvent.objects.create(question=q, action="asked", actor=user if getattr(user, "pk", None) else None, at=now)
+        QuestionEvent.record(user, "asked", question=q, at=now)
         audit.record("question.ask", q, actor=user, region_code=village.code, new={"village": village.code, "deadline": q.deadline, "contact": bool(contact)})
     return q
 
@@ -103,7 +103,7 @@ def answer(user, question: Question, text: str, *, now=None, names: Names | None
         q.answered_by = user if getattr(user, "pk", None) else None
         q.answered_at = now or timezone.now()
         q.save()
-        QuestionEvent.objects.create(question=q, action="answered", actor=q.answered_by, at=q.answered_at)
+        QuestionEvent.record(user, "answered", question=q, at=q.answered_at)
         audit.record("question.answer", q, actor=user, region_code=q.village_id, new={"answered_at": q.answered_at, "on_time": q.answered_at.date() <= q.deadline})
     return q
 

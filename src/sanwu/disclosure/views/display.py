@@ -7,9 +7,10 @@ import copy
 
 from sanwu.core.money import format_yuan
 
+from ..models import DisclosureEvent, QuestionEvent
 from ..services.snapshot import KIND_LABELS
 
-EVENT_LABELS = {"prepared": "编制", "reprepared": "重新编制", "confirmed": "书记确认", "published": "发布", "asked": "提问", "answered": "答复"}
+EVENT_LABELS = dict(DisclosureEvent.ACTIONS + QuestionEvent.ACTIONS)
 
 
 def person_label(user) -> str:

@@ -220,13 +220,6 @@ def _village(code: str) -> Region:
     return village
 
 
-def _event(reward: CadreReward, action: str, old: str, user, note: str = "") -> None:
-    CadreRewardEvent.objects.create(
-        reward=reward, action=action, from_status=old, to_status=reward.status, amount=reward.amount, note=note[:200],
-        actor=user, actor_name=getattr(user, "username", "") if user is not None else "system",
-    )
-
-
 def approve_cadre_reward(user, village_code: str, year: int, note: str = "") -> CadreReward:
     """The township approves a village's cadre reward: only with the village's completed 四议两公开
     decision on it (purpose `cadre_reward`, the same year) and an increase in operating income; the
@@ -264,7 +257,7 @@ def approve_cadre_reward(user, village_code: str, year: int, note: str = "") -> 
         reward.reason = (note or "").strip()[:200]
         reward.decided_by, reward.decided_at = user, timezone.now()
         reward.save()
-        _event(reward, "approve", old, user, reward.reason)
+        CadreRewardEvent.record(user, "approve", from_status=old, to_status=reward.status, note=reward.reason, reward=reward, amount=reward.amount)
         audit.record(
             "economy.cadre_reward.approve", reward, actor=user, region_code=village.code, old={"status": old} if old else None,
             new={"status": "approved", "year": year, "increase": reward.increase, "amount": reward.amount, "matter": matter.pk},
@@ -289,7 +282,7 @@ def reject_cadre_reward(user, village_code: str, year: int, reason: str) -> Cadr
         reward.matter = decision_for(village.code, year)
         reward.decided_by, reward.decided_at = user, timezone.now()
         reward.save()
-        _event(reward, "reject", old, user, reward.reason)
+        CadreRewardEvent.record(user, "reject", from_status=old, to_status=reward.status, note=reward.reason, reward=reward, amount=reward.amount)
         audit.record("economy.cadre_reward.reject", reward, actor=user, region_code=village.code, old={"status": old} if old else None, new={"status": "rejected", "year": year}, note=reward.reason)
     return reward
 
@@ -310,7 +303,7 @@ def revoke_cadre_reward(user, village_code: str, year: int, reason: str) -> Cadr
         reward.status, reward.reason = "revoked", reason.strip()[:200]
         reward.decided_by, reward.decided_at = user, timezone.now()
         reward.save()
-        _event(reward, "revoke", "approved", user, reward.reason)
+        CadreRewardEvent.record(user, "revoke", from_status="approved", to_status=reward.status, note=reward.reason, reward=reward, amount=reward.amount)
         audit.record("economy.cadre_reward.revoke", reward, actor=user, region_code=village.code, old={"status": "approved", "amount": old_amount}, new={"status": "revoked"}, note=reward.reason)
     return reward
 

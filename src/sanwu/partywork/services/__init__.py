@@ -46,7 +46,6 @@ from .meetings import record_meeting
 from .orgs import ORG_FIELDS, add_member, create_org, org_errors, remove_member, update_org
 from .talks import record_talk, talk_errors
 from .task_flow import (
-    add_event,
     add_evidence,
     assign_task,
     close,
@@ -95,7 +94,6 @@ __all__ = [
     "OrgCount",
     "RollupRow",
     "TalkCount",
-    "add_event",
     "add_evidence",
     "add_member",
     "assign_task",

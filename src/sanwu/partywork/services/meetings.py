@@ -14,7 +14,6 @@ from sanwu.regions.models import Region
 from ..models import Meeting, MeetingItem, Task, TaskEvent
 from .access import ASSIGN_ROLES
 from .common import MEETING_LABELS, today
-from .task_flow import add_event
 
 
 def record_meeting(
@@ -62,6 +61,9 @@ def record_meeting(
                 latest = TaskEvent.objects.filter(task=t, at__date=date).aggregate(m=Max("at"))["m"]
                 if latest is not None and latest >= at:
                     at = latest + dt.timedelta(seconds=1)
-            add_event(t, kind, t.status, t.status, user, at, f"{MEETING_LABELS[kind]}：{title}" + (f"（{notes[t.pk]}）" if notes.get(t.pk) else ""))
+            TaskEvent.record(
+                user, kind, from_status=t.status, to_status=t.status, task=t, at=at,
+                note=f"{MEETING_LABELS[kind]}：{title}" + (f"（{notes[t.pk]}）" if notes.get(t.pk) else ""),
+            )
         audit.record("meeting.create", m, actor=user, region_code=region_code, new={"kind": kind, "title": title, "date": date, "tasks": task_ids})
     return m

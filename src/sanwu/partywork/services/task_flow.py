@@ -188,20 +188,13 @@ def assign_task(
         TaskPlanItem.objects.bulk_create(
             [TaskPlanItem(task=task, year=y, month=m, item=item.strip()) for (y, m), items in sorted((plan or {}).items()) for item in items if item.strip()]
         )
-        add_event(task, "assign", "", "assigned", user, moment, f"完成时限 {deadline}")
+        TaskEvent.record(user, "assign", to_status="assigned", note=f"完成时限 {deadline}", task=task, at=moment)
         audit.record(
             "task.assign", task, actor=user, region_code=region_code,
             new={"title": task.title, "region": region_code, "deadline": deadline, "source": source_kind, "origin": origin,
                  "owner_orgs": owner_org_ids, "owner_users": owner_user_ids},
         )
     return task
-
-
-def add_event(task: Task, action: str, frm: str, to: str, user, at: dt.datetime, note: str = "", old: str = "", new: str = "") -> TaskEvent:
-    return TaskEvent.objects.create(
-        task=task, action=action, from_status=frm, to_status=to, actor=user, actor_name=display_name(user), at=at, note=note,
-        old_value=old[:500], new_value=new[:500],
-    )
 
 
 def _locked(task: Task, allowed: tuple[str, ...], action: str) -> Task:
@@ -251,7 +244,7 @@ def report(user, task: Task, text: str, files: list[tuple[str, bytes]] = (), at:
         frm = t.status
         t.status, t.reported_at, t.return_reason = "reported", moment, ""
         t.save(update_fields=["status", "reported_at", "return_reason"])
-        add_event(t, "report", frm, "reported", user, moment, text[:500])
+        TaskEvent.record(user, "report", from_status=frm, to_status="reported", note=text[:500], task=t, at=moment)
         audit.record(
             "task.report", t, actor=user, region_code=t.region_id, old={"status": frm},
             new={"status": "reported", "report": rep.pk, "evidence": [e.sha256 for e in stored]},
@@ -290,7 +283,7 @@ def return_task(user, task: Task, reason: str, at: dt.datetime | None = None) ->
         t = _locked(task, ("reported",), "退回")
         t.status, t.return_reason, t.return_count = "returned", reason, t.return_count + 1
         t.save(update_fields=["status", "return_reason", "return_count"])
-        add_event(t, "return", "reported", "returned", user, moment, reason)
+        TaskEvent.record(user, "return", from_status="reported", to_status="returned", note=reason, task=t, at=moment)
         audit.record("task.return", t, actor=user, region_code=t.region_id, old={"status": "reported"}, new={"status": "returned", "reason": reason})
     return t
 
@@ -312,7 +305,7 @@ def verify(user, task: Task, note: str = "", close: bool = True, at: dt.datetime
             raise Invalid(Problem("核验人不能是汇报人本人"))
         t.status, t.verified_at = "verified", moment
         t.save(update_fields=["status", "verified_at"])
-        add_event(t, "verify", "reported", "verified", user, moment, note)
+        TaskEvent.record(user, "verify", from_status="reported", to_status="verified", note=note, task=t, at=moment)
         audit.record("task.verify", t, actor=user, region_code=t.region_id, old={"status": "reported"}, new={"status": "verified", "note": note})
         if close:
             _close(t, user, moment, "")
@@ -334,7 +327,7 @@ def close(user, task: Task, note: str = "", at: dt.datetime | None = None) -> Ta
 def _close(t: Task, user, moment, note: str) -> None:
     t.status, t.closed_at = "closed", moment
     t.save(update_fields=["status", "closed_at"])
-    add_event(t, "close", "verified", "closed", user, moment, note)
+    TaskEvent.record(user, "close", from_status="verified", to_status="closed", note=note, task=t, at=moment)
     audit.record("task.close", t, actor=user, region_code=t.region_id, old={"status": "verified"}, new={"status": "closed"})
 
 
@@ -364,7 +357,10 @@ def extend_deadline(user, task: Task, deadline: dt.date, reason: str, at: dt.dat
         old = t.deadline
         t.deadline = deadline
         t.save(update_fields=["deadline"])
-        add_event(t, "extend", t.status, t.status, user, moment, reason, old=old.isoformat(), new=deadline.isoformat())
+        TaskEvent.record(
+            user, "extend", from_status=t.status, to_status=t.status, note=reason, task=t, at=moment,
+            old_value=old.isoformat(), new_value=deadline.isoformat(),
+        )
         audit.record("task.extend", t, actor=user, region_code=t.region_id, old={"deadline": old}, new={"deadline": deadline, "reason": reason})
     return t
 
@@ -404,7 +400,10 @@ def reassign(user, task: Task, owner_org_ids=(), owner_user_ids=(), reason: str 
         old_text = _owner_text(old_orgs, old_users) or t.region.name
         TaskOwner.objects.filter(task=t).delete()
         TaskOwner.objects.bulk_create([TaskOwner(task=t, org_id=i) for i in org_ids] + [TaskOwner(task=t, user_id=i) for i in user_ids])
-        add_event(t, "reassign", t.status, t.status, user, moment, reason, old=old_text, new=_owner_text(org_ids, user_ids))
+        TaskEvent.record(
+            user, "reassign", from_status=t.status, to_status=t.status, note=reason, task=t, at=moment,
+            old_value=old_text[:500], new_value=_owner_text(org_ids, user_ids)[:500],
+        )
         audit.record(
             "task.reassign", t, actor=user, region_code=t.region_id, old={"owner_orgs": old_orgs, "owner_users": old_users},
             new={"owner_orgs": org_ids, "owner_users": user_ids, "reason": reason},

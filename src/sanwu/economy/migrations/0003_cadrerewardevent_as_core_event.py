@@ -1,0 +1,40 @@
+"""A cadre reward's history rows take the one event shape (`core.models.Event`): longer action and
+status columns, `at` indexed with a default, `note` unlimited; `amount` stays. Nothing is lost."""
+
+import django.utils.timezone
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('economy', '0002_cadre_reward_matter_retire_resolution'),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name='cadrerewardevent',
+            name='action',
+            field=models.CharField(max_length=20),
+        ),
+        migrations.AlterField(
+            model_name='cadrerewardevent',
+            name='at',
+            field=models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+        ),
+        migrations.AlterField(
+            model_name='cadrerewardevent',
+            name='from_status',
+            field=models.CharField(blank=True, max_length=12),
+        ),
+        migrations.AlterField(
+            model_name='cadrerewardevent',
+            name='note',
+            field=models.TextField(blank=True),
+        ),
+        migrations.AlterField(
+            model_name='cadrerewardevent',
+            name='to_status',
+            field=models.CharField(blank=True, max_length=12),
+        ),
+    ]

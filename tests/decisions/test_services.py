@@ -40,7 +40,7 @@ def test_a_matter_goes_through_the_six_stages_in_order_and_completes(demo, matte
         assert services.next_stage(matter) == (ORDER[i + 1] if i < 5 else None)
     assert matter.status == "completed"
     assert matter.decided_on == good("resolution_published").date and matter.completed_on == good("result_published").date
-    events = list(MatterEvent.objects.filter(matter=matter).values_list("action", "stage", "status_to"))
+    events = list(MatterEvent.objects.filter(matter=matter).values_list("action", "stage", "to_status"))
     assert events[0] == ("create", "", "in_progress")
     assert events[1:] == [("record", s, "completed" if s == "result_published" else "") for s in ORDER]
     assert AuditEvent.objects.filter(action="decision.record", object_type="decisions.stagerecord").count() == 6

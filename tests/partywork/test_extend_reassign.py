@@ -49,7 +49,7 @@ def test_the_county_extends_a_late_task_and_the_overdue_lists_follow(demo, orgs)
     assert not services.tasks_for(demo.township, "overdue").filter(pk=task.pk).exists()
     event = TaskEvent.objects.get(task=task, action="extend")
     assert (event.actor, event.actor_name, event.old_value, event.new_value, event.note) == (
-        demo.county, "岳西县监管员", old.isoformat(), new.isoformat(), "受汛期影响，现场工作推迟")
+        demo.county, demo.county.username, old.isoformat(), new.isoformat(), "受汛期影响，现场工作推迟")
     assert (event.from_status, event.to_status) == ("assigned", "assigned")
     trail = AuditEvent.objects.get(action="task.extend", object_id=str(task.pk))
     assert trail.actor == demo.county and trail.old == {"deadline": old.isoformat()}

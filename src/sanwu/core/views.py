@@ -1,9 +1,11 @@
 from django.db.models import Q
 from django.shortcuts import render
 
+from . import uploads
 from .models import AuditEvent
+from .permissions import get_visible
 from .tables import Column, Table, download
-from .web import export_format, paginate, role_required
+from .web import export_format, paginate, role_refusal, role_required
 
 AUDIT_ROLES = ("city_admin", "county_supervisor", "auditor")
 
@@ -40,3 +42,26 @@ def audit_list(request):
         )
         return download(table, "审计记录", fmt)
     return render(request, "core/audit_list.html", {"page": paginate(request, qs), "q": q})
+
+
+def serve_file(request, model, *, roles=(), user=None, cache="private, max-age=0", **lookup):
+    """The one way a stored file (a `core.models.StoredFile`) is answered, only through the scope
+    gate (never a public media URL); nothing the user may not see: 404, the refusal audited.
+
+    A page routes its URL here, naming the model (and the roles that may open it) in the URL's
+    extra arguments; the URL's named parts are lookups on the model:
+
+        path("tasks/evidence/<int:pk>/", serve_file, {"model": TaskEvidence, "roles": PARTY}, name="evidence")
+
+    The user must be logged in and hold one of `roles` (any role when none are named), and
+    `?download=1` asks for a download. The API calls it from its own endpoint with
+    `user=request.auth` (its authentication has run) and `cache="private, no-store"`."""
+    if user is None:
+        refusal = role_refusal(request, roles)
+        if refusal is not None:
+            return refusal
+        user = request.user
+    stored = get_visible(model, user, **lookup)
+    return uploads.file_response(
+        stored.file, stored.content_type, stored.filename, download=request.GET.get("download") == "1", cache=cache
+    )

@@ -25,17 +25,23 @@ def role_required(*roles: str):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            mine = roles_of(request.user)
-            if not mine or (roles and not (mine & set(roles))):
-                refuse(request.user, f"view:{request.resolver_match.view_name if request.resolver_match else request.path}")
-                return render(request, "403.html", status=403)
-            return view(request, *args, **kwargs)
+            return role_refusal(request, roles) or view(request, *args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def role_refusal(request, roles=()):
+    """What `role_required` answers instead of the page (the login page, or an audited 403), or
+    None when the user may go on."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    mine = roles_of(request.user)
+    if not mine or (roles and not (mine & set(roles))):
+        refuse(request.user, f"view:{request.resolver_match.view_name if request.resolver_match else request.path}")
+        return render(request, "403.html", status=403)
+    return None
 
 
 def shows_problems(view):

@@ -13,12 +13,12 @@ from ninja.files import UploadedFile
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-from sanwu.core import uploads
 from sanwu.core.api_errors import Detail, responses as _responses
 from sanwu.core.api_fields import IsoDate, Offset, fen_value, page_limit, text_field
 from sanwu.core.codes import region_code_errors, region_prefix
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.permissions import get_visible_or_404
+from sanwu.core.views import serve_file
 from sanwu.ledger.models import Voucher
 
 from . import rules, services
@@ -402,5 +402,4 @@ _FILE_TYPES = {mime: {"schema": {"type": "string", "format": "binary"}} for mime
 )
 def download_attachment(request, id: int, att_id: int):
     m = _get(request, id)
-    att = get_visible_or_404(StageAttachment, request.auth, pk=att_id, record__matter=m)
-    return uploads.file_response(att.file, att.content_type, att.filename, cache="private, no-store")
+    return serve_file(request, StageAttachment, user=request.auth, cache="private, no-store", pk=att_id, record__matter=m)

@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from sanwu.core import uploads
 from sanwu.core import permissions
 from sanwu.core.errors import Invalid
 from sanwu.core.permissions import get_visible_or_404
@@ -240,13 +239,6 @@ def attachment_add(request, pk: int, record_id: int):
         return _detail(request, m, exc.messages, status=422, upload_form=form)
     messages.success(request, f"附件「{upload.name}」已上传。")
     return redirect(reverse("decisions:detail", args=[m.pk]) + f"#stage-{rec.stage}")
-
-
-@role_required()
-def attachment_file(request, pk: int):
-    """The file itself, only through the scope gate (never a public media URL)."""
-    att = get_visible_or_404(StageAttachment, request.user, pk=pk)
-    return uploads.file_response(att.file, att.content_type, att.filename, download=request.GET.get("download") == "1")
 
 
 # --- vouchers -----------------------------------------------------------------------------------

@@ -16,13 +16,13 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from sanwu.core import uploads
 from sanwu.core.api_errors import Detail, responses as _responses
 from sanwu.core.api_fields import Fen, IsoDate, Offset, page_limit, text_field
 from sanwu.core.codes import region_code_errors, region_prefix
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.money import to_capital
+from sanwu.core.views import serve_file
 
 from . import attachments, services
 from .charts import CATEGORIES, CHART_VERSIONS, SIDES
@@ -416,8 +416,7 @@ _FILE_TYPES = {mime: {"schema": {"type": "string", "format": "binary"}} for mime
 )
 def download_attachment(request, code: str, id: int, att_id: int):
     _, v = _get_voucher(request, code, id)
-    att = get_visible_or_404(Attachment, request.auth, pk=att_id, voucher=v)
-    return uploads.file_response(att.file, att.content_type, att.filename, cache="private, no-store")
+    return serve_file(request, Attachment, user=request.auth, cache="private, no-store", pk=att_id, voucher=v)
 
 
 # --- Reports and verification ------------------------------------------------------------

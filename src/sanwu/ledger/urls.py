@@ -1,5 +1,8 @@
 from django.urls import path
 
+from sanwu.core.views import serve_file
+
+from .models import Attachment
 from .views import attachments, books, imports, periods, reports, vouchers
 
 app_name = "ledger"
@@ -15,7 +18,7 @@ urlpatterns = [
     path("books/<str:code>/vouchers/<int:pk>/edit/", vouchers.voucher_edit, name="voucher_edit"),
     path("books/<str:code>/vouchers/<int:pk>/attachments/", attachments.attachment_add, name="attachment_add"),
     path("books/<str:code>/vouchers/<int:pk>/<slug:action>/", vouchers.voucher_action, name="voucher_action"),
-    path("books/<str:code>/attachments/<int:pk>/", attachments.attachment_file, name="attachment"),
+    path("books/<str:voucher__book__code>/attachments/<int:pk>/", serve_file, {"model": Attachment}, name="attachment"),
     path("books/<str:code>/review/", vouchers.review_queue, name="queue"),
     path("books/<str:code>/periods/", periods.periods, name="periods"),
     path("books/<str:code>/periods/<int:year>/<int:month>/<slug:action>/", periods.period_action, name="period_action"),

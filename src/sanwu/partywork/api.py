@@ -13,12 +13,12 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from sanwu.core import uploads
 from sanwu.core.api_errors import Detail, responses as _responses
 from sanwu.core.api_fields import Offset, page_limit
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.permissions import get_visible_or_404, refuse
+from sanwu.core.views import serve_file
 
 from . import services
 from .models import MeetingItem, PartyOrg, Talk, Task, TaskEvidence, TeamMember
@@ -384,8 +384,7 @@ _FILE_TYPES = {mime: {"schema": {"type": "string", "format": "binary"}} for mime
 )
 def evidence_file(request, id: int, evidence_id: int):
     t = _get_task(request, id)
-    e = get_visible_or_404(TaskEvidence, request.auth, pk=evidence_id, report__task=t)
-    return uploads.file_response(e.file, e.content_type, e.filename, cache="private, no-store")
+    return serve_file(request, TaskEvidence, user=request.auth, cache="private, no-store", pk=evidence_id, report__task=t)
 
 
 @router.post("/tasks/{id}/verify", response=_responses(TaskOut), summary="交办单位核验（待核验 → 已核验，默认同时销号）")

@@ -1,6 +1,10 @@
 from django.urls import path
 
+from sanwu.core.views import serve_file
+
+from .models import TaskEvidence
 from .views import meetings, orgs, reports, talks, tasks
+from .views.common import PARTY
 
 app_name = "partywork"
 
@@ -20,7 +24,7 @@ urlpatterns = [
     path("tasks/import/", tasks.task_import, name="task_import"),
     path("tasks/meetings/", meetings.meetings, name="meetings"),
     path("tasks/meetings/new/", meetings.meeting_new, name="meeting_new"),
-    path("tasks/evidence/<int:pk>/", tasks.evidence_file, name="evidence"),
+    path("tasks/evidence/<int:pk>/", serve_file, {"model": TaskEvidence, "roles": PARTY}, name="evidence"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task"),
     path("tasks/<int:pk>/<slug:action>/", tasks.task_action, name="task_action"),
     # Party organisations and the counts that feed the brief

@@ -1,17 +1,14 @@
-"""A voucher's receipts: upload one, and serve one only through the scope gate."""
+"""A voucher's receipts: upload one (each is served by `core.views.serve_file`)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from sanwu.core import uploads
 from sanwu.core.errors import Invalid, Refused
-from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.web import role_required
 
 from .. import attachments, services
 from ..forms import AttachmentForm
-from ..models import Attachment
 from .common import forbidden, get_book, get_voucher, may, problem_lines, refused
 from .vouchers import voucher_page
 
@@ -36,11 +33,3 @@ def attachment_add(request, code: str, pk: int):
         return refused(request)
     messages.success(request, f"附件「{upload.name}」已上传。")
     return redirect("ledger:voucher", book.code, voucher.pk)
-
-
-@role_required()
-def attachment_file(request, code: str, pk: int):
-    """The receipt itself, only through the scope gate (never a public media URL)."""
-    book = get_book(request, code)
-    att = get_visible_or_404(Attachment, request.user, pk=pk, voucher__book=book)
-    return uploads.file_response(att.file, att.content_type, att.filename, download=request.GET.get("download") == "1")

@@ -11,7 +11,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from sanwu.core import uploads
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.permissions import get_visible_or_404
@@ -21,7 +20,7 @@ from sanwu.regions.models import Region
 
 from .. import imports, services
 from ..forms import EvidenceForm, ExtendForm, ImportForm, ReasonForm, ReassignForm, ReportForm, TaskForm, VerifyForm, form_problems
-from ..models import MeetingItem, Task, TaskEvidence, TaskOwner
+from ..models import MeetingItem, Task, TaskOwner
 from ..tables import task_table
 from .common import ASSIGN_ROLES, LIST_VIEWS, PARTY, int_param, tabs_context
 
@@ -258,12 +257,6 @@ def task_action(request, pk: int, action: str):
         return _task_page(request, task, exc.messages, status=422, forms=forms)
     messages.success(request, ACTION_DONE[action])
     return redirect("partywork:task", task.pk)
-
-
-@role_required(*PARTY)
-def evidence_file(request, pk: int):
-    ev = get_visible_or_404(TaskEvidence, request.user, pk=pk)
-    return uploads.file_response(ev.file, ev.content_type, ev.filename, download=request.GET.get("download") == "1")
 
 
 # --- assigning -----------------------------------------------------------------------------------

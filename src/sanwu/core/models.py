@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from . import context
+from . import context, uploads
 from .scope import ScopedManager
 
 
@@ -95,7 +95,7 @@ class Event(models.Model):
 
 class StoredFile(models.Model):
     """The one shape of an uploaded file (a receipt, minutes, task evidence): checked by content
-    (`core.uploads.check_upload`), sha256 kept, served by `core.views.serve_file`. Subclasses add
+    (`core.uploads.upload_errors`), sha256 kept, served by `core.views.serve_file`. Subclasses add
     the foreign key to what the file belongs to and may redeclare `file` with their own
     `upload_to`."""
 
@@ -109,3 +109,16 @@ class StoredFile(models.Model):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def store(cls, user, filename: str, data: bytes, **fields):
+        """Write one file that passed `core.uploads.upload_errors`: typed by its content, named by
+        its digest, its own name kept for downloads. `user` None is the system operator."""
+        checked = uploads.inspect(data)
+        row = cls(
+            filename=(filename or "附件")[:200], content_type=checked.mime, size=checked.size, sha256=checked.sha256,
+            uploaded_by=user if user is not None and getattr(user, "pk", None) else None, **fields,
+        )
+        uploads.save_to(row.file, data, checked)
+        row.save()
+        return row

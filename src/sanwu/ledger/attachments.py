@@ -25,17 +25,10 @@ def add_attachment(user, voucher: Voucher, filename: str, data: bytes) -> Attach
         problems.append(Problem("已记账的凭证不能再增加附件"))
     if problems:
         raise Invalid(problems)
-    checked = uploads.inspect(data)
-    mime, digest = checked.mime, checked.sha256
     with transaction.atomic():
         v = Voucher.objects.select_for_update().get(pk=voucher.pk)
-        att = Attachment(
-            voucher=v, filename=filename[:200], content_type=mime, size=len(data), sha256=digest,
-            uploaded_by=user if user is not None else None,
-        )
-        uploads.save_to(att.file, data, checked)
-        att.save()
+        att = Attachment.store(user, filename, data, voucher=v)
         v.attachment_count = v.attachments.count()
         v.save(update_fields=["attachment_count"])
-        audit.record("attachment.add", att, actor=user, new={"voucher": v.pk, "sha256": digest, "size": len(data)}, region_code=v.book.region_id)
+        audit.record("attachment.add", att, actor=user, new={"voucher": v.pk, "sha256": att.sha256, "size": att.size}, region_code=v.book.region_id)
     return att

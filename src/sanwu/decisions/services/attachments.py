@@ -34,20 +34,13 @@ def add_attachment(user, record: StageRecord, filename: str, data: bytes, kind: 
     problems = attachment_errors(filename, data, kind)
     if problems:
         raise Invalid(problems)
-    checked = uploads.inspect(data)
-    mime, digest = checked.mime, checked.sha256
     with transaction.atomic():
         m = Matter.objects.select_for_update().get(pk=matter.pk)
         if m.status == "abandoned":
             raise Invalid(Problem("事项已终止，不能再上传附件"))
-        att = StageAttachment(
-            record=record, kind=kind, filename=(filename or "附件")[:200], content_type=mime, size=len(data), sha256=digest,
-            uploaded_by=user if user is not None and getattr(user, "pk", None) else None,
-        )
-        uploads.save_to(att.file, data, checked)
-        att.save()
+        att = StageAttachment.store(user, filename, data, record=record, kind=kind)
         audit.record(
             "decision.attachment", att, actor=user, region_code=m.village_id,
-            new={"matter": m.pk, "stage": record.stage, "record": record.pk, "kind": kind, "sha256": digest, "size": len(data)},
+            new={"matter": m.pk, "stage": record.stage, "record": record.pk, "kind": kind, "sha256": att.sha256, "size": att.size},
         )
     return att

@@ -210,17 +210,6 @@ def evidence_errors(filename: str, data: bytes) -> list[Problem]:
     return uploads.upload_errors(filename, data, what="佐证材料", max_bytes=MAX_EVIDENCE_BYTES)
 
 
-def _store_evidence(report: TaskReport, user, filename: str, data: bytes) -> TaskEvidence:
-    checked = uploads.inspect(data)
-    ev = TaskEvidence(
-        report=report, filename=filename[:200], content_type=checked.mime, size=checked.size, sha256=checked.sha256,
-        uploaded_by=user,
-    )
-    uploads.save_to(ev.file, data, checked)
-    ev.save()
-    return ev
-
-
 def report(user, task: Task, text: str, files: list[tuple[str, bytes]] = (), at: dt.datetime | None = None) -> Task:
     """The owners report the work done, with evidence: assigned/returned → reported."""
     if not may_report(user, task):
@@ -240,7 +229,7 @@ def report(user, task: Task, text: str, files: list[tuple[str, bytes]] = (), at:
     with transaction.atomic():
         t = _locked(task, Task.TODO, "汇报")
         rep = TaskReport.objects.create(task=t, text=text, by=user, at=moment)
-        stored = [_store_evidence(rep, user, name, data) for name, data in files]
+        stored = [TaskEvidence.store(user, name, data, report=rep) for name, data in files]
         frm = t.status
         t.status, t.reported_at, t.return_reason = "reported", moment, ""
         t.save(update_fields=["status", "reported_at", "return_reason"])
@@ -263,7 +252,7 @@ def add_evidence(user, task: Task, filename: str, data: bytes) -> TaskEvidence:
     with transaction.atomic():
         t = _locked(task, ("reported",), "补充佐证材料")
         rep = t.reports.order_by("-at", "-id").first()
-        ev = _store_evidence(rep, user, filename, data)
+        ev = TaskEvidence.store(user, filename, data, report=rep)
         audit.record("task.evidence", ev, actor=user, region_code=t.region_id, new={"task": t.pk, "sha256": ev.sha256, "size": ev.size})
     return ev
 

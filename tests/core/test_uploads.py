@@ -8,7 +8,7 @@ import struct
 import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from PIL import Image
 
@@ -108,6 +108,8 @@ def test_a_pdf_is_always_a_download_with_its_chinese_name_and_outsiders_get_404(
     picture = acc.get(reverse("ledger:attachment", args=[book.code, png.pk]))
     assert picture["Content-Disposition"].startswith("inline;") and picture["Content-Security-Policy"] == "sandbox"
     assert acc.get(reverse("ledger:attachment", args=[book.code, png.pk]), {"download": "1"})["Content-Disposition"].startswith("attachment;")
+    # the file is found only under its own book's address
+    assert acc.get(reverse("ledger:attachment", args=["340828101299", png.pk])).status_code == 404
     # the API serves the same way
     api = f"/api/v1/books/{book.code}/vouchers/{v.pk}/attachments/{pdf.pk}"
     got = acc.get(api, headers={"Authorization": f"Bearer {issue_token(demo.accountant)}"})
@@ -131,3 +133,7 @@ def test_task_evidence_pdfs_are_downloads_too(demo, as_user, settings, tmp_path)
     got = as_user(demo.township).get(reverse("partywork:evidence", args=[evidence.pk]))
     assert got.status_code == 200 and got["Content-Disposition"].startswith("attachment;") and got["Content-Security-Policy"] == "sandbox"
     assert as_user(demo.other_township).get(reverse("partywork:evidence", args=[evidence.pk])).status_code == 404
+    # the one serving view asks what the page asked: a party role (a village accountant has none), and a login
+    assert as_user(demo.accountant).get(reverse("partywork:evidence", args=[evidence.pk])).status_code == 403
+    anonymous = Client().get(reverse("partywork:evidence", args=[evidence.pk]))
+    assert anonymous.status_code == 302 and "/login" in anonymous["Location"]

@@ -25,7 +25,8 @@ def role_required(*roles: str):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            return role_refusal(request, roles) or view(request, *args, **kwargs)
+            refusal = role_refusal(request, roles)
+            return refusal if refusal is not None else view(request, *args, **kwargs)
 
         return wrapped
 

@@ -30,5 +30,5 @@ def tasks_to_verify(user, limit: int = 8) -> tuple[int, list[Task]]:
         return 0, []
     cond = Q()
     for p in prefixes:
-        cond |= Q(assigner_region_id__startswith=p)
+        cond |= Q(assigner_region__code__startswith=p)
     return _first(permissions.visible(Task, user).filter(cond, status="reported"), limit)

@@ -134,3 +134,26 @@ def test_auditor_verifies_a_book_from_the_workbench(demo_live, live_server):
         assert section(page, "verification").locator("li", has_text="工作台测试账套").count() == 0
         errors = list(page.errors)
     assert errors == [], errors
+
+
+def test_city_verifies_a_reported_task_from_the_workbench(demo_live, live_server):
+    from sanwu.partywork import services as partywork
+
+    task = partywork.assign_task(
+        demo_live.city, title="全县村级集体经济发展情况调研", region_code="340828000000",
+        deadline=partywork.today() + dt.timedelta(days=10), source_kind="meeting",
+    )
+    partywork.report(demo_live.county, task, "调研报告已形成，附各乡镇数据")
+    with browser_page() as page:
+        login(page, live_server.url, demo_live.city.username, settings.SANWU_DEMO_PASSWORD)
+        verify = section(page, "verify")
+        assert verify.locator("[data-count]").inner_text() == "1"
+        verify.get_by_role("link", name="全县村级集体经济发展情况调研").click()
+        page.wait_for_url(f"**/tasks/{task.pk}/")
+        page.once("dialog", lambda d: d.accept())
+        page.click("#verify-form button")
+        page.wait_for_load_state("domcontentloaded")
+        back_home(page)
+        assert section(page, "verify").count() == 0
+        errors = list(page.errors)
+    assert errors == [], errors

@@ -55,8 +55,8 @@ class Work:
     other_question: object
 
 
-def voucher(user, book, text: str, *, submit: bool = False):
-    v = ledger.save_draft(user, book, parse(text)[0])
+def voucher(user, into, text: str, *, submit: bool = False):
+    v = ledger.save_draft(user, into, parse(text)[0])
     return ledger.submit(user, v) if submit else v
 
 
@@ -77,9 +77,10 @@ SUBMITTED = """
 """
 
 
-def warn(book, rule="round_sum", subject="w-1", message="大额整数支付 10000.00 元"):
-    oversight.store([Finding(rule, f"{book.code}:{subject}", book.region_id, message, book_id=book.pk, amount=1_000_000)])
-    return Warning.objects.get(rule=rule, subject=f"{book.code}:{subject}")
+def warn(about, rule="round_sum", subject="w-1", message="大额整数支付 10000.00 元"):
+    """A warning about the book `about` (as the posting rules would store it)."""
+    oversight.store([Finding(rule, f"{about.code}:{subject}", about.region_id, message, book_id=about.pk, amount=1_000_000)])
+    return Warning.objects.get(rule=rule, subject=f"{about.code}:{subject}")
 
 
 @pytest.fixture
@@ -105,10 +106,6 @@ def work(demo, book, other_book) -> Work:
 
 def sections(user) -> dict:
     return {s.key: s for s in services.workbench_for(user)}
-
-
-def titles(section) -> list[str]:
-    return [i.title for i in section.items]
 
 
 def links(section) -> list:

@@ -146,3 +146,20 @@ def test_a_few_queries_per_section(work, demo, django_assert_max_num_queries, as
 def test_the_overview_keeps_the_region_counts(demo, as_user):
     resp = as_user(demo.township).get("/overview/")
     assert resp.status_code == 200 and 'data-count="group"' in resp.content.decode()
+
+
+@pytest.mark.parametrize("who", ["city", "county", "township", "accountant", "secretary", "auditor"])
+def test_every_link_on_the_workbench_opens(work, demo, as_user, who):
+    """Each item's link and each section's 全部 link answers 200 for the user who sees it."""
+    from sanwu.workbench.views import link
+
+    user = getattr(demo, who)
+    oversight.escalate(demo.township, work.warning, "金额较大")
+    partywork.report(demo.township, work.task, "已完成")
+    work.other_warning.created_at -= dt.timedelta(days=60)
+    work.other_warning.save(update_fields=["created_at"])
+    c = as_user(user)
+    urls = {link(t) for s in services.workbench_for(user) for t in [s.more, *(i.target for i in s.items)] if t}
+    assert urls
+    for url in sorted(urls):
+        assert c.get(url).status_code == 200, url

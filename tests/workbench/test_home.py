@@ -163,3 +163,19 @@ def test_every_link_on_the_workbench_opens(work, demo, as_user, who):
     assert urls
     for url in sorted(urls):
         assert c.get(url).status_code == 200, url
+
+
+def test_ranking_changes_for_the_county(work, demo, book, other_book):
+    from tests.ledger.conftest import post_journal
+
+    post_journal(demo.other_accountant, other_book, """
+2026-02-05 收到光伏发电收入
+  102   90000.00  -   bank
+  501   -   90000.00  pv
+""")
+    count, rows = ledger.ranking_changes(demo.county, 2026, min_move=1)
+    moves = {r["book"].code: (r["before"], r["now"]) for r in rows}
+    assert moves[other_book.code] == (2, 1) and moves[book.code] == (1, 2)
+    count, rows = ledger.ranking_changes(demo.accountant, 2026, min_move=1)
+    assert count == 0  # one book in the accountant's scope: nothing moves
+    assert "ranking" not in sections(demo.county)  # two villages cannot move three places

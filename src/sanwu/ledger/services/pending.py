@@ -1,6 +1,6 @@
 """What waits in the books, for the workbench (`sanwu.workbench`): vouchers in a state, as the
 user sees them through `roles`, and the verification state of the books in scope (the last
-`ledger.verify` audit row of each book against its chain today). A verification run from a page
+`ledger.verify` audit row of each book against its chain today); villages whose income rank moved. A verification run from a page
 is `verify_and_record`: the check of `verify.verify_book`, written to the audit trail."""
 
 from django.db.models import Max
@@ -9,6 +9,7 @@ from sanwu.core import audit, permissions
 from sanwu.core.models import AuditEvent
 
 from ..models import Book, Voucher
+from .rankings import ranking
 from .verify import verify_book
 
 
@@ -57,3 +58,17 @@ def verify_and_record(user, book: Book):
         new={"ok": check.ok, "vouchers": check.vouchers, "head": book.chain_head}, note="；".join(check.problems)[:1000],
     )
     return check
+
+
+def ranking_changes(user, year: int, min_move: int = 3, limit: int = 8) -> tuple[int, list[dict]]:
+    """Villages (books in scope) whose rank by operating income moved by `min_move` places or more
+    from `year - 1` to `year`, the largest moves first: book, before, now, move (positive: up)."""
+    books = permissions.visible(Book, user)
+    before = {b.pk: i for i, (b, _) in enumerate(ranking(year - 1, books), start=1)}
+    moves = []
+    for now, (b, amount) in enumerate(ranking(year, books), start=1):
+        old = before.get(b.pk)
+        if old is not None and abs(old - now) >= min_move:
+            moves.append({"book": b, "before": old, "now": now, "move": old - now, "amount": amount})
+    moves.sort(key=lambda r: (-abs(r["move"]), r["book"].code))
+    return len(moves), moves[:limit]

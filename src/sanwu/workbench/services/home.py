@@ -209,6 +209,7 @@ def _township(user, on) -> list:
 
 
 def _county(user, on, roles) -> list:
+    from sanwu.ledger import services as ledger
     from sanwu.oversight import services as oversight
     from sanwu.partywork import services as partywork
     from sanwu.regions.models import Region
@@ -227,6 +228,14 @@ def _county(user, on, roles) -> list:
         ),
         _section("verify", "待核验的重点工作", partywork.tasks_to_verify(user, LIMIT), _task_item, more=Target("partywork:tasks_awaiting"), on=on),
         _section("tasks", "交办的重点工作", partywork.tasks_to_do(user, LIMIT), _task_item, more=Target("partywork:tasks_mine"), on=on),
+        _section(
+            "ranking", f"经营性收入排名变化（{on.year - 1}→{on.year}年）", ledger.ranking_changes(user, on.year, limit=LIMIT),
+            lambda r: Item(
+                f"{r['book'].region_name}：第{r['before']}名→第{r['now']}名", Target("economy:villages", query={"q": r["book"].region_name}),
+                note=f"上升{r['move']}位" if r["move"] > 0 else f"下降{-r['move']}位", where=r["book"].region_name,
+            ),
+            more=Target("economy:villages"), on=on,
+        ),
     ]
 
 

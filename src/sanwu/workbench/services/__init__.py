@@ -7,7 +7,7 @@
 """
 
 from .home import Item, Section, Target, total, workbench_for
-from .inbox import enclosing_codes, holders, mark_all_read, mark_read, mark_read_about, message_for, messages_for, notify, unread_count
+from .inbox import enclosing_codes, holders, mark_all_read, mark_read, message_for, messages_for, notify, unread_count
 from .notifier import NullNotifier, RecordingNotifier, Reminder, WebhookNotifier, notifier, use_notifier
 
 __all__ = [
@@ -22,7 +22,6 @@ __all__ = [
     "holders",
     "mark_all_read",
     "mark_read",
-    "mark_read_about",
     "message_for",
     "messages_for",
     "notifier",

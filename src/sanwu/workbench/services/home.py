@@ -199,7 +199,8 @@ def _township(user, on) -> list:
                  more=Target("oversight:queue"), on=on),
         _section("accept", "待认可的预警说明", oversight.warnings_waiting(user, roles, ("explained",), "village", LIMIT), _warning_item,
                  more=Target("oversight:warnings", query={"status": "explained"}), on=on),
-        _section("explain", "待乡镇说明的预警", oversight.warnings_waiting(user, roles, ("open",), "township", LIMIT), _warning_item, on=on),
+        _section("explain", "待乡镇说明的预警", oversight.warnings_waiting(user, roles, ("open",), "township", LIMIT), _warning_item,
+                 more=Target("oversight:warnings", query={"status": "open"}), on=on),
         _questions(user, roles, on, public=False),
         _section("tasks", "交办的重点工作", partywork.tasks_to_do(user, LIMIT), _task_item, more=Target("partywork:tasks_mine"), on=on),
         _section("verify", "待核验的重点工作", partywork.tasks_to_verify(user, LIMIT), _task_item, more=Target("partywork:tasks_awaiting"), on=on),
@@ -220,7 +221,8 @@ def _county(user, on, roles) -> list:
     return [
         _section("escalated", "上报县级的预警", oversight.warnings_waiting(user, roles, ("escalated",), None, LIMIT), _warning_item,
                  more=Target("oversight:warnings", query={"status": "escalated"}), on=on),
-        _section("accept_township", "待认可的乡镇说明", oversight.warnings_waiting(user, roles, ("explained",), "township", LIMIT), _warning_item, on=on),
+        _section("accept_township", "待认可的乡镇说明", oversight.warnings_waiting(user, roles, ("explained",), "township", LIMIT), _warning_item,
+                 more=Target("oversight:warnings", query={"status": "explained"}), on=on),
         _section(
             "overdue", "逾期未说明的预警（按乡镇）", (sum(overdue.values()), rows[:LIMIT]),
             lambda kv: Item(f"{names.get(kv[0], kv[0])}：{kv[1]} 条", Target("oversight:warnings", query={"region": kv[0], "overdue": "on"}), where=names.get(kv[0], "")),

@@ -94,7 +94,3 @@ def mark_read(user, pk: int) -> Message:
 def mark_all_read(user) -> int:
     return messages_for(user, unread=True).update(read_at=timezone.now())
 
-
-def mark_read_about(user, object_type: str, object_id) -> int:
-    """Messages about an object the user has just opened are read."""
-    return messages_for(user, unread=True).filter(object_type=object_type, object_id=str(object_id)).update(read_at=timezone.now())

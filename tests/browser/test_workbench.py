@@ -35,28 +35,38 @@ def section(page, key):
     return page.locator(f"[data-section={key}]")
 
 
-def back_home(page):
+def confirmed_click(page, selector):
+    """Click a button whose form asks for confirmation (data-confirm), and accept."""
+    page.once("dialog", lambda d: d.accept())
+    page.click(selector)
+    page.wait_for_load_state("domcontentloaded")
+
+
+def from_the_workbench(page, base_url, user, key, link_text, url_glob, complete) -> None:
+    """Log in, find the one item of section `key`, open it, `complete(page)` it there, and come
+    back to 工作台 by the menu. No console errors on the way."""
+    login(page, base_url, user.username, settings.SANWU_DEMO_PASSWORD)
+    items = section(page, key)
+    assert items.locator("[data-count]").inner_text() == "1"
+    items.locator("a", has_text=link_text).click()
+    page.wait_for_url(url_glob)
+    complete(page)
     nav_click(page, "工作台")
     page.wait_for_load_state("domcontentloaded")
+    assert page.errors == [], page.errors
 
 
 def test_accountant_submits_a_draft_from_the_workbench(demo_live, live_server):
     book = open_book(demo_live, demo_live.accountant)
     ledger.save_draft(demo_live.accountant, book, parse(DRAFT)[0])
-    with browser_page() as page:
-        login(page, live_server.url, demo_live.accountant.username, settings.SANWU_DEMO_PASSWORD)
-        drafts = section(page, "drafts")
-        assert drafts.locator("[data-count]").inner_text() == "1"
-        drafts.get_by_role("link", name="2026-11-05 收到光伏发电收入").click()
-        page.wait_for_url("**/vouchers/*/")
-        page.once("dialog", lambda d: d.accept())
-        page.click("form[action$='/submit/'] button")
-        page.wait_for_load_state("domcontentloaded")
+
+    def submit(page):
+        confirmed_click(page, "form[action$='/submit/'] button")
         assert page.locator("[data-status]").inner_text() == "已提交"
-        back_home(page)
+
+    with browser_page() as page:
+        from_the_workbench(page, live_server.url, demo_live.accountant, "drafts", "2026-11-05 收到光伏发电收入", "**/vouchers/*/", submit)
         assert section(page, "drafts").count() == 0
-        errors = list(page.errors)
-    assert errors == [], errors
 
 
 def test_secretary_confirms_a_disclosure_from_the_workbench(demo_live, live_server):
@@ -64,76 +74,54 @@ def test_secretary_confirms_a_disclosure_from_the_workbench(demo_live, live_serv
     ledger.post_drafts(demo_live.accountant, book, parse(MARCH))
     d = disclosure.prepare(demo_live.accountant, book, 2025, 3)
     with browser_page() as page:
-        login(page, live_server.url, demo_live.secretary.username, settings.SANWU_DEMO_PASSWORD)
-        confirm = section(page, "confirm")
-        assert confirm.locator("[data-count]").inner_text() == "1"
-        confirm.locator("a", has_text="2025年3月财务公开").click()
-        page.wait_for_url(f"**/disclosures/{d.pk}/")
-        page.once("dialog", lambda dlg: dlg.accept())
-        page.click("form[action$='/confirm/'] button")
-        page.wait_for_load_state("domcontentloaded")
-        back_home(page)
+        from_the_workbench(
+            page, live_server.url, demo_live.secretary, "confirm", "2025年3月财务公开", f"**/disclosures/{d.pk}/",
+            lambda page: confirmed_click(page, "form[action$='/confirm/'] button"),
+        )
         assert section(page, "confirm").count() == 0
-        assert section(page, "publish").locator("a", has_text="2025年3月财务公开").count() == 1
-        errors = list(page.errors)
-    assert errors == [], errors
+        assert section(page, "publish").locator("a", has_text="2025年3月财务公开").count() == 1  # next: publish it
 
 
 def test_township_reviews_a_voucher_from_the_workbench(demo_live, live_server):
     book = open_book(demo_live, demo_live.accountant)
     v = ledger.submit(demo_live.accountant, ledger.save_draft(demo_live.accountant, book, parse(SUBMITTED)[0]))
     with browser_page() as page:
-        login(page, live_server.url, demo_live.township.username, settings.SANWU_DEMO_PASSWORD)
-        review = section(page, "review")
-        assert review.locator("[data-count]").inner_text() == "1"
-        review.get_by_role("link", name="2026-11-12 收到门面租金").click()
-        page.wait_for_url(f"**/vouchers/{v.pk}/")
-        page.once("dialog", lambda d: d.accept())
-        page.click("form[action$='/review/'] button")
-        page.wait_for_load_state("domcontentloaded")
-        back_home(page)
+        from_the_workbench(
+            page, live_server.url, demo_live.township, "review", "2026-11-12 收到门面租金", f"**/vouchers/{v.pk}/",
+            lambda page: confirmed_click(page, "form[action$='/review/'] button"),
+        )
         assert section(page, "review").count() == 0
-        assert section(page, "post").get_by_role("link", name="2026-11-12 收到门面租金").count() == 1  # next: post it
-        errors = list(page.errors)
-    assert errors == [], errors
+        assert section(page, "post").locator("a", has_text="2026-11-12 收到门面租金").count() == 1  # next: post it
 
 
 def test_county_accepts_an_escalated_warning_from_the_workbench(demo_live, live_server):
     book = open_book(demo_live, demo_live.accountant)
     w = oversight.escalate(demo_live.township, warn(book), "金额较大，请县级核查")
-    with browser_page() as page:
-        login(page, live_server.url, demo_live.county.username, settings.SANWU_DEMO_PASSWORD)
-        escalated = section(page, "escalated")
-        assert escalated.locator("[data-count]").inner_text() == "1"
-        escalated.get_by_role("link", name=w.message).click()
-        page.wait_for_url(f"**/oversight/warnings/{w.pk}/")
+
+    def accept(page):
         page.fill("form[action$='/accept/'] textarea[name=note]", "已核对合同，属正常支出")
-        page.once("dialog", lambda d: d.accept())
-        page.click("form[action$='/accept/'] button")
-        page.wait_for_load_state("domcontentloaded")
-        back_home(page)
+        confirmed_click(page, "form[action$='/accept/'] button")
+
+    with browser_page() as page:
+        from_the_workbench(page, live_server.url, demo_live.county, "escalated", w.message, f"**/oversight/warnings/{w.pk}/", accept)
         assert section(page, "escalated").count() == 0
-        errors = list(page.errors)
-    assert errors == [], errors
 
 
 def test_auditor_verifies_a_book_from_the_workbench(demo_live, live_server):
     book = open_book(demo_live, demo_live.accountant)
     ledger.post_drafts(demo_live.accountant, book, parse(MARCH))
-    with browser_page() as page:
-        login(page, live_server.url, demo_live.auditor.username, settings.SANWU_DEMO_PASSWORD)
-        books = section(page, "verification")
-        item = books.locator("li", has_text="工作台测试账套")
-        assert "未校验" in item.inner_text()
-        item.locator("a").click()
-        page.wait_for_url(f"**/workbench/books/{book.code}/verify/")
+
+    def verify(page):
+        assert page.locator("[data-state]").inner_text() == "未校验"
         page.click("button:text('校验此账套')")
         page.wait_for_load_state("domcontentloaded")
         assert "校验通过" in page.locator(".messages").inner_text()
-        back_home(page)
-        assert section(page, "verification").locator("li", has_text="工作台测试账套").count() == 0
-        errors = list(page.errors)
-    assert errors == [], errors
+
+    with browser_page() as page:
+        from_the_workbench(
+            page, live_server.url, demo_live.auditor, "verification", "工作台测试账套", f"**/workbench/books/{book.code}/verify/", verify,
+        )
+        assert section(page, "verification").count() == 0
 
 
 def test_city_verifies_a_reported_task_from_the_workbench(demo_live, live_server):
@@ -145,15 +133,8 @@ def test_city_verifies_a_reported_task_from_the_workbench(demo_live, live_server
     )
     partywork.report(demo_live.county, task, "调研报告已形成，附各乡镇数据")
     with browser_page() as page:
-        login(page, live_server.url, demo_live.city.username, settings.SANWU_DEMO_PASSWORD)
-        verify = section(page, "verify")
-        assert verify.locator("[data-count]").inner_text() == "1"
-        verify.get_by_role("link", name="全县村级集体经济发展情况调研").click()
-        page.wait_for_url(f"**/tasks/{task.pk}/")
-        page.once("dialog", lambda d: d.accept())
-        page.click("#verify-form button")
-        page.wait_for_load_state("domcontentloaded")
-        back_home(page)
+        from_the_workbench(
+            page, live_server.url, demo_live.city, "verify", "全县村级集体经济发展情况调研", f"**/tasks/{task.pk}/",
+            lambda page: confirmed_click(page, "#verify-form button"),
+        )
         assert section(page, "verify").count() == 0
-        errors = list(page.errors)
-    assert errors == [], errors

@@ -55,7 +55,8 @@ def home(request):
         for i in s.items:
             i.link = link(i.target)
     unread = list(services.messages_for(request.user, unread=True)[:5])
-    return render(request, "workbench/home.html", {"sections": sections, "total": services.total(sections), "unread": unread})
+    ctx = {"sections": sections, "total": services.total(sections), "unread": unread, "unread_count": services.unread_count(request.user) if unread else 0}
+    return render(request, "workbench/home.html", ctx)
 
 
 @role_required()

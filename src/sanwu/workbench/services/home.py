@@ -149,6 +149,7 @@ def _questions(user, roles, on, public: bool) -> Section | None:
 
 
 def _accountant(user, on) -> list:
+    from sanwu.disclosure import services as disclosure
     from sanwu.ledger import services as ledger
     from sanwu.oversight import services as oversight
 
@@ -161,6 +162,7 @@ def _accountant(user, on) -> list:
                  more=Target("oversight:warnings", query={"status": "open"}), on=on),
         _late_closings(user, roles, on),
         _late_disclosures(user, roles, on, "待编制的财务公开"),
+        _section("publish", "待发布的财务公开", disclosure.disclosures_waiting(user, roles, ("confirmed",), LIMIT), _disclosure_item, on=on),
         _questions(user, roles, on, public=True),
     ]
 

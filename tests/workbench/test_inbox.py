@@ -131,3 +131,18 @@ def test_question_message_goes_to_its_township_only(demo):
     assert services.messages_for(demo.township).filter(object_type="disclosure.question", object_id=str(q.pk)).exists()
     assert not Message.objects.filter(object_type="disclosure.question", recipient=demo.other_township).exists()
     assert not Message.objects.filter(object_type="disclosure.question", recipient=demo.county).exists()
+
+
+def test_a_cadre_reward_not_approved_reaches_the_secretary(demo, as_user):
+    from sanwu.economy import services as economy
+
+    from .conftest import sections
+
+    r = economy.reject_cadre_reward(demo.township, VILLAGE_1, 2025, "经营性收入未增长")
+    m = services.messages_for(demo.secretary).get(kind="rejected")
+    assert (m.title, m.body) == ("2025年村干部奖励未核准", "经营性收入未增长")
+    assert as_user(demo.secretary).get(f"/inbox/{m.pk}/")["Location"] == f"/economy/awards/{VILLAGE_1}/2025/"
+    item = sections(demo.secretary)["rewards"].items[0]
+    assert (item.target.name, item.target.args, item.note) == ("economy:award", (VILLAGE_1, 2025), "经营性收入未增长")
+    assert not services.messages_for(demo.accountant).filter(object_type="economy.cadrereward").exists()
+    assert r.status == "rejected"

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import download
 from sanwu.core.web import export_format, paginate, role_required
+from sanwu.economy.models import CadreReward
 from sanwu.ledger import services as ledger
 from sanwu.ledger.models import Book, Voucher
 
@@ -29,7 +30,13 @@ def _voucher_page(pk: str) -> str | None:
     return reverse("ledger:voucher", args=(code, int(pk))) if code else None
 
 
+def _reward_page(pk: str) -> str | None:
+    row = CadreReward.objects.filter(pk=pk).values_list("village_id", "year").first()
+    return reverse("economy:award", args=row) if row else None
+
+
 PAGES = {
+    "economy.cadrereward": _reward_page,
     "ledger.voucher": _voucher_page,
     "oversight.warning": lambda pk: reverse("oversight:warning", args=(int(pk),)),
     "partywork.task": lambda pk: reverse("partywork:task", args=(int(pk),)),

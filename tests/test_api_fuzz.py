@@ -77,7 +77,10 @@ def world(demo, settings, tmp_path):
     assessment = _api(demo.county, "post", "/api/v1/assessments", {"county": YUEXI, "year": 2021})
     from sanwu.oversight.models import Warning
 
+    from sanwu.workbench.models import Message
+
     warning = Warning.objects.filter(book=book).first()
+    message = Message.objects.filter(recipient=demo.accountant).first()
     ids = {
         "/api/v1/books/": {"code": book.code, "id": posted[-1].pk},
         "/api/v1/decisions": {"id": matter["id"], "stage": "proposal", "voucher_id": posted[0].pk},
@@ -95,6 +98,7 @@ def world(demo, settings, tmp_path):
         "/api/v1/difficult-villages": {"id": difficult["id"]},
         "/api/v1/rectifications": {"id": case["id"]},
         "/api/v1/assessments": {"id": assessment["id"]},
+        "/api/v1/inbox": {"id": message.pk if message else None},
     }
     return demo, ids, draft
 

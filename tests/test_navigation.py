@@ -7,7 +7,7 @@ import pytest
 from sanwu.core import navigation
 from sanwu.core.navigation import GROUPS, NAV, NavGroup, NavItem, groups_for, menu_for
 
-ALL_GROUPS = ["首页", "账务监管", "决策公开", "集体经济", "党建", "系统"]
+ALL_GROUPS = ["工作台", "账务监管", "决策公开", "集体经济", "党建", "系统"]
 
 
 def labels(groups):
@@ -22,7 +22,7 @@ def test_groups_hold_every_entry_once_in_menu_order():
 def test_village_accountant_sees_no_party_group(demo):
     groups = groups_for(demo.accountant)
     assert "党建" not in labels(groups)
-    assert labels(groups) == ["首页", "账务监管", "决策公开", "集体经济", "系统"]
+    assert labels(groups) == ["工作台", "账务监管", "决策公开", "集体经济", "系统"]
     ledger = next(g for g in groups if g.label == "账务监管")
     assert [i.label for i in ledger.items] == ["账簿", "实时监管", "预警"]
     system = next(g for g in groups if g.label == "系统")
@@ -48,13 +48,13 @@ def test_empty_group_is_hidden_and_single_entry_group_is_a_link(demo, monkeypatc
         navigation,
         "GROUPS",
         [
-            NavGroup("首页", (NavItem("home", "首页"),)),
+            NavGroup("工作台", (NavItem("home", "工作台"),)),
             NavGroup("空组", (NavItem("core:audit", "审计记录", nobody),)),
             NavGroup("系统", (NavItem("regions:tree", "行政区划"), NavItem("core:audit", "审计记录", nobody))),
         ],
     )
     groups = groups_for(demo.county)
-    assert labels(groups) == ["首页", "系统"]
+    assert labels(groups) == ["工作台", "系统"]
     assert [g.single for g in groups] == [True, True]
 
 
@@ -68,9 +68,9 @@ def test_rendered_menu(demo, as_user):
     page = as_user(demo.accountant).get("/").content.decode()
     nav = re.search(r'<nav class="nav" aria-label="主导航">(.*?)</nav>', page, re.S).group(1)
     summaries = re.findall(r"<summary>(.*?)</summary>", nav)
-    assert summaries == ["菜单", "账务监管", "决策公开", "系统"]  # 首页 and 集体经济 are plain links
+    assert summaries == ["菜单", "账务监管", "决策公开", "系统"]  # 工作台 and 集体经济 are plain links
     assert "党建" not in nav and "重点工作" not in nav
-    assert 'aria-current="page">首页</a>' in nav
+    assert 'aria-current="page">工作台</a>' in nav
     assert 'class="nav-group current"><a href="/"' in nav
     assert "onclick" not in nav and "<script" not in nav
 

@@ -184,6 +184,7 @@ from sanwu.ledger.api import router as ledger_router  # noqa: E402
 from sanwu.oversight.api import router as oversight_router  # noqa: E402
 from sanwu.partywork.api import router as partywork_router  # noqa: E402
 from sanwu.regions.api import router as regions_router  # noqa: E402
+from sanwu.workbench.api import router as workbench_router  # noqa: E402
 
 api.add_router("/", regions_router)
 api.add_router("/", ledger_router)
@@ -193,3 +194,4 @@ api.add_router("/", disclosure_router)
 api.add_router("/", economy_router)
 api.add_router("/", partywork_router)
 api.add_router("/", assessment_router)
+api.add_router("/", workbench_router)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sanwu.economy",
     "sanwu.partywork",
     "sanwu.assessment",
+    "sanwu.workbench",
     "sanwu.demo",
 ]
 
@@ -248,6 +249,9 @@ SANWU_DEMO_PASSWORD = os.environ.get("SANWU_DEMO_PASSWORD", "sanwu-demo-2026")
 # Absolute base of the public village pages in QR codes and printed notices ("" = the request's host).
 SANWU_PUBLIC_BASE_URL = os.environ.get("SANWU_PUBLIC_BASE_URL", "")
 SANWU_PAGE_SIZE = 50
+# Outbound reminders of inbox messages (docs/operations.md): a WeCom group robot or an SMS gateway.
+SANWU_NOTIFY_WEBHOOK = os.environ.get("SANWU_NOTIFY_WEBHOOK", "")
+SANWU_NOTIFY_FORMAT = os.environ.get("SANWU_NOTIFY_FORMAT", "wecom")  # wecom | json
 
 # Keys of the personal data encrypted at rest (core.crypto): a file apart from the database.
 SANWU_PII_KEY_FILE = os.environ.get("SANWU_PII_KEY_FILE", str(VAR_DIR / "pii.key"))

@@ -2,11 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sanwu.regions import views as region_views
+from sanwu.workbench import views as workbench_views
 
 from .api import api, openapi_json
 
 urlpatterns = [
-    path("", region_views.home, name="home"),
+    path("", workbench_views.home, name="home"),
+    path("overview/", region_views.home, name="overview"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("sanwu.core.urls")),
@@ -19,6 +21,7 @@ urlpatterns = [
     path("", include("sanwu.economy.urls")),
     path("", include("sanwu.partywork.urls")),
     path("", include("sanwu.assessment.urls")),
+    path("", include("sanwu.workbench.urls")),
     path("api/v1/openapi.json", openapi_json),
     path("api/v1/", api.urls),
 ]

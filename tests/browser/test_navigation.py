@@ -68,7 +68,7 @@ def test_desktop_groups_in_one_row_with_dropdowns(demo_live, live_server):
         tops = [nav.locator(".nav-groups > li").nth(i).bounding_box()["y"] for i in range(5)]
         assert nav.locator(".nav-groups > li").count() == 5  # no 党建 for a village accountant
         assert max(tops) - min(tops) < 2
-        assert nav.locator(".nav-group.current > a[aria-current=page]").text_content() == "首页"
+        assert nav.locator(".nav-group.current > a[aria-current=page]").text_content() == "工作台"
         books = nav.get_by_role("link", name="账簿", exact=True)
         assert not books.is_visible()
         # Keyboard: tab to 账务监管 and open it.

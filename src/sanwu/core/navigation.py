@@ -39,7 +39,7 @@ PARTY = frozenset({"city_admin", "county_supervisor", "township_supervisor", "vi
 SUPERVISORS = frozenset({"city_admin", "county_supervisor", "township_supervisor", "auditor"})
 
 GROUPS = [
-    NavGroup("首页", (NavItem("home", "首页"),)),
+    NavGroup("工作台", (NavItem("home", "工作台"),)),
     NavGroup(
         "账务监管",
         (

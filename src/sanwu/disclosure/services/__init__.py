@@ -28,6 +28,7 @@ from .disclosures import (
     publish,
     unposted_in,
 )
+from .pending import disclosures_waiting, late_disclosures, questions_waiting
 from .periods import (
     Period,
     due_date,
@@ -67,6 +68,9 @@ from .questions import (
 from .verify import CHANGED, INTACT, TAMPERED, CheckResult, check_details, check_disclosure, verify_disclosures
 
 __all__ = [
+    "disclosures_waiting",
+    "late_disclosures",
+    "questions_waiting",
     "ANSWER_MAX",
     "ANSWER_MIN",
     "ANSWER_ROLES",

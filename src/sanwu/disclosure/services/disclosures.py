@@ -17,6 +17,7 @@ from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.permissions import may, refuse
 from sanwu.ledger.models import Book, Voucher
+from sanwu.workbench.services import inbox
 
 from ..models import Disclosure, DisclosureEvent, DisclosureSettings
 from . import snapshot as snap
@@ -93,6 +94,7 @@ def prepare(user, book: Book, year: int, month_from: int, month_to: int | None =
             "disclosure.prepare", d, actor=user, region_code=d.village_id,
             new={"book": book.code, "period": period.key, "income": data["income_total"]["period"], "expense": data["expense_total"]["period"], "again": again},
         )
+        inbox.notify(inbox.holders(CONFIRM_ROLES, d.village_id, exact=True), "confirm", f"{period.label}财务公开待确认", subject=d, region_code=d.village_id, exclude=user)
     return d
 
 
@@ -185,20 +187,21 @@ def _months_between(first: dt.date, last: dt.date) -> list[tuple[int, int]]:
     return out
 
 
-def overdue_disclosures(as_of: dt.date, lookback_days: int = 366) -> list[dict]:
+def overdue_disclosures(as_of: dt.date, lookback_days: int = 366, books=None) -> list[dict]:
     """Periods past their due date (the county's due day of the next month) without a published
     disclosure, for every book, counting only periods in which the book has posted business and
-    whose due date lies within `lookback_days` before `as_of`. Each: village_code, period
+    whose due date lies within `lookback_days` before `as_of`; `books` (a queryset) narrows it. Each: village_code, period
     (「2020-03」 or 「2020-Q1」), due_date, and book_code, village_name, label."""
     window = as_of - dt.timedelta(days=lookback_days)
     months = _months_between(dt.date(window.year, window.month, 1) - dt.timedelta(days=100), as_of)
-    books = {b["id"]: b for b in Book.objects.values("id", "code", "region_id", "region__name", "start_date")}
+    scoped = books is not None  # a queryset of the books to look at (default: every book)
+    books = {b["id"]: b for b in (books if scoped else Book.objects).values("id", "code", "region_id", "region__name", "start_date")}
     counties = {s.county_id: s for s in DisclosureSettings.objects.all()}
     published = set(
         Disclosure.objects.filter(status="published", year__gte=months[0][0]).values_list("book_id", "year", "month_from", "month_to")
     )
     out: dict[tuple, dict] = {}
-    for book_id, y, m in snap.activity_months(None, months):
+    for book_id, y, m in snap.activity_months(list(books) if scoped else None, months):
         b = books.get(book_id)
         if b is None:
             continue

@@ -16,6 +16,7 @@ from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.permissions import may, refuse
 from sanwu.regions.models import Region
+from sanwu.workbench.services import inbox
 
 from ..models import Question, QuestionEvent
 from .periods import find_village, settings_for
@@ -77,6 +78,8 @@ def ask(village_code: str, text: str, contact: str = "", ip: str = "", *, now=No
         )
         QuestionEvent.record(user, "asked", question=q, at=now)
         audit.record("question.ask", q, actor=user, region_code=village.code, new={"village": village.code, "deadline": q.deadline, "contact": bool(contact)})
+        inbox.notify(inbox.holders({"township_supervisor"}, q.township_code, exact=True), "question", f"{village.name}群众提问，请在 {q.deadline} 前答复",
+                     subject=q, region_code=village.code)
     return q
 
 

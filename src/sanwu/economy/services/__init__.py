@@ -53,6 +53,7 @@ from .figures import (
     village_years,
     year_choices,
 )
+from .pending import rewards_waiting
 from .settings import (
     MONEY_SETTINGS,
     SETTING_FIELDS,
@@ -67,6 +68,7 @@ from .settings import (
 )
 
 __all__ = [
+    "rewards_waiting",
     "APPROVE_ROLES",
     "BANDS",
     "CADRE_PURPOSE",

@@ -14,6 +14,7 @@ from sanwu.core.money import format_wan
 from sanwu.decisions import services as decisions
 from sanwu.decisions.models import Matter
 from sanwu.regions.models import Region
+from sanwu.workbench.services import inbox
 
 from .. import rules as R
 from ..models import CadreReward, CadreRewardEvent
@@ -284,6 +285,7 @@ def reject_cadre_reward(user, village_code: str, year: int, reason: str) -> Cadr
         reward.save()
         CadreRewardEvent.record(user, "reject", from_status=old, to_status=reward.status, note=reward.reason, reward=reward, amount=reward.amount)
         audit.record("economy.cadre_reward.reject", reward, actor=user, region_code=village.code, old={"status": old} if old else None, new={"status": "rejected", "year": year}, note=reward.reason)
+        inbox.notify(inbox.holders({"village_secretary"}, village.code, exact=True), "rejected", f"{year}年村干部奖励未核准", body=reward.reason, subject=reward, region_code=village.code, exclude=user)
     return reward
 
 
@@ -305,6 +307,7 @@ def revoke_cadre_reward(user, village_code: str, year: int, reason: str) -> Cadr
         reward.save()
         CadreRewardEvent.record(user, "revoke", from_status="approved", to_status=reward.status, note=reward.reason, reward=reward, amount=reward.amount)
         audit.record("economy.cadre_reward.revoke", reward, actor=user, region_code=village.code, old={"status": "approved", "amount": old_amount}, new={"status": "revoked"}, note=reward.reason)
+        inbox.notify(inbox.holders({"village_secretary"}, village.code, exact=True), "rejected", f"{year}年村干部奖励核准已撤销", body=reward.reason, subject=reward, region_code=village.code, exclude=user)
     return reward
 
 

@@ -17,6 +17,7 @@ scope gate itself; web, API, imports and CLI all call these as `services.x`.
 from .books import accounts_with_role, add_sub_account, confirm_opening, create_book, set_opening_balances
 from .counties import negative_cash_mode, set_negative_cash
 from .drafts import BookContext, EntryDraft, VoucherDraft, voucher_errors
+from .pending import ranking_changes, verification_states, verify_and_record, vouchers_waiting
 from .periods import close_month, close_year, confirm_close, reopen_month, year_end_drafts
 from .posting import FLOW_ROLES, EntryRow, canonical_of, post, post_drafts, review_and_post
 from .roles import BOOK_ADMIN_ROLES, MAKE_ROLES, POST_ROLES, REVIEW_ROLES, _require, today
@@ -44,6 +45,7 @@ __all__ = [
     "negative_cash_mode",
     "post",
     "post_drafts",
+    "ranking_changes",
     "reject",
     "reopen_month",
     "review",
@@ -54,7 +56,10 @@ __all__ = [
     "start_reversal",
     "submit",
     "today",
+    "verification_states",
+    "verify_and_record",
     "voucher_errors",
+    "vouchers_waiting",
     "year_end_drafts",
 ]
 # `_require` stays importable here for `ledger.attachments` (until the one permission module

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanwu.core.errors import Invalid, Problem
+from sanwu.workbench.services import inbox
 
 from ..models import Book, Entry, Voucher
 from .drafts import BookContext, EntryDraft, VoucherDraft, voucher_errors
@@ -113,6 +114,7 @@ def reject(user, voucher: Voucher, reason: str) -> Voucher:
         v.status, v.reject_reason, v.reviewer, v.reviewed_at = "rejected", reason.strip()[:200], None, None
         v.save(update_fields=["status", "reject_reason", "reviewer", "reviewed_at"])
         _audit(user, "voucher.reject", v, new={"reason": v.reject_reason}, region_code=v.book.region_id)
+        inbox.notify([v.maker], "rejected", f"凭证被退回：{v.summary}", body=f"退回原因：{v.reject_reason}", subject=v, region_code=v.book.region_id, exclude=user)
     return v
 
 

@@ -27,12 +27,15 @@ from .lifecycle import (
     overdue_q,
     warnings,
 )
+from .pending import overdue_by_township, warnings_waiting
 from .posting import evaluate_posted, on_posted, rescan_book, store, voucher_facts
 from .queue import review_queue
 from .settings import PARAM_FIELDS, SETTINGS_ROLES, counties_offered, county_offered, params_by_county, params_for, update_params
 from .versions import feed_version
 
 __all__ = [
+    "overdue_by_township",
+    "warnings_waiting",
     "feed_version",
     "ACTION_LABELS",
     "COUNTY_ROLES",

@@ -14,6 +14,7 @@ from sanwu.core import audit, permissions
 from sanwu.core.codes import region_prefix
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.permissions import may
+from sanwu.workbench.services import inbox
 
 from .. import rules
 from ..models import ACTIVE_STATUSES, RuleSettings, Warning, WarningEvent
@@ -81,7 +82,10 @@ def explain(user, warning: Warning, text: str) -> Warning:
         raise Invalid(Problem("情况说明不能超过2000个字", field="explanation"))
     with transaction.atomic():
         w = lock_warning(warning, ("open",), "说明")
-        return record_transition(user, w, "explained", text, "explain")
+        w = record_transition(user, w, "explained", text, "explain")
+        reviewers = inbox.holders(REVIEW_ROLES[_rule(w).responsible], w.village_id)
+        inbox.notify(reviewers, "explained", f"预警已说明，待认可：{w.message}", body=text[:200], subject=w, region_code=w.village_id, exclude=user)
+        return w
 
 
 def accept(user, warning: Warning, note: str = "") -> Warning:
@@ -99,7 +103,9 @@ def accept(user, warning: Warning, note: str = "") -> Warning:
         w = lock_warning(warning, ("explained", "escalated"), "认可")
         if w.status == "escalated":
             permissions.require(user, COUNTY_ROLES, w.village_id, "认可该预警", object_type="oversight.warning.accept", object_id=w.pk)
-        return record_transition(user, w, "accepted", note, "accept")
+        w = record_transition(user, w, "accepted", note, "accept")
+        inbox.notify([w.explained_by], "handled", f"预警说明已认可：{w.message}", body=note[:200], subject=w, region_code=w.village_id, exclude=user)
+        return w
 
 
 def escalate(user, warning: Warning, note: str) -> Warning:
@@ -115,7 +121,9 @@ def escalate(user, warning: Warning, note: str) -> Warning:
         raise Invalid(Problem("上报原因不能超过500个字", field="note"))
     with transaction.atomic():
         w = lock_warning(warning, ("open", "explained"), "上报")
-        return record_transition(user, w, "escalated", note, "escalate")
+        w = record_transition(user, w, "escalated", note, "escalate")
+        inbox.notify(inbox.holders(COUNTY_ROLES, w.village_id), "escalated", f"乡镇上报预警：{w.message}", body=note[:200], subject=w, region_code=w.village_id, exclude=user)
+        return w
 
 
 # --- Overdue -------------------------------------------------------------------------------------

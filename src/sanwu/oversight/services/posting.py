@@ -3,7 +3,7 @@ posting transaction) or over books already posted (`rescan_book`), and what they
 open warnings, a (rule, subject) once only."""
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -12,11 +12,13 @@ from sanwu.core.bulk import insert_rows
 from sanwu.core.codes import county_of, township_of
 from sanwu.ledger.models import Account, Book, Entry, Voucher
 from sanwu.regions.models import Region
+from sanwu.workbench.services import inbox
 
 from .. import rules
 from ..models import Warning
 from ..rules import Finding
 from .common import chunks
+from .lifecycle import EXPLAIN_ROLES
 from .settings import params_for
 from .sources import decided_vouchers
 
@@ -152,7 +154,20 @@ def store(findings: list[Finding]) -> int:
     now = timezone.now()
     rows = [f for f in fresh if f.village_code in known]
     _insert_warnings(rows, now)
+    _notify_villages(rows)
     return len(rows)
+
+
+def _notify_villages(findings: list[Finding]) -> None:
+    """One inbox message per village with new warnings, to those who explain them (the village's
+    cadres, or for a township's warning the township)."""
+    per_village = Counter((f.village_code, getattr(rules.RULES.get(f.rule), "responsible", "village")) for f in findings)
+    for (code, responsible), n in sorted(per_village.items()):
+        where = code if responsible == "village" else township_of(code)
+        inbox.notify(
+            inbox.holders(EXPLAIN_ROLES[responsible], where, exact=True), "warning", f"新增预警 {n} 条，请说明情况",
+            object_type="oversight.village_warnings", object_id=code, region_code=code,
+        )
 
 
 _WARNING_COLS = (

@@ -59,6 +59,7 @@ from .task_flow import (
     task_errors,
     verify,
 )
+from .pending import tasks_to_do, tasks_to_verify
 from .task_lists import (
     QUARTER_SECTIONS,
     VIEWS,
@@ -75,6 +76,8 @@ from .task_lists import (
 )
 
 __all__ = [
+    "tasks_to_do",
+    "tasks_to_verify",
     "ASSIGN_ROLES",
     "EVIDENCE_TYPES",
     "KIND_LABELS",

@@ -17,9 +17,10 @@ from sanwu.core.codes import county_of, region_level, region_prefix
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.scope import code_in_scope
 from sanwu.regions.models import Region
+from sanwu.workbench.services import inbox
 
 from ..models import PartyOrg, Task, TaskEvent, TaskEvidence, TaskOwner, TaskPlanItem, TaskReport
-from .access import REPORT_ROLES, assigning_grant, may_change, may_report, may_verify
+from .access import ASSIGN_ROLES, REPORT_ROLES, assigning_grant, may_change, may_report, may_verify
 from .common import MAX_EVIDENCE_BYTES, REGULAR_ORG_KINDS, SOURCE_LABELS, display_name, today
 
 
@@ -194,7 +195,15 @@ def assign_task(
             new={"title": task.title, "region": region_code, "deadline": deadline, "source": source_kind, "origin": origin,
                  "owner_orgs": owner_org_ids, "owner_users": owner_user_ids},
         )
+        inbox.notify(_owner_side(task), "assigned", f"交办任务：{task.title}", body=f"完成时限 {deadline}", subject=task, region_code=region_code, exclude=user)
     return task
+
+
+def _owner_side(task: Task) -> list:
+    """Who hears of a task's assignment or return: its owner users and the owner-side roles bound
+    to its region."""
+    users = list(get_user_model().objects.filter(pk__in=task.owners.filter(user__isnull=False).values("user_id")))
+    return users + inbox.holders(REPORT_ROLES, task.region_id, exact=True)
 
 
 def _locked(task: Task, allowed: tuple[str, ...], action: str) -> Task:
@@ -238,6 +247,7 @@ def report(user, task: Task, text: str, files: list[tuple[str, bytes]] = (), at:
             "task.report", t, actor=user, region_code=t.region_id, old={"status": frm},
             new={"status": "reported", "report": rep.pk, "evidence": [e.sha256 for e in stored]},
         )
+        inbox.notify(inbox.holders(ASSIGN_ROLES, t.assigner_region_id, exact=True), "answered", f"任务已汇报，待核验：{t.title}", body=text[:200], subject=t, region_code=t.region_id, exclude=user)
     return t
 
 
@@ -274,6 +284,7 @@ def return_task(user, task: Task, reason: str, at: dt.datetime | None = None) ->
         t.save(update_fields=["status", "return_reason", "return_count"])
         TaskEvent.record(user, "return", from_status="reported", to_status="returned", note=reason, task=t, at=moment)
         audit.record("task.return", t, actor=user, region_code=t.region_id, old={"status": "reported"}, new={"status": "returned", "reason": reason})
+        inbox.notify(_owner_side(t), "returned", f"任务被退回：{t.title}", body=f"退回原因：{reason}", subject=t, region_code=t.region_id, exclude=user)
     return t
 
 

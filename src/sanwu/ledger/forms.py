@@ -11,7 +11,7 @@ from .charts import SETTLEMENTS, SOURCES
 from .models import Voucher
 from .services import EntryDraft, VoucherDraft
 
-ENTRY_FIELDS = ("account", "entry_summary", "debit", "credit", "counterparty", "settlement", "source")
+ENTRY_FIELDS = ("account", "entry_summary", "debit", "credit", "counterparty", "counterparty_kind", "settlement", "source")
 
 
 class VoucherForm(forms.Form):
@@ -60,6 +60,7 @@ def parse_entries(rows: list[dict]) -> tuple[list[EntryDraft], list[str]]:
                 credit=_amount(row["credit"], "贷方金额", line, problems),
                 summary=row["entry_summary"],
                 counterparty=row["counterparty"][:100],
+                counterparty_kind=row["counterparty_kind"],  # checked by the one validator
                 settlement=row["settlement"] if row["settlement"] in SETTLEMENTS else "",
                 source=row["source"] if row["source"] in SOURCES else "",
                 row=line,
@@ -82,6 +83,7 @@ def rows_of_voucher(voucher: Voucher) -> list[dict]:
             "debit": format_yuan(e.debit, grouping=False) if e.debit else "",
             "credit": format_yuan(e.credit, grouping=False) if e.credit else "",
             "counterparty": e.counterparty,
+            "counterparty_kind": e.counterparty_kind,
             "settlement": e.settlement,
             "source": e.source,
         }

@@ -9,7 +9,7 @@ from django.db import models
 
 from sanwu.core.scope import ScopedManager
 
-from .charts import CATEGORIES, CHART_VERSIONS, SETTLEMENTS, SIDES, SOURCES
+from .charts import CATEGORIES, CHART_VERSIONS, COUNTERPARTY_KINDS, SETTLEMENTS, SIDES, SOURCES
 
 
 class Book(models.Model):
@@ -159,6 +159,10 @@ class Entry(models.Model):
     debit = models.BigIntegerField("借方（分）", default=0)
     credit = models.BigIntegerField("贷方（分）", default=0)
     counterparty = models.CharField("往来单位", max_length=100, blank=True)
+    # Person or organisation, as entered (blank: not said). Not part of the chain's canonical text.
+    counterparty_kind = models.CharField(
+        "往来单位类别", max_length=12, blank=True, default="", db_default="", choices=list(COUNTERPARTY_KINDS.items())
+    )
     settlement = models.CharField("结算方式", max_length=10, blank=True, choices=list(SETTLEMENTS.items()))
     source = models.CharField("收入来源", max_length=12, blank=True, choices=list(SOURCES.items()))
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from sanwu.core.errors import Invalid, Problem
 
 from ..models import Book, Entry, Voucher
-from .drafts import BookContext, EntryDraft, VoucherDraft, voucher_errors
+from .drafts import BookContext, EntryDraft, VoucherDraft, kind_of, voucher_errors
 from .roles import MAKE_ROLES, REVIEW_ROLES, _audit, _require, today
 
 
@@ -18,8 +18,8 @@ def _write_entries(voucher: Voucher, ctx: BookContext, draft: VoucherDraft) -> N
         [
             Entry(
                 voucher=voucher, line=i, account=ctx.accounts[e.account], summary=e.summary or draft.summary,
-                debit=e.debit, credit=e.credit, counterparty=e.counterparty, settlement=e.settlement,
-                source=e.source or ctx.accounts[e.account].default_source,
+                debit=e.debit, credit=e.credit, counterparty=e.counterparty, counterparty_kind=kind_of(e),
+                settlement=e.settlement, source=e.source or ctx.accounts[e.account].default_source,
             )
             for i, e in enumerate(draft.entries, start=1)
         ]
@@ -126,7 +126,7 @@ def _draft_of(v: Voucher, entries: list[Entry] | None = None, code_of: dict[int,
     return VoucherDraft(
         date=v.date, summary=v.summary, attachment_count=v.attachment_count, reverses_id=v.reverses_id,
         entries=[
-            EntryDraft(code_of[e.account_id], e.debit, e.credit, e.summary, e.counterparty, e.settlement, e.source)
+            EntryDraft(code_of[e.account_id], e.debit, e.credit, e.summary, e.counterparty, e.settlement, e.source, counterparty_kind=e.counterparty_kind)
             for e in entries
         ],
     )
@@ -147,7 +147,7 @@ def start_reversal(user, voucher: Voucher) -> Voucher:
         reverses_id=voucher.pk,
         kind=voucher.kind,
         entries=[
-            EntryDraft(e.account.code, -e.debit, -e.credit, f"冲销：{e.summary}"[:200], e.counterparty, e.settlement, e.source)
+            EntryDraft(e.account.code, -e.debit, -e.credit, f"冲销：{e.summary}"[:200], e.counterparty, e.settlement, e.source, counterparty_kind=e.counterparty_kind)
             for e in voucher.entries.select_related("account").order_by("line")
         ],
     )

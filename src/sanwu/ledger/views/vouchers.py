@@ -14,7 +14,7 @@ from sanwu.core.tables import Column, Table, download
 from sanwu.core.web import export_format, paginate, role_required
 
 from .. import services
-from ..charts import CATEGORIES, INCOME_ROLES, SETTLEMENTS, SOURCES
+from ..charts import CATEGORIES, COUNTERPARTY_KINDS, INCOME_ROLES, SETTLEMENTS, SOURCES
 from ..forms import (
     AttachmentForm,
     ReasonForm,
@@ -91,6 +91,7 @@ def _entry_table(vouchers) -> Table:
             Column("account", "科目编码"), Column("account_name", "科目名称", width=20), Column("debit", "借方金额", money=True, width=16),
             Column("credit", "贷方金额", money=True, width=16), Column("settlement", "结算方式"), Column("source", "收入来源"),
             Column("counterparty", "往来单位", width=20), Column("attachments", "附件数"), Column("status", "状态"),
+            Column("counterparty_kind", "往来单位类别"),
         ],
         [
             {
@@ -98,7 +99,7 @@ def _entry_table(vouchers) -> Table:
                 "account": e.account.code, "account_name": e.account.name, "debit": e.debit, "credit": e.credit,
                 "settlement": SETTLEMENTS.get(e.settlement, ""), "source": SOURCES.get(e.source, ""),
                 "counterparty": e.counterparty, "attachments": e.voucher.attachment_count if e.line == 1 else "",
-                "status": STATUS_LABELS[e.voucher.status],
+                "status": STATUS_LABELS[e.voucher.status], "counterparty_kind": COUNTERPARTY_KINDS.get(e.counterparty_kind, ""),
             }
             for e in entries
         ],
@@ -191,7 +192,7 @@ def _voucher_form(request, book: Book, voucher: Voucher | None):
         form = VoucherForm(initial={"date": services.today(), "attachment_count": 0})
         rows = []
     while len(rows) < 4:
-        rows.append({"account": "", "entry_summary": "", "debit": "", "credit": "", "counterparty": "", "settlement": "", "source": ""})
+        rows.append({"account": "", "entry_summary": "", "debit": "", "credit": "", "counterparty": "", "counterparty_kind": "", "settlement": "", "source": ""})
     for i, row in enumerate(rows, start=1):
         row["bad"] = i in bad_rows
     ctx = book_context(request, book, "vouchers")
@@ -199,7 +200,7 @@ def _voucher_form(request, book: Book, voucher: Voucher | None):
         {
             "form": form, "voucher": voucher, "rows": rows, "problems": problems,
             "groups": _account_choices(book, {r["account"] for r in rows if r["account"]}),
-            "settlements": SETTLEMENTS, "sources": SOURCES, "today": services.today(),
+            "settlements": SETTLEMENTS, "sources": SOURCES, "kinds": COUNTERPARTY_KINDS, "today": services.today(),
         }
     )
     if voucher is not None:

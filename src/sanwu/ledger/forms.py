@@ -32,7 +32,8 @@ def _amount(text: str, label: str, line: int, problems: list[str]) -> int:
     try:
         return parse_yuan(text)
     except MoneyError as exc:
-        problems.append(f"第{line}行分录：{label}{exc}")
+        # "金额「x」不是数字" under the label 借方金额 reads "借方金额「x」不是数字": the word once
+        problems.append(f"第{line}行分录：{label}{str(exc).removeprefix('金额')}")
         return 0
 
 

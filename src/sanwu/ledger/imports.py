@@ -143,8 +143,8 @@ def parse_vouchers(
             number, attachments, None, "normal", first.line,
         )
         for p in services.voucher_errors(ctx, draft, file=name):
-            if broken and p.field != "account":
-                continue  # amounts or dates that could not be read are reported already
+            if broken and (p.field != "account" or p.message == "请选择科目"):
+                continue  # amounts, dates or empty account codes that could not be read are reported already
             if p.message.startswith(_VOUCHER_LEVEL):
                 span = f"第{first.line}行" if len(group) == 1 else f"第{first.line}至{group[-1].line}行"
                 p = Problem(f"凭证号「{number}」（{span}）{p.message}", row=p.row, field=p.field, file=p.file)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("books/<str:code>/attachments/<int:pk>/", attachments.attachment_file, name="attachment"),
     path("books/<str:code>/review/", vouchers.review_queue, name="queue"),
     path("books/<str:code>/periods/", periods.periods, name="periods"),
+    path("books/<str:code>/periods/close/", periods.period_close, name="period_close"),
     path("books/<str:code>/periods/<int:year>/<int:month>/<slug:action>/", periods.period_action, name="period_action"),
     path("books/<str:code>/year-end/<int:year>/", periods.year_end, name="year_end"),
     path("books/<str:code>/accounts/", books.accounts, name="accounts"),

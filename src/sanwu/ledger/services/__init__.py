@@ -17,10 +17,10 @@ scope gate itself; web, API, imports and CLI all call these as `services.x`.
 from .books import accounts_with_role, add_sub_account, confirm_opening, create_book, set_opening_balances
 from .counties import negative_cash_mode, set_negative_cash
 from .drafts import BookContext, EntryDraft, VoucherDraft, voucher_errors
-from .periods import close_month, close_year, confirm_close, reopen_month, year_end_drafts
+from .periods import MonthCheck, close_checks, close_month, close_months, close_year, confirm_close, months_between, reopen_month, year_end_drafts
 from .posting import FLOW_ROLES, EntryRow, canonical_of, post, post_drafts, review_and_post
 from .roles import BOOK_ADMIN_ROLES, MAKE_ROLES, POST_ROLES, REVIEW_ROLES, _require, today
-from .vouchers import delete_draft, reject, review, save_draft, start_reversal, submit
+from .vouchers import delete_draft, next_waiting, reject, review, save_draft, start_reversal, submit
 
 __all__ = [
     "BOOK_ADMIN_ROLES",
@@ -35,13 +35,18 @@ __all__ = [
     "accounts_with_role",
     "add_sub_account",
     "canonical_of",
+    "MonthCheck",
+    "close_checks",
     "close_month",
+    "close_months",
+    "months_between",
     "close_year",
     "confirm_close",
     "confirm_opening",
     "create_book",
     "delete_draft",
     "negative_cash_mode",
+    "next_waiting",
     "post",
     "post_drafts",
     "reject",

@@ -128,7 +128,9 @@ def voucher_errors(ctx: BookContext, draft: VoucherDraft, file: str | None = Non
     max_entry = ctx.max_entry
     for n, e in enumerate(draft.entries, start=1):
         acc = ctx.accounts.get(e.account)
-        if acc is None:
+        if not (e.account or "").strip():
+            p("请选择科目", "account", e.row)
+        elif acc is None:
             p(f"科目「{e.account}」在本账套中不存在", "account", e.row)
         elif not acc.is_leaf:
             p(f"科目「{acc}」有明细科目，请选择末级科目", "account", e.row)

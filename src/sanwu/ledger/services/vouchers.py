@@ -27,10 +27,11 @@ def _write_entries(voucher: Voucher, ctx: BookContext, draft: VoucherDraft) -> N
 
 
 def save_draft(user, book: Book, draft: VoucherDraft, voucher: Voucher | None = None) -> Voucher:
-    """Create or edit a draft (or a rejected voucher being corrected). Checks all but the period."""
+    """Create or edit a draft (or a rejected voucher being corrected), refused like a posting
+    would be — a draft dated in a closed month included."""
     _require(user, book, MAKE_ROLES, "制单")
     ctx = BookContext(book)
-    problems = voucher_errors(ctx, draft, check_period=False)
+    problems = voucher_errors(ctx, draft)  # a month closed (or waiting for its close to be confirmed) takes no new drafts
     if problems:
         raise Invalid(problems)
     with transaction.atomic():
@@ -114,6 +115,18 @@ def reject(user, voucher: Voucher, reason: str) -> Voucher:
         v.save(update_fields=["status", "reject_reason", "reviewer", "reviewed_at"])
         _audit(user, "voucher.reject", v, new={"reason": v.reject_reason}, region_code=v.book.region_id)
     return v
+
+
+def next_waiting(user, book: Book, after: Voucher | None = None) -> Voucher | None:
+    """The next voucher waiting for this reviewer: submitted, not of their own making, in
+    `book` first (oldest first), then in any other book in their scope."""
+    qs = Voucher.objects.visible_to(user).filter(status="submitted").select_related("book")
+    if user is not None:
+        qs = qs.exclude(maker=user)
+    if after is not None:
+        qs = qs.exclude(pk=after.pk)
+    order = ("year", "month", "date", "id")
+    return qs.filter(book=book).order_by(*order).first() or qs.order_by("book__code", *order).first()
 
 
 def _draft_of(v: Voucher, entries: list[Entry] | None = None, code_of: dict[int, str] | None = None) -> VoucherDraft:

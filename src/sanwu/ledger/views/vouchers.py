@@ -315,4 +315,12 @@ def voucher_action(request, code: str, pk: int, action: str):
         return redirect("ledger:vouchers", book.code)
     if action == "reverse":
         return redirect("ledger:voucher", book.code, result.pk)
+    if action in ("review-post", "post", "reject") and may(request.user, book, services.REVIEW_ROLES):
+        # the reviewer goes straight on to the next voucher waiting
+        following = services.next_waiting(request.user, book, after=voucher)
+        if following is not None:
+            messages.info(request, f"下一张待审核凭证：{following.book.name} {following.label}")
+            return redirect("ledger:voucher", following.book.code, following.pk)
+        messages.info(request, "没有其他待审核的凭证了。")
+        return redirect("ledger:queue", book.code)
     return redirect("ledger:voucher", book.code, voucher.pk)

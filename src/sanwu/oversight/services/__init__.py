@@ -24,6 +24,7 @@ from .lifecycle import (
     escalate,
     explain,
     is_overdue,
+    open_warnings_by_month,
     overdue_q,
     warnings,
 )
@@ -34,6 +35,7 @@ from .versions import feed_version
 
 __all__ = [
     "feed_version",
+    "open_warnings_by_month",
     "ACTION_LABELS",
     "COUNTY_ROLES",
     "ESCALATE_ROLES",

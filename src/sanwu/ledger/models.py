@@ -174,6 +174,30 @@ class Entry(models.Model):
         constraints = [models.UniqueConstraint(fields=["voucher", "line"], name="unique_entry_line")]
 
 
+class VoucherTemplate(models.Model):
+    """凭证模板: a book's voucher kept by name (summary and entries, amounts optional) to fill a
+    new voucher from. `entries`: a list of dicts (account code, debit and credit in fen, summary,
+    counterparty, counterparty_kind, settlement, source)."""
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="templates")
+    name = models.CharField("模板名称", max_length=40)
+    summary = models.CharField("摘要", max_length=200)
+    entries = models.JSONField("分录", default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_field = "book__region__code"
+
+    class Meta:
+        ordering = ["book_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["book", "name"], name="unique_template_name_per_book")]
+        verbose_name = "凭证模板"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Attachment(models.Model):
     """A receipt (原始凭证): JPEG, PNG or PDF, type checked by content, sha256 kept."""
 

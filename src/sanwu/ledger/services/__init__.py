@@ -20,7 +20,19 @@ from .drafts import BookContext, EntryDraft, VoucherDraft, voucher_errors
 from .periods import MonthCheck, close_checks, close_month, close_months, close_year, confirm_close, months_between, reopen_month, year_end_drafts
 from .posting import FLOW_ROLES, EntryRow, canonical_of, post, post_drafts, review_and_post
 from .roles import BOOK_ADMIN_ROLES, MAKE_ROLES, POST_ROLES, REVIEW_ROLES, _require, today
-from .vouchers import delete_draft, next_waiting, reject, review, save_draft, start_reversal, submit
+from .vouchers import (
+    common_summaries,
+    delete_draft,
+    delete_template,
+    next_waiting,
+    reject,
+    review,
+    save_draft,
+    save_template,
+    start_reversal,
+    store_receipt,
+    submit,
+)
 
 __all__ = [
     "BOOK_ADMIN_ROLES",
@@ -41,10 +53,12 @@ __all__ = [
     "close_months",
     "months_between",
     "close_year",
+    "common_summaries",
     "confirm_close",
     "confirm_opening",
     "create_book",
     "delete_draft",
+    "delete_template",
     "negative_cash_mode",
     "next_waiting",
     "post",
@@ -54,9 +68,11 @@ __all__ = [
     "review",
     "review_and_post",
     "save_draft",
+    "save_template",
     "set_negative_cash",
     "set_opening_balances",
     "start_reversal",
+    "store_receipt",
     "submit",
     "today",
     "voucher_errors",

@@ -54,7 +54,7 @@ class VoucherDraft:
     summary: str
     entries: list[EntryDraft] = field(default_factory=list)
     source_no: str = ""
-    attachment_count: int = 0
+    attachment_count: int | None = 0  # None: as many as the files attached (the voucher form)
     reverses_id: int | None = None
     kind: str = "normal"  # "closing" for year-end closing vouchers
     row: int | None = None

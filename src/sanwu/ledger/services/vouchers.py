@@ -1,13 +1,18 @@
-"""Vouchers before posting: drafts saved and edited, thrown away, submitted, reviewed or
-rejected with a reason, and the red-ink reversal of a posted voucher (a new draft). Posting
-itself is `posting.py`."""
+"""Vouchers before posting: drafts saved and edited (with the receipts attached in the same
+step), thrown away, submitted, reviewed or rejected with a reason, and the red-ink reversal of a
+posted voucher (a new draft); a book's voucher templates and common summaries. Posting itself
+is `posting.py`."""
+
+from collections import Counter
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
+from sanwu.core import audit, uploads
 from sanwu.core.errors import Invalid, Problem
 
-from ..models import Book, Entry, Voucher
+from ..models import Attachment, Book, Entry, Voucher, VoucherTemplate
 from .drafts import BookContext, EntryDraft, VoucherDraft, kind_of, voucher_errors
 from .roles import MAKE_ROLES, REVIEW_ROLES, _audit, _require, today
 
@@ -26,12 +31,32 @@ def _write_entries(voucher: Voucher, ctx: BookContext, draft: VoucherDraft) -> N
     )
 
 
-def save_draft(user, book: Book, draft: VoucherDraft, voucher: Voucher | None = None) -> Voucher:
+def store_receipt(user, v: Voucher, filename: str, data: bytes) -> Attachment:
+    """Keep one receipt of a voucher the caller holds locked, already checked by
+    `uploads.upload_errors`; the voucher's attachment count becomes the number of its files."""
+    checked = uploads.inspect(data)
+    att = Attachment(
+        voucher=v, filename=filename[:200], content_type=checked.mime, size=checked.size, sha256=checked.sha256,
+        uploaded_by=user if user is not None else None,
+    )
+    uploads.save_to(att.file, data, checked)
+    att.save()
+    v.attachment_count = v.attachments.count()
+    v.save(update_fields=["attachment_count"])
+    audit.record("attachment.add", att, actor=user, new={"voucher": v.pk, "sha256": checked.sha256, "size": checked.size}, region_code=v.book.region_id)
+    return att
+
+
+def save_draft(user, book: Book, draft: VoucherDraft, voucher: Voucher | None = None, receipts=()) -> Voucher:
     """Create or edit a draft (or a rejected voucher being corrected), refused like a posting
-    would be — a draft dated in a closed month included."""
+    would be — a draft dated in a closed month included. `receipts`: (file name, bytes) of the
+    receipts attached in the same step (checked by `core.uploads`; any bad file saves nothing);
+    with `draft.attachment_count` None the count is the number of files the voucher has."""
     _require(user, book, MAKE_ROLES, "制单")
     ctx = BookContext(book)
     problems = voucher_errors(ctx, draft)  # a month closed (or waiting for its close to be confirmed) takes no new drafts
+    for name, data in receipts:
+        problems.extend(uploads.upload_errors(name, data))
     if problems:
         raise Invalid(problems)
     with transaction.atomic():
@@ -46,7 +71,8 @@ def save_draft(user, book: Book, draft: VoucherDraft, voucher: Voucher | None = 
         voucher.date, voucher.year, voucher.month = draft.date, draft.date.year, draft.date.month
         voucher.summary = draft.summary.strip()
         voucher.total = sum(e.debit for e in draft.entries)
-        voucher.attachment_count = max(draft.attachment_count, voucher.attachment_count if voucher.pk else 0)
+        if draft.attachment_count is not None:
+            voucher.attachment_count = max(draft.attachment_count, voucher.attachment_count if voucher.pk else 0)
         voucher.source_no = draft.source_no
         voucher.reverses_id = draft.reverses_id or voucher.reverses_id
         if voucher.reverses_id:  # a reversal is of its original's kind (a closing's reversal is a closing)
@@ -54,6 +80,11 @@ def save_draft(user, book: Book, draft: VoucherDraft, voucher: Voucher | None = 
         voucher.status = "draft"
         voucher.save()
         _write_entries(voucher, ctx, draft)
+        for name, data in receipts:
+            store_receipt(user, voucher, name, data)
+        if draft.attachment_count is None:  # the count comes from the files
+            voucher.attachment_count = voucher.attachments.count()
+            voucher.save(update_fields=["attachment_count"])
         _audit(user, "voucher.save", voucher, old=old, new={"date": voucher.date, "summary": voucher.summary, "total": voucher.total}, region_code=book.region_id)
     return voucher
 
@@ -165,3 +196,54 @@ def start_reversal(user, voucher: Voucher) -> Voucher:
         ],
     )
     return save_draft(user, voucher.book, draft)
+
+
+# --- Templates and common summaries ------------------------------------------------------------
+
+
+def save_template(user, book: Book, name: str, voucher: Voucher) -> VoucherTemplate:
+    """Keep a voucher of the book as a named template (summary and entries with their amounts)."""
+    _require(user, book, MAKE_ROLES, "保存凭证模板")
+    name = (name or "").strip()
+    if not name:
+        raise Invalid(Problem("请填写模板名称", field="name"))
+    if len(name) > 40:
+        raise Invalid(Problem("模板名称不能超过40个字", field="name"))
+    if voucher.book_id != book.pk:
+        raise Invalid(Problem("凭证不属于本账套"))
+    if VoucherTemplate.objects.filter(book=book, name=name).exists():
+        raise Invalid(Problem(f"本账套已有名为「{name}」的模板", field="name"))
+    entries = [
+        {
+            "account": e.account.code, "debit": e.debit, "credit": e.credit, "summary": "" if e.summary == voucher.summary else e.summary,
+            "counterparty": e.counterparty, "counterparty_kind": e.counterparty_kind, "settlement": e.settlement, "source": e.source,
+        }
+        for e in voucher.entries.select_related("account").order_by("line")
+    ]
+    with transaction.atomic():
+        t = VoucherTemplate.objects.create(book=book, name=name, summary=voucher.summary, entries=entries, created_by=user)
+        _audit(user, "voucher_template.add", t, new={"name": name, "voucher": voucher.pk}, region_code=book.region_id)
+    return t
+
+
+def delete_template(user, template: VoucherTemplate) -> None:
+    _require(user, template.book, MAKE_ROLES, "删除凭证模板")
+    with transaction.atomic():
+        _audit(user, "voucher_template.delete", template, old={"name": template.name}, region_code=template.book.region_id)
+        template.delete()
+
+
+def common_summaries(book: Book, limit: int = 30) -> list[str]:
+    """The book's common summaries: its templates' first, then the summaries its vouchers use
+    most (reversals and year-end closings left out)."""
+    found = list(VoucherTemplate.objects.filter(book=book).values_list("summary", flat=True))
+    used = (
+        Voucher.objects.filter(book=book, kind="normal", reverses__isnull=True)
+        .values_list("summary").annotate(n=Count("id")).order_by("-n", "summary")[: limit * 2]
+    )
+    counts = Counter({text: n for text, n in used})
+    out = list(dict.fromkeys(found))
+    for text, _ in counts.most_common():
+        if text not in out:
+            out.append(text)
+    return out[:limit]

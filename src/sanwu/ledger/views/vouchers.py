@@ -431,5 +431,4 @@ def voucher_action(request, code: str, pk: int, action: str):
             messages.info(request, f"下一张待审核凭证：{following.book.name} {following.label}")
             return redirect("ledger:voucher", following.book.code, following.pk)
         messages.info(request, "没有其他待审核的凭证了。")
-        return redirect("ledger:queue", book.code)
     return redirect("ledger:voucher", book.code, voucher.pk)

@@ -64,6 +64,20 @@ def test_checks_name_each_month_and_a_waiting_draft_keeps_everything_open(demo, 
     assert not Voucher.objects.filter(summary="支付电费").exists()
 
 
+def test_open_warnings_are_shown_before_closing_but_do_not_keep_the_month_open(demo, book):
+    from sanwu.oversight.models import Warning
+
+    (v, _) = post_journal(demo.accountant, book, JOURNAL)
+    Warning.objects.filter(book=book).delete()
+    Warning.objects.create(
+        rule="test", subject=f"v{v.pk}", severity="high", village_id=book.region_id, township_code=book.region_id[:9] + "000",
+        county_code=book.region_id[:6] + "000000", book=book, voucher=v, message="测试预警",
+    )
+    (march,) = services.close_checks(book, (2025, 3), (2025, 3))
+    assert "1 条预警待说明" in march.notes and not march.blocking
+    assert len(services.close_months(demo.accountant, book, (2025, 1), (2025, 3))) == 3
+
+
 def test_a_range_needs_its_earlier_months_closed_and_open_months_only(demo, book):
     with pytest.raises(Invalid, match="请先结账 2025年1月（2025年3月之前还有 2 个月未结账）"):
         services.close_months(demo.accountant, book, (2025, 3), (2025, 4))

@@ -36,8 +36,11 @@ _CREDIT_CODE = re.compile(r"(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-
 
 
 def has_credit_code(counterparty: str) -> bool:
-    text = (counterparty or "").upper()
-    return len(text) >= 18 and any(not credit_code_errors(m.group()) for m in _CREDIT_CODE.finditer(text))
+    """Whether the counterparty carries a valid credit code (most names are shorter than one:
+    the batch path asks this for every entry)."""
+    if not counterparty or len(counterparty) < 18:
+        return False
+    return any(not credit_code_errors(m.group()) for m in _CREDIT_CODE.finditer(counterparty.upper()))
 
 
 def kind_of(e: EntryDraft) -> str:

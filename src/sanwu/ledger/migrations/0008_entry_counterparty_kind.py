@@ -11,6 +11,8 @@ from sanwu.ledger.migrations_support import triggers_off, triggers_on
 
 class Migration(migrations.Migration):
 
+    # Numbered after main's 0007_attachment_as_stored_file: when the branches meet, this
+    # depends on that one instead (one line), and the ledger keeps one line of migrations.
     dependencies = [
         ("ledger", "0006_county_ledger_settings"),
     ]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0007_entry_counterparty_kind'),
+        ('ledger', '0008_entry_counterparty_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

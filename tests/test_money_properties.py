@@ -28,6 +28,23 @@ def test_yuan_text_reads_back_to_the_same_fen(fen):
     assert parse_yuan("¥" + format_yuan(abs(fen))) == abs(fen)
 
 
+FULL_WIDTH = str.maketrans({**{str(i): chr(0xFF10 + i) for i in range(10)}, ",": "，", ".": "．", "-": "－"})
+
+
+@given(FEN)
+def test_full_width_digits_and_separators_read_as_the_amount_they_mean(fen):
+    """１，２００．００ (a Chinese input method's digits) is 1,200.00."""
+    assert parse_yuan(format_yuan(fen).translate(FULL_WIDTH)) == fen
+    assert parse_yuan(format_yuan(fen, grouping=False).translate(FULL_WIDTH)) == fen
+    assert parse_yuan("￥" + format_yuan(abs(fen)).translate(FULL_WIDTH) + "\u3000") == abs(fen)
+
+
+def test_full_width_example():
+    assert parse_yuan("１，２００．００") == 120000
+    with pytest.raises(MoneyError, match="两位小数"):
+        parse_yuan("１．００５")
+
+
 @given(st.integers(min_value=-10**13, max_value=10**13))
 def test_whole_yuan_as_int_is_a_hundred_fen_each(yuan):
     assert parse_yuan(yuan) == yuan * 100

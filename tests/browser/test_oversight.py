@@ -89,6 +89,8 @@ def test_a_cash_payment_over_the_limit_is_flagged_live_explained_and_accepted(de
         desk.once("dialog", lambda d: d.accept())
         desk.click("form[action$='/review-post/'] button")
         desk.wait_for_load_state("domcontentloaded")
+        assert "凭证已审核并记账" in desk.locator(".messages").inner_text()
+        desk.goto(voucher_url)  # after posting the reviewer is taken on to the next voucher waiting, if any
         assert desk.locator("[data-status]").inner_text() == "已记账"
         posted = time.monotonic()
 

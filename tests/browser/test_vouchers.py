@@ -114,3 +114,67 @@ def test_voucher_form_fits_a_phone(demo_live, live_server):
         assert row.locator("input[name=debit]").is_visible()
         errors = list(page.errors)
     assert errors == [], errors
+
+
+def test_a_receipt_is_attached_in_the_form_the_voucher_posts_and_prints(demo_live, live_server, settings, tmp_path):
+    """The account found by its pinyin initials, a full-width amount, a receipt from the phone's
+    camera input counted as the file is chosen; posted by the township, printed with its names."""
+    from tests.ledger.test_views import tiny_png
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    book = open_book(demo_live)
+    receipt = tmp_path / "发票.png"
+    receipt.write_bytes(tiny_png())
+    password = settings.SANWU_DEMO_PASSWORD
+    with browser_page(PHONE) as page:
+        login(page, live_server.url, demo_live.accountant.username, password)
+        page.goto(f"{live_server.url}/books/{book.code}/vouchers/new/")
+        page.fill("input[name=date]", "2025-03-05")
+        page.fill("input[name=summary]", "收到光伏发电收入")
+        rows = page.locator("tr[data-entry]")
+        first, second = rows.nth(0), rows.nth(1)
+        first.locator("[data-account-filter]").fill("yhck")  # 银行存款 by its pinyin initials
+        assert first.locator("select[name=account]").input_value() == "102"
+        first.locator("input[name=debit]").fill("１，２００．５０")
+        assert page.locator("[data-debit-total]").inner_text() == "1,200.50"
+        second.locator("[data-account-filter]").fill("经营收入")
+        assert second.locator("select[name=account]").input_value() == "501"
+        second.locator("input[name=credit]").fill("1200.50")
+        assert page.locator("[data-balance-state]").inner_text() == "借贷平衡"
+        camera = page.locator("input[name=receipts][capture]")
+        assert camera.get_attribute("accept") == "image/*,application/pdf"
+        camera.set_input_files(str(receipt))
+        assert page.locator("[data-attachment-count]").inner_text() == "1"
+        assert "发票.png" in page.locator("[data-receipt-names]").inner_text()
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
+        page.click("button[value=submit]")
+        page.wait_for_url("**/vouchers/*/")
+        voucher_url = page.url
+        assert page.locator("[data-status]").inner_text() == "已提交"
+        assert "附件 1 张" in page.locator(".paper-meta").inner_text()
+        assert page.locator(".attachments img.thumb").count() == 1
+        errors = list(page.errors)
+        page.click("text=退出")
+        page.wait_for_url("**/accounts/login/**")
+
+        login(page, live_server.url, demo_live.township.username, password)
+        page.goto(voucher_url)
+        page.once("dialog", lambda d: d.accept())
+        page.click("form[action$='/review-post/'] button")
+        page.wait_for_load_state("domcontentloaded")
+        assert "没有其他待审核的凭证了" in page.locator(".messages").inner_text()
+        assert page.url == voucher_url and page.locator("[data-voucher-no]").inner_text() == "记-0001"
+        href = page.locator("a", has_text="打印凭证（A5）").get_attribute("href")
+        pdf = page.request.get(f"{live_server.url}{href}")
+        assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+        body = pdf.body()
+        errors += page.errors
+    assert errors == [], errors
+    from tests.disclosure import pdftext
+
+    text = pdftext.text(body)
+    v = Voucher.objects.get(book=book)
+    assert (v.status, v.attachment_count, v.attachments.count(), v.total) == ("posted", 1, 1, 120050)
+    for label, user in (("制单", demo_live.accountant), ("审核", demo_live.township), ("记账", demo_live.township)):
+        assert f"{label}：{user.first_name or user.username}" in text

@@ -59,7 +59,7 @@ def test_kind_given_at_entry_decides():
     assert public_party("李大军工程队", kind="person") == "李****队"
     assert public_party("李大军工程队") == "李大军工程队"  # without a kind its words make it an organisation
     # Entered as an organisation: the name stays, people it names by role are masked.
-    assert public_party("岳西县某某建筑有限公司（法定代表人赵四海）", kind="org") == "岳西县某某建筑有限公司（法定代表人赵*海）"
+    assert public_party("岳西县某某建筑有限公司（法定代表人赵四海）", kind="organisation") == "岳西县某某建筑有限公司（法定代表人赵*海）"
     assert people_named([("赵四海", "person")]).mask("付赵四海工资") == "付赵*海工资"
 
 

@@ -154,6 +154,7 @@ def test_reject_and_delete(demo, book):
         (lambda d: d.update(summary="  "), "摘要不能为空"),
         (lambda d: d["entries"].pop(), "至少要有两条分录"),
         (lambda d: d["entries"][0].update(settlement="barter"), "结算方式「barter」无效"),
+        (lambda d: d["entries"][0].update(counterparty_kind="company"), "往来单位类别「company」无效"),
     ],
 )
 def test_service_problems_come_back_422_in_chinese(demo, book, change, fragment):
@@ -382,3 +383,12 @@ def test_openapi_lists_the_ledger_paths_in_chinese(demo):
         assert op["tags"] == ["账簿"]
     entry = doc["components"]["schemas"]["EntryIn"]["properties"]
     assert {"debit_fen", "credit_fen", "account", "settlement", "source"} <= set(entry)
+
+
+def test_counterparty_kind_goes_in_and_comes_out(demo, book):
+    data = pv_voucher()
+    data["entries"][0]["counterparty_kind"] = "organisation"
+    data["entries"][1].update(counterparty="王小明", counterparty_kind="person")
+    v = body(send(api_for(demo.accountant), "post", f"/api/v1/books/{book.code}/vouchers", data))
+    assert [e["counterparty_kind"] for e in v["entries"]] == ["organisation", "person"]
+    assert send(api_for(demo.other_accountant), "get", f"/api/v1/books/{book.code}/vouchers/{v['id']}").status_code == 404

@@ -345,3 +345,32 @@ def test_page_outsiders(demo, book, other_book):
     assert not Voucher.objects.exists()
     assert client_for(demo.township).get(url).status_code == 200
     assert AuditEvent.objects.filter(action="permission_denied", actor=demo.other_accountant).exists()
+
+
+def test_counterparty_kind_column_is_read_and_checked(demo, book):
+    """往来单位类别 (optional): 个人 / 单位 stored on the entries; a bad value names file, row and column."""
+    head = [*HEAD_ZH, "往来单位类别"]
+    rows = [[*r, kind] for r, kind in zip(GOOD, ["单位", "organisation", "", "", "", ""])]
+    rows[3][COL["counterparty"]], rows[3][-1] = "王小明", "个人"
+    imports.import_vouchers(demo.accountant, book, csv_bytes(rows, header=head), "v.csv", post=True)
+    kinds = {(e.counterparty, e.counterparty_kind) for e in Entry.objects.filter(voucher__book=book) if e.counterparty}
+    assert kinds == {("国网岳西供电公司", "organisation"), ("王小明", "person")}
+    assert verify_book(book).ok
+
+    bad = [[*r, ""] for r in GOOD]
+    bad[2][-1] = "村民"
+    before = state(book)
+    with pytest.raises(Invalid) as exc:
+        imports.import_vouchers(demo.accountant, book, csv_bytes(bad, header=head), "w.csv", post=True)
+    assert has(exc.value.problems, 4, "counterparty_kind", "往来单位类别「村民」无效", file="w.csv")
+    assert "文件「w.csv」第4行「往来单位类别（counterparty_kind）」列" in str(exc.value)
+    assert state(book) == before
+
+
+def test_entry_export_carries_the_counterparty_kind(demo, book):
+    rows = [[*r, "单位" if r[COL["counterparty"]] else ""] for r in GOOD]
+    imports.import_vouchers(demo.accountant, book, csv_bytes(rows, header=[*HEAD_ZH, "往来单位类别"]), "v.csv", post=True)
+    resp = client_for(demo.accountant).get(reverse("ledger:vouchers", args=[book.code]), {"format": "csv", "detail": "entries"})
+    text = b"".join(resp.streaming_content).decode("utf-8-sig") if resp.streaming else resp.content.decode("utf-8-sig")
+    header, first = text.splitlines()[:2]
+    assert header.endswith(",counterparty_kind") and first.endswith(",单位")  # the key the import reads back

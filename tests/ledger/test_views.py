@@ -8,6 +8,7 @@ import struct
 import zlib
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -111,15 +112,17 @@ def test_book_page_shows_header_and_tabs(demo, as_user, book):
 # --- the whole flow --------------------------------------------------------------------------
 
 
-def test_make_submit_review_post_and_reverse(demo, as_user, book):
+def test_make_submit_review_post_and_reverse(demo, as_user, book, media):
     acc = as_user(demo.accountant)
     form = acc.get(url("voucher_new", book))
     assert form.status_code == 200
     assert "102 银行存款" in form.content.decode()
-    resp = acc.post(url("voucher_new", book), form_data())
+    resp = acc.post(url("voucher_new", book), {**form_data(), "receipts": SimpleUploadedFile("发票.png", tiny_png())})
     v = Voucher.objects.get(book=book)
     assert resp.status_code == 302 and resp["Location"] == url("voucher", book, v.pk)
+    # the attachment count is the number of files attached in the form (a typed count is ignored)
     assert v.status == "draft" and v.total == 120050 and v.attachment_count == 1 and v.maker == demo.accountant
+    assert [a.filename for a in v.attachments.all()] == ["发票.png"]
     assert [(e.account.code, e.debit, e.credit, e.settlement, e.source, e.summary) for e in v.entries.order_by("line")] == [
         ("102", 120050, 0, "bank", "", "收到光伏发电收入"),
         ("501", 0, 120050, "", "pv", "收到光伏发电收入"),
@@ -290,7 +293,6 @@ def test_pages_have_empty_states(demo, as_user, book):
 
 
 def upload(client, book, v, name, data):
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     return client.post(url("attachment_add", book, v.pk), {"file": SimpleUploadedFile(name, data)})
 

@@ -27,6 +27,7 @@ FIELD_LABELS = {
     "settlement": "结算方式",
     "source": "收入来源",
     "counterparty": "往来单位",
+    "counterparty_kind": "往来单位类别",
     "voucher_no": "凭证号",
     "attachments": "附件数",
     "reason": "原因",

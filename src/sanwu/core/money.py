@@ -11,6 +11,11 @@ _SECTIONS = ["", "万", "亿", "万亿"]
 _PLAIN = re.compile(r"(-?)(\d{1,18})(?:\.(\d{1,2}))?")  # 1234, -1234.5, 1234.56 (fullmatch below)
 
 
+# Full-width digits and separators (a Chinese input method's １，２００．００) read as the
+# ASCII ones they stand for; the ideographic space as a space.
+_FULL_WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "，": ",", "．": ".", "－": "-", "＋": "+", "\u3000": " "})
+
+
 class MoneyError(ValueError):
     """An amount that cannot be read as yuan with at most two decimals (message in Chinese)."""
 
@@ -18,7 +23,8 @@ class MoneyError(ValueError):
 def parse_yuan(value) -> int:
     """Read an amount in yuan (text, int or Decimal) into fen. Negative (red-ink) amounts allowed.
 
-    Rejects floats, more than two decimals, and anything that is not a number.
+    Rejects floats, more than two decimals, and anything that is not a number. Full-width
+    digits and separators (１，２００．００) are read as the amount they mean.
     """
     if value is None:
         raise MoneyError("金额为空")
@@ -30,7 +36,7 @@ def parse_yuan(value) -> int:
         sign, whole, cents = m.groups()
         fen = int(whole) * 100 + (int(cents.ljust(2, "0")) if cents else 0)
         return -fen if sign else fen
-    text = str(value).strip().replace(",", "").replace("，", "")
+    text = str(value).translate(_FULL_WIDTH).strip().replace(",", "")
     if text.startswith("¥") or text.startswith("￥"):
         text = text[1:].strip()
     if not text:

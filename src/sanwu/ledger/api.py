@@ -48,6 +48,9 @@ class EntryIn(Schema):
     credit_fen: Fen = Field(0, description="贷方金额（分，整数；红字为负数）")
     summary: Annotated[str, text_field(200, "分录摘要")] = ""
     counterparty: Annotated[str, text_field(100, "往来单位")] = ""
+    counterparty_kind: Annotated[str, text_field(12, "往来单位类别")] = Field(
+        "", description="person（个人）/ organisation（单位）/ 空（未说明）；往来单位带统一社会信用代码时为单位"
+    )
     settlement: Annotated[str, text_field(10, "结算方式")] = Field("", description="cash / bank / transfer")
     source: Annotated[str, text_field(12, "收入来源")] = Field("", description="pv / rent / contracting / service / sales / investment / subsidy / other")
 
@@ -71,7 +74,7 @@ def _draft(payload: VoucherIn) -> services.VoucherDraft:
         entries=[
             services.EntryDraft(
                 account=e.account, debit=e.debit_fen, credit=e.credit_fen, summary=e.summary,
-                counterparty=e.counterparty, settlement=e.settlement, source=e.source,
+                counterparty=e.counterparty, counterparty_kind=e.counterparty_kind, settlement=e.settlement, source=e.source,
             )
             for e in payload.entries
         ],
@@ -133,6 +136,7 @@ class EntryOut(Schema):
     credit_fen: int
     summary: str
     counterparty: str
+    counterparty_kind: str = Field(description="person / organisation / 空（未说明）")
     settlement: str
     source: str
 
@@ -253,7 +257,7 @@ def _voucher(user, book: Book, voucher: Voucher) -> dict:
             {
                 "line": e.line, "account": e.account.code, "account_name": e.account.name, "debit_fen": e.debit,
                 "credit_fen": e.credit, "summary": e.summary, "counterparty": e.counterparty,
-                "settlement": e.settlement, "source": e.source,
+                "counterparty_kind": e.counterparty_kind, "settlement": e.settlement, "source": e.source,
             }
             for e in entries
         ],

@@ -3,11 +3,12 @@ size-limited, sha256 kept. A posted voucher's attachments can no longer be remov
 
 from django.db import transaction
 
-from sanwu.core import audit, uploads
+from sanwu.core import uploads
 from sanwu.core.errors import Invalid, Problem
 
 from .models import Attachment, Voucher
 from .services import MAKE_ROLES, POST_ROLES, _require
+from .services.vouchers import store_receipt
 
 MAX_BYTES = uploads.MAX_BYTES
 ALLOWED = uploads.ALLOWED
@@ -26,9 +27,5 @@ def add_attachment(user, voucher: Voucher, filename: str, data: bytes) -> Attach
     if problems:
         raise Invalid(problems)
     with transaction.atomic():
-        v = Voucher.objects.select_for_update().get(pk=voucher.pk)
-        att = Attachment.store(user, filename, data, voucher=v)
-        v.attachment_count = v.attachments.count()
-        v.save(update_fields=["attachment_count"])
-        audit.record("attachment.add", att, actor=user, new={"voucher": v.pk, "sha256": att.sha256, "size": att.size}, region_code=v.book.region_id)
-    return att
+        v = Voucher.objects.select_for_update().select_related("book").get(pk=voucher.pk)
+        return store_receipt(user, v, filename, data)

@@ -84,6 +84,9 @@ SOURCES = {
     "other": "其他",
 }
 SETTLEMENTS = {"cash": "现金", "bank": "银行", "transfer": "转账"}
+# 往来单位类别: whether a counterparty is a person or an organisation (blank: not said). The
+# public scrubber masks a person counterparty always; a credit code makes it an organisation.
+COUNTERPARTY_KINDS = {"person": "个人", "organisation": "单位"}
 
 
 @dataclass(frozen=True)

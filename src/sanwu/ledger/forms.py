@@ -5,24 +5,28 @@ import datetime as dt
 
 from django import forms
 
+from sanwu.core import uploads
 from sanwu.core.money import MoneyError, format_yuan, parse_yuan
 
 from .charts import SETTLEMENTS, SOURCES
 from .models import Voucher
 from .services import EntryDraft, VoucherDraft
 
-ENTRY_FIELDS = ("account", "entry_summary", "debit", "credit", "counterparty", "settlement", "source")
+ENTRY_FIELDS = ("account", "entry_summary", "debit", "credit", "counterparty", "counterparty_kind", "settlement", "source")
 
 
 class VoucherForm(forms.Form):
-    """The head of a 记账凭证; its entries come as parallel lists (see `parse_entries`)."""
+    """The head of a 记账凭证; its entries come as parallel lists (see `parse_entries`), its
+    receipts as files (`receipts`): the attachment count is the number of files."""
 
     date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     summary = forms.CharField(label="摘要", max_length=200)
-    attachment_count = forms.IntegerField(label="附件张数", min_value=0, max_value=999, initial=0, required=False)
 
-    def clean_attachment_count(self):
-        return self.cleaned_data.get("attachment_count") or 0
+
+def receipts_of(files) -> list[tuple[str, bytes]]:
+    """The receipts chosen in the voucher form (camera or files): (name, bytes), each read to
+    one byte past the limit so that the upload check can refuse a larger file."""
+    return [(f.name, f.read(uploads.MAX_BYTES + 1)) for f in files.getlist("receipts")]
 
 
 def _amount(text: str, label: str, line: int, problems: list[str]) -> int:
@@ -32,7 +36,8 @@ def _amount(text: str, label: str, line: int, problems: list[str]) -> int:
     try:
         return parse_yuan(text)
     except MoneyError as exc:
-        problems.append(f"第{line}行分录：{label}{exc}")
+        # "金额「x」不是数字" under the label 借方金额 reads "借方金额「x」不是数字": the word once
+        problems.append(f"第{line}行分录：{label}{str(exc).removeprefix('金额')}")
         return 0
 
 
@@ -60,6 +65,7 @@ def parse_entries(rows: list[dict]) -> tuple[list[EntryDraft], list[str]]:
                 credit=_amount(row["credit"], "贷方金额", line, problems),
                 summary=row["entry_summary"],
                 counterparty=row["counterparty"][:100],
+                counterparty_kind=row["counterparty_kind"],  # checked by the one validator
                 settlement=row["settlement"] if row["settlement"] in SETTLEMENTS else "",
                 source=row["source"] if row["source"] in SOURCES else "",
                 row=line,
@@ -70,23 +76,37 @@ def parse_entries(rows: list[dict]) -> tuple[list[EntryDraft], list[str]]:
 
 def voucher_draft(form: VoucherForm, entries: list[EntryDraft]) -> VoucherDraft:
     d = form.cleaned_data
-    return VoucherDraft(date=d["date"], summary=d["summary"], entries=entries, attachment_count=d["attachment_count"])
+    return VoucherDraft(date=d["date"], summary=d["summary"], entries=entries, attachment_count=None)
+
+
+def typed_row(account: str, debit: int, credit: int, summary: str, counterparty: str, kind: str, settlement: str, source: str) -> dict:
+    """One entry in the shape of a typed row (yuan text, no grouping)."""
+    return {
+        "account": account, "entry_summary": summary,
+        "debit": format_yuan(debit, grouping=False) if debit else "",
+        "credit": format_yuan(credit, grouping=False) if credit else "",
+        "counterparty": counterparty, "counterparty_kind": kind, "settlement": settlement, "source": source,
+    }
 
 
 def rows_of_voucher(voucher: Voucher) -> list[dict]:
-    """A saved voucher's entries in the shape of typed rows (yuan text, no grouping)."""
+    """A saved voucher's entries as typed rows (to edit it, or to copy it into a new one)."""
     return [
-        {
-            "account": e.account.code,
-            "entry_summary": "" if e.summary == voucher.summary else e.summary,
-            "debit": format_yuan(e.debit, grouping=False) if e.debit else "",
-            "credit": format_yuan(e.credit, grouping=False) if e.credit else "",
-            "counterparty": e.counterparty,
-            "settlement": e.settlement,
-            "source": e.source,
-        }
+        typed_row(e.account.code, e.debit, e.credit, "" if e.summary == voucher.summary else e.summary, e.counterparty, e.counterparty_kind, e.settlement, e.source)
         for e in voucher.entries.select_related("account").order_by("line")
     ]
+
+
+def rows_of_template(template) -> list[dict]:
+    return [
+        typed_row(e.get("account", ""), e.get("debit", 0), e.get("credit", 0), e.get("summary", ""), e.get("counterparty", ""),
+                  e.get("counterparty_kind", ""), e.get("settlement", ""), e.get("source", ""))
+        for e in template.entries
+    ]
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(label="模板名称", max_length=40)
 
 
 class VoucherFilterForm(forms.Form):

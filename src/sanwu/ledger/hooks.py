@@ -7,6 +7,8 @@ AppConfig's ready(), so the ledger never imports them.
   (the economy app adds `sanwu report economy`).
 - `register_verifier(check)`: what else `sanwu verify` reports about a book whose chain or kept
   totals no longer match (the disclosure app names the published disclosures it affects).
+- `register_close_check(check)`: what else the month-close page shows before a month is closed
+  (the oversight app counts the warnings still open).
 """
 
 from collections.abc import Callable
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 _posted: list[Callable] = []
 _reports: dict[str, "Report"] = {}
 _verifiers: list[Callable] = []
+_close_checks: list[Callable] = []
 
 
 def on_posted(listener: Callable) -> Callable:
@@ -63,3 +66,19 @@ def register_verifier(check: Callable) -> Callable:
 def verifier_problems(book) -> list[str]:
     """Every registered check's lines for `book`, in registration order."""
     return [line for check in list(_verifiers) for line in check(book)]
+
+
+def register_close_check(check: Callable) -> Callable:
+    """Register `check(book, months) -> {(year, month): [line, …]}`; usable as a decorator. The
+    lines are shown beside each month before it is closed; they do not keep it open."""
+    if check not in _close_checks:
+        _close_checks.append(check)
+    return check
+
+
+def close_check_notes(book, months: list[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
+    out: dict[tuple[int, int], list[str]] = {}
+    for check in list(_close_checks):
+        for ym, lines in check(book, months).items():
+            out.setdefault(ym, []).extend(lines)
+    return out

@@ -5,6 +5,7 @@ file writes nothing.
 Columns (Chinese or English headers):
     日期/date  凭证号/voucher_no  摘要/summary  科目编码/account  借方金额/debit  贷方金额/credit
     结算方式/settlement  收入来源/source  往来单位/counterparty  附件数/attachments
+    往来单位类别/counterparty_kind (optional: 个人 or 单位; blank when not said)
 
 A voucher's rows must be contiguous. Many bookkeeping programs number vouchers per month
 (记-1, 记-2 … every month), so a voucher number is unique within its month: the same number
@@ -27,7 +28,7 @@ from sanwu.core.money import MoneyError, parse_yuan
 from sanwu.core.readers import parse_date, read_table
 
 from . import services
-from .charts import SETTLEMENTS, SOURCES
+from .charts import COUNTERPARTY_KINDS, SETTLEMENTS, SOURCES
 from .models import Book, Voucher
 from .services import EntryDraft, VoucherDraft
 from .services.roles import _require
@@ -43,12 +44,14 @@ COLUMNS: dict[str, list[str]] = {
     "source": ["收入来源", "来源"],
     "counterparty": ["往来单位", "对方单位"],
     "attachments": ["附件数", "附件张数", "附件"],
+    "counterparty_kind": ["往来单位类别", "往来类别", "counterparty_kind", "counterparty kind"],
 }
 REQUIRED = ("date", "voucher_no", "summary", "account", "debit", "credit")
 LABELS = {key: names[0] for key, names in COLUMNS.items()}
 
 SETTLEMENT_NAMES = {**{k: k for k in SETTLEMENTS}, **{v: k for k, v in SETTLEMENTS.items()}}
 SOURCE_NAMES = {**{k: k for k in SOURCES}, **{v: k for k, v in SOURCES.items()}}
+KIND_NAMES = {**{k: k for k in COUNTERPARTY_KINDS}, **{v: k for k, v in COUNTERPARTY_KINDS.items()}}
 
 MAX_SUMMARY = 200
 MAX_COUNTERPARTY = 100
@@ -74,6 +77,7 @@ class _Row(NamedTuple):
     source: str
     counterparty: str
     attachments: int
+    counterparty_kind: str
     bad: bool  # a value in this row could not be read (already reported)
     group: tuple  # (number, year, month): vouchers are numbered per month, so the same number in
     #               the next month is another voucher
@@ -135,12 +139,12 @@ def parse_vouchers(
                 seen[key] = first.line
         draft = VoucherDraft(
             date or book.start_date, summary,
-            [EntryDraft(r.account, r.debit, r.credit, r.summary, r.counterparty, r.settlement, r.source, r.line) for r in group],
+            [EntryDraft(r.account, r.debit, r.credit, r.summary, r.counterparty, r.settlement, r.source, r.line, r.counterparty_kind) for r in group],
             number, attachments, None, "normal", first.line,
         )
         for p in services.voucher_errors(ctx, draft, file=name):
-            if broken and p.field != "account":
-                continue  # amounts or dates that could not be read are reported already
+            if broken and (p.field != "account" or p.message == "请选择科目"):
+                continue  # amounts, dates or empty account codes that could not be read are reported already
             if p.message.startswith(_VOUCHER_LEVEL):
                 span = f"第{first.line}行" if len(group) == 1 else f"第{first.line}至{group[-1].line}行"
                 p = Problem(f"凭证号「{number}」（{span}）{p.message}", row=p.row, field=p.field, file=p.file)
@@ -183,7 +187,7 @@ class _RowReader:
 
     def read(self, line: int, values: list[str]) -> _Row | None:
         """`values`: the row's texts in the order of COLUMNS ("" for a column the file lacks)."""
-        text, number, summary, account, debit, credit, settlement, source, counterparty, attachments = values
+        text, number, summary, account, debit, credit, settlement, source, counterparty, attachments, kind = values
         if not number:
             self.problems.append(Problem("凭证号不能为空", row=line, field="voucher_no", file=self.name))
             return None
@@ -223,6 +227,12 @@ class _RowReader:
                 errors.append((f"收入来源「{source}」无效（{'、'.join(SOURCES.values())}）", "source"))
             source = key or ""
 
+        if kind:
+            key = KIND_NAMES.get(kind) or KIND_NAMES.get(kind.lower())
+            if key is None:
+                errors.append((f"往来单位类别「{kind}」无效（个人、单位，或不填）", "counterparty_kind"))
+            kind = key or ""
+
         text, attachments = attachments, 0
         if text:
             if text.isdigit() and int(text) <= 9999:
@@ -233,7 +243,7 @@ class _RowReader:
         for message, fld in errors:
             self.problems.append(Problem(message, row=line, field=fld, file=self.name))
         month = (date.year, date.month) if date is not None else None
-        return _new(_Row, (line, date, number, summary, account, debit, credit, settlement, source, counterparty, attachments, bool(errors), (number, month)))
+        return _new(_Row, (line, date, number, summary, account, debit, credit, settlement, source, counterparty, attachments, kind, bool(errors), (number, month)))
 
 
 def _amount(text: str, fld: str, errors: list) -> int:

@@ -10,7 +10,7 @@ from django.db import models
 from sanwu.core.models import StoredFile
 from sanwu.core.scope import ScopedManager
 
-from .charts import CATEGORIES, CHART_VERSIONS, SETTLEMENTS, SIDES, SOURCES
+from .charts import CATEGORIES, CHART_VERSIONS, COUNTERPARTY_KINDS, SETTLEMENTS, SIDES, SOURCES
 
 
 class Book(models.Model):
@@ -160,6 +160,10 @@ class Entry(models.Model):
     debit = models.BigIntegerField("借方（分）", default=0)
     credit = models.BigIntegerField("贷方（分）", default=0)
     counterparty = models.CharField("往来单位", max_length=100, blank=True)
+    # Person or organisation, as entered (blank: not said). Not part of the chain's canonical text.
+    counterparty_kind = models.CharField(
+        "往来单位类别", max_length=12, blank=True, default="", db_default="", choices=list(COUNTERPARTY_KINDS.items())
+    )
     settlement = models.CharField("结算方式", max_length=10, blank=True, choices=list(SETTLEMENTS.items()))
     source = models.CharField("收入来源", max_length=12, blank=True, choices=list(SOURCES.items()))
 
@@ -169,6 +173,30 @@ class Entry(models.Model):
     class Meta:
         ordering = ["voucher_id", "line"]
         constraints = [models.UniqueConstraint(fields=["voucher", "line"], name="unique_entry_line")]
+
+
+class VoucherTemplate(models.Model):
+    """凭证模板: a book's voucher kept by name (summary and entries, amounts optional) to fill a
+    new voucher from. `entries`: a list of dicts (account code, debit and credit in fen, summary,
+    counterparty, counterparty_kind, settlement, source)."""
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="templates")
+    name = models.CharField("模板名称", max_length=40)
+    summary = models.CharField("摘要", max_length=200)
+    entries = models.JSONField("分录", default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_field = "book__region__code"
+
+    class Meta:
+        ordering = ["book_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["book", "name"], name="unique_template_name_per_book")]
+        verbose_name = "凭证模板"
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Attachment(StoredFile):

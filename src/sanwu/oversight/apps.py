@@ -12,3 +12,4 @@ class OversightConfig(AppConfig):
         from . import services  # imports models: only once the app registry is ready
 
         hooks.on_posted(services.on_posted)
+        hooks.register_close_check(services.open_warnings_by_month)

@@ -2,7 +2,9 @@
 
 - ID numbers, phone numbers and bank account numbers are dropped entirely;
 - the full names of people in the person register are masked wherever they appear (张*明);
-- a counterparty that is not an organisation is taken to be a person and masked as a whole.
+- a counterparty entered as a person (`Entry.counterparty_kind`) is masked as a whole, and its
+  name wherever it appears in free text; one entered before the kind was asked is judged by its
+  words (公司, 合作社, 队 …).
 
 Published data is stored already scrubbed; these functions run when something is frozen or
 published, not when a public page is read.
@@ -147,7 +149,7 @@ def person_name(name: str, kind: str = "") -> str:
     return re.sub(r"[\s\d()（）\\-]+", "", text)
 
 
-PERSON, ORGANISATION = "person", "org"
+PERSON, ORGANISATION = "person", "organisation"  # the values of ledger Entry.counterparty_kind
 
 
 def counterparty_kind(name: str, kind: str = "") -> str:

@@ -116,8 +116,8 @@ def _items(book: Book, chart: reports.Chart, year: int, month_from: int, month_t
         .values("id", "date", "year", "month", "number", "summary", "total")
     }
     parts: dict[int, dict] = defaultdict(lambda: {"income": 0, "expense": 0, "parties": []})
-    rows = Entry.objects.filter(voucher_id__in=list(vouchers)).order_by("voucher_id", "line").values_list("voucher_id", "account_id", "debit", "credit", "counterparty")
-    for vid, acc_id, debit, credit, party in rows:
+    rows = Entry.objects.filter(voucher_id__in=list(vouchers)).order_by("voucher_id", "line").values_list("voucher_id", "account_id", "debit", "credit", "counterparty", "counterparty_kind")
+    for vid, acc_id, debit, credit, party, party_kind in rows:
         p = parts[vid]
         acc = chart.by_id.get(acc_id)
         role = _pnl_role(acc) if acc is not None else None
@@ -126,8 +126,8 @@ def _items(book: Book, chart: reports.Chart, year: int, month_from: int, month_t
         elif role in EXPENSE_ROLES:
             p["expense"] += debit - credit
         party = (party or "").strip()
-        if party and party not in p["parties"]:
-            p["parties"].append(party)
+        if party and (party, party_kind) not in p["parties"]:
+            p["parties"].append((party, party_kind))
     out = []
     for v in sorted(vouchers.values(), key=lambda v: (v["year"], v["month"], v["number"] or 0, v["id"])):
         p = parts[v["id"]]
@@ -139,10 +139,10 @@ def _items(book: Book, chart: reports.Chart, year: int, month_from: int, month_t
             kind, amount = ("income", p["income"] - p["expense"]) if p["income"] >= p["expense"] else ("expense", p["expense"] - p["income"])
         else:
             kind, amount = "other", v["total"]
-        parties = [public_party(x, names) for x in p["parties"]]
+        parties = [public_party(x, names, kind=k) for x, k in p["parties"]]
         # A person named as counterparty (or by role inside one: 负责人王小明) is masked in the
         # voucher's summary too, registered or not.
-        people = people_named((x, "") for x in p["parties"])
+        people = people_named(p["parties"])
         out.append({
             "date": v["date"].isoformat(),
             "no": f"{Voucher.WORD}-{v['number']:04d}" if v["number"] else "",

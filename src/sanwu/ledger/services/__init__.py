@@ -18,10 +18,22 @@ from .books import accounts_with_role, add_sub_account, confirm_opening, create_
 from .counties import negative_cash_mode, set_negative_cash
 from .drafts import BookContext, EntryDraft, VoucherDraft, voucher_errors
 from .pending import ranking_changes, verification_states, verify_and_record, vouchers_waiting
-from .periods import close_month, close_year, confirm_close, reopen_month, year_end_drafts
+from .periods import MonthCheck, close_checks, close_month, close_months, close_year, confirm_close, months_between, reopen_month, year_end_drafts
 from .posting import FLOW_ROLES, EntryRow, canonical_of, post, post_drafts, review_and_post
 from .roles import BOOK_ADMIN_ROLES, MAKE_ROLES, POST_ROLES, REVIEW_ROLES, _require, today
-from .vouchers import delete_draft, reject, review, save_draft, start_reversal, submit
+from .vouchers import (
+    common_summaries,
+    delete_draft,
+    delete_template,
+    next_waiting,
+    reject,
+    review,
+    save_draft,
+    save_template,
+    start_reversal,
+    store_receipt,
+    submit,
+)
 
 __all__ = [
     "BOOK_ADMIN_ROLES",
@@ -36,13 +48,20 @@ __all__ = [
     "accounts_with_role",
     "add_sub_account",
     "canonical_of",
+    "MonthCheck",
+    "close_checks",
     "close_month",
+    "close_months",
+    "months_between",
     "close_year",
+    "common_summaries",
     "confirm_close",
     "confirm_opening",
     "create_book",
     "delete_draft",
+    "delete_template",
     "negative_cash_mode",
+    "next_waiting",
     "post",
     "post_drafts",
     "ranking_changes",
@@ -51,9 +70,11 @@ __all__ = [
     "review",
     "review_and_post",
     "save_draft",
+    "save_template",
     "set_negative_cash",
     "set_opening_balances",
     "start_reversal",
+    "store_receipt",
     "submit",
     "today",
     "verification_states",

@@ -3,15 +3,17 @@ database (`BookContext`), and the one validator every door reaches (`voucher_err
 function returning every problem with its row and field."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
 
 from sanwu.core.errors import Problem
+from sanwu.core.codes import credit_code_errors
 from sanwu.core.money import format_yuan
 
-from ..charts import SETTLEMENTS, SOURCES
+from ..charts import COUNTERPARTY_KINDS, SETTLEMENTS, SOURCES
 from ..models import Account, Book, Period
 from .roles import today
 
@@ -26,6 +28,27 @@ class EntryDraft:
     settlement: str = ""
     source: str = ""
     row: int | None = None  # line in an import file
+    counterparty_kind: str = ""  # person / organisation / "" (not said); see `kind_of`
+
+
+# A credit code written in the counterparty (统一社会信用代码: 18 characters, 3rd–8th a region code).
+_CREDIT_CODE = re.compile(r"(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Za-z])")
+
+
+def has_credit_code(counterparty: str) -> bool:
+    """Whether the counterparty carries a valid credit code (most names are shorter than one:
+    the batch path asks this for every entry)."""
+    if not counterparty or len(counterparty) < 18:
+        return False
+    return any(not credit_code_errors(m.group()) for m in _CREDIT_CODE.finditer(counterparty.upper()))
+
+
+def kind_of(e: EntryDraft) -> str:
+    """The counterparty kind an entry is stored with: as said, or organisation when the
+    counterparty carries a valid credit code; blank when nothing says."""
+    if e.counterparty_kind or not e.counterparty:
+        return e.counterparty_kind if e.counterparty else ""
+    return "organisation" if has_credit_code(e.counterparty) else ""
 
 
 @dataclass(slots=True)
@@ -34,7 +57,7 @@ class VoucherDraft:
     summary: str
     entries: list[EntryDraft] = field(default_factory=list)
     source_no: str = ""
-    attachment_count: int = 0
+    attachment_count: int | None = 0  # None: as many as the files attached (the voucher form)
     reverses_id: int | None = None
     kind: str = "normal"  # "closing" for year-end closing vouchers
     row: int | None = None
@@ -108,7 +131,9 @@ def voucher_errors(ctx: BookContext, draft: VoucherDraft, file: str | None = Non
     max_entry = ctx.max_entry
     for n, e in enumerate(draft.entries, start=1):
         acc = ctx.accounts.get(e.account)
-        if acc is None:
+        if not (e.account or "").strip():
+            p("请选择科目", "account", e.row)
+        elif acc is None:
             p(f"科目「{e.account}」在本账套中不存在", "account", e.row)
         elif not acc.is_leaf:
             p(f"科目「{acc}」有明细科目，请选择末级科目", "account", e.row)
@@ -118,6 +143,10 @@ def voucher_errors(ctx: BookContext, draft: VoucherDraft, file: str | None = Non
             p("分录摘要不能超过200个字", "summary", e.row)
         if len(e.counterparty or "") > 100:
             p("往来单位不能超过100个字", "counterparty", e.row)
+        if e.counterparty_kind and e.counterparty_kind not in COUNTERPARTY_KINDS:
+            p(f"往来单位类别「{e.counterparty_kind}」无效（个人、单位，或不填）", "counterparty_kind", e.row)
+        elif e.counterparty_kind == "person" and has_credit_code(e.counterparty):
+            p(f"往来单位「{e.counterparty}」带有统一社会信用代码，应为单位而不是个人", "counterparty_kind", e.row)
         if e.debit and e.credit:
             p("同一条分录不能同时有借方和贷方金额", "debit", e.row)
         elif not e.debit and not e.credit:

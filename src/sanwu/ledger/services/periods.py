@@ -1,22 +1,27 @@
-"""Periods and the year's end: a month closed by the accountant (open → audit_hold), confirmed
+"""Periods and the year's end: months closed by the accountant (open → audit_hold; a range of
+months in one step, after the pre-close checks of `close_checks`), confirmed
 by the township (→ closed), reopened only by the county with a reason; year-end closing
 vouchers (结转) computed from the kept totals and posted through the one posting path."""
 
 import datetime as dt
+from calendar import monthrange
+from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count, Q
 
 from sanwu.core.permissions import refuse
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.scope import can_write
 
+from .. import hooks
 from ..charts import EXPENSE_ROLES, INCOME_ROLES
-from ..models import Account, Book, Period, Voucher
+from ..models import Account, BankAssertion, Book, Entry, Period, Voucher
 from .books import accounts_with_role
 from .drafts import EntryDraft, VoucherDraft
 from .posting import post_drafts
-from .reports import balances_for
-from .roles import MAKE_ROLES, REVIEW_ROLES, _audit, _require
+from .reports import balance_at_end_of, balances_for
+from .roles import MAKE_ROLES, REVIEW_ROLES, _audit, _require, today
 
 
 
@@ -25,26 +30,147 @@ def _period(book: Book, year: int, month: int) -> Period:
     return period
 
 
-def close_month(user, book: Book, year: int, month: int) -> Period:
-    """The accountant closes a month: open → audit_hold. Nothing may wait unposted in it."""
+Month = tuple[int, int]  # (year, month)
+
+
+def months_between(first: Month, last: Month) -> list[Month]:
+    y, m = first
+    out = []
+    while (y, m) <= last:
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+@dataclass
+class MonthCheck:
+    """What the pre-close checks found in one month: `blocking` keeps it open (vouchers not yet
+    posted); `notes` are shown for the accountant to see before closing (receipts missing, bank
+    not reconciled, warnings open)."""
+
+    year: int
+    month: int
+    status: str = "open"
+    posted: int = 0
+    blocking: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing in it: no voucher and nothing to say (closed together with its like)."""
+        return not self.posted and not self.blocking and not self.notes
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
+def close_checks(book: Book, first: Month, last: Month) -> list[MonthCheck]:
+    """The pre-close checks of every month from `first` to `last`, in a few queries whatever the
+    range: vouchers not posted (which keep a month open), posted vouchers without a receipt file,
+    bank accounts with entries and no matching statement balance in the month, and what the
+    apps above the ledger register (`hooks.register_close_check`: the open warnings)."""
+    months = months_between(first, last)
+    checks = {ym: MonthCheck(*ym) for ym in months}
+    stored = {(p.year, p.month): p.status for p in Period.objects.filter(book=book)}
+    for ym, c in checks.items():
+        c.status = stored.get(ym, "open")
+    in_range = Q(year__gt=first[0]) | Q(year=first[0], month__gte=first[1])
+    in_range &= Q(year__lt=last[0]) | Q(year=last[0], month__lte=last[1])
+    vouchers = Voucher.objects.filter(in_range, book=book)
+    names = dict(Voucher.STATUSES)
+    waiting: dict[Month, dict[str, int]] = {}
+    for y, m, st, n in vouchers.values_list("year", "month", "status").annotate(n=Count("id")).order_by():
+        if st == "posted":
+            checks[(y, m)].posted += n
+        else:
+            waiting.setdefault((y, m), {})[st] = n
+    for ym, by_status in waiting.items():
+        parts = "、".join(f"{names[st]} {n} 张" for st, n in sorted(by_status.items()))
+        checks[ym].blocking.append(f"还有 {sum(by_status.values())} 张凭证未记账（{parts}），请先处理")
+    bare = (
+        vouchers.filter(status="posted", kind="normal", reverses__isnull=True)
+        .annotate(files=Count("attachments")).filter(files=0)
+        .values_list("year", "month").annotate(n=Count("id")).order_by()
+    )
+    for y, m, n in bare:
+        checks[(y, m)].notes.append(f"{n} 张已记账凭证没有上传原始凭证（附件）")
+    for ym, lines in _unreconciled(book, first, last).items():
+        checks[ym].notes.extend(lines)
+    for ym, lines in hooks.close_check_notes(book, months).items():
+        if ym in checks:
+            checks[ym].notes.extend(lines)
+    return [checks[ym] for ym in months]
+
+
+def _unreconciled(book: Book, first: Month, last: Month) -> dict[Month, list[str]]:
+    """Bank accounts with posted entries in a month and no statement balance (对账) at a day of
+    that month that agrees with the books."""
+    banks = {a.pk: a for a in Account.objects.filter(book=book, is_leaf=True) if "bank" in a.role_set}
+    if not banks:
+        return {}
+    start, end = dt.date(*first, 1), dt.date(*last, monthrange(*last)[1])
+    moved = set(
+        Entry.objects.filter(voucher__book=book, voucher__status="posted", account_id__in=banks, voucher__date__gte=start, voucher__date__lte=end)
+        .values_list("voucher__year", "voucher__month", "account_id").distinct().order_by()
+    )
+    if not moved:
+        return {}
+    agreed: set[tuple[int, int, int]] = set()
+    for a in BankAssertion.objects.filter(book=book, account_id__in=banks, date__gte=start, date__lte=end):
+        key = (a.date.year, a.date.month, a.account_id)
+        if key in moved and key not in agreed and balance_at_end_of(book, [a.account_id], a.date) == a.balance:
+            agreed.add(key)
+    out: dict[Month, list[str]] = {}
+    for y, m, acc in sorted(moved - agreed):
+        out.setdefault((y, m), []).append(f"银行账户「{banks[acc]}」本月未对账或对账不符")
+    return out
+
+
+def close_months(user, book: Book, first: Month, last: Month) -> list[Period]:
+    """The accountant closes every month from `first` to `last` in one step (open → audit_hold),
+    all or nothing: each must be open, every month before `first` closed already, and nothing
+    may wait unposted in any of them — otherwise nothing is closed and every problem is named."""
     _require(user, book, MAKE_ROLES, "结账")
+    now = today()
+    problems: list[Problem] = []
+    if first > last:
+        raise Invalid(Problem(f"起始月份 {first[0]}年{first[1]}月晚于结束月份 {last[0]}年{last[1]}月", field="from"))
+    start = (book.start_date.year, book.start_date.month)
+    if first < start:
+        raise Invalid(Problem(f"{first[0]}年{first[1]}月早于账套启用月份 {start[0]}年{start[1]}月", field="from"))
+    if last > (now.year, now.month):
+        raise Invalid(Problem(f"{last[0]}年{last[1]}月还没有到，不能结账", field="to"))
     with transaction.atomic():
-        p = _period(book, year, month)
-        if p.status != "open":
-            raise Invalid(Problem(f"{year}年{month}月状态为「{p.get_status_display()}」，不能结账"))
+        Book.objects.select_for_update().filter(pk=book.pk).first()  # one close of a book at a time
         statuses = {(q.year, q.month): q.status for q in Period.objects.filter(book=book)}
-        y, m = book.start_date.year, book.start_date.month
-        while (y, m) < (year, month):
-            if statuses.get((y, m), "open") == "open":
-                raise Invalid(Problem(f"请先结账 {y}年{m}月"))
-            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-        waiting = Voucher.objects.filter(book=book, year=year, month=month, status__in=("draft", "submitted", "reviewed")).count()
-        if waiting:
-            raise Invalid(Problem(f"{year}年{month}月还有 {waiting} 张凭证未记账（草稿、已提交或已审核），请先处理"))
-        p.status = "audit_hold"
-        p.save(update_fields=["status", "changed_at"])
-        _audit(user, "period.close", p, old={"status": "open"}, new={"status": "audit_hold"}, region_code=book.region_id)
-    return p
+        earlier = [ym for ym in months_between(start, first)[:-1] if statuses.get(ym, "open") == "open"]
+        if earlier:
+            y, m = earlier[0]
+            problems.append(Problem(f"请先结账 {y}年{m}月" + (f"（{first[0]}年{first[1]}月之前还有 {len(earlier)} 个月未结账）" if len(earlier) > 1 else "")))
+        checks = close_checks(book, first, last)
+        for c in checks:
+            if c.status != "open":
+                problems.append(Problem(f"{c.label}状态为「{dict(Period.STATUSES)[c.status]}」，不能结账"))
+            problems.extend(Problem(f"{c.label}{line}") for line in c.blocking)
+        if problems:
+            raise Invalid(problems)
+        closed = []
+        for c in checks:
+            p = _period(book, c.year, c.month)
+            p.status = "audit_hold"
+            p.save(update_fields=["status", "changed_at"])
+            closed.append(p)
+        _audit(
+            user, "period.close", closed[-1], old={"status": "open"}, region_code=book.region_id,
+            new={"status": "audit_hold", "from": f"{first[0]}-{first[1]:02d}", "to": f"{last[0]}-{last[1]:02d}", "months": len(closed)},
+        )
+    return closed
+
+
+def close_month(user, book: Book, year: int, month: int) -> Period:
+    """The accountant closes one month: open → audit_hold (a range of one)."""
+    return close_months(user, book, (year, month), (year, month))[0]
 
 
 def confirm_close(user, book: Book, year: int, month: int) -> Period:

@@ -29,7 +29,7 @@ from ..charts import EXPENSE_ROLES, INCOME_ROLES
 from ..models import Account, AccountMonth, Book, Entry, OpeningBalance, RoleYear, SourceMonth, Voucher
 from . import chain
 from .counties import negative_cash_mode
-from .drafts import BookContext, VoucherDraft, voucher_errors
+from .drafts import BookContext, VoucherDraft, kind_of, voucher_errors
 from .roles import POST_ROLES, REVIEW_ROLES, _audit, _require
 from .vouchers import _draft_of, _locked, review
 
@@ -50,6 +50,7 @@ class EntryRow(NamedTuple):
     counterparty: str
     settlement: str
     source: str
+    counterparty_kind: str  # not part of the canonical text
 
 
 # --- The two doors ---------------------------------------------------------------------------
@@ -320,7 +321,7 @@ def _post_batch(book: Book, ctx: BookContext, drafts: list[VoucherDraft], user, 
         es, total = [], 0
         for i, e in enumerate(d.entries, start=1):
             acc = accounts[e.account]
-            es.append(row(EntryRow, (pk, i, acc.pk, e.summary or summary, e.debit, e.credit, e.counterparty, e.settlement, e.source or acc.default_source)))
+            es.append(row(EntryRow, (pk, i, acc.pk, e.summary or summary, e.debit, e.credit, e.counterparty, e.settlement, e.source or acc.default_source, kind_of(e))))
             total += e.debit
         vouchers.append(_posted_voucher(
             book, id=pk, date=d.date, year=d.date.year, month=d.date.month, number=None, status="posted", summary=summary,

@@ -1,15 +1,20 @@
-"""Vouchers before posting: drafts saved and edited, thrown away, submitted, reviewed or
-rejected with a reason, and the red-ink reversal of a posted voucher (a new draft). Posting
-itself is `posting.py`."""
+"""Vouchers before posting: drafts saved and edited (with the receipts attached in the same
+step), thrown away, submitted, reviewed or rejected with a reason, and the red-ink reversal of a
+posted voucher (a new draft); a book's voucher templates and common summaries. Posting itself
+is `posting.py`."""
+
+from collections import Counter
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
+from sanwu.core import audit, uploads
 from sanwu.core.errors import Invalid, Problem
 from sanwu.workbench.services import inbox
 
-from ..models import Book, Entry, Voucher
-from .drafts import BookContext, EntryDraft, VoucherDraft, voucher_errors
+from ..models import Attachment, Book, Entry, Voucher, VoucherTemplate
+from .drafts import BookContext, EntryDraft, VoucherDraft, kind_of, voucher_errors
 from .roles import MAKE_ROLES, REVIEW_ROLES, _audit, _require, today
 
 
@@ -19,19 +24,34 @@ def _write_entries(voucher: Voucher, ctx: BookContext, draft: VoucherDraft) -> N
         [
             Entry(
                 voucher=voucher, line=i, account=ctx.accounts[e.account], summary=e.summary or draft.summary,
-                debit=e.debit, credit=e.credit, counterparty=e.counterparty, settlement=e.settlement,
-                source=e.source or ctx.accounts[e.account].default_source,
+                debit=e.debit, credit=e.credit, counterparty=e.counterparty, counterparty_kind=kind_of(e),
+                settlement=e.settlement, source=e.source or ctx.accounts[e.account].default_source,
             )
             for i, e in enumerate(draft.entries, start=1)
         ]
     )
 
 
-def save_draft(user, book: Book, draft: VoucherDraft, voucher: Voucher | None = None) -> Voucher:
-    """Create or edit a draft (or a rejected voucher being corrected). Checks all but the period."""
+def store_receipt(user, v: Voucher, filename: str, data: bytes) -> Attachment:
+    """Keep one receipt of a voucher the caller holds locked, already checked by
+    `uploads.upload_errors`; the voucher's attachment count becomes the number of its files."""
+    att = Attachment.store(user, filename, data, voucher=v)
+    v.attachment_count = v.attachments.count()
+    v.save(update_fields=["attachment_count"])
+    audit.record("attachment.add", att, actor=user, new={"voucher": v.pk, "sha256": att.sha256, "size": att.size}, region_code=v.book.region_id)
+    return att
+
+
+def save_draft(user, book: Book, draft: VoucherDraft, voucher: Voucher | None = None, receipts=()) -> Voucher:
+    """Create or edit a draft (or a rejected voucher being corrected), refused like a posting
+    would be — a draft dated in a closed month included. `receipts`: (file name, bytes) of the
+    receipts attached in the same step (checked by `core.uploads`; any bad file saves nothing);
+    with `draft.attachment_count` None the count is the number of files the voucher has."""
     _require(user, book, MAKE_ROLES, "制单")
     ctx = BookContext(book)
-    problems = voucher_errors(ctx, draft, check_period=False)
+    problems = voucher_errors(ctx, draft)  # a month closed (or waiting for its close to be confirmed) takes no new drafts
+    for name, data in receipts:
+        problems.extend(uploads.upload_errors(name, data))
     if problems:
         raise Invalid(problems)
     with transaction.atomic():
@@ -46,7 +66,8 @@ def save_draft(user, book: Book, draft: VoucherDraft, voucher: Voucher | None = 
         voucher.date, voucher.year, voucher.month = draft.date, draft.date.year, draft.date.month
         voucher.summary = draft.summary.strip()
         voucher.total = sum(e.debit for e in draft.entries)
-        voucher.attachment_count = max(draft.attachment_count, voucher.attachment_count if voucher.pk else 0)
+        if draft.attachment_count is not None:
+            voucher.attachment_count = max(draft.attachment_count, voucher.attachment_count if voucher.pk else 0)
         voucher.source_no = draft.source_no
         voucher.reverses_id = draft.reverses_id or voucher.reverses_id
         if voucher.reverses_id:  # a reversal is of its original's kind (a closing's reversal is a closing)
@@ -54,6 +75,11 @@ def save_draft(user, book: Book, draft: VoucherDraft, voucher: Voucher | None = 
         voucher.status = "draft"
         voucher.save()
         _write_entries(voucher, ctx, draft)
+        for name, data in receipts:
+            store_receipt(user, voucher, name, data)
+        if draft.attachment_count is None:  # the count comes from the files
+            voucher.attachment_count = voucher.attachments.count()
+            voucher.save(update_fields=["attachment_count"])
         _audit(user, "voucher.save", voucher, old=old, new={"date": voucher.date, "summary": voucher.summary, "total": voucher.total}, region_code=book.region_id)
     return voucher
 
@@ -118,6 +144,18 @@ def reject(user, voucher: Voucher, reason: str) -> Voucher:
     return v
 
 
+def next_waiting(user, book: Book, after: Voucher | None = None) -> Voucher | None:
+    """The next voucher waiting for this reviewer: submitted, not of their own making, in
+    `book` first (oldest first), then in any other book in their scope."""
+    qs = Voucher.objects.visible_to(user).filter(status="submitted").select_related("book")
+    if user is not None:
+        qs = qs.exclude(maker=user)
+    if after is not None:
+        qs = qs.exclude(pk=after.pk)
+    order = ("year", "month", "date", "id")
+    return qs.filter(book=book).order_by(*order).first() or qs.order_by("book__code", *order).first()
+
+
 def _draft_of(v: Voucher, entries: list[Entry] | None = None, code_of: dict[int, str] | None = None) -> VoucherDraft:
     """A saved voucher as the draft it was made from. `entries` (in line order) and `code_of`
     (account id → code): when the caller has them, nothing is read again."""
@@ -128,7 +166,7 @@ def _draft_of(v: Voucher, entries: list[Entry] | None = None, code_of: dict[int,
     return VoucherDraft(
         date=v.date, summary=v.summary, attachment_count=v.attachment_count, reverses_id=v.reverses_id,
         entries=[
-            EntryDraft(code_of[e.account_id], e.debit, e.credit, e.summary, e.counterparty, e.settlement, e.source)
+            EntryDraft(code_of[e.account_id], e.debit, e.credit, e.summary, e.counterparty, e.settlement, e.source, counterparty_kind=e.counterparty_kind)
             for e in entries
         ],
     )
@@ -149,8 +187,59 @@ def start_reversal(user, voucher: Voucher) -> Voucher:
         reverses_id=voucher.pk,
         kind=voucher.kind,
         entries=[
-            EntryDraft(e.account.code, -e.debit, -e.credit, f"冲销：{e.summary}"[:200], e.counterparty, e.settlement, e.source)
+            EntryDraft(e.account.code, -e.debit, -e.credit, f"冲销：{e.summary}"[:200], e.counterparty, e.settlement, e.source, counterparty_kind=e.counterparty_kind)
             for e in voucher.entries.select_related("account").order_by("line")
         ],
     )
     return save_draft(user, voucher.book, draft)
+
+
+# --- Templates and common summaries ------------------------------------------------------------
+
+
+def save_template(user, book: Book, name: str, voucher: Voucher) -> VoucherTemplate:
+    """Keep a voucher of the book as a named template (summary and entries with their amounts)."""
+    _require(user, book, MAKE_ROLES, "保存凭证模板")
+    name = (name or "").strip()
+    if not name:
+        raise Invalid(Problem("请填写模板名称", field="name"))
+    if len(name) > 40:
+        raise Invalid(Problem("模板名称不能超过40个字", field="name"))
+    if voucher.book_id != book.pk:
+        raise Invalid(Problem("凭证不属于本账套"))
+    if VoucherTemplate.objects.filter(book=book, name=name).exists():
+        raise Invalid(Problem(f"本账套已有名为「{name}」的模板", field="name"))
+    entries = [
+        {
+            "account": e.account.code, "debit": e.debit, "credit": e.credit, "summary": "" if e.summary == voucher.summary else e.summary,
+            "counterparty": e.counterparty, "counterparty_kind": e.counterparty_kind, "settlement": e.settlement, "source": e.source,
+        }
+        for e in voucher.entries.select_related("account").order_by("line")
+    ]
+    with transaction.atomic():
+        t = VoucherTemplate.objects.create(book=book, name=name, summary=voucher.summary, entries=entries, created_by=user)
+        _audit(user, "voucher_template.add", t, new={"name": name, "voucher": voucher.pk}, region_code=book.region_id)
+    return t
+
+
+def delete_template(user, template: VoucherTemplate) -> None:
+    _require(user, template.book, MAKE_ROLES, "删除凭证模板")
+    with transaction.atomic():
+        _audit(user, "voucher_template.delete", template, old={"name": template.name}, region_code=template.book.region_id)
+        template.delete()
+
+
+def common_summaries(book: Book, limit: int = 30) -> list[str]:
+    """The book's common summaries: its templates' first, then the summaries its vouchers use
+    most (reversals and year-end closings left out)."""
+    found = list(VoucherTemplate.objects.filter(book=book).values_list("summary", flat=True))
+    used = (
+        Voucher.objects.filter(book=book, kind="normal", reverses__isnull=True)
+        .values_list("summary").annotate(n=Count("id")).order_by("-n", "summary")[: limit * 2]
+    )
+    counts = Counter({text: n for text, n in used})
+    out = list(dict.fromkeys(found))
+    for text, _ in counts.most_common():
+        if text not in out:
+            out.append(text)
+    return out[:limit]

@@ -1,6 +1,7 @@
 """The book's accounting periods: month-end closing, the township's confirmation, reopening by
 the county, and the year-end closing of income and expenses."""
 
+import datetime as dt
 from collections import defaultdict
 
 from django.contrib import messages
@@ -9,10 +10,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from sanwu.core.errors import Invalid, Refused
+from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.money import format_yuan, to_capital
 from sanwu.core.tables import Column, Table, download
-from sanwu.core.web import export_format, paginate, role_required
+from sanwu.core.web import export_format, paginate, role_required, shows_problems
 
 from .. import services
 from ..models import Account, Book, Period, Voucher
@@ -31,8 +32,68 @@ def _months(book: Book):
     return out
 
 
+def _month_param(text: str | None, what: str) -> tuple[int, int]:
+    try:
+        y, m = (int(x) for x in (text or "").strip().split("-"))
+        dt.date(y, m, 1)
+    except ValueError:
+        raise Invalid(Problem(f"{what}「{text or ''}」应为 2025-03 这样的月份", field="from" if what == "起始月份" else "to")) from None
+    return y, m
+
+
+def _default_range(book: Book, stored: dict) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """From the first month still open to last month (or this month, if that is the first)."""
+    months = _months(book)
+    open_months = [ym for ym in months if (stored[ym].status if ym in stored else "open") == "open"]
+    if not open_months:
+        return None
+    first = open_months[0]
+    today = services.today()
+    last = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    return first, max(first, last)
+
+
+def _check_groups(checks) -> list[dict]:
+    """The pre-close checks for the page: a month with something to say on its own line,
+    consecutive months with nothing in them together on one."""
+    groups: list[dict] = []
+    for c in checks:
+        if c.empty and groups and groups[-1]["empty"]:
+            g = groups[-1]
+            g["months"] += 1
+            g["label"] = f"{g['first']}至{c.label}"
+            continue
+        groups.append({"first": c.label, "label": c.label, "months": 1, "empty": c.empty, "posted": c.posted, "blocking": c.blocking, "notes": c.notes, "status": PERIOD_LABELS[c.status]})
+    return groups
+
+
+def _close_panel(request, book: Book, stored: dict, chosen=None) -> dict | None:
+    """The range close: the months chosen (or the default range) with their checks."""
+    if not may(request.user, book, services.MAKE_ROLES):
+        return None
+    problems = []
+    if chosen is None and request.GET.get("from"):
+        try:
+            chosen = (_month_param(request.GET.get("from"), "起始月份"), _month_param(request.GET.get("to") or request.GET.get("from"), "结束月份"))
+        except Invalid as exc:
+            problems = exc.messages
+    chosen = chosen or _default_range(book, stored)
+    if chosen is None:
+        return {"none_open": True, "problems": problems}
+    first, last = chosen
+    if first > last:
+        return {"first": first, "last": last, "groups": [], "problems": [*problems, "起始月份晚于结束月份"]}
+    start = (book.start_date.year, book.start_date.month)
+    checks = services.close_checks(book, max(first, start), last)
+    return {
+        "first": f"{first[0]}-{first[1]:02d}", "last": f"{last[0]}-{last[1]:02d}", "groups": _check_groups(checks),
+        "count": len(checks), "blocked": any(c.blocking or c.status != "open" for c in checks), "problems": problems,
+        "span": f"{first[0]}年{first[1]}月" + ("" if first == last else f"至{last[0]}年{last[1]}月"),
+    }
+
+
 @role_required()
-def periods(request, code: str, problems=(), status=200):
+def periods(request, code: str, problems=(), status=200, chosen=None):
     book = get_book(request, code)
     stored = {(p.year, p.month): p for p in Period.objects.visible_to(request.user).filter(book=book)}
     counts: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: {"posted": 0, "waiting": 0})
@@ -54,8 +115,31 @@ def periods(request, code: str, problems=(), status=200):
         return download(table, f"会计期间-{book.code}", fmt)
     ctx = book_context(request, book, "periods")
     years = sorted({y for y, _ in _months(book)}, reverse=True)
-    ctx.update({"page": paginate(request, rows, 24), "years": years, "problems": problems})
+    ctx.update({"page": paginate(request, rows, 24), "years": years, "problems": problems, "close": _close_panel(request, book, stored, chosen)})
     return render(request, "ledger/periods.html", ctx, status=status)
+
+
+@role_required()
+@require_POST
+@shows_problems
+def period_close(request, code: str, problems=()):
+    """Close the months from `from` to `to` in one step (one confirmation on the page)."""
+    book = get_book(request, code)
+    if not may(request.user, book, services.MAKE_ROLES):
+        return forbidden(request, book, "period.close")
+    if problems:
+        try:
+            chosen = (_month_param(request.POST.get("from"), "起始月份"), _month_param(request.POST.get("to"), "结束月份"))
+        except Invalid:
+            chosen = None
+        return periods(request, code, problems=problems, status=422, chosen=chosen)
+    first = _month_param(request.POST.get("from"), "起始月份")
+    last = _month_param(request.POST.get("to"), "结束月份")
+    closed = services.close_months(request.user, book, first, last)
+    a, b = closed[0], closed[-1]
+    span = f"{a.year}年{a.month}月" if len(closed) == 1 else f"{a.year}年{a.month}月至{b.year}年{b.month}月共 {len(closed)} 个月"
+    messages.success(request, f"{span}已结账，等待乡镇确认。")
+    return redirect("ledger:periods", book.code)
 
 
 PERIOD_ACTIONS = {

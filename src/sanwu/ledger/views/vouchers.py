@@ -2,6 +2,8 @@
 permissions and rules themselves), show their problems; buttons appear only for those who may
 use them. Every object is fetched through the scope gate."""
 
+from functools import lru_cache
+
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404
@@ -9,23 +11,30 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sanwu.core.errors import Invalid, Refused
+from pypinyin import Style, lazy_pinyin
+
 from sanwu.core.money import format_yuan, to_capital
+from sanwu.core.pdf import pdf_response
+from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import Column, Table, download
-from sanwu.core.web import export_format, paginate, role_required
+from sanwu.core.web import checked, export_format, paginate, role_required, shows_problems
 
 from .. import services
-from ..charts import CATEGORIES, INCOME_ROLES, SETTLEMENTS, SOURCES
+from ..charts import CATEGORIES, COUNTERPARTY_KINDS, INCOME_ROLES, SETTLEMENTS, SOURCES
 from ..forms import (
     AttachmentForm,
     ReasonForm,
+    TemplateForm,
     VoucherFilterForm,
     VoucherForm,
     entry_rows,
     parse_entries,
+    receipts_of,
+    rows_of_template,
     rows_of_voucher,
     voucher_draft,
 )
-from ..models import Account, Book, Entry, Voucher
+from ..models import Account, Book, Entry, Voucher, VoucherTemplate
 from .common import book_context, dress, forbidden, get_book, get_voucher, may, problem_lines, refused, user_name, voucher_no
 
 STATUS_LABELS = dict(Voucher.STATUSES)
@@ -91,6 +100,7 @@ def _entry_table(vouchers) -> Table:
             Column("account", "科目编码"), Column("account_name", "科目名称", width=20), Column("debit", "借方金额", money=True, width=16),
             Column("credit", "贷方金额", money=True, width=16), Column("settlement", "结算方式"), Column("source", "收入来源"),
             Column("counterparty", "往来单位", width=20), Column("attachments", "附件数"), Column("status", "状态"),
+            Column("counterparty_kind", "往来单位类别"),
         ],
         [
             {
@@ -98,7 +108,7 @@ def _entry_table(vouchers) -> Table:
                 "account": e.account.code, "account_name": e.account.name, "debit": e.debit, "credit": e.credit,
                 "settlement": SETTLEMENTS.get(e.settlement, ""), "source": SOURCES.get(e.source, ""),
                 "counterparty": e.counterparty, "attachments": e.voucher.attachment_count if e.line == 1 else "",
-                "status": STATUS_LABELS[e.voucher.status],
+                "status": STATUS_LABELS[e.voucher.status], "counterparty_kind": COUNTERPARTY_KINDS.get(e.counterparty_kind, ""),
             }
             for e in entries
         ],
@@ -138,8 +148,18 @@ def _account_label(a: Account) -> str:
     return f"{a.code} {a.parent.name}—{a.name}"
 
 
+@lru_cache(maxsize=4096)
+def pinyin_keys(name: str) -> str:
+    """What the account picker matches besides code and name: the name's pinyin initials and
+    full pinyin (银行存款 → "yhck yinhangcunkuan"), from pypinyin."""
+    initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore"))
+    full = "".join(lazy_pinyin(name, errors="ignore"))
+    return f"{initials} {full}".lower()
+
+
 def _account_choices(book: Book, keep: set[str] = frozenset()):
-    """Leaf, open accounts grouped by category, each with whether it is an income account."""
+    """Leaf, open accounts grouped by category, each with whether it is an income account and
+    the words the picker searches (code, name, pinyin)."""
     accounts = list(Account.objects.filter(book=book).select_related("parent").order_by("code"))
     groups: dict[str, list] = {k: [] for k in CATEGORIES}
     for a in accounts:
@@ -149,8 +169,31 @@ def _account_choices(book: Book, keep: set[str] = frozenset()):
         label = _account_label(a)
         if not usable:
             label += "（不可用）"
-        groups[a.category].append({"code": a.code, "label": label, "income": bool(a.role_set & INCOME_ROLES), "source": a.default_source})
+        names = label.split(" ", 1)[-1]
+        groups[a.category].append({
+            "code": a.code, "label": label, "income": bool(a.role_set & INCOME_ROLES), "source": a.default_source,
+            "search": f"{a.code} {names} {pinyin_keys(names.replace('—', ''))}",
+        })
     return [(CATEGORIES[k] + "类", items) for k, items in groups.items() if items]
+
+
+def _blank_row() -> dict:
+    return {"account": "", "entry_summary": "", "debit": "", "credit": "", "counterparty": "", "counterparty_kind": "", "settlement": "", "source": ""}
+
+
+def _prefill(request, book: Book) -> tuple[dict, list[dict], str]:
+    """A new voucher's head and rows: blank, copied from a voucher of the book (?copy=ID), or
+    from one of its templates (?template=ID) — dated today either way."""
+    initial = {"date": services.today()}
+    if request.GET.get("copy", "").isdigit():
+        source = get_voucher(request, book, int(request.GET["copy"]))
+        initial["summary"] = source.summary
+        return initial, rows_of_voucher(source), f"复制自凭证 {source.label}：请核对日期和金额后保存；附件不会复制。"
+    if request.GET.get("template", "").isdigit():
+        t = get_visible_or_404(VoucherTemplate, request.user, pk=int(request.GET["template"]), book=book)
+        initial["summary"] = t.summary
+        return initial, rows_of_template(t), f"按模板「{t.name}」填制：请核对日期和金额后保存。"
+    return initial, [], ""
 
 
 def _voucher_form(request, book: Book, voucher: Voucher | None):
@@ -158,13 +201,15 @@ def _voucher_form(request, book: Book, voucher: Voucher | None):
         return forbidden(request, book, "voucher.make")
     problems: list[str] = []
     bad_rows: set[int] = set()
+    note = ""
     if request.method == "POST":
         form = VoucherForm(request.POST)
         rows = entry_rows(request.POST)
         entries, problems = parse_entries(rows)
+        receipts = receipts_of(request.FILES)
         if form.is_valid() and not problems:
             try:
-                saved = services.save_draft(request.user, book, voucher_draft(form, entries), voucher=voucher)
+                saved = services.save_draft(request.user, book, voucher_draft(form, entries), voucher=voucher, receipts=receipts)
             except Invalid as exc:
                 problems = problem_lines(exc)
                 bad_rows = {p.row for p in exc.problems if p.row is not None}
@@ -184,22 +229,27 @@ def _voucher_form(request, book: Book, voucher: Voucher | None):
         for name, errs in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
             problems.extend(f"{label}：{e}" for e in errs)
+        if receipts:
+            note = f"所选的 {len(receipts)} 个附件没有保存，请改正问题后重新选择。"
     elif voucher is not None:
-        form = VoucherForm(initial={"date": voucher.date, "summary": voucher.summary, "attachment_count": voucher.attachment_count})
+        form = VoucherForm(initial={"date": voucher.date, "summary": voucher.summary})
         rows = rows_of_voucher(voucher)
     else:
-        form = VoucherForm(initial={"date": services.today(), "attachment_count": 0})
-        rows = []
+        initial, rows, note = _prefill(request, book)
+        form = VoucherForm(initial=initial)
     while len(rows) < 4:
-        rows.append({"account": "", "entry_summary": "", "debit": "", "credit": "", "counterparty": "", "settlement": "", "source": ""})
+        rows.append(_blank_row())
     for i, row in enumerate(rows, start=1):
         row["bad"] = i in bad_rows
     ctx = book_context(request, book, "vouchers")
     ctx.update(
         {
-            "form": form, "voucher": voucher, "rows": rows, "problems": problems,
+            "form": form, "voucher": voucher, "rows": rows, "problems": problems, "note": note,
             "groups": _account_choices(book, {r["account"] for r in rows if r["account"]}),
-            "settlements": SETTLEMENTS, "sources": SOURCES, "today": services.today(),
+            "settlements": SETTLEMENTS, "sources": SOURCES, "kinds": COUNTERPARTY_KINDS, "today": services.today(),
+            "summaries": services.common_summaries(book),
+            "templates": list(VoucherTemplate.objects.visible_to(request.user).filter(book=book)) if voucher is None else [],
+            "files": list(voucher.attachments.order_by("uploaded_at", "id")) if voucher is not None else [],
         }
     )
     if voucher is not None:
@@ -222,6 +272,65 @@ def voucher_edit(request, code: str, pk: int):
         messages.error(request, f"凭证状态为「{voucher.get_status_display()}」，不能修改。")
         return redirect("ledger:voucher", book.code, voucher.pk)
     return _voucher_form(request, book, voucher)
+
+
+# --- templates and printing ----------------------------------------------------------------
+
+
+@role_required()
+@require_POST
+@shows_problems
+def template_add(request, code: str, pk: int, problems=()):
+    """Keep this voucher as a named template of the book."""
+    book = get_book(request, code)
+    voucher = get_voucher(request, book, pk)
+    if not may(request.user, book, services.MAKE_ROLES):
+        return forbidden(request, book, "voucher_template.add")
+    if problems:
+        return voucher_page(request, book, voucher, problems, status=422)
+    form = TemplateForm(request.POST)
+    t = services.save_template(request.user, book, checked(form)["name"], voucher)
+    messages.success(request, f"已存为凭证模板「{t.name}」，填制凭证时可选用。")
+    return redirect("ledger:voucher", book.code, voucher.pk)
+
+
+@role_required()
+@require_POST
+def template_delete(request, code: str, pk: int):
+    book = get_book(request, code)
+    t = get_visible_or_404(VoucherTemplate, request.user, pk=pk, book=book)
+    if not may(request.user, book, services.MAKE_ROLES):
+        return forbidden(request, book, "voucher_template.delete")
+    services.delete_template(request.user, t)
+    messages.success(request, f"凭证模板「{t.name}」已删除。")
+    return redirect("ledger:voucher_new", book.code)
+
+
+PAPER = {"a4": "A4", "a5": "A5 landscape"}
+
+
+@role_required()
+def voucher_print(request, code: str, pk: int):
+    """The 记账凭证 as a PDF (A5 landscape by default, or A4), with 制单, 审核 and 记账 names."""
+    book = get_book(request, code)
+    voucher = get_voucher(request, book, pk)
+    size = request.GET.get("size", "a5")
+    if size not in PAPER:
+        raise Http404("没有这种纸张")
+    entries = list(voucher.entries.select_related("account__parent").order_by("line"))
+    for e in entries:
+        e.account_label = _account_label(e.account)
+        e.debit_yuan = format_yuan(e.debit) if e.debit else ""
+        e.credit_yuan = format_yuan(e.credit) if e.credit else ""
+    debit = sum(e.debit for e in entries)
+    files = voucher.attachments.count()
+    ctx = {
+        "book": book, "voucher": dress(voucher), "entries": entries, "debit_yuan": format_yuan(debit),
+        "credit_yuan": format_yuan(sum(e.credit for e in entries)), "capital": to_capital(debit), "page_size": PAPER[size],
+        "attachments": max(voucher.attachment_count, files), "printed": services.today(),
+        "maker_name": user_name(voucher.maker), "reviewer_name": user_name(voucher.reviewer), "poster_name": user_name(voucher.poster),
+    }
+    return pdf_response("ledger/pdf/voucher.html", ctx, f"记账凭证-{book.code}-{voucher.label}")
 
 
 # --- voucher detail and its actions ---------------------------------------------------------
@@ -254,6 +363,7 @@ def voucher_page(request, book: Book, voucher: Voucher, problems=(), reject_form
         "post": may(user, book, services.POST_ROLES) and st == "reviewed",
         "reverse": may_make and st == "posted" and not voucher.reverses_id and not any(r.status != "rejected" for r in reversals),
         "upload": may(user, book, services.MAKE_ROLES | services.POST_ROLES) and st != "posted",
+        "copy": may_make and voucher.kind == "normal" and not voucher.reverses_id,
     }
     ctx = book_context(request, book, "vouchers")
     ctx.update(
@@ -314,4 +424,11 @@ def voucher_action(request, code: str, pk: int, action: str):
         return redirect("ledger:vouchers", book.code)
     if action == "reverse":
         return redirect("ledger:voucher", book.code, result.pk)
+    if action in ("review-post", "post", "reject") and may(request.user, book, services.REVIEW_ROLES):
+        # the reviewer goes straight on to the next voucher waiting
+        following = services.next_waiting(request.user, book, after=voucher)
+        if following is not None:
+            messages.info(request, f"下一张待审核凭证：{following.book.name} {following.label}")
+            return redirect("ledger:voucher", following.book.code, following.pk)
+        messages.info(request, "没有其他待审核的凭证了。")
     return redirect("ledger:voucher", book.code, voucher.pk)

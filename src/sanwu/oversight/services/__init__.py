@@ -24,6 +24,7 @@ from .lifecycle import (
     escalate,
     explain,
     is_overdue,
+    open_warnings_by_month,
     overdue_q,
     warnings,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "overdue_by_township",
     "warnings_waiting",
     "feed_version",
+    "open_warnings_by_month",
     "ACTION_LABELS",
     "COUNTY_ROLES",
     "ESCALATE_ROLES",

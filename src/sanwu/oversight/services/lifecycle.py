@@ -182,3 +182,15 @@ def warnings(user, f: WarningFilter | None = None):
     if f.q:
         qs = qs.filter(Q(message__contains=f.q) | Q(explanation__contains=f.q))
     return qs.select_related("village__parent", "book", "voucher", "explained_by", "handled_by").order_by("-created_at", "-id")
+
+
+def open_warnings_by_month(book, months) -> dict[tuple[int, int], list[str]]:
+    """For the month-close page (`ledger.hooks.register_close_check`): the warnings still open
+    on each month's vouchers."""
+    wanted = set(months)
+    counts: dict[tuple[int, int], int] = {}
+    rows = Warning.objects.filter(book=book, status="open", voucher__isnull=False).values_list("voucher__year", "voucher__month")
+    for ym in rows:
+        if ym in wanted:
+            counts[ym] = counts.get(ym, 0) + 1
+    return {ym: [f"{n} 条预警待说明"] for ym, n in counts.items()}

@@ -1,7 +1,8 @@
 // The voucher form (记账凭证) and the opening-balance form: add/remove entry rows, live debit and
 // credit totals in integer fen, the capital-letter total (大写, same rules as the server's
 // sanwu.core.money.to_capital), a warning when they do not balance, the income-source picker
-// shown for income accounts. Wired by data attributes only (Content-Security-Policy).
+// shown for income accounts, the account picker's search (code, name, pinyin initials), the
+// attachment count from the receipts chosen. Wired by data attributes only (Content-Security-Policy).
 (function () {
   "use strict";
 
@@ -11,7 +12,9 @@
 
   // Yuan text → integer fen, or null when it is not an amount with at most two decimals.
   function parseFen(text) {
-    var t = String(text || "").replace(/[\s,，]/g, "");
+    // full-width digits and separators (１，２００．００) read as the ASCII ones, as on the server
+    var t = String(text || "").replace(/[\uFF10-\uFF19]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xFEE0); })
+      .replace(/．/g, ".").replace(/－/g, "-").replace(/[\s,，]/g, "");
     if (t.charAt(0) === "¥" || t.charAt(0) === "￥") t = t.slice(1);
     if (t === "") return 0;
     var m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(t);
@@ -140,10 +143,37 @@
       showBalance(form, debit, credit, bad);
     }
 
+    // The picker's search box: options whose code, name or pinyin (data-search) hold the text
+    // stay; when one alone is left it is chosen.
+    function wireFilter(row, account) {
+      var filter = row.querySelector("[data-account-filter]");
+      if (!filter || !account) return;
+      filter.hidden = false;
+      filter.addEventListener("input", function () {
+        var q = filter.value.trim().toLowerCase();
+        var left = [];
+        account.querySelectorAll("option").forEach(function (opt) {
+          if (!opt.value) return;
+          var hit = !q || (opt.getAttribute("data-search") || "").toLowerCase().indexOf(q) !== -1;
+          opt.hidden = !hit;
+          if (hit) left.push(opt);
+        });
+        account.querySelectorAll("optgroup").forEach(function (g) {
+          g.hidden = !g.querySelector("option:not([hidden])");
+        });
+        if (q && left.length === 1) {
+          account.value = left[0].value;
+          syncSource(row);
+        }
+        filter.classList.toggle("bad", !!q && left.length === 0);
+      });
+    }
+
     function wire(row) {
       syncSource(row);
       var account = row.querySelector("[data-account]");
       if (account) account.addEventListener("change", function () { syncSource(row); });
+      wireFilter(row, account);
       row.querySelectorAll("[data-debit], [data-credit]").forEach(function (input) {
         input.addEventListener("input", recompute);
       });
@@ -174,6 +204,19 @@
       });
     }
     recompute();
+
+    // The attachment count is the number of receipts: those saved and those chosen now.
+    var count = form.querySelector("[data-attachment-count]");
+    var names = form.querySelector("[data-receipt-names]");
+    var pickers = form.querySelectorAll("[data-receipts]");
+    pickers.forEach(function (input) {
+      input.addEventListener("change", function () {
+        var chosen = [];
+        pickers.forEach(function (p) { Array.prototype.forEach.call(p.files || [], function (f) { chosen.push(f.name); }); });
+        if (count) count.textContent = String(parseInt(count.getAttribute("data-saved") || "0", 10) + chosen.length);
+        if (names && chosen.length) names.textContent = "将上传：" + chosen.join("、");
+      });
+    });
   }
 
   // --- the opening-balance form -------------------------------------------------------------

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='Message',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('assigned', '交办'), ('returned', '退回'), ('rejected', '凭证退回'), ('warning', '预警'), ('explained', '预警已说明'), ('escalated', '预警上报'), ('handled', '预警已认可'), ('question', '群众提问'), ('answered', '答复'), ('other', '通知')], default='other', max_length=16, verbose_name='类别')),
+                ('kind', models.CharField(choices=[('assigned', '交办'), ('returned', '退回'), ('rejected', '凭证退回'), ('warning', '预警'), ('explained', '预警已说明'), ('escalated', '预警上报'), ('handled', '预警已认可'), ('question', '群众提问'), ('confirm', '待确认'), ('answered', '答复'), ('other', '通知')], default='other', max_length=16, verbose_name='类别')),
                 ('title', models.CharField(max_length=200, verbose_name='标题')),
                 ('body', models.CharField(blank=True, max_length=500, verbose_name='内容')),
                 ('object_type', models.CharField(blank=True, max_length=64, verbose_name='对象类型')),

@@ -6,6 +6,7 @@
     sanwu book import CODE FILE [--post]                        import vouchers (all or nothing)
     sanwu book export CODE [--output FILE]                      the book as Beancount text
     sanwu book verify [CODE]                                    recompute chains and kept totals
+    sanwu book close CODE --from YYYY-MM --to YYYY-MM           close a range of months (all or nothing)
 
 The verb-first spellings scripts use (`sanwu import vouchers FILE --book CODE`, `sanwu export
 beancount --book CODE`, `sanwu verify [--book CODE]`) are the alias commands `import`, `export`
@@ -249,6 +250,29 @@ def run_sub_account(command: BaseCommand, opts: dict) -> None:
     command.stdout.write(f"账套 {book.code}：已增设明细科目 {account.code} {account.name}")
 
 
+def parse_month(text: str, what: str) -> tuple[int, int]:
+    try:
+        y, m = (int(x) for x in (text or "").split("-"))
+        dt.date(y, m, 1)
+    except ValueError:
+        raise CommandError(f"{what}「{text}」应为 YYYY-MM，如 2026-11") from None
+    return y, m
+
+
+def run_close(command: BaseCommand, opts: dict) -> None:
+    first, last = parse_month(opts["month_from"], "--from"), parse_month(opts["month_to"], "--to")
+    with cli_actor(opts["as_user"]) as actor:
+        book = find_book(opts["code"], actor.user)
+        checks = services.close_checks(book, first, last) if first <= last else []
+        closed = services.close_months(actor.user, book, first, last)
+    for c in checks:
+        for line in c.notes:
+            command.stdout.write(f"提示 {c.label}：{line}")
+    a, b = closed[0], closed[-1]
+    span = f"{a.year}年{a.month}月" if len(closed) == 1 else f"{a.year}年{a.month}月至{b.year}年{b.month}月（{len(closed)} 个月）"
+    command.stdout.write(f"账套 {book.code}：{span}已结账，等待乡镇确认")
+
+
 VERBS = {
     "add": run_add,
     "opening": run_opening,
@@ -256,13 +280,14 @@ VERBS = {
     "import": run_import,
     "export": run_export,
     "verify": run_verify,
+    "close": run_close,
 }
 
 
 class Command(BaseCommand):
     help = (
         "账套：add（新建）、opening（期初余额）、sub-account（增设明细科目）、"
-        "import（导入凭证）、export（导出 Beancount）、verify（校验哈希链与发生额）"
+        "import（导入凭证）、export（导出 Beancount）、verify（校验哈希链与发生额）、close（按月份范围结账）"
     )
 
     def add_arguments(self, parser):
@@ -303,6 +328,12 @@ class Command(BaseCommand):
         ver = sub.add_parser("verify", help=VERIFY_HELP)
         ver.add_argument("code", nargs="?", help="只校验这个账套（默认全部账套）")
         add_verify_options(ver)
+
+        close = sub.add_parser("close", help="结账：从 --from 到 --to 的各月一次结账（全部成功或一个月都不结）；只结一个月时两者相同")
+        close.add_argument("code", help="账套编码")
+        close.add_argument("--from", dest="month_from", required=True, metavar="YYYY-MM", help="起始月份")
+        close.add_argument("--to", dest="month_to", required=True, metavar="YYYY-MM", help="结束月份（含）")
+        close.add_argument("--as", dest="as_user", help="以该用户身份操作（按其管辖范围检查）")
 
     def handle(self, *args, action, **opts):
         VERBS[action](self, opts)

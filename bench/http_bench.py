@@ -1,6 +1,6 @@
 """HTTP under load (issue 10, "Performance"). Run on demand: `make bench-http`, never by tests.
 
-    .venv/bin/python bench/http.py [--duration 20] [--connections 16] [--servers gunicorn,runserver]
+    .venv/bin/python bench/http_bench.py [--duration 20] [--connections 16] [--servers gunicorn,runserver]
                                    [--pages village,village-304,poll,dashboard] [--workers N] [--threads M]
                                    [--fresh]
 
@@ -12,14 +12,6 @@ supervisors over HTTP, warms every page up, runs wrk (bench/http.lua) for --dura
 page and stops the server. Loopback only; every run is bounded in time. Prints a table (req/s,
 p50, p95, p99, the servers' CPU per request, the load average) and writes bench/out/http/results.json.
 """
-
-import os.path
-import sys
-
-# This file is named like the standard library's `http`: run as a script, its folder comes first on
-# sys.path and would hide the real package from urllib. Take it off before anything imports it.
-if sys.path and os.path.realpath(sys.path[0] or ".") == os.path.dirname(os.path.realpath(__file__)):
-    del sys.path[0]
 
 import argparse
 import http.cookiejar

@@ -9,6 +9,11 @@ class OversightConfig(AppConfig):
     verbose_name = "实时监管"
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         from . import services  # imports models: only once the app registry is ready
+        from .models import Warning
+        from .services.versions import warning_saved
 
         hooks.on_posted(services.on_posted)
+        post_save.connect(warning_saved, sender=Warning, dispatch_uid="oversight.feed_generation")

@@ -19,6 +19,7 @@ from ..rules import Finding
 from .common import chunks
 from .settings import params_for
 from .sources import decided_vouchers
+from .versions import bump
 
 
 def _account_roles(book: Book) -> dict[int, frozenset[str]]:
@@ -86,10 +87,11 @@ def _earlier_payments(book: Book, new: list[rules.Payment], days: int, roles, or
     return out
 
 
-def evaluate_posted(book: Book, vouchers: list[Voucher], entries=None) -> int:
+def evaluate_posted(book: Book, vouchers: list[Voucher], entries=None, bumped: set = frozenset()) -> int:
     """Run the posting rules over vouchers of one book that have just been posted (or, for a
     re-scan, were posted before); store what they find. Returns the number of new warnings.
-    `entries`: those vouchers' entries when the caller has them (see `voucher_facts`)."""
+    `entries`: those vouchers' entries when the caller has them (see `voucher_facts`);
+    `bumped`: townships whose feed generation the caller has raised already (see `store`)."""
     vouchers = [v for v in vouchers if v.status == "posted"]
     if not vouchers:
         return 0
@@ -109,12 +111,15 @@ def evaluate_posted(book: Book, vouchers: list[Voucher], entries=None) -> int:
         new = [pay for f in facts if (pay := rules.payment_of(f, by_id[f.id].seq or 0)) is not None]
         if new:
             findings += rules.duplicate_payments(new, _earlier_payments(book, new, p.duplicate_days, roles, [v.seq or 0 for v in vouchers]), p)
-    return store(findings)
+    return store(findings, bumped)
 
 
 def on_posted(book: Book, vouchers, entries) -> None:
-    """The ledger's posting hook (inside the posting transaction)."""
-    evaluate_posted(book, list(vouchers), entries)
+    """The ledger's posting hook (inside the posting transaction): the township's feed has new
+    rows, and the rules run over them."""
+    township = township_of(book.region_id)
+    bump([township])
+    evaluate_posted(book, list(vouchers), entries, bumped={township})
 
 
 def rescan_book(book: Book, chunk: int = 2000) -> int:
@@ -127,8 +132,10 @@ def rescan_book(book: Book, chunk: int = 2000) -> int:
     return created
 
 
-def store(findings: list[Finding]) -> int:
-    """Save findings as open warnings; a (rule, subject) already warned about is skipped."""
+def store(findings: list[Finding], bumped: set = frozenset()) -> int:
+    """Save findings as open warnings; a (rule, subject) already warned about is skipped. The
+    townships of new warnings on vouchers have new feed rows (`versions.bump`), but for those in
+    `bumped`, raised by the caller in this transaction already."""
     if not findings:
         return 0
     unique: dict[tuple[str, str], Finding] = {}
@@ -152,6 +159,7 @@ def store(findings: list[Finding]) -> int:
     now = timezone.now()
     rows = [f for f in fresh if f.village_code in known]
     _insert_warnings(rows, now)
+    bump({township_of(f.village_code) for f in rows if f.voucher_id is not None} - set(bumped))
     return len(rows)
 
 

@@ -10,7 +10,7 @@ per post, printed). Instruction counts, repeatable on a shared machine (`PYTHONH
 callgrind with collection off at the start, the workload switches it on for the measured part
 only (`callgrind_control`), so the whole count is the work measured:
 
-    PYTHONHASHSEED=0 valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file=bench/out/cg.post \\
+    PYTHONHASHSEED=0 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=bench/out/cg.post \\
         .venv/bin/python bench/workloads.py post --posts 100 --callgrind
     callgrind_annotate bench/out/cg.post | head      # instructions (Ir) for 100 posts
 
@@ -120,7 +120,7 @@ def _work() -> None:
 
 
 def _profiled(args, fn):
-    if args.callgrind:  # running under valgrind --collect-atstart=no: count only `fn`
+    if args.callgrind:  # running under valgrind --instr-atstart=no: count only `fn`
         import subprocess
 
         subprocess.run(["callgrind_control", "--instr=on", str(os.getpid())], check=True, capture_output=True)

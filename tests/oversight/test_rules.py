@@ -280,3 +280,23 @@ def test_voucher_findings_respect_disabled_rules():
     v = voucher(dr(MGMT, 20000), cr(CASH, 20000))
     assert {f.rule for f in rules.voucher_findings(v)} == {"cash_over_limit", "no_attachment", "round_sum"}
     assert {f.rule for f in rules.voucher_findings(v, Params(disabled=frozenset({"round_sum", "no_attachment"})))} == {"cash_over_limit"}
+
+
+def _months_of(lo: int, hi: int) -> frozenset:
+    return frozenset((i // 12, i % 12 + 1) for i in range(lo, hi + 1))
+
+
+def test_an_unbroken_run_of_closed_months_is_counted_in_arithmetic_exactly_as_walked():
+    """The dashboard counts overdue months from (first, last) of a book's closed run: the same
+    first month and count as walking every month since the book's start, for every placement of
+    the run (before, across, after the start; past the last due month; none) and deadline day."""
+    start = D(2019, 5, 1)
+    s = 2019 * 12 + 4
+    for close_day in (1, 10, 28):
+        p = Params(close_day=close_day)
+        for as_of in (D(2019, 5, 20), D(2019, 6, 10), D(2019, 7, 11), D(2021, 1, 1), D(2021, 3, 9), D(2021, 3, 10), D(2021, 3, 28)):
+            runs = [None] + [(lo, hi) for lo in range(s - 3, s + 26, 2) for hi in range(lo, s + 28, 3)]
+            for run in runs:
+                closed = _months_of(*run) if run else frozenset()
+                walked = rules.overdue_months(BookMonths(1, "340828100200", "大歇村", start, closed), as_of, p)
+                assert rules.overdue_of_closed_run(start, run, as_of, p) == ((walked[0], len(walked)) if walked else None), (close_day, as_of, run)

@@ -358,6 +358,35 @@ def overdue_months(b: BookMonths, as_of: dt.date, p: Params = DEFAULTS) -> list[
     return out
 
 
+def _month_index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def last_due_month(as_of: dt.date, p: Params = DEFAULTS) -> int:
+    """The index (year × 12 + month − 1) of the latest month whose closing deadline is before
+    `as_of`: last month's, or the month before it while last month's deadline is still to come."""
+    last = _month_index(as_of.year, as_of.month) - 1
+    return last if close_deadline(last // 12, last % 12 + 1, p) < as_of else last - 1
+
+
+def overdue_of_closed_run(start: dt.date, run: tuple[int, int] | None, as_of: dt.date, p: Params = DEFAULTS) -> tuple[tuple[int, int], int] | None:
+    """`overdue_months` for a book whose closed months are one unbroken run (first and last month
+    index, None for none closed), in arithmetic: the first overdue month and how many months are
+    overdue, or None. Costs the same for a book started decades ago."""
+    s, e = _month_index(start.year, start.month), last_due_month(as_of, p)
+    if e < s:
+        return None
+    closed, first = 0, s
+    if run is not None:
+        lo, hi = run
+        closed = max(0, min(hi, e) - max(lo, s) + 1)
+        if lo <= s <= hi:
+            first = hi + 1
+    if first > e:
+        return None
+    return (first // 12, first % 12 + 1), e - s + 1 - closed
+
+
 def month_not_closed(b: BookMonths, as_of: dt.date, p: Params = DEFAULTS) -> list[Finding]:
     """A month not closed by the 10th of the next. One warning per book for the earliest such
     month (months close in order, so the later ones wait on it); its message counts them all."""

@@ -23,7 +23,10 @@ from .versions import bump
 
 
 def _account_roles(book: Book) -> dict[int, frozenset[str]]:
-    return {pk: frozenset(r for r in roles.split(",") if r) for pk, roles in Account.objects.filter(book=book).values_list("pk", "roles")}
+    """The roles of the book's accounts, by id (plain SQL, read at every posting)."""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id, roles FROM {connection.ops.quote_name(Account._meta.db_table)} WHERE book_id = %s", [book.pk])
+        return {pk: frozenset(r for r in roles.split(",") if r) for pk, roles in cur.fetchall()}
 
 
 def voucher_facts(book: Book, vouchers: list[Voucher], roles: dict[int, frozenset[str]] | None = None, entries=None) -> list[rules.VoucherFacts]:
@@ -141,21 +144,25 @@ def store(findings: list[Finding], bumped: set = frozenset()) -> int:
     unique: dict[tuple[str, str], Finding] = {}
     for f in findings:
         unique.setdefault((f.rule, f.subject), f)
+    # Plain SQL: the ORM spends milliseconds compiling a long IN list. One statement for all the
+    # rules (the unique index on (rule, subject) answers `rule IN … AND subject IN …`).
+    qn = connection.ops.quote_name
+    rules_ = sorted({rule for rule, _ in unique})
+    subjects = sorted({subject for _, subject in unique})
     existing: set[tuple[str, str]] = set()
-    by_rule: dict[str, list[str]] = defaultdict(list)
-    for rule, subject in unique:
-        by_rule[rule].append(subject)
-    table = connection.ops.quote_name(Warning._meta.db_table)
-    with connection.cursor() as cur:  # plain SQL: the ORM spends milliseconds compiling a long IN list
-        for rule, subjects in by_rule.items():
-            for part in chunks(subjects):
-                cur.execute(f"SELECT rule, subject FROM {table} WHERE rule = %s AND subject IN ({', '.join(['%s'] * len(part))})", [rule, *part])
-                existing.update(cur.fetchall())
-    fresh = [f for k, f in unique.items() if k not in existing]
-    codes = sorted({f.village_code for f in fresh})
-    known: set[str] = set()
-    for part in chunks(codes):
-        known.update(Region.objects.filter(code__in=part).values_list("code", flat=True))
+    with connection.cursor() as cur:
+        for part in chunks(subjects):
+            cur.execute(
+                f"SELECT rule, subject FROM {qn(Warning._meta.db_table)} WHERE rule IN ({', '.join(['%s'] * len(rules_))}) "
+                f"AND subject IN ({', '.join(['%s'] * len(part))})", [*rules_, *part],
+            )
+            existing.update(cur.fetchall())
+        fresh = [f for k, f in unique.items() if k not in existing]
+        codes = sorted({f.village_code for f in fresh})
+        known: set[str] = set()
+        for part in chunks(codes):
+            cur.execute(f"SELECT code FROM {qn(Region._meta.db_table)} WHERE code IN ({', '.join(['%s'] * len(part))})", part)
+            known.update(code for code, in cur.fetchall())
     now = timezone.now()
     rows = [f for f in fresh if f.village_code in known]
     _insert_warnings(rows, now)

@@ -168,7 +168,7 @@ class VoucherFacts:
     def expense(self) -> int:
         return self._flows[2]
 
-    @property
+    @cached_property  # asked by three rules and the duplicate check for every voucher posted
     def expenditure(self) -> int:
         """The amount paid out or spent; 0 when this voucher is not an expenditure."""
         if self.kind == "closing":

@@ -28,7 +28,11 @@ def insert_rows(table: str, cols: tuple[str, ...], rows: list[tuple], *, on_conf
                 for row in rows:
                     copy.write_row(row)
             return
-        one = f"({', '.join(['%s'] * len(cols))})"
+        # SQLite's own placeholder: Django's SQLite cursor turns every `%s` into `?` with a regular
+        # expression over the statement, which for 200 rows of 24 columns cost as much as a tenth
+        # of the import's posting; given `?` it finds nothing to replace.
+        mark = "?" if connection.vendor == "sqlite" else "%s"
+        one = f"({', '.join([mark] * len(cols))})"
         per = max(1, min(ROWS_PER_STATEMENT, MAX_PARAMETERS // len(cols)))
         full = len(rows) - len(rows) % per
         if full:

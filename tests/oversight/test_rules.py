@@ -300,3 +300,26 @@ def test_an_unbroken_run_of_closed_months_is_counted_in_arithmetic_exactly_as_wa
                 closed = _months_of(*run) if run else frozenset()
                 walked = rules.overdue_months(BookMonths(1, "340828100200", "大歇村", start, closed), as_of, p)
                 assert rules.overdue_of_closed_run(start, run, as_of, p) == ((walked[0], len(walked)) if walked else None), (close_day, as_of, run)
+
+
+def test_a_voucher_that_neither_pays_nor_spends_is_left_out_only_when_no_rule_could_flag_it():
+    """`may_flag` is a shortcut for batches: wherever it says False, every posting rule finds
+    nothing — for incomes, transfers, closings and payments, under the defaults and under
+    parameters at their smallest (thresholds of one fen; zero thresholds, which `params_errors`
+    refuses, make it say True)."""
+    cases = [
+        voucher(dr(BANK, 5000), cr(INCOME, 5000), summary="收到光伏发电收入"),
+        voucher(dr(CASH, 2000), cr(BANK, 2000), summary="提取现金"),
+        voucher(dr(BANK, 2000), cr(CASH, 2000), summary="现金存入银行"),
+        voucher(dr(INCOME, 800), cr(FIXED, 800), kind="closing"),
+        voucher(dr(OPEX, 3000, cp="施工队"), cr(CASH, 3000, cp="施工队"), summary="支付工程款"),
+        voucher(dr(MGMT, 120), cr(PAYABLE, 120), summary="计提管理费用"),
+        voucher(dr(CASH, -500), cr(INCOME, -500), summary="红字冲销收入"),
+    ]
+    smallest = Params(cash_limit=1, large_amount=1, round_min=1, round_unit=1)
+    for p in (rules.DEFAULTS, smallest):
+        for v in cases:
+            if not rules.may_flag(v, p):
+                assert rules.voucher_findings(v, p) == [] and rules.payment_of(v, 1) is None, v.summary
+    assert [rules.may_flag(v, smallest) for v in cases] == [False, False, False, False, True, True, True]  # red ink on cash pays out
+    assert all(rules.may_flag(v, Params(cash_limit=0)) for v in cases if v.kind != "closing")

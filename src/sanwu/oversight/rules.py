@@ -307,6 +307,17 @@ def duplicate_payments(new: Iterable[Payment], earlier: Iterable[Payment], p: Pa
     return out
 
 
+def may_flag(v: VoucherFacts, p: Params = DEFAULTS) -> bool:
+    """False when no posting rule can find anything in `v` (`voucher_findings`, `payment_of`): it
+    pays nothing out and spends nothing (an income, a transfer between cash and bank), or it is a
+    closing voucher, and the thresholds are positive (as `params_errors` requires). A batch of
+    postings leaves most of its vouchers out this way before the rules run one by one."""
+    if v.kind == "closing":
+        return False
+    money, _, expense = v._flows
+    return money > 0 or expense > 0 or p.cash_limit <= 0 or p.round_min <= 0 or p.large_amount <= 0
+
+
 def voucher_findings(v: VoucherFacts, p: Params = DEFAULTS, decided: bool = False) -> list[Finding]:
     """All single-voucher rules enabled for the county."""
     if v.kind == "closing":  # a year-end closing voucher pays nothing: every rule below finds nothing

@@ -102,7 +102,7 @@ def evaluate_posted(book: Book, vouchers: list[Voucher], entries=None, bumped: s
     if not any(p.enabled(r.code) for r in rules.POSTED_RULES):
         return 0
     roles = _account_roles(book)
-    facts = voucher_facts(book, vouchers, roles, entries)
+    facts = [f for f in voucher_facts(book, vouchers, roles, entries) if rules.may_flag(f, p)]
     by_id = {v.id: v for v in vouchers}
     decided: set[int] = set()
     if p.enabled("large_without_decision"):

@@ -7,7 +7,7 @@
 #   make fuzz         schemathesis against the API, deeper (FUZZ_EXAMPLES=50 per operation and role)
 #   make postgres     local PostgreSQL 15 with role/db sanwu (password sanwu)
 #   make bench        bench/run.py  (BENCH_ARGS=...)
-#   make bench-http   bench/http.py: gunicorn and runserver under wrk on the county demo (BENCH_ARGS=...)
+#   make bench-http   bench/http_bench.py: gunicorn and runserver under wrk on the county demo (BENCH_ARGS=...)
 #   make clean        remove .venv node_modules var
 #
 # Variables: PYTEST_ARGS, BENCH_ARGS; DATABASE_URL is passed through to `run`.
@@ -126,7 +126,7 @@ bench: venv
 # wrk (Debian) is a bench dependency only: installed here, never by `make test`.
 bench-http: venv assets
 	@scripts/system-deps.sh bench
-	$(VENV)/bin/python bench/http.py $(BENCH_ARGS)
+	$(VENV)/bin/python bench/http_bench.py $(BENCH_ARGS)
 
 # --- clean ------------------------------------------------------------------
 

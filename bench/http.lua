@@ -1,4 +1,4 @@
--- wrk script for bench/http.py: counts answers by status in every thread and prints one JSON
+-- wrk script for bench/http_bench.py: counts answers by status in every thread and prints one JSON
 -- line at the end (requests, errors, latency percentiles in microseconds). Headers (the session
 -- cookie, If-None-Match) come from wrk's -H options.
 

@@ -10,16 +10,18 @@ per post, printed). Instruction counts, repeatable on a shared machine (`PYTHONH
 callgrind with collection off at the start, the workload switches it on for the measured part
 only (`callgrind_control`), so the whole count is the work measured:
 
-    PYTHONHASHSEED=0 valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file=bench/out/cg.post \\
+    PYTHONHASHSEED=0 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=bench/out/cg.post \\
         .venv/bin/python bench/workloads.py post --posts 100 --callgrind
     callgrind_annotate bench/out/cg.post | head      # instructions (Ir) for 100 posts
 
-Everything lives under bench/out/profile/ (git-ignored). The template: the city's first four
+Everything lives under bench/out/profile/ (git-ignored; each run works on its own copy of the
+template, removed at its end). The template: the city's first four
 books (seed 2021, last year), book 0 imported (1,000 vouchers) with 300 reviewed vouchers
 waiting to be posted one by one, books 1–3 set up with their files ready to import.
 """
 
 import argparse
+import atexit
 import datetime as dt
 import os
 import shutil
@@ -33,7 +35,7 @@ import city  # noqa: E402
 
 OUT = BENCH / "out" / "profile"
 TEMPLATE = OUT / "template"
-WORK = OUT / "work"
+WORK = OUT / "work" / str(os.getpid())  # one per run: two runs at once must not share (or delete) a database
 SEED = 2021
 YEAR = dt.date.today().year - 1
 BOOKS = 4
@@ -116,11 +118,12 @@ def _work() -> None:
         raise SystemExit("no template: run `bench/workloads.py prepare` first")
     shutil.rmtree(WORK, ignore_errors=True)
     shutil.copytree(TEMPLATE, WORK)
+    atexit.register(shutil.rmtree, WORK, ignore_errors=True)
     _django(WORK)
 
 
 def _profiled(args, fn):
-    if args.callgrind:  # running under valgrind --collect-atstart=no: count only `fn`
+    if args.callgrind:  # running under valgrind --instr-atstart=no: count only `fn`
         import subprocess
 
         subprocess.run(["callgrind_control", "--instr=on", str(os.getpid())], check=True, capture_output=True)

@@ -5,7 +5,7 @@
 #   libharfbuzz-subset0  - font subsetting for WeasyPrint
 #   postgresql           - the PostgreSQL 15 test run
 # `system-deps.sh bench` checks the benchmarks' packages instead (make bench-http):
-#   wrk                  - HTTP load generator for bench/http.py
+#   wrk                  - HTTP load generator for bench/http_bench.py
 # Does nothing if all are present. As root installs the missing ones; otherwise
 # prints the exact command to run and exits 1.
 set -euo pipefail

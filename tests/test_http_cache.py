@@ -112,3 +112,28 @@ def test_another_township_or_anonymous_gets_nothing_from_a_borrowed_etag(demo, a
 
     anonymous = conditional(Client(), f"/oversight/feed/rows/?stamp={stamp}", etag)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+
+
+def test_the_poll_reads_its_townships_generation_only(demo, as_user, book, other_book):
+    """The poll's version is its townships' feed generation: one small query, not the feed. A posting
+    in another township (the outsider's) leaves our poll at 304; a warning stored later on one of
+    our vouchers (a re-scan after the county lowered its cash limit) changes it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sanwu.oversight import services as oversight
+
+    post_journal(demo.accountant, book, "2025-03-28 支付村部电费\n  513  230.00  -  cash\n  101  -  230.00  cash\n")
+    town = as_user(demo.township)
+    resp, _, stamp = poll(town)
+    url = f"/oversight/feed/rows/?stamp={stamp}"
+    with CaptureQueriesContext(connection) as q:
+        assert conditional(town, url, resp["ETag"]).status_code == 304
+    assert not [s for s in q.captured_queries if "ledger_voucher" in s["sql"] or "oversight_warning" in s["sql"]]
+    post_journal(demo.other_accountant, other_book, "2025-03-05 支付关河村保洁费\n  513  2600.00  -  cash  保洁员\n  101  -  2600.00  cash  保洁员\n")
+    assert conditional(town, url, resp["ETag"]).status_code == 304  # not our township
+
+    oversight.update_params(demo.county, "340828000000", cash_limit=10_000)  # 100 元
+    assert oversight.rescan_book(book) == 1  # 支付村部电费 230 元 is now over the limit
+    fresh = conditional(town, url, resp["ETag"])
+    assert fresh.status_code == 200 and "现金支付超限额" in fresh.content.decode()

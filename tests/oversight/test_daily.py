@@ -80,3 +80,23 @@ def test_cli_rescan(demo, book):
     assert "新增预警 2 条" in out.getvalue()
     with pytest.raises(CommandError, match="不存在"):
         call_command("oversight", "rescan", "--book", "NOPE")
+
+
+def test_the_dashboards_overdue_closings_count_runs_and_gaps_of_closed_months(demo, book, other_book):
+    """Counted from one grouped query: an unbroken run of closed months in arithmetic, a book with a
+    gap by walking its months; the same first month and count either way. The outsider (a township
+    supervisor of another township) sees neither book."""
+    from sanwu.ledger.models import Period
+
+    for month in (1, 2, 3):  # 大歇村: Jan–Mar closed in order
+        Period.objects.create(book=book, year=2025, month=month, status="closed")
+    Period.objects.create(book=other_book, year=2025, month=1, status="closed")  # the other: Jan and Mar, Feb open
+    Period.objects.create(book=other_book, year=2025, month=3, status="audit_hold")
+    Period.objects.create(book=other_book, year=2025, month=4, status="open")
+    rows = services.overdue_closings(demo.county, "340828000000", as_of=dt.date(2025, 6, 11))
+    assert [(r["book"], r["first"], r["months"], r["deadline"]) for r in rows] == [
+        (book.code, "2025-04", 2, dt.date(2025, 5, 10)),  # April and May overdue
+        (other_book.code, "2025-02", 3, dt.date(2025, 3, 10)),  # February, April, May
+    ]
+    assert [r["book"] for r in services.overdue_closings(demo.other_township, "340828101000", as_of=dt.date(2025, 6, 11))] == [other_book.code]
+    assert services.overdue_closings(demo.other_township, "340828100000", as_of=dt.date(2025, 6, 11)) == []

@@ -280,3 +280,46 @@ def test_voucher_findings_respect_disabled_rules():
     v = voucher(dr(MGMT, 20000), cr(CASH, 20000))
     assert {f.rule for f in rules.voucher_findings(v)} == {"cash_over_limit", "no_attachment", "round_sum"}
     assert {f.rule for f in rules.voucher_findings(v, Params(disabled=frozenset({"round_sum", "no_attachment"})))} == {"cash_over_limit"}
+
+
+def _months_of(lo: int, hi: int) -> frozenset:
+    return frozenset((i // 12, i % 12 + 1) for i in range(lo, hi + 1))
+
+
+def test_an_unbroken_run_of_closed_months_is_counted_in_arithmetic_exactly_as_walked():
+    """The dashboard counts overdue months from (first, last) of a book's closed run: the same
+    first month and count as walking every month since the book's start, for every placement of
+    the run (before, across, after the start; past the last due month; none) and deadline day."""
+    start = D(2019, 5, 1)
+    s = 2019 * 12 + 4
+    for close_day in (1, 10, 28):
+        p = Params(close_day=close_day)
+        for as_of in (D(2019, 5, 20), D(2019, 6, 10), D(2019, 7, 11), D(2021, 1, 1), D(2021, 3, 9), D(2021, 3, 10), D(2021, 3, 28)):
+            runs = [None] + [(lo, hi) for lo in range(s - 3, s + 26, 2) for hi in range(lo, s + 28, 3)]
+            for run in runs:
+                closed = _months_of(*run) if run else frozenset()
+                walked = rules.overdue_months(BookMonths(1, "340828100200", "大歇村", start, closed), as_of, p)
+                assert rules.overdue_of_closed_run(start, run, as_of, p) == ((walked[0], len(walked)) if walked else None), (close_day, as_of, run)
+
+
+def test_a_voucher_that_neither_pays_nor_spends_is_left_out_only_when_no_rule_could_flag_it():
+    """`may_flag` is a shortcut for batches: wherever it says False, every posting rule finds
+    nothing — for incomes, transfers, closings and payments, under the defaults and under
+    parameters at their smallest (thresholds of one fen; zero thresholds, which `params_errors`
+    refuses, make it say True)."""
+    cases = [
+        voucher(dr(BANK, 5000), cr(INCOME, 5000), summary="收到光伏发电收入"),
+        voucher(dr(CASH, 2000), cr(BANK, 2000), summary="提取现金"),
+        voucher(dr(BANK, 2000), cr(CASH, 2000), summary="现金存入银行"),
+        voucher(dr(INCOME, 800), cr(FIXED, 800), kind="closing"),
+        voucher(dr(OPEX, 3000, cp="施工队"), cr(CASH, 3000, cp="施工队"), summary="支付工程款"),
+        voucher(dr(MGMT, 120), cr(PAYABLE, 120), summary="计提管理费用"),
+        voucher(dr(CASH, -500), cr(INCOME, -500), summary="红字冲销收入"),
+    ]
+    smallest = Params(cash_limit=1, large_amount=1, round_min=1, round_unit=1)
+    for p in (rules.DEFAULTS, smallest):
+        for v in cases:
+            if not rules.may_flag(v, p):
+                assert rules.voucher_findings(v, p) == [] and rules.payment_of(v, 1) is None, v.summary
+    assert [rules.may_flag(v, smallest) for v in cases] == [False, False, False, False, True, True, True]  # red ink on cash pays out
+    assert all(rules.may_flag(v, Params(cash_limit=0)) for v in cases if v.kind != "closing")

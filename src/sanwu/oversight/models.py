@@ -87,3 +87,12 @@ class RuleSettings(models.Model):
 
     class Meta:
         verbose_name = "预警参数"
+
+
+class FeedGeneration(models.Model):
+    """Per township, a number raised (in the same transaction) whenever the live feed's rows there
+    change: a voucher posted in one of its books, a warning stored on one of its vouchers
+    (`services.versions`). The feed's poll reads these few rows instead of the feed itself."""
+
+    township_code = models.CharField(max_length=12, primary_key=True)
+    generation = models.BigIntegerField(default=0)

@@ -168,7 +168,7 @@ class VoucherFacts:
     def expense(self) -> int:
         return self._flows[2]
 
-    @property
+    @cached_property  # asked by three rules and the duplicate check for every voucher posted
     def expenditure(self) -> int:
         """The amount paid out or spent; 0 when this voucher is not an expenditure."""
         if self.kind == "closing":
@@ -307,6 +307,17 @@ def duplicate_payments(new: Iterable[Payment], earlier: Iterable[Payment], p: Pa
     return out
 
 
+def may_flag(v: VoucherFacts, p: Params = DEFAULTS) -> bool:
+    """False when no posting rule can find anything in `v` (`voucher_findings`, `payment_of`): it
+    pays nothing out and spends nothing (an income, a transfer between cash and bank), or it is a
+    closing voucher, and the thresholds are positive (as `params_errors` requires). A batch of
+    postings leaves most of its vouchers out this way before the rules run one by one."""
+    if v.kind == "closing":
+        return False
+    money, _, expense = v._flows
+    return money > 0 or expense > 0 or p.cash_limit <= 0 or p.round_min <= 0 or p.large_amount <= 0
+
+
 def voucher_findings(v: VoucherFacts, p: Params = DEFAULTS, decided: bool = False) -> list[Finding]:
     """All single-voucher rules enabled for the county."""
     if v.kind == "closing":  # a year-end closing voucher pays nothing: every rule below finds nothing
@@ -356,6 +367,35 @@ def overdue_months(b: BookMonths, as_of: dt.date, p: Params = DEFAULTS) -> list[
             out.append((y_, m_))
         y_, m_ = _next_month(y_, m_)
     return out
+
+
+def _month_index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def last_due_month(as_of: dt.date, p: Params = DEFAULTS) -> int:
+    """The index (year × 12 + month − 1) of the latest month whose closing deadline is before
+    `as_of`: last month's, or the month before it while last month's deadline is still to come."""
+    last = _month_index(as_of.year, as_of.month) - 1
+    return last if close_deadline(last // 12, last % 12 + 1, p) < as_of else last - 1
+
+
+def overdue_of_closed_run(start: dt.date, run: tuple[int, int] | None, as_of: dt.date, p: Params = DEFAULTS) -> tuple[tuple[int, int], int] | None:
+    """`overdue_months` for a book whose closed months are one unbroken run (first and last month
+    index, None for none closed), in arithmetic: the first overdue month and how many months are
+    overdue, or None. Costs the same for a book started decades ago."""
+    s, e = _month_index(start.year, start.month), last_due_month(as_of, p)
+    if e < s:
+        return None
+    closed, first = 0, s
+    if run is not None:
+        lo, hi = run
+        closed = max(0, min(hi, e) - max(lo, s) + 1)
+        if lo <= s <= hi:
+            first = hi + 1
+    if first > e:
+        return None
+    return (first // 12, first % 12 + 1), e - s + 1 - closed
 
 
 def month_not_closed(b: BookMonths, as_of: dt.date, p: Params = DEFAULTS) -> list[Finding]:

@@ -5,8 +5,9 @@ questions."""
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import NamedTuple
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Min, Q
 
 from sanwu.core.codes import county_of, region_level, region_prefix
 from sanwu.core.dates import today
@@ -81,29 +82,58 @@ def rule_counts(qs) -> dict[str, dict[str, int]]:
     return out
 
 
+class _ClosingBook(NamedTuple):
+    pk: int
+    code: str
+    name: str
+    start_date: dt.date
+    region_id: str
+    village: str
+    township: str | None
+
+
 def overdue_closings(user, region_code: str, as_of: dt.date | None = None) -> list[dict]:
-    """Books in the region (as the user sees them) with months open past the deadline, live."""
+    """Books in the region (as the user sees them) with months open past the deadline, live. One
+    grouped query over the closed months (per book: how many, the first and the last); a book whose
+    closed months are one unbroken run (months close in order) is then counted in arithmetic, and
+    only a book with gaps has its closed months read and walked (`rules.overdue_months`)."""
     as_of = as_of or today()
-    books = list(
-        Book.objects.visible_to(user).filter(region__code__startswith=region_prefix(region_code)).select_related("region__parent").order_by("code")
-    )
+    books = [
+        _ClosingBook(*row)
+        for row in Book.objects.visible_to(user).filter(region__code__startswith=region_prefix(region_code)).order_by("code")
+        .values_list("pk", "code", "name", "start_date", "region_id", "region__name", "region__parent__name")
+    ]  # plain rows: a county's hundreds of Book, Region and parent instances cost more than the rest
     if not books:
         return []
-    closed: dict[int, set] = defaultdict(set)
+    index = F("year") * 12 + F("month") - 1
+    runs: dict[int, tuple[int, int] | None] = {}
+    gaps: list[int] = []
     for part in chunks([b.pk for b in books]):
+        rows = Period.objects.filter(book_id__in=part).exclude(status="open").values("book_id").annotate(n=Count("id"), lo=Min(index), hi=Max(index)).order_by()
+        for r in rows:
+            if r["hi"] - r["lo"] + 1 == r["n"]:
+                runs[r["book_id"]] = (r["lo"], r["hi"])
+            else:
+                gaps.append(r["book_id"])
+    closed: dict[int, set] = defaultdict(set)
+    for part in chunks(gaps):
         for book_id, year, month in Period.objects.filter(book_id__in=part).exclude(status="open").values_list("book_id", "year", "month"):
             closed[book_id].add((year, month))
     params = params_by_county({county_of(b.region_id) for b in books})
     out = []
     for b in books:
         p = params[county_of(b.region_id)]
-        months = rules.overdue_months(rules.BookMonths(b.pk, b.region_id, b.name, b.start_date, frozenset(closed[b.pk])), as_of, p)
-        if months:
-            y_, m_ = months[0]
+        if b.pk in closed:
+            months = rules.overdue_months(rules.BookMonths(b.pk, b.region_id, b.name, b.start_date, frozenset(closed[b.pk])), as_of, p)
+            found = (months[0], len(months)) if months else None
+        else:
+            found = rules.overdue_of_closed_run(b.start_date, runs.get(b.pk), as_of, p)
+        if found:
+            (y_, m_), n = found
             out.append({
-                "book": b.code, "name": b.name, "village": b.region.name, "village_code": b.region_id,
-                "township": b.region.parent.name if b.region.parent else "", "first": f"{y_}-{m_:02d}",
-                "deadline": rules.close_deadline(y_, m_, p), "months": len(months),
+                "book": b.code, "name": b.name, "village": b.village, "village_code": b.region_id,
+                "township": b.township or "", "first": f"{y_}-{m_:02d}",
+                "deadline": rules.close_deadline(y_, m_, p), "months": n,
             })
     return out
 

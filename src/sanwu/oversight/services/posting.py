@@ -21,10 +21,14 @@ from .common import chunks
 from .lifecycle import EXPLAIN_ROLES
 from .settings import params_for
 from .sources import decided_vouchers
+from .versions import bump
 
 
 def _account_roles(book: Book) -> dict[int, frozenset[str]]:
-    return {pk: frozenset(r for r in roles.split(",") if r) for pk, roles in Account.objects.filter(book=book).values_list("pk", "roles")}
+    """The roles of the book's accounts, by id (plain SQL, read at every posting)."""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id, roles FROM {connection.ops.quote_name(Account._meta.db_table)} WHERE book_id = %s", [book.pk])
+        return {pk: frozenset(r for r in roles.split(",") if r) for pk, roles in cur.fetchall()}
 
 
 def voucher_facts(book: Book, vouchers: list[Voucher], roles: dict[int, frozenset[str]] | None = None, entries=None) -> list[rules.VoucherFacts]:
@@ -88,10 +92,11 @@ def _earlier_payments(book: Book, new: list[rules.Payment], days: int, roles, or
     return out
 
 
-def evaluate_posted(book: Book, vouchers: list[Voucher], entries=None) -> int:
+def evaluate_posted(book: Book, vouchers: list[Voucher], entries=None, bumped: set = frozenset()) -> int:
     """Run the posting rules over vouchers of one book that have just been posted (or, for a
     re-scan, were posted before); store what they find. Returns the number of new warnings.
-    `entries`: those vouchers' entries when the caller has them (see `voucher_facts`)."""
+    `entries`: those vouchers' entries when the caller has them (see `voucher_facts`);
+    `bumped`: townships whose feed generation the caller has raised already (see `store`)."""
     vouchers = [v for v in vouchers if v.status == "posted"]
     if not vouchers:
         return 0
@@ -99,7 +104,7 @@ def evaluate_posted(book: Book, vouchers: list[Voucher], entries=None) -> int:
     if not any(p.enabled(r.code) for r in rules.POSTED_RULES):
         return 0
     roles = _account_roles(book)
-    facts = voucher_facts(book, vouchers, roles, entries)
+    facts = [f for f in voucher_facts(book, vouchers, roles, entries) if rules.may_flag(f, p)]
     by_id = {v.id: v for v in vouchers}
     decided: set[int] = set()
     if p.enabled("large_without_decision"):
@@ -111,12 +116,15 @@ def evaluate_posted(book: Book, vouchers: list[Voucher], entries=None) -> int:
         new = [pay for f in facts if (pay := rules.payment_of(f, by_id[f.id].seq or 0)) is not None]
         if new:
             findings += rules.duplicate_payments(new, _earlier_payments(book, new, p.duplicate_days, roles, [v.seq or 0 for v in vouchers]), p)
-    return store(findings)
+    return store(findings, bumped)
 
 
 def on_posted(book: Book, vouchers, entries) -> None:
-    """The ledger's posting hook (inside the posting transaction)."""
-    evaluate_posted(book, list(vouchers), entries)
+    """The ledger's posting hook (inside the posting transaction): the township's feed has new
+    rows, and the rules run over them."""
+    township = township_of(book.region_id)
+    bump([township])
+    evaluate_posted(book, list(vouchers), entries, bumped={township})
 
 
 def rescan_book(book: Book, chunk: int = 2000) -> int:
@@ -129,32 +137,39 @@ def rescan_book(book: Book, chunk: int = 2000) -> int:
     return created
 
 
-def store(findings: list[Finding]) -> int:
-    """Save findings as open warnings; a (rule, subject) already warned about is skipped."""
+def store(findings: list[Finding], bumped: set = frozenset()) -> int:
+    """Save findings as open warnings; a (rule, subject) already warned about is skipped. The
+    townships of new warnings on vouchers have new feed rows (`versions.bump`), but for those in
+    `bumped`, raised by the caller in this transaction already."""
     if not findings:
         return 0
     unique: dict[tuple[str, str], Finding] = {}
     for f in findings:
         unique.setdefault((f.rule, f.subject), f)
+    # Plain SQL: the ORM spends milliseconds compiling a long IN list. One statement for all the
+    # rules (the unique index on (rule, subject) answers `rule IN … AND subject IN …`).
+    qn = connection.ops.quote_name
+    rules_ = sorted({rule for rule, _ in unique})
+    subjects = sorted({subject for _, subject in unique})
     existing: set[tuple[str, str]] = set()
-    by_rule: dict[str, list[str]] = defaultdict(list)
-    for rule, subject in unique:
-        by_rule[rule].append(subject)
-    table = connection.ops.quote_name(Warning._meta.db_table)
-    with connection.cursor() as cur:  # plain SQL: the ORM spends milliseconds compiling a long IN list
-        for rule, subjects in by_rule.items():
-            for part in chunks(subjects):
-                cur.execute(f"SELECT rule, subject FROM {table} WHERE rule = %s AND subject IN ({', '.join(['%s'] * len(part))})", [rule, *part])
-                existing.update(cur.fetchall())
-    fresh = [f for k, f in unique.items() if k not in existing]
-    codes = sorted({f.village_code for f in fresh})
-    known: set[str] = set()
-    for part in chunks(codes):
-        known.update(Region.objects.filter(code__in=part).values_list("code", flat=True))
+    with connection.cursor() as cur:
+        for part in chunks(subjects):
+            cur.execute(
+                f"SELECT rule, subject FROM {qn(Warning._meta.db_table)} WHERE rule IN ({', '.join(['%s'] * len(rules_))}) "
+                f"AND subject IN ({', '.join(['%s'] * len(part))})", [*rules_, *part],
+            )
+            existing.update(cur.fetchall())
+        fresh = [f for k, f in unique.items() if k not in existing]
+        codes = sorted({f.village_code for f in fresh})
+        known: set[str] = set()
+        for part in chunks(codes):
+            cur.execute(f"SELECT code FROM {qn(Region._meta.db_table)} WHERE code IN ({', '.join(['%s'] * len(part))})", part)
+            known.update(code for code, in cur.fetchall())
     now = timezone.now()
     rows = [f for f in fresh if f.village_code in known]
     _insert_warnings(rows, now)
     _notify_villages(rows)
+    bump({township_of(f.village_code) for f in rows if f.voucher_id is not None} - set(bumped))
     return len(rows)
 
 

@@ -32,6 +32,7 @@ def _feed_context(request):
 @role_required()
 def feed(request):
     form, f, problems = _feed_context(request)
+    stamp = _feed_stamp(request)  # before the rows (services.versions)
     qs = services.feed(request.user, f) if not problems else services.feed(request.user).none()
     fmt = export_format(request)
     if fmt:
@@ -44,7 +45,7 @@ def feed(request):
     query.pop("page", None)
     query.pop("stamp", None)
     rows = render_to_string("oversight/_feed_rows.html", {"vouchers": page.object_list}, request=request)
-    rows = mark_safe(rows.replace(STAMP_SLOT, _feed_stamp(request)))  # our own template's output
+    rows = mark_safe(rows.replace(STAMP_SLOT, stamp))  # our own template's output
     return render_page(request, "oversight/feed.html",
         {
             "form": form, "f": f, "problems": problems, "page": page, "rows": rows, "live": live,

@@ -1,25 +1,17 @@
 """HTTP under load (issue 10, "Performance"). Run on demand: `make bench-http`, never by tests.
 
-    .venv/bin/python bench/http.py [--duration 20] [--connections 16] [--servers gunicorn,runserver]
+    .venv/bin/python bench/http_bench.py [--duration 20] [--connections 16] [--servers gunicorn,runserver]
                                    [--pages village,village-304,poll,dashboard] [--workers N] [--threads M]
                                    [--fresh]
 
 Loads the county demo (`sanwu demo --scale county`) into a SQLite database of its own under
 bench/out/http/var/ (kept between runs; --fresh makes it again), collects the static files, then for
 each server — gunicorn as `make run` starts it (sanwu.gunicorn_conf) and, for comparison, Django's
-development server — starts it on 127.0.0.1:8111, logs in the demo's township and county
+development server — starts it on a free loopback port (or --port), logs in the demo's township and county
 supervisors over HTTP, warms every page up, runs wrk (bench/http.lua) for --duration seconds per
 page and stops the server. Loopback only; every run is bounded in time. Prints a table (req/s,
 p50, p95, p99, the servers' CPU per request, the load average) and writes bench/out/http/results.json.
 """
-
-import os.path
-import sys
-
-# This file is named like the standard library's `http`: run as a script, its folder comes first on
-# sys.path and would hide the real package from urllib. Take it off before anything imports it.
-if sys.path and os.path.realpath(sys.path[0] or ".") == os.path.dirname(os.path.realpath(__file__)):
-    del sys.path[0]
 
 import argparse
 import http.cookiejar
@@ -28,7 +20,9 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
+import sys
 import time
 import urllib.parse
 import urllib.request
@@ -39,8 +33,8 @@ REPO = BENCH.parent
 OUT = BENCH / "out" / "http"
 VAR = OUT / "var"
 VENV_BIN = REPO / ".venv" / "bin"
-HOST, PORT = "127.0.0.1", 8111
-BASE = f"http://{HOST}:{PORT}"
+HOST, PORT = "127.0.0.1", 0  # the port: --port, or a free one chosen at the start (main)
+BASE = ""
 VILLAGE = "340828100200"  # 大歇村 of the county demo: three years of published monthly disclosures
 TOWNSHIP_USER, COUNTY_USER = "township_1", "county_yuexi"
 PASSWORD = os.environ.get("SANWU_DEMO_PASSWORD", "sanwu-demo-2026")
@@ -258,6 +252,13 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def free_port() -> int:
+    """A loopback port nobody listens on now (the machine is shared: a fixed one may be taken)."""
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--duration", type=int, default=20, help="seconds of load per page (default 20)")
@@ -267,6 +268,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, help="gunicorn workers (default: sanwu.gunicorn_conf)")
     ap.add_argument("--threads", type=int, help="gunicorn threads per worker (default: sanwu.gunicorn_conf)")
     ap.add_argument("--fresh", action="store_true", help="load the county demo again")
+    ap.add_argument("--port", type=int, default=0, help="loopback port for the servers (default: a free one)")
     opts = ap.parse_args()
     if not 1 <= opts.duration <= 120:
         ap.error("--duration: 1 to 120 seconds")
@@ -278,6 +280,9 @@ def main() -> None:
         raise SystemExit("wrk is missing: scripts/system-deps.sh bench (apt-get install wrk)")
     OUT.mkdir(parents=True, exist_ok=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
+    global PORT, BASE
+    PORT = opts.port or free_port()
+    BASE = f"http://{HOST}:{PORT}"
     ensure_data(opts.fresh)
     uptime_before = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     rows = []

@@ -123,7 +123,7 @@ def _links_context(request, m: Matter, problems=(), q: str = "") -> dict:
     }
 
 
-def _detail(request, m: Matter, problems=(), status=200, upload_form=None, comment_form=None):
+def _detail(request, m: Matter, problems=(), upload_form=None, comment_form=None):
     user = request.user
     track = services.progress(m)
     may_record = services.may_record(user, m) and m.status != "abandoned"
@@ -158,7 +158,7 @@ def _detail(request, m: Matter, problems=(), status=200, upload_form=None, comme
         "comments": comments, "events": events, "upload_form": upload_form or AttachmentForm(), "comment_form": comment_form or CommentForm(),
         **_links_context(request, m),
     }
-    return render(request, "decisions/detail.html", ctx, status=status)
+    return render(request, "decisions/detail.html", ctx)
 
 
 @role_required()
@@ -225,19 +225,19 @@ def record(request, pk: int, stage: str, problems=()):
 
 @role_required()
 @require_POST
-def attachment_add(request, pk: int, record_id: int):
+@shows_problems
+def attachment_add(request, pk: int, record_id: int, problems=()):
     m = _matter(request, pk)
     rec = get_visible_or_404(StageRecord, request.user, pk=record_id, matter=m)
     permissions.require(request.user, services.RECORD_ROLES, m.village_id, "上传四议两公开附件", object_type="decisions.attachment", object_id=m.pk)
     form = AttachmentForm(request.POST, request.FILES)
+    if problems:
+        return _detail(request, m, problems, upload_form=form)
     if not form.is_valid():
-        return _detail(request, m, ["请选择附件类型和要上传的文件（JPEG、PNG 或 PDF）"], status=422, upload_form=form)
+        raise Invalid("请选择附件类型和要上传的文件（JPEG、PNG 或 PDF）")
     upload = form.cleaned_data["file"]
     data = upload.read(attachments.MAX_BYTES + 1)  # one byte past the limit is enough to refuse
-    try:
-        attachments.add_attachment(request.user, rec, upload.name, data, form.cleaned_data["kind"])
-    except Invalid as exc:
-        return _detail(request, m, exc.messages, status=422, upload_form=form)
+    attachments.add_attachment(request.user, rec, upload.name, data, form.cleaned_data["kind"])
     messages.success(request, f"附件「{upload.name}」已上传。")
     return redirect(reverse("decisions:detail", args=[m.pk]) + f"#stage-{rec.stage}")
 
@@ -252,27 +252,27 @@ def attachment_file(request, pk: int):
 # --- vouchers -----------------------------------------------------------------------------------
 
 
-def _links_response(request, m: Matter, problems=(), status=200):
+def _links_response(request, m: Matter, problems=()):
     if request.htmx:
-        return render(request, "decisions/_links.html", _links_context(request, m, problems), status=status)
+        return render(request, "decisions/_links.html", _links_context(request, m, problems))
     if problems:
-        return _detail(request, m, problems, status=status)
+        return _detail(request, m, problems)
     return redirect(reverse("decisions:detail", args=[m.pk]) + "#vouchers")
 
 
 @role_required()
 @require_POST
-def link_voucher(request, pk: int):
+@shows_problems
+def link_voucher(request, pk: int, problems=()):
     m = _matter(request, pk)
     permissions.require(request.user, services.LINK_ROLES, m.village_id, "关联凭证", object_type="decisions.link", object_id=m.pk)
+    if problems:
+        return _links_response(request, m, problems)
     raw = request.POST.get("voucher", "")
     if not raw.isdigit():
-        return _links_response(request, m, ["请选择要关联的凭证"], status=422)
+        raise Invalid("请选择要关联的凭证")
     voucher = get_visible_or_404(Voucher, request.user, pk=int(raw))
-    try:
-        link = services.link_voucher(request.user, m, voucher)
-    except Invalid as exc:
-        return _links_response(request, m, exc.messages, status=422)
+    link = services.link_voucher(request.user, m, voucher)
     if not request.htmx:
         messages.success(request, f"已关联凭证「{link.voucher.label}」。")
     return _links_response(request, m)
@@ -303,27 +303,26 @@ def voucher_options(request, pk: int):
 
 @role_required()
 @require_POST
-def comment(request, pk: int):
+@shows_problems
+def comment(request, pk: int, problems=()):
     m = _matter(request, pk)
     permissions.require(request.user, services.COMMENT_ROLES, m.village_id, "发表意见", object_type="decisions.comment", object_id=m.pk)
     form = CommentForm(request.POST)
-    try:
-        services.add_comment(request.user, m, form.data.get("text", ""))
-    except Invalid as exc:
-        return _detail(request, m, exc.messages, status=422, comment_form=form)
+    if problems:
+        return _detail(request, m, problems, comment_form=form)
+    services.add_comment(request.user, m, form.data.get("text", ""))
     messages.success(request, "意见已发表。")
     return redirect(reverse("decisions:detail", args=[m.pk]) + "#comments")
 
 
 @role_required()
 @require_POST
-def abandon(request, pk: int):
+@shows_problems
+def abandon(request, pk: int, problems=()):
     m = _matter(request, pk)
     permissions.require(request.user, services.RECORD_ROLES, m.village_id, "终止事项", object_type="decisions.abandon", object_id=m.pk)
-    form = ReasonForm(request.POST)
-    try:
-        services.abandon(request.user, m, form.data.get("reason", ""))
-    except Invalid as exc:
-        return _detail(request, m, exc.messages, status=422)
+    if problems:
+        return _detail(request, m, problems)
+    services.abandon(request.user, m, ReasonForm(request.POST).data.get("reason", ""))
     messages.success(request, "事项已终止。")
     return redirect("decisions:detail", m.pk)

@@ -9,7 +9,6 @@ from django.db import transaction
 
 from sanwu.core import audit
 from sanwu.core.codes import county_of
-from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.permissions import may, refuse
 from sanwu.regions.models import Region

@@ -14,13 +14,15 @@ from sanwu.core import audit
 from sanwu.core.codes import county_of
 from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem, Refused
+from sanwu.core.masking import Names, scrub
 from sanwu.core.permissions import may, refuse
 from sanwu.regions.models import Region
+from sanwu.regions.services import registered_names
 
 from ..models import Question, QuestionEvent
 from .periods import find_village, settings_for
 from .permissions import ANSWER_ROLES
-from .scrub import Names, mask_contact, scrub
+from .scrub import mask_contact
 
 ASK_PER_IP_PER_HOUR = 5
 ASK_PER_VILLAGE_PER_HOUR = 30
@@ -91,7 +93,7 @@ def answer(user, question: Question, text: str, *, now=None, names: Names | None
         raise Invalid(Problem("答复不能为空"))
     if len(text) > ANSWER_MAX:
         raise Invalid(Problem(f"答复不能超过{ANSWER_MAX}个字"))
-    names = names if names is not None else Names.for_region(question.village_id)
+    names = names if names is not None else registered_names(question.village_id)
     with transaction.atomic():
         q = Question.objects.select_for_update().get(pk=question.pk)
         if q.status == "answered":

@@ -9,7 +9,7 @@ from sanwu.core.scope import can_write
 from sanwu.regions.models import Region
 
 from ..models import Book, CountyLedgerSettings
-from .roles import _audit
+from .roles import audit_change
 
 SETTINGS_ROLES = {"county_supervisor"}
 NEGATIVE_CASH_MODES = dict(CountyLedgerSettings.NEGATIVE_CASH)
@@ -41,5 +41,5 @@ def set_negative_cash(user, county_code: str, mode: str) -> CountyLedgerSettings
         old = row.negative_cash
         row.negative_cash, row.updated_by = mode, user
         row.save()
-        _audit(user, "ledger.county_settings.update", row, old={"negative_cash": old}, new={"negative_cash": mode}, region_code=county_code)
+        audit_change(user, "ledger.county_settings.update", row, old={"negative_cash": old}, new={"negative_cash": mode}, region_code=county_code)
     return row

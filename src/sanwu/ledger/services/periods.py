@@ -16,7 +16,7 @@ from .books import accounts_with_role
 from .drafts import EntryDraft, VoucherDraft
 from .posting import post_drafts
 from .reports import balances_for
-from .roles import MAKE_ROLES, REVIEW_ROLES, _audit, _require
+from .roles import MAKE_ROLES, REVIEW_ROLES, audit_change, require_role
 
 
 
@@ -27,7 +27,7 @@ def _period(book: Book, year: int, month: int) -> Period:
 
 def close_month(user, book: Book, year: int, month: int) -> Period:
     """The accountant closes a month: open → audit_hold. Nothing may wait unposted in it."""
-    _require(user, book, MAKE_ROLES, "结账")
+    require_role(user, book, MAKE_ROLES, "结账")
     with transaction.atomic():
         p = _period(book, year, month)
         if p.status != "open":
@@ -43,20 +43,20 @@ def close_month(user, book: Book, year: int, month: int) -> Period:
             raise Invalid(Problem(f"{year}年{month}月还有 {waiting} 张凭证未记账（草稿、已提交或已审核），请先处理"))
         p.status = "audit_hold"
         p.save(update_fields=["status", "changed_at"])
-        _audit(user, "period.close", p, old={"status": "open"}, new={"status": "audit_hold"}, region_code=book.region_id)
+        audit_change(user, "period.close", p, old={"status": "open"}, new={"status": "audit_hold"}, region_code=book.region_id)
     return p
 
 
 def confirm_close(user, book: Book, year: int, month: int) -> Period:
     """The township confirms the close after its audit: audit_hold → closed."""
-    _require(user, book, REVIEW_ROLES, "确认结账")
+    require_role(user, book, REVIEW_ROLES, "确认结账")
     with transaction.atomic():
         p = _period(book, year, month)
         if p.status != "audit_hold":
             raise Invalid(Problem(f"{year}年{month}月状态为「{p.get_status_display()}」，不能确认结账"))
         p.status = "closed"
         p.save(update_fields=["status", "changed_at"])
-        _audit(user, "period.confirm", p, old={"status": "audit_hold"}, new={"status": "closed"}, region_code=book.region_id)
+        audit_change(user, "period.confirm", p, old={"status": "audit_hold"}, new={"status": "closed"}, region_code=book.region_id)
     return p
 
 
@@ -75,7 +75,7 @@ def reopen_month(user, book: Book, year: int, month: int, reason: str) -> Period
         old = p.status
         p.status = "open"
         p.save(update_fields=["status", "changed_at"])
-        _audit(user, "period.reopen", p, old={"status": old}, new={"status": "open"}, note=reason.strip(), region_code=book.region_id)
+        audit_change(user, "period.reopen", p, old={"status": old}, new={"status": "open"}, note=reason.strip(), region_code=book.region_id)
     return p
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanwu.core import audit
-from sanwu.core.codes import county_of
+from sanwu.core.codes import county_of, township_of
 from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.masking import Names, scrub
@@ -69,7 +69,7 @@ def ask(village_code: str, text: str, contact: str = "", ip: str = "", *, now=No
         s = settings_for(village.code)
         q = Question.objects.create(
             village=village,
-            township_code=village.parent_id or village.code[:9] + "000",
+            township_code=village.parent_id or township_of(village.code),
             text=scrub(text),
             contact_masked=mask_contact(contact),
             contact_hash=_keyed_hash("contact", contact) if contact else "",

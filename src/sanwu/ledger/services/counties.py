@@ -3,6 +3,7 @@ the county's supervisor (audited)."""
 
 from django.db import transaction
 
+from sanwu.core.codes import county_of
 from sanwu.core.permissions import refuse
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.scope import can_write
@@ -15,13 +16,9 @@ SETTINGS_ROLES = {"county_supervisor"}
 NEGATIVE_CASH_MODES = dict(CountyLedgerSettings.NEGATIVE_CASH)
 
 
-def _county_code(code: str) -> str:
-    return code[:6] + "000000"
-
-
 def negative_cash_mode(book: Book) -> str:
     """"refuse" or "hold": what the book's county does with a posting that takes cash below zero."""
-    mode = CountyLedgerSettings.objects.filter(county_id=_county_code(book.region_id)).values_list("negative_cash", flat=True).first()
+    mode = CountyLedgerSettings.objects.filter(county_id=county_of(book.region_id)).values_list("negative_cash", flat=True).first()
     return mode or "refuse"
 
 

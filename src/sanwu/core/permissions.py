@@ -78,10 +78,10 @@ def _audit_hidden(model, user, lookup: dict) -> None:
     hidden = model.objects.filter(**lookup).first()
     if hidden is None:
         return
-    code = ""
-    field = getattr(model, "scope_field", None)
-    if field and "__" not in field:
-        code = str(getattr(hidden, field, "") or "")
+    code = hidden
+    for part in (getattr(model, "scope_field", None) or "").split("__"):  # "village__code": the village's code
+        code = getattr(code, part, None) if part else None
+    code = str(code or "") if isinstance(code, str) else ""
     refuse(user, model._meta.label_lower, hidden.pk, code)
 
 

@@ -19,7 +19,7 @@ from sanwu.regions.models import Region
 from .. import imports, services
 from ..forms import MemberForm, OrgForm
 from ..models import PartyOrg, TeamMember
-from ..tables import org_counts_table, orgs_table, talk_counts_table
+from ..tables import org_counts_table, orgs_table, period_text, talk_counts_table
 from .common import PARTY, date_param, party_tabs
 
 
@@ -171,7 +171,7 @@ def stats(request):
     talk_rows = services.talk_counts(user, date_from=date_from, date_to=date_to, region_code=region)
     fmt = export_format(request)
     if fmt:
-        period = f"{date_from:%Y-%m-%d}至{date_to:%Y-%m-%d}"
+        period = period_text(date_from, date_to)
         if request.GET.get("table") == "talks":
             return download(talk_counts_table(talk_rows, period), f"谈话统计-{period}", fmt)
         return download(org_counts_table(org_rows, on, period), f"党组织统计-{period}", fmt)

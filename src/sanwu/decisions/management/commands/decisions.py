@@ -5,7 +5,7 @@ from sanwu.core.permissions import visible
 from sanwu.decisions import services
 from sanwu.decisions.models import Matter
 from sanwu.decisions.rules import MEETING_TYPES, STATUS_LABELS, VILLAGERS_MEETING_TYPES
-from sanwu.decisions.tables import matters_cli_table
+from sanwu.decisions.tables import matters_table
 from sanwu.demo.parts import load_part
 
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                     qs = qs.filter(status=opts["status"])
                 if opts["year"]:
                     qs = qs.filter(year=opts["year"])
-                table = matters_cli_table(qs.order_by("village_id", "-year", "id"))
+                table = matters_table(qs.select_related("village__parent").order_by("village_id", "-year", "id"))
                 emit(table, opts["format"], opts["output"], self.stdout)
         elif action == "quorum":
             try:

@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sanwu.core.cli_support import RawStream, add_as_argument, cli_actor, date_option, existing_file
 from sanwu.core.errors import Invalid, NotFound, Problem
-from sanwu.core.permissions import get_visible
+from sanwu.core.permissions import refuse, visible
 from sanwu.core.money import MoneyError, format_yuan, parse_yuan
 from sanwu.ledger import hooks, services
 from sanwu.ledger import imports as importer
@@ -39,11 +39,15 @@ VERIFY_HELP = "重算哈希链并核对保存的发生额；有问题时退出�
 def find_book(code: str, user) -> Book:
     """The book `code` as the acting user may see it (the system operator sees every book).
 
-    Outside the user's scope it does not exist for them (`NotFound`, the refusal audited)."""
-    try:
-        return get_visible(Book, user, code=code)
-    except NotFound:
-        raise NotFound(f"账套「{code}」不存在或不在您的管辖范围内") from None
+    Outside the user's scope it does not exist for them (`NotFound`, the refusal audited under
+    the book's code)."""
+    book = visible(Book, user).filter(code=code).first()
+    if book is None:
+        hidden = Book.objects.filter(code=code).first() if user is not None else None
+        if hidden is not None:
+            refuse(user, "ledger.book", hidden.code, hidden.region_id)
+        raise NotFound(f"账套「{code}」不存在或不在您的管辖范围内")
+    return book
 
 
 # --- import ---------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from sanwu.core.cli_support import (
 from sanwu.core.errors import NotFound
 from sanwu.core.pdf import render_pdf
 from sanwu.partywork import demo, imports, services, tables
-from sanwu.partywork.models import PartyOrg, Task, TeamMember
+from sanwu.partywork.models import PartyOrg, Task
 
 TASKS_HELP = "重点工作台账：list / import / assign / report / return / verify / close / extend / reassign / quarterly / rollup（--as 用户名：以该用户身份，受管辖范围限制）"
 
@@ -273,25 +273,22 @@ class Command(BaseCommand):
             t = services.today()
             if action == "orgs":
                 table = self._orgs(user, opts)
-            elif action == "counts":
-                rows = services.org_counts(
-                    user, on=date_option(opts["on"], default=t), date_from=date_option(opts["date_from"], default=dt.date(t.year, 1, 1)),
-                    date_to=date_option(opts["date_to"], default=t),
-                    region_code=opts["within"],
-                )
-                table = tables.org_counts_cli_table(rows)
             else:
-                rows = services.talk_counts(
-                    user, date_from=date_option(opts["date_from"], default=dt.date(t.year, 1, 1)), date_to=date_option(opts["date_to"], default=t),
-                    region_code=opts["within"],
-                )
-                table = tables.talk_counts_cli_table(rows)
+                date_from = date_option(opts["date_from"], default=dt.date(t.year, 1, 1))
+                date_to = date_option(opts["date_to"], default=t)
+                period = tables.period_text(date_from, date_to)
+                if action == "counts":
+                    on = date_option(opts["on"], default=t)
+                    rows = services.org_counts(user, on=on, date_from=date_from, date_to=date_to, region_code=opts["within"])
+                    table = tables.org_counts_table(rows, on, period)
+                else:
+                    rows = services.talk_counts(user, date_from=date_from, date_to=date_to, region_code=opts["within"])
+                    table = tables.talk_counts_table(rows, period, total=False)
         emit(table, opts["format"], opts["output"], self.stdout)
 
     def _orgs(self, user, opts):
-        qs = permissions.visible(PartyOrg, user).select_related("region", "parent")
+        qs = permissions.visible(PartyOrg, user).select_related("region", "parent").annotate(listed=Count("members"))
         if opts["kind"]:
             qs = qs.filter(kind=opts["kind"])
         qs = within(qs, opts["within"], "region__code")
-        listed = dict(TeamMember.objects.filter(org__in=qs).values_list("org_id").annotate(n=Count("id")).order_by())
-        return tables.org_register_table(qs.order_by("region_id", "kind", "id"), listed)
+        return tables.orgs_table(qs.order_by("region_id", "kind", "id"), user)

@@ -1,9 +1,10 @@
 from django.core.management.base import BaseCommand
+from django.db.models import Count
 
 from sanwu.core.cli_support import add_list_arguments, cli_actor, emit, existing_file, within
 from sanwu.regions import services
 from sanwu.regions.models import Region
-from sanwu.regions.tables import regions_cli_table
+from sanwu.regions.tables import regions_table
 
 
 class Command(BaseCommand):
@@ -27,5 +28,5 @@ class Command(BaseCommand):
             qs = within(Region.objects.all(), opts["within"])
             if opts["level"]:
                 qs = qs.filter(level=opts["level"])
-            table = regions_cli_table(qs)
+            table = regions_table(qs.annotate(n_children=Count("children")).order_by("code"))
             emit(table, opts["format"], opts["output"], self.stdout)

@@ -124,17 +124,24 @@ def emit(table: Table, fmt: str | None = None, output: str | None = None, stdout
             return
         fmt = "csv"
     data = table.render(fmt)
+    if not write_file_or_binary(data, output, fmt if fmt == "xlsx" else None):
+        stream.write(data.decode("utf-8"))
+
+
+def write_file_or_binary(data: bytes, output: str | None, binary: str | None = None) -> bool:
+    """Write `data` into the file `output`, or — when it is a `binary` format (xlsx, pdf) — to a
+    redirected stdout (never to a terminal); False when neither, for the caller to print text."""
     if output:
         with open(output, "wb") as fh:
             fh.write(data)
-        return
-    if fmt == "xlsx":
+        return True
+    if binary:
         if sys.stdout.isatty():
-            raise CommandError("xlsx 是二进制格式，请用 --output 文件名 保存，或重定向到文件")
+            raise CommandError(f"{binary} 是二进制格式，请用 --output 文件名 保存，或重定向到文件")
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
-        return
-    stream.write(data.decode("utf-8"))
+        return True
+    return False
 
 
 def cell_text(row: dict, col) -> str:

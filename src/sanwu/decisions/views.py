@@ -31,6 +31,13 @@ def _matter(request, pk: int) -> Matter:
     return get_visible_or_404(Matter, request.user, pk=pk)
 
 
+def _matter_to_change(request, pk: int, roles, what: str, action: str) -> Matter:
+    """The matter, when the user may do `what` to it (else an audited refusal: 403)."""
+    m = _matter(request, pk)
+    permissions.require(request.user, roles, m.village_id, what, object_type=f"decisions.{action}", object_id=m.pk)
+    return m
+
+
 # --- list ---------------------------------------------------------------------------------------
 
 
@@ -194,10 +201,9 @@ def _initial(m: Matter, stage: str, current: StageRecord | None, records: dict) 
 @role_required(*services.RECORD_ROLES)
 @shows_problems
 def record(request, pk: int, stage: str, problems=()):
-    m = _matter(request, pk)
+    m = _matter_to_change(request, pk, services.RECORD_ROLES, "记录四议两公开环节", "record")
     if stage not in STAGE_KEYS:
         raise Http404("没有这个环节")
-    permissions.require(request.user, services.RECORD_ROLES, m.village_id, "记录四议两公开环节", object_type="decisions.record", object_id=m.pk)
     records = services.current_records(m)
     current = records.get(stage)
     correcting = current is not None
@@ -227,9 +233,8 @@ def record(request, pk: int, stage: str, problems=()):
 @require_POST
 @shows_problems
 def attachment_add(request, pk: int, record_id: int, problems=()):
-    m = _matter(request, pk)
+    m = _matter_to_change(request, pk, services.RECORD_ROLES, "上传四议两公开附件", "attachment")
     rec = get_visible_or_404(StageRecord, request.user, pk=record_id, matter=m)
-    permissions.require(request.user, services.RECORD_ROLES, m.village_id, "上传四议两公开附件", object_type="decisions.attachment", object_id=m.pk)
     form = AttachmentForm(request.POST, request.FILES)
     if problems:
         return _detail(request, m, problems, upload_form=form)
@@ -264,8 +269,7 @@ def _links_response(request, m: Matter, problems=()):
 @require_POST
 @shows_problems
 def link_voucher(request, pk: int, problems=()):
-    m = _matter(request, pk)
-    permissions.require(request.user, services.LINK_ROLES, m.village_id, "关联凭证", object_type="decisions.link", object_id=m.pk)
+    m = _matter_to_change(request, pk, services.LINK_ROLES, "关联凭证", "link")
     if problems:
         return _links_response(request, m, problems)
     raw = request.POST.get("voucher", "")
@@ -281,9 +285,8 @@ def link_voucher(request, pk: int, problems=()):
 @role_required()
 @require_POST
 def unlink_voucher(request, pk: int, link_id: int):
-    m = _matter(request, pk)
+    m = _matter_to_change(request, pk, services.LINK_ROLES, "取消关联凭证", "unlink")
     link = get_visible_or_404(VoucherLink, request.user, pk=link_id, matter=m)
-    permissions.require(request.user, services.LINK_ROLES, m.village_id, "取消关联凭证", object_type="decisions.unlink", object_id=m.pk)
     services.unlink_voucher(request.user, link)
     messages.success(request, "已取消关联。")
     return redirect(reverse("decisions:detail", args=[m.pk]) + "#vouchers")
@@ -305,8 +308,7 @@ def voucher_options(request, pk: int):
 @require_POST
 @shows_problems
 def comment(request, pk: int, problems=()):
-    m = _matter(request, pk)
-    permissions.require(request.user, services.COMMENT_ROLES, m.village_id, "发表意见", object_type="decisions.comment", object_id=m.pk)
+    m = _matter_to_change(request, pk, services.COMMENT_ROLES, "发表意见", "comment")
     form = CommentForm(request.POST)
     if problems:
         return _detail(request, m, problems, comment_form=form)
@@ -319,8 +321,7 @@ def comment(request, pk: int, problems=()):
 @require_POST
 @shows_problems
 def abandon(request, pk: int, problems=()):
-    m = _matter(request, pk)
-    permissions.require(request.user, services.RECORD_ROLES, m.village_id, "终止事项", object_type="decisions.abandon", object_id=m.pk)
+    m = _matter_to_change(request, pk, services.RECORD_ROLES, "终止事项", "abandon")
     if problems:
         return _detail(request, m, problems)
     services.abandon(request.user, m, ReasonForm(request.POST).data.get("reason", ""))

@@ -11,11 +11,10 @@ The command parses, calls the services and prints; tables go through `core.cli_s
 (`--format csv|json|xlsx`, `--output`). `--as USER` acts as that user, within their scope."""
 
 import json
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sanwu.core.cli_support import add_as_argument, add_table_arguments, cli_actor, emit
+from sanwu.core.cli_support import add_as_argument, add_table_arguments, cli_actor, emit, write_file_or_binary
 from sanwu.core.errors import NotFound
 from sanwu.core.money import format_yuan
 from sanwu.economy import services, tables
@@ -83,17 +82,8 @@ def run_brief(opts: dict, stdout) -> None:
             data = services.brief.to_doc_html(b).encode("utf-8")
         else:
             data = services.brief.to_text(b).encode("utf-8")
-    if opts["output"]:
-        with open(opts["output"], "wb") as fh:
-            fh.write(data)
-        return
-    if fmt == "pdf":
-        if sys.stdout.isatty():
-            raise CommandError("pdf 是二进制格式，请用 --output 文件名 保存，或重定向到文件")
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    stdout.write(data.decode("utf-8"), ending="")
+    if not write_file_or_binary(data, opts["output"], fmt if fmt == "pdf" else None):
+        stdout.write(data.decode("utf-8"), ending="")
 
 
 # --- The area command ------------------------------------------------------------------------------

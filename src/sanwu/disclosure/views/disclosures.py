@@ -9,11 +9,10 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from sanwu.core.permissions import counties_for, get_visible_or_404, may
+from sanwu.core.permissions import county_regions, get_visible_or_404, may
 from sanwu.core.tables import download
 from sanwu.core.web import checked, export_format, flash_problems, paginate, role_required, shows_problems
 from sanwu.ledger.models import Book
-from sanwu.regions.models import Region
 
 from .. import services
 from ..forms import SettingsForm
@@ -158,7 +157,7 @@ def disclosure_action(request, pk: int, action: str, problems=()):
 @role_required()
 @shows_problems
 def settings_page(request, problems=()):
-    counties = list(Region.objects.filter(code__in=counties_for(request.user)).order_by("code"))
+    counties = county_regions(request.user)
     if request.method == "POST" and not problems:
         county = request.POST.get("county", "")
         if not any(c.code == county for c in counties):

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from sanwu.core import audit, permissions
-from sanwu.core.errors import Invalid, NotFound, Problem
+from sanwu.core.errors import Invalid, Problem
 from sanwu.regions.models import Region
 
 from .. import rules
@@ -29,17 +29,12 @@ def _params_of(row: RuleSettings | None) -> Params:
 def counties_offered(user) -> list[Region]:
     """The counties whose parameters the user is shown (`permissions.counties_for`: a township's
     or village's own county too). Whether they may change them is `may` in `update_params`."""
-    return list(Region.objects.filter(code__in=permissions.counties_for(user), level="county").order_by("code"))
+    return permissions.county_regions(user)
 
 
 def county_offered(user, county_code: str) -> Region:
     """One of `counties_offered`, or `NotFound` (the refusal audited when the county exists)."""
-    county = Region.objects.filter(code=county_code, level="county").first()
-    if county is None or county.code not in permissions.counties_for(user):
-        if county is not None:
-            permissions.refuse(user, "oversight.settings", county_code, county_code)
-        raise NotFound()
-    return county
+    return permissions.county_offered(user, county_code, what="oversight.settings")
 
 
 def params_for(county_code: str) -> Params:

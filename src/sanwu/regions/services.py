@@ -229,6 +229,14 @@ def user_for_token(raw: str):
 # --- People ----------------------------------------------------------------------------------
 
 
+def registered_county(code: str, field: str = "region") -> Region:
+    """The registered county of that code, or `Invalid` naming `field` (for a county's settings)."""
+    county = Region.objects.filter(code=code, level="county").first()
+    if county is None:
+        raise Invalid(Problem(f"「{code}」不是已登记的县（区、市）", field=field))
+    return county
+
+
 def registered_names(code: str) -> Names:
     """Everyone in the person register of the county `code` lies in (a text about one village
     often names people of the next), for masking in free text."""

@@ -7,7 +7,7 @@ from sanwu.core.codes import county_of
 from sanwu.core.permissions import refuse
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.scope import can_write
-from sanwu.regions.models import Region
+from sanwu.regions.services import registered_county
 
 from ..models import Book, CountyLedgerSettings
 from .roles import audit_change
@@ -25,9 +25,7 @@ def negative_cash_mode(book: Book) -> str:
 def set_negative_cash(user, county_code: str, mode: str) -> CountyLedgerSettings:
     """A county supervisor chooses whether a posting that takes cash below zero is refused or
     held for the reviewer (audited, old and new value)."""
-    county = Region.objects.filter(code=county_code, level="county").first()
-    if county is None:
-        raise Invalid(Problem(f"「{county_code}」不是已登记的县", field="region"))
+    county = registered_county(county_code)
     if user is not None and not can_write(user, county_code, SETTINGS_ROLES):
         refuse(user, "ledger.county_settings", county_code, county_code)
         raise Refused("只有本县的县级监管可以修改账务设置")

@@ -8,6 +8,7 @@ from django.db import transaction
 from sanwu.core import audit, permissions
 from sanwu.core.errors import Invalid, Problem
 from sanwu.regions.models import Region
+from sanwu.regions.services import registered_county
 
 from .. import rules
 from ..models import RuleSettings
@@ -52,9 +53,7 @@ PARAM_FIELDS = ("cash_limit", "large_amount", "duplicate_days", "round_min", "ro
 
 def update_params(user, county_code: str, **values) -> Params:
     """A county supervisor sets the county's parameters (audited, old and new values)."""
-    county = Region.objects.filter(code=county_code, level="county").first()
-    if county is None:
-        raise Invalid(Problem(f"「{county_code}」不是已登记的县", field="region"))
+    county = registered_county(county_code)
     permissions.require(
         user, SETTINGS_ROLES, county_code, "修改该县的预警参数",
         object_type="oversight.settings", object_id=county_code,

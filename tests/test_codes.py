@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from sanwu.core import codes
 from sanwu.core.money import MoneyError, format_wan, format_yuan, parse_yuan, to_capital
-from sanwu.regions.masking import mask_id_number, mask_name, mask_phone
+from sanwu.core.masking import mask_id_number, mask_name, mask_phone
 
 
 @pytest.mark.parametrize("number", ["11010519491231002X", "110101199003074477", "11010519491231002x"])

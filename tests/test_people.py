@@ -38,7 +38,7 @@ def test_outsider_accountant_cannot_add_to_another_village(demo, as_user):
     resp = as_user(demo.accountant).post(
         "/people/add/", {"region": other_village, "name": "李四", "id_number": "340828199003074478"}
     )
-    assert resp.status_code == 200 and not Person.objects.filter(name="李四").exists()
+    assert resp.status_code == 422 and not Person.objects.filter(name="李四").exists()
 
 
 def test_reveal_is_for_roles_that_need_it_and_audited(demo, as_user):

@@ -76,10 +76,10 @@ def test_the_list_shows_matters_in_scope_with_filters_search_and_excel(demo, as_
     assert "没有找到符合条件的事项" in html
 
     rows = xlsx_rows(county.get(url("list"), {"format": "xlsx"}))
-    assert rows[0][:4] == ["编号", "村", "乡镇", "事项名称"]
-    assert sorted(r[3] for r in rows[1:]) == ["关河村山场流转", "村组道路硬化工程"]
-    road = next(r for r in rows[1:] if r[3] == "村组道路硬化工程")
-    assert road[6] == 386000 and road[8] == "党员大会审议" and road[9] == "3/6"
+    assert rows[0][:4] == ["编号", "村代码", "事项名称", "类别"] and rows[0][11:] == ["村", "乡镇", "进度"]
+    assert sorted(r[2] for r in rows[1:]) == ["关河村山场流转", "村组道路硬化工程"]
+    road = next(r for r in rows[1:] if r[2] == "村组道路硬化工程")
+    assert road[5] == 386000 and road[7] == "党员大会审议" and road[13] == "3/6" and road[1] == matter.village_id
 
 
 @pytest.mark.parametrize("who", ["other_accountant", "other_township"])

@@ -1,7 +1,8 @@
 """Free text made fit for the public page: numbers that identify a person dropped, registered
 names masked, organisations kept (pure functions, no database)."""
 
-from sanwu.disclosure.services.scrub import Names, is_organisation, mask_contact, public_party, scrub
+from sanwu.core.masking import Names, scrub
+from sanwu.disclosure.services.scrub import is_organisation, mask_contact, public_party
 
 
 def test_id_numbers_phones_and_bank_accounts_are_dropped():

@@ -3,7 +3,8 @@ published and what must stay exactly as written (pure functions, no database).""
 
 import pytest
 
-from sanwu.disclosure.services.scrub import Names, people_named, public_party, role_names, scrub
+from sanwu.core.masking import Names, scrub
+from sanwu.disclosure.services.scrub import people_named, public_party, role_names
 
 REGISTERED = Names(["储兰荣", "汪德胜"])
 

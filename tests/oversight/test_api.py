@@ -67,7 +67,7 @@ def test_warnings_list_detail_and_the_whole_life(demo, book):
     detail = body(acc.get(url))
     assert detail["actions"] == {"explain": True, "accept": False, "escalate": False} and detail["history"] == []
     resp = post(acc, f"{url}/explain", {"text": ""})
-    assert resp.status_code == 422 and body(resp)["detail"] == ["「explanation」：请填写情况说明"]
+    assert resp.status_code == 422 and body(resp)["detail"] == ["「情况说明」：请填写情况说明"]
     assert post(town, f"{url}/explain", {"text": "乡镇不能代为说明"}).status_code == 403
     done = body(post(acc, f"{url}/explain", {"text": "临时用工工资"}))
     assert done["status"] == "explained" and done["explained_by"] == "accountant_1"

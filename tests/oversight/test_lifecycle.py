@@ -56,7 +56,7 @@ def test_the_secretary_may_explain_too(demo, warning):
 def test_the_township_escalates_and_the_county_accepts(demo, warning):
     with pytest.raises(Invalid) as exc:
         services.escalate(demo.township, warning, "   ")
-    assert exc.value.messages == ["「note」：请填写上报原因"]
+    assert exc.value.messages == ["「备注」：请填写上报原因"]
     w = services.escalate(demo.township, warning, "村里逾期未说明")
     assert w.status == "escalated"
     with pytest.raises(Refused):

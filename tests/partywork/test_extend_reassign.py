@@ -134,9 +134,9 @@ def test_reassignment_rules_and_scope(demo, orgs, grid):
     with pytest.raises(Invalid) as exc:
         services.reassign(demo.county, task, [orgs.town_2.pk, 999999], [demo.other_township.pk], "原因")
     assert exc.value.messages == [
-        "「owner_orgs」：责任党组织「中共五河镇委员会」不在「主簿镇」范围内",
-        "「owner_orgs」：责任党组织「999999」不存在",
-        "「owner_users」：责任人「五河镇农经站」不管辖「主簿镇」，无法汇报",
+        "「责任单位」：责任党组织「中共五河镇委员会」不在「主簿镇」范围内",
+        "「责任单位」：责任党组织「999999」不存在",
+        "「责任人」：责任人「五河镇农经站」不管辖「主簿镇」，无法汇报",
     ]
     # A township reassigning its village task cannot reach an organisation it does not see.
     village_task = assign(demo.township, region=VILLAGE_1, owner_org_ids=[orgs.village_1.pk])

@@ -99,7 +99,7 @@ def test_counts_by_kind_and_period_are_shown_more_widely_within_scope(demo, talk
     assert "谈话 3 人次" in page and "仅组织部门可见" in page
     assert [r["count"] for r in api_for(demo.township).get(f"/api/v1/talks/counts?date_from={start.isoformat()}").json()] == [2, 1, 0, 0]
     csv = as_user(demo.township).get(f"/party/stats/?from={start.isoformat()}&table=talks&format=csv").content.decode()
-    assert csv.splitlines()[1:] == ["提醒,2", "激励,1", "暖心,0", "警诫,0", "合计,3"]
+    assert csv.splitlines()[1:] == ["reminder,提醒,2", "encouragement,激励,1", "caring,暖心,0", "warning,警诫,0", ",合计,3"]
 
 
 def test_talks_are_recorded_over_the_api_by_the_department_only(demo):

@@ -1,7 +1,11 @@
 """Shared pieces for Sanwu's management commands: acting as a user, errors to stderr, output.
 
-A command that prints a table calls `add_table_arguments(parser)` (its `--format csv|json|xlsx`
-and `--output FILE`) and then `emit(table, opts["format"], opts["output"], self.stdout)`.
+The options every command spells the same way come from here: `add_as_argument` (`--as USER`),
+`add_within_argument` (`--within CODE`), `add_status_argument` (`--status`), and
+`add_table_arguments` (`--format csv|json|xlsx`, `--output FILE`) — or all of them at once for a
+list verb, `add_list_arguments`. A command that prints a table then calls
+`emit(table, opts["format"], opts["output"], self.stdout)`; `within(qs, code, field)` keeps the
+rows inside a region, `date_option` and `existing_file` read the two other common values.
 Without `--format`, people at a terminal get the table drawn on screen (Chinese column labels,
 money in yuan); a script reading the output through a pipe or a file gets CSV, as it always has.
 """
@@ -20,7 +24,8 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from . import context
-from .errors import Invalid, Refused
+from .codes import region_prefix
+from .errors import Invalid, NotFound, Refused
 from .money import format_yuan
 from .tables import Table
 
@@ -40,8 +45,63 @@ def cli_actor(username: str | None = None):
             yield actor
         except Invalid as exc:
             raise CommandError("\n".join(exc.messages)) from None
-        except Refused as exc:
+        except (Refused, NotFound) as exc:
             raise CommandError(str(exc)) from None
+
+
+AS_HELP = "以该用户身份（按其角色和管辖范围检查）；不给出时为系统操作员"
+
+
+def add_as_argument(parser, help: str = AS_HELP) -> None:
+    """`--as USER` (dest `as_user`), for `cli_actor(opts["as_user"])`."""
+    parser.add_argument("--as", dest="as_user", help=help)
+
+
+def add_within_argument(parser, help: str = "只列出该区划（代码）及其下级") -> None:
+    """`--within CODE`, for `within(qs, opts["within"], field)`."""
+    parser.add_argument("--within", help=help)
+
+
+def add_status_argument(parser, statuses, help: str = "状态", default: str | None = None) -> None:
+    """`--status` with the keys of `statuses` (a dict of labels, or a list of keys) as choices."""
+    keys = list(statuses)
+    shown = "、".join(f"{k} {statuses[k]}" for k in keys) if isinstance(statuses, dict) else "、".join(keys)
+    parser.add_argument("--status", choices=keys, default=default, help=f"{help}：{shown}" + (f"（默认 {default}）" if default else ""))
+
+
+def add_list_arguments(parser, *, statuses=None, within: str | None = "只列出该区划（代码）及其下级", as_user: bool = True) -> None:
+    """The options of a list verb: `--within` (unless `within` is None), `--status` (when
+    `statuses` are given), `--format`, `--output` and `--as`."""
+    if within is not None:
+        add_within_argument(parser, within)
+    if statuses is not None:
+        add_status_argument(parser, statuses)
+    add_table_arguments(parser)
+    if as_user:
+        add_as_argument(parser)
+
+
+def within(qs, code: str | None, field: str = "code"):
+    """`qs` kept to the rows whose region code (`field`) lies in region `code` (all when none)."""
+    return qs.filter(**{f"{field}__startswith": region_prefix(code)}) if code else qs
+
+
+def date_option(text: str | None, what: str = "日期", default: dt.date | None = None) -> dt.date | None:
+    """A YYYY-MM-DD option as a date (`default` when it is not given), or a one-line error."""
+    if not text:
+        return default
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{what}「{text}」无效（应为 YYYY-MM-DD）") from None
+
+
+def existing_file(name: str) -> Path:
+    """The path of a file a command reads, or a one-line error when there is none."""
+    path = Path(name)
+    if not path.is_file():
+        raise CommandError(f"文件「{path}」不存在")
+    return path
 
 
 def add_table_arguments(parser) -> None:
@@ -64,17 +124,24 @@ def emit(table: Table, fmt: str | None = None, output: str | None = None, stdout
             return
         fmt = "csv"
     data = table.render(fmt)
+    if not write_file_or_binary(data, output, fmt if fmt == "xlsx" else None):
+        stream.write(data.decode("utf-8"))
+
+
+def write_file_or_binary(data: bytes, output: str | None, binary: str | None = None) -> bool:
+    """Write `data` into the file `output`, or — when it is a `binary` format (xlsx, pdf) — to a
+    redirected stdout (never to a terminal); False when neither, for the caller to print text."""
     if output:
         with open(output, "wb") as fh:
             fh.write(data)
-        return
-    if fmt == "xlsx":
+        return True
+    if binary:
         if sys.stdout.isatty():
-            raise CommandError("xlsx 是二进制格式，请用 --output 文件名 保存，或重定向到文件")
+            raise CommandError(f"{binary} 是二进制格式，请用 --output 文件名 保存，或重定向到文件")
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
-        return
-    stream.write(data.decode("utf-8"))
+        return True
+    return False
 
 
 def cell_text(row: dict, col) -> str:

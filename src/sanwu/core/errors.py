@@ -45,7 +45,71 @@ FIELD_LABELS = {
     "members": "专班成员",
     "title": "名称",
     "deadline": "时限",
+    "county": "县（区、市）",
+    "township": "乡镇",
+    "month": "月份",
+    "month_from": "起始月份",
+    "month_to": "截止月份",
+    "quarter": "季度",
+    "half": "半年",
+    "held_on": "研判日期",
+    "screened_on": "排查日期",
+    "applied_on": "落实日期",
+    "explanation": "情况说明",
+    "findings": "主要问题",
+    "problems": "主要问题",
+    "description": "说明",
+    "note": "备注",
+    "text": "内容",
+    "result": "结果",
+    "checked_by": "验收人",
+    "passed": "验收结论",
+    "causes": "原因分析",
+    "plan": "计划",
+    "status": "状态",
+    "key": "代码",
+    "level": "层级",
+    "kind": "类型",
+    "indicator_key": "依据指标",
+    "indicators": "考核指标",
+    "situation": "典型情形",
+    "rule": "规则",
+    "round": "研判",
+    "rectification": "整顿台账",
+    "county_leader": "联系县级领导",
+    "township_lead": "乡镇责任人",
+    "first_secretary": "第一书记",
+    "party_funds": "党建经费",
+    "party_funds_fen": "党建经费",
+    "project_funds_min": "项目扶持资金下限",
+    "project_funds_max": "项目扶持资金上限",
+    "project_funds_fen": "项目扶持资金",
+    "bottom_n": "后N位",
+    "years": "连续年数",
+    "deadline_days": "落实期限",
+    "tasks": "任务",
+    "owner_orgs": "责任单位",
+    "owner_users": "责任人",
+    "position": "身份/职务",
+    "person_user": "谈话对象",
+    "report": "报表",
+    "balance": "余额",
+    "negative_cash": "库存现金为负时的处理",
+    "amount": "金额",
+    "answer": "答复",
+    "contact": "联系方式",
+    "set": "设置",
+    "format": "格式",
+    "action": "操作",
 }
+
+
+def field_label(field: str | None) -> str:
+    """A field's Chinese name for people: its label, the field itself when it is already Chinese
+    (a column or indicator name), else nothing — never an English key."""
+    if not field:
+        return ""
+    return FIELD_LABELS.get(field) or ("" if field.isascii() else field)
 
 
 @dataclass(frozen=True)
@@ -63,10 +127,12 @@ class Problem:
             where.append(f"第{self.row}行")
         if self.field:
             label = FIELD_LABELS.get(self.field, "")
-            if self.row is not None:
+            if self.row is not None:  # a file's column: people typed its header, key or name
                 where.append(f"「{self.field}」列" if not label else f"「{label}（{self.field}）」列")
             else:
-                where.append(f"「{label or self.field}」")
+                label = field_label(self.field)
+                if label:
+                    where.append(f"「{label}」")
         return ("".join(where) + "：" if where else "") + self.message
 
 

@@ -13,7 +13,8 @@ Asked the same way by every view, API handler, importer and command (NetBox's `r
   `PermissionDenied`: pages answer 403 and the API 403 JSON without a catch block.
 - `holds(user, roles)` — does the user hold one of `roles` anywhere (to offer a menu entry)?
 - `counties_for(user)` — the counties a user's regions lie in or contain: what every county picker
-  offers. Whether the user may change a county's settings is still `may`.
+  offers (`county_regions` as regions, `county_offered` one of them or `NotFound`). Whether the
+  user may change a county's settings is still `may`.
 
 Region codes are cut in one place, `core.codes` (`county_of`, `township_of`, `city_of`).
 """
@@ -78,10 +79,10 @@ def _audit_hidden(model, user, lookup: dict) -> None:
     hidden = model.objects.filter(**lookup).first()
     if hidden is None:
         return
-    code = ""
-    field = getattr(model, "scope_field", None)
-    if field and "__" not in field:
-        code = str(getattr(hidden, field, "") or "")
+    code = hidden
+    for part in (getattr(model, "scope_field", None) or "").split("__"):  # "village__code": the village's code
+        code = getattr(code, part, None) if part else None
+    code = str(code or "") if isinstance(code, str) else ""
     refuse(user, model._meta.label_lower, hidden.pk, code)
 
 
@@ -123,9 +124,26 @@ def counties_for(user, roles=None) -> list[str]:
     return sorted(codes)
 
 
+def county_regions(user, roles=None) -> list[Region]:
+    """`counties_for` as regions, in code order: what a county picker shows."""
+    return list(Region.objects.filter(code__in=counties_for(user, roles), level="county").order_by("code"))
+
+
+def county_offered(user, county_code: str, roles=None, what: str = "county") -> Region:
+    """One of `county_regions`, or `NotFound` (the refusal audited as `what` when the county exists)."""
+    county = Region.objects.filter(code=county_code, level="county").first()
+    if county is None or county.code not in counties_for(user, roles):
+        if county is not None:
+            refuse(user, what, county_code, county_code)
+        raise NotFound(NOT_FOUND)
+    return county
+
+
 __all__ = [
     "NOT_FOUND",
     "counties_for",
+    "county_offered",
+    "county_regions",
     "get_visible",
     "get_visible_or_404",
     "holds",

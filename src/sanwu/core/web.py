@@ -86,6 +86,13 @@ def checked(form) -> dict:
     raise Invalid(problems)
 
 
+def flash_problems(request, problems) -> None:
+    """A form posted from another page: its problems as messages on the page it goes back to
+    (a `shows_problems` view that redirects calls this when it is called with problems)."""
+    for m in problems:
+        messages.error(request, m)
+
+
 def current_region_code(request) -> str | None:
     """The region the user picked (kept in the session), or the first region they hold."""
     code = request.session.get("region")

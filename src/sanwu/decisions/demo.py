@@ -18,6 +18,7 @@ import random
 
 from django.db import transaction
 
+from sanwu.core.codes import county_of, region_prefix
 from sanwu.core.money import format_yuan
 from sanwu.ledger.models import Account, Book, Entry, Voucher
 from sanwu.regions.models import Region, RoleAssignment
@@ -81,7 +82,7 @@ def _villages() -> list[Region]:
             level="village", code__in=RoleAssignment.objects.filter(role__in=("village_secretary", "village_accountant")).values("region_id")
         ).order_by("code")
     )
-    county = with_users[0].code[:6] if with_users else "340828"
+    county = region_prefix(county_of(with_users[0].code)) if with_users else "340828"
     others = list(
         Region.objects.filter(level="village", code__startswith=county).exclude(code__in=[v.code for v in with_users]).order_by("code")[:EXTRA_VILLAGES]
     )

@@ -26,38 +26,23 @@ def stage_counter(m: Matter) -> int:
 
 
 def matters_table(matters) -> Table:
-    """The matters list as the page exports it."""
+    """The matters list as the page downloads it and `sanwu decisions list` prints it (its first
+    columns are the ones scripts read: the village by code)."""
     return Table(
         "四议两公开事项",
         [
-            Column("id", "编号"), Column("village", "村"), Column("township", "乡镇"), Column("title", "事项名称", width=36),
-            Column("category", "类别", width=20), Column("purpose", "用途标记"), Column("amount", "涉及金额（元）", money=True, width=16),
-            Column("year", "年度"), Column("stage", "已完成到", width=18), Column("progress", "进度"), Column("status", "状态"),
-            Column("decided_on", "决议公开日期", width=12), Column("completed_on", "结果公开日期", width=12),
+            Column("id", "编号"), Column("village", "村代码", width=14), Column("title", "事项名称", width=36), Column("category", "类别", width=20),
+            Column("purpose", "用途标记"), Column("amount", "涉及金额（元）", money=True, width=16), Column("year", "年度"),
+            Column("stage", "已完成到", width=18), Column("status", "状态"), Column("decided_on", "决议公开日期", width=12),
+            Column("completed_on", "结果公开日期", width=12), Column("village_name", "村"), Column("township", "乡镇"), Column("progress", "进度"),
         ],
         [
             {
-                "id": m.pk, "village": m.village.name, "township": m.village.parent.name if m.village.parent else "",
-                "title": m.title, "category": CATEGORIES[m.category], "purpose": PURPOSES[m.purpose], "amount": m.amount,
-                "year": m.year, "stage": m.stage_label, "progress": f"{stage_counter(m)}/6", "status": STATUS_LABELS[m.status],
-                "decided_on": m.decided_on, "completed_on": m.completed_on,
+                "id": m.pk, "village": m.village_id, "title": m.title, "category": CATEGORIES[m.category], "purpose": PURPOSES[m.purpose],
+                "amount": m.amount, "year": m.year, "stage": m.stage_label, "status": STATUS_LABELS[m.status], "decided_on": m.decided_on,
+                "completed_on": m.completed_on, "village_name": m.village.name, "township": m.village.parent.name if m.village.parent else "",
+                "progress": f"{stage_counter(m)}/6",
             }
-            for m in matters
-        ],
-    )
-
-
-def matters_cli_table(matters) -> Table:
-    """The matters list as `sanwu decisions list` prints it (its own columns, which scripts read:
-    the village by code, no township, progress or result date)."""
-    return Table(
-        "四议两公开事项",
-        [Column("id", "编号"), Column("village", "村代码"), Column("title", "事项名称"), Column("category", "类别"),
-         Column("purpose", "用途"), Column("amount", "涉及金额", money=True), Column("year", "年度"),
-         Column("stage", "已完成到"), Column("status", "状态"), Column("decided_on", "决议公开日期")],
-        [
-            {"id": m.pk, "village": m.village_id, "title": m.title, "category": CATEGORIES[m.category], "purpose": PURPOSES[m.purpose],
-             "amount": m.amount, "year": m.year, "stage": m.stage_label, "status": STATUS_LABELS[m.status], "decided_on": m.decided_on}
             for m in matters
         ],
     )

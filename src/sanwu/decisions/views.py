@@ -30,6 +30,13 @@ def _matter(request, pk: int) -> Matter:
     return get_visible_or_404(Matter, request.user, pk=pk)
 
 
+def _matter_to_change(request, pk: int, roles, what: str, action: str) -> Matter:
+    """The matter, when the user may do `what` to it (else an audited refusal: 403)."""
+    m = _matter(request, pk)
+    permissions.require(request.user, roles, m.village_id, what, object_type=f"decisions.{action}", object_id=m.pk)
+    return m
+
+
 # --- list ---------------------------------------------------------------------------------------
 
 
@@ -122,7 +129,7 @@ def _links_context(request, m: Matter, problems=(), q: str = "") -> dict:
     }
 
 
-def _detail(request, m: Matter, problems=(), status=200, upload_form=None, comment_form=None):
+def _detail(request, m: Matter, problems=(), upload_form=None, comment_form=None):
     user = request.user
     track = services.progress(m)
     may_record = services.may_record(user, m) and m.status != "abandoned"
@@ -157,7 +164,7 @@ def _detail(request, m: Matter, problems=(), status=200, upload_form=None, comme
         "comments": comments, "events": events, "upload_form": upload_form or AttachmentForm(), "comment_form": comment_form or CommentForm(),
         **_links_context(request, m),
     }
-    return render(request, "decisions/detail.html", ctx, status=status)
+    return render(request, "decisions/detail.html", ctx)
 
 
 @role_required()
@@ -193,10 +200,9 @@ def _initial(m: Matter, stage: str, current: StageRecord | None, records: dict) 
 @role_required(*services.RECORD_ROLES)
 @shows_problems
 def record(request, pk: int, stage: str, problems=()):
-    m = _matter(request, pk)
+    m = _matter_to_change(request, pk, services.RECORD_ROLES, "记录四议两公开环节", "record")
     if stage not in STAGE_KEYS:
         raise Http404("没有这个环节")
-    permissions.require(request.user, services.RECORD_ROLES, m.village_id, "记录四议两公开环节", object_type="decisions.record", object_id=m.pk)
     records = services.current_records(m)
     current = records.get(stage)
     correcting = current is not None
@@ -224,19 +230,18 @@ def record(request, pk: int, stage: str, problems=()):
 
 @role_required()
 @require_POST
-def attachment_add(request, pk: int, record_id: int):
-    m = _matter(request, pk)
+@shows_problems
+def attachment_add(request, pk: int, record_id: int, problems=()):
+    m = _matter_to_change(request, pk, services.RECORD_ROLES, "上传四议两公开附件", "attachment")
     rec = get_visible_or_404(StageRecord, request.user, pk=record_id, matter=m)
-    permissions.require(request.user, services.RECORD_ROLES, m.village_id, "上传四议两公开附件", object_type="decisions.attachment", object_id=m.pk)
     form = AttachmentForm(request.POST, request.FILES)
+    if problems:
+        return _detail(request, m, problems, upload_form=form)
     if not form.is_valid():
-        return _detail(request, m, ["请选择附件类型和要上传的文件（JPEG、PNG 或 PDF）"], status=422, upload_form=form)
+        raise Invalid("请选择附件类型和要上传的文件（JPEG、PNG 或 PDF）")
     upload = form.cleaned_data["file"]
     data = upload.read(attachments.MAX_BYTES + 1)  # one byte past the limit is enough to refuse
-    try:
-        attachments.add_attachment(request.user, rec, upload.name, data, form.cleaned_data["kind"])
-    except Invalid as exc:
-        return _detail(request, m, exc.messages, status=422, upload_form=form)
+    attachments.add_attachment(request.user, rec, upload.name, data, form.cleaned_data["kind"])
     messages.success(request, f"附件「{upload.name}」已上传。")
     return redirect(reverse("decisions:detail", args=[m.pk]) + f"#stage-{rec.stage}")
 
@@ -244,27 +249,26 @@ def attachment_add(request, pk: int, record_id: int):
 # --- vouchers -----------------------------------------------------------------------------------
 
 
-def _links_response(request, m: Matter, problems=(), status=200):
+def _links_response(request, m: Matter, problems=()):
     if request.htmx:
-        return render(request, "decisions/_links.html", _links_context(request, m, problems), status=status)
+        return render(request, "decisions/_links.html", _links_context(request, m, problems))
     if problems:
-        return _detail(request, m, problems, status=status)
+        return _detail(request, m, problems)
     return redirect(reverse("decisions:detail", args=[m.pk]) + "#vouchers")
 
 
 @role_required()
 @require_POST
-def link_voucher(request, pk: int):
-    m = _matter(request, pk)
-    permissions.require(request.user, services.LINK_ROLES, m.village_id, "关联凭证", object_type="decisions.link", object_id=m.pk)
+@shows_problems
+def link_voucher(request, pk: int, problems=()):
+    m = _matter_to_change(request, pk, services.LINK_ROLES, "关联凭证", "link")
+    if problems:
+        return _links_response(request, m, problems)
     raw = request.POST.get("voucher", "")
     if not raw.isdigit():
-        return _links_response(request, m, ["请选择要关联的凭证"], status=422)
+        raise Invalid("请选择要关联的凭证")
     voucher = get_visible_or_404(Voucher, request.user, pk=int(raw))
-    try:
-        link = services.link_voucher(request.user, m, voucher)
-    except Invalid as exc:
-        return _links_response(request, m, exc.messages, status=422)
+    link = services.link_voucher(request.user, m, voucher)
     if not request.htmx:
         messages.success(request, f"已关联凭证「{link.voucher.label}」。")
     return _links_response(request, m)
@@ -273,9 +277,8 @@ def link_voucher(request, pk: int):
 @role_required()
 @require_POST
 def unlink_voucher(request, pk: int, link_id: int):
-    m = _matter(request, pk)
+    m = _matter_to_change(request, pk, services.LINK_ROLES, "取消关联凭证", "unlink")
     link = get_visible_or_404(VoucherLink, request.user, pk=link_id, matter=m)
-    permissions.require(request.user, services.LINK_ROLES, m.village_id, "取消关联凭证", object_type="decisions.unlink", object_id=m.pk)
     services.unlink_voucher(request.user, link)
     messages.success(request, "已取消关联。")
     return redirect(reverse("decisions:detail", args=[m.pk]) + "#vouchers")
@@ -295,27 +298,24 @@ def voucher_options(request, pk: int):
 
 @role_required()
 @require_POST
-def comment(request, pk: int):
-    m = _matter(request, pk)
-    permissions.require(request.user, services.COMMENT_ROLES, m.village_id, "发表意见", object_type="decisions.comment", object_id=m.pk)
+@shows_problems
+def comment(request, pk: int, problems=()):
+    m = _matter_to_change(request, pk, services.COMMENT_ROLES, "发表意见", "comment")
     form = CommentForm(request.POST)
-    try:
-        services.add_comment(request.user, m, form.data.get("text", ""))
-    except Invalid as exc:
-        return _detail(request, m, exc.messages, status=422, comment_form=form)
+    if problems:
+        return _detail(request, m, problems, comment_form=form)
+    services.add_comment(request.user, m, form.data.get("text", ""))
     messages.success(request, "意见已发表。")
     return redirect(reverse("decisions:detail", args=[m.pk]) + "#comments")
 
 
 @role_required()
 @require_POST
-def abandon(request, pk: int):
-    m = _matter(request, pk)
-    permissions.require(request.user, services.RECORD_ROLES, m.village_id, "终止事项", object_type="decisions.abandon", object_id=m.pk)
-    form = ReasonForm(request.POST)
-    try:
-        services.abandon(request.user, m, form.data.get("reason", ""))
-    except Invalid as exc:
-        return _detail(request, m, exc.messages, status=422)
+@shows_problems
+def abandon(request, pk: int, problems=()):
+    m = _matter_to_change(request, pk, services.RECORD_ROLES, "终止事项", "abandon")
+    if problems:
+        return _detail(request, m, problems)
+    services.abandon(request.user, m, ReasonForm(request.POST).data.get("reason", ""))
     messages.success(request, "事项已终止。")
     return redirect("decisions:detail", m.pk)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from sanwu.core import audit
-from sanwu.core.codes import credit_check_char, org_code_check_char
+from sanwu.core.codes import county_of, credit_check_char, org_code_check_char, township_of
 from sanwu.ledger import services
 from sanwu.ledger.models import Period
 from sanwu.ledger.services import EntryDraft, VoucherDraft
@@ -193,9 +193,9 @@ def _villages(seed: int, scale: str) -> dict[str, list[VillagePlan]]:
     out: dict[str, list[VillagePlan]] = {}
     for code, name in rows:
         if len(code) == 12 and code[9:] != "000":
-            county = code[:6] + "000000"
+            county = county_of(code)
             out.setdefault(county, []).append(
-                VillagePlan(code, name, county, names[county], names[code[:9] + "000"])
+                VillagePlan(code, name, county, names[county], names[township_of(code)])
             )
     return out
 

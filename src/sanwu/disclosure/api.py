@@ -20,7 +20,7 @@ from pydantic import Field
 
 from sanwu.core.api_errors import Detail, responses as _responses
 from sanwu.core.api_fields import Offset, page_limit
-from sanwu.core.permissions import counties_for, get_visible_or_404
+from sanwu.core.permissions import county_regions, get_visible_or_404
 from sanwu.ledger.models import Book
 from sanwu.regions.models import Region
 
@@ -247,7 +247,7 @@ def _settings(s: DisclosureSettings, name: str) -> dict:
 
 @router.get("/disclosure-settings", response=list[SettingsOut], summary="管辖范围内各县的公开设置")
 def settings_list(request):
-    counties = Region.objects.filter(code__in=counties_for(request.auth)).order_by("code")
+    counties = county_regions(request.auth)
     return [_settings(services.settings_for(c.code), c.name) for c in counties]
 
 

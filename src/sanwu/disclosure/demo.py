@@ -19,13 +19,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanwu.core import audit
+from sanwu.core.codes import county_of, township_of
 from sanwu.core.errors import Invalid
+from sanwu.core.masking import Names
 from sanwu.ledger.models import Book
 from sanwu.regions.models import Person, Region
+from sanwu.regions.services import registered_names
 
 from . import services
 from .models import Disclosure, DisclosureSettings, Question
-from .services.scrub import Names
 
 YEAR = 2020  # the last year of the demo books
 TZ = ZoneInfo("Asia/Shanghai")
@@ -155,16 +157,16 @@ def load_demo(seed: int) -> DemoResult:
             people_by_village.setdefault(p.region_id, []).append(p)
         first_of_township: set[str] = set()
         for book in books:
-            if not full and book.region_id[:6] != SHOWCASE[:6]:
+            county = county_of(book.region_id)
+            if not full and county != county_of(SHOWCASE):
                 # city scale: Yuexi's villages all disclose; elsewhere one village per township
-                township = book.region_id[:9]
+                township = township_of(book.region_id)
                 if township in first_of_township:
                     continue
                 first_of_township.add(township)
-            county = book.region_id[:6]
             names = names_by_county.get(county)
             if names is None:
-                names = names_by_county[county] = Names.for_region(book.region_id)
+                names = names_by_county[county] = registered_names(book.region_id)
             rng = random.Random(f"{seed}:disclosure:{book.code}")
             _disclose(book, rng, full, names, result)
             _ask(book, rng, names, people_by_village.get(book.region_id, []), result)

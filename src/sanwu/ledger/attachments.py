@@ -7,7 +7,8 @@ from sanwu.core import uploads
 from sanwu.core.errors import Invalid, Problem
 
 from .models import Attachment, Voucher
-from .services import MAKE_ROLES, POST_ROLES, _require
+from .services import MAKE_ROLES, POST_ROLES
+from .services.roles import require_role
 from .services.vouchers import store_receipt
 
 MAX_BYTES = uploads.MAX_BYTES
@@ -20,7 +21,7 @@ def attachment_errors(filename: str, data: bytes) -> list[Problem]:
 
 def add_attachment(user, voucher: Voucher, filename: str, data: bytes) -> Attachment:
     """Attach a receipt. Allowed while the voucher is not posted (the maker or a poster)."""
-    _require(user, voucher.book, MAKE_ROLES | POST_ROLES, "上传附件")
+    require_role(user, voucher.book, MAKE_ROLES | POST_ROLES, "上传附件")
     problems = attachment_errors(filename, data)
     if voucher.status == "posted":
         problems.append(Problem("已记账的凭证不能再增加附件"))

@@ -31,7 +31,7 @@ from . import services
 from .charts import COUNTERPARTY_KINDS, SETTLEMENTS, SOURCES
 from .models import Book, Voucher
 from .services import EntryDraft, VoucherDraft
-from .services.roles import _require
+from .services.roles import require_role
 
 COLUMNS: dict[str, list[str]] = {
     "date": ["日期", "凭证日期", "记账日期"],
@@ -268,9 +268,9 @@ def import_vouchers(user, book: Book, data: bytes, filename: str, *, post: bool,
     Returns counts: vouchers, entries, posted, drafts, months.
     """
     if post:
-        _require(user, book, services.POST_ROLES, "导入并记账")
+        require_role(user, book, services.POST_ROLES, "导入并记账")
     else:
-        _require(user, book, services.MAKE_ROLES, "导入凭证")
+        require_role(user, book, services.MAKE_ROLES, "导入凭证")
     name = Path(filename).name
     with long_lived_frozen(), transaction.atomic():
         book = Book.objects.select_for_update().get(pk=book.pk)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanwu.core import audit
+from sanwu.core.codes import region_prefix
 from sanwu.core.models import SiteFlag
 from sanwu.core.scope import grants_of
 from sanwu.regions.models import Region
@@ -299,7 +300,7 @@ def _extend_and_reassign(made: list[Task], county_user, township_user, town: str
 
     def pick(assigner, level: str) -> list[Task]:
         return [t for t in made if t.assigner_id == assigner.pk and t.status in ("assigned", "returned", "reported") and t.deadline >= today
-                and t.region_id.startswith(town[:9]) and (t.region_id == town) == (level == "township")][:2]
+                and t.region_id.startswith(region_prefix(town)) and (t.region_id == town) == (level == "township")][:2]
 
     def when(task: Task) -> dt.datetime:
         last = task.events.order_by("-at").values_list("at", flat=True).first()

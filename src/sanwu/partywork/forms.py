@@ -141,11 +141,3 @@ class TalkForm(forms.Form):
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [(r.code, region_label(r)) for r in regions]
-
-
-def form_problems(form) -> list[str]:
-    out = []
-    for name, errs in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        out.extend(f"{label}：{e}" if label else str(e) for e in errs)
-    return out

@@ -107,66 +107,50 @@ def meetings_table(meetings, task_titles: dict[int, list[str]]) -> Table:
 
 
 def orgs_table(orgs, user) -> Table:
-    """The organisations page's download (`orgs` annotated with `listed`, the members on record):
-    full leader names only for the organisation department."""
+    """The organisations list (`orgs` annotated with `listed`, the members on record), as the page
+    downloads it and `sanwu partywork orgs` prints it: full leader names only for the
+    organisation department (the command line, even as the system operator, prints them masked)."""
     rows = []
     for o in orgs:
-        full = services.may_see_names(user, o.region_id)
+        full = user is not None and services.may_see_names(user, o.region_id)
         rows.append({
-            "id": o.pk, "name": o.name, "kind": o.get_kind_display(), "region": o.region_id, "region_name": o.region.name,
-            "parent": o.parent.name if o.parent else "", "purpose": o.get_purpose_display() if o.purpose else "",
-            "start_date": o.start_date, "end_date": o.end_date, "leader": o.leader_name if full else o.masked_leader,
-            "members": o.listed or o.member_count, "note": o.note,
+            "id": o.pk, "name": o.name, "kind": o.get_kind_display(), "region": o.region_id, "parent": o.parent.name if o.parent else "",
+            "purpose": o.get_purpose_display() if o.purpose else "", "start_date": o.start_date, "end_date": o.end_date,
+            "leader": o.leader_name if full else o.masked_leader, "members": o.listed or o.member_count, "region_name": o.region.name,
+            "note": o.note,
         })
     return Table("党组织", [
         Column("id", "编号"), Column("name", "名称", width=30), Column("kind", "类型"), Column("region", "区划代码", width=16),
-        Column("region_name", "区划名称"), Column("parent", "上级党组织", width=24), Column("purpose", "用途"),
-        Column("start_date", "成立日期", width=12), Column("end_date", "撤销日期", width=12), Column("leader", "负责人"),
-        Column("members", "党员人数"), Column("note", "备注", width=24),
+        Column("parent", "上级党组织", width=24), Column("purpose", "用途"), Column("start_date", "成立日期", width=12),
+        Column("end_date", "撤销日期", width=12), Column("leader", "负责人"), Column("members", "人数"),
+        Column("region_name", "区划名称"), Column("note", "备注", width=24),
     ], rows)
-
-
-def org_register_table(orgs, listed: dict[int, int]) -> Table:
-    """`sanwu partywork orgs`: the register with masked leaders; `listed`: org id → members on record."""
-    return Table("党组织", [
-        Column("id", "编号"), Column("name", "名称"), Column("kind", "类型"), Column("region", "区划代码"), Column("parent", "上级党组织"),
-        Column("purpose", "用途"), Column("start_date", "成立日期"), Column("end_date", "撤销日期"), Column("leader", "负责人"), Column("members", "人数"),
-    ], [
-        {"id": o.pk, "name": o.name, "kind": o.get_kind_display(), "region": o.region_id, "parent": o.parent.name if o.parent else "",
-         "purpose": o.get_purpose_display() if o.purpose else "", "start_date": o.start_date, "end_date": o.end_date,
-         "leader": o.masked_leader, "members": listed.get(o.pk, o.member_count)}
-        for o in orgs
-    ])
 
 
 # --- Counts (the statistics page and `sanwu partywork counts|talk-counts`) ------------------------
 
 
+def period_text(date_from, date_to) -> str:
+    return f"{date_from:%Y-%m-%d}至{date_to:%Y-%m-%d}"
+
+
 def org_counts_table(rows, on, period: str) -> Table:
-    """The statistics page's download of `services.org_counts`."""
+    """`services.org_counts` by kind (its code for scripts, its name for people), as the
+    statistics page downloads it and `sanwu partywork counts` prints it."""
     return Table(f"党组织（{period}）", [
-        Column("label", "类型"), Column("active", f"{on:%Y-%m-%d}在册（个）"), Column("people_active", "在册人数"),
+        Column("kind", "类型代码"), Column("label", "类型"), Column("active", f"{on:%Y-%m-%d}在册（个）"), Column("people_active", "在册人数"),
         Column("created", "期内新建（个）"), Column("people_created", "期内新建人数"),
-    ], [{"label": r.label, "active": r.active, "people_active": r.people_active, "created": r.created, "people_created": r.people_created} for r in rows])
+    ], [{"kind": r.kind, "label": r.label, "active": r.active, "people_active": r.people_active, "created": r.created,
+         "people_created": r.people_created} for r in rows])
 
 
-def talk_counts_table(rows, period: str) -> Table:
-    """The statistics page's download of `services.talk_counts`, with the total."""
-    return Table(f"谈话（{period}）", [Column("label", "谈话类型"), Column("count", "人次")],
-                 [{"label": r.label, "count": r.count} for r in rows] + [{"label": "合计", "count": sum(r.count for r in rows)}])
-
-
-def org_counts_cli_table(rows) -> Table:
-    """`sanwu partywork counts`: the same counts with the kind's code for scripts."""
-    return Table("党组织统计", [
-        Column("kind", "kind"), Column("label", "类型"), Column("active", "在册"), Column("people_active", "在册人数"),
-        Column("created", "期内新建"), Column("people_created", "期内新建人数"),
-    ], [r.__dict__ for r in rows])
-
-
-def talk_counts_cli_table(rows) -> Table:
-    """`sanwu partywork talk-counts`."""
-    return Table("谈话人次", [Column("kind", "kind"), Column("label", "类型"), Column("count", "人次")], [r.__dict__ for r in rows])
+def talk_counts_table(rows, period: str, *, total: bool = True) -> Table:
+    """`services.talk_counts` by kind, as the statistics page downloads it (with the total) and
+    `sanwu partywork talk-counts` prints it (`total=False`: one row per kind, for scripts)."""
+    out = [{"kind": r.kind, "label": r.label, "count": r.count} for r in rows]
+    if total:
+        out.append({"kind": "", "label": "合计", "count": sum(r.count for r in rows)})
+    return Table(f"谈话（{period}）", [Column("kind", "类型代码"), Column("label", "谈话类型"), Column("count", "人次")], out)
 
 
 # --- Talks ---------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from sanwu.core import audit, permissions
 from sanwu.core.codes import (
     LEVEL_LABELS,
     LEVELS,
+    county_of,
     id_gender,
     id_number_errors,
     normalize_id_number,
@@ -23,6 +24,7 @@ from sanwu.core.codes import (
     region_prefix,
 )
 from sanwu.core.errors import Invalid, Problem
+from sanwu.core.masking import Names
 from sanwu.core.readers import read_rows
 from sanwu.core.scope import REVEAL_ROLES, ROLE_LEVELS, ROLES, grants_of
 
@@ -225,6 +227,21 @@ def user_for_token(raw: str):
 
 
 # --- People ----------------------------------------------------------------------------------
+
+
+def registered_county(code: str, field: str = "region") -> Region:
+    """The registered county of that code, or `Invalid` naming `field` (for a county's settings)."""
+    county = Region.objects.filter(code=code, level="county").first()
+    if county is None:
+        raise Invalid(Problem(f"「{code}」不是已登记的县（区、市）", field=field))
+    return county
+
+
+def registered_names(code: str) -> Names:
+    """Everyone in the person register of the county `code` lies in (a text about one village
+    often names people of the next), for masking in free text."""
+    county = county_of(code) or code
+    return Names(Person.objects.filter(region__code__startswith=region_prefix(county)).values_list("name", flat=True))
 
 
 def person_errors(region_code: str, name: str, id_number: str, phone: str = "") -> list[Problem]:

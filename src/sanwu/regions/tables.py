@@ -1,25 +1,18 @@
-"""The columns of each regions list: the region tree (the page's export), `sanwu regions list`,
-and the person register (masked)."""
+"""The columns of each regions list: the regions (the tree page's export and `sanwu regions
+list`) and the person register (masked)."""
 
 from sanwu.core.tables import Column, Table
 
 
 def regions_table(regions) -> Table:
-    """The regions under one node as the tree page exports them (with `n_children` annotated)."""
+    """Regions (annotated with `n_children`) as the tree page downloads them and `sanwu regions
+    list` prints them: the level as a code for scripts and by name for people."""
     return Table(
         "行政区划",
-        [Column("code", "区划代码", width=18), Column("name", "名称", width=24), Column("level", "层级"), Column("parent", "上级代码", width=18), Column("children", "下级数")],
-        [{"code": r.code, "name": r.name, "level": r.level_label, "parent": r.parent_id or "", "children": r.n_children} for r in regions],
-    )
-
-
-def regions_cli_table(regions) -> Table:
-    """The regions as `sanwu regions list` prints them (its own columns, which scripts read: the
-    level as a code, no count of children)."""
-    return Table(
-        "行政区划",
-        [Column("code", "代码"), Column("name", "名称"), Column("level", "层级"), Column("parent", "上级")],
-        [{"code": r.code, "name": r.name, "level": r.level, "parent": r.parent_id or ""} for r in regions],
+        [Column("code", "区划代码", width=18), Column("name", "名称", width=24), Column("level", "层级代码"), Column("parent", "上级代码", width=18),
+         Column("level_label", "层级"), Column("children", "下级数")],
+        [{"code": r.code, "name": r.name, "level": r.level, "parent": r.parent_id or "", "level_label": r.level_label, "children": r.n_children}
+         for r in regions],
     )
 
 

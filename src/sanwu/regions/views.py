@@ -6,11 +6,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sanwu.core.codes import region_prefix
-from sanwu.core.errors import Invalid
 from sanwu.core.permissions import get_visible_or_404, refuse
 from sanwu.core.scope import code_in_scope, roles_of
 from sanwu.core.tables import download
-from sanwu.core.web import current_region_code, export_format, paginate, role_required
+from sanwu.core.web import checked, current_region_code, export_format, paginate, role_required, shows_problems
 
 from . import services
 from .forms import PersonForm, RegionImportForm
@@ -69,18 +68,14 @@ def tree(request, code: str | None = None):
 
 
 @role_required(*IMPORT_ROLES)
-def region_import(request):
+@shows_problems
+def region_import(request, problems=()):
     form = RegionImportForm(request.POST or None, request.FILES or None)
-    problems = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = services.import_regions(upload.read(), upload.name)
-        except Invalid as exc:
-            problems = exc.messages
-        else:
-            messages.success(request, f"导入完成：新增 {result['created']} 个，更新 {result['updated']} 个。")
-            return redirect("regions:tree")
+    if request.method == "POST" and not problems:
+        upload = checked(form)["file"]
+        result = services.import_regions(upload.read(), upload.name)
+        messages.success(request, f"导入完成：新增 {result['created']} 个，更新 {result['updated']} 个。")
+        return redirect("regions:tree")
     return render(request, "regions/import.html", {"form": form, "problems": problems})
 
 
@@ -106,22 +101,18 @@ def people(request):
 
 
 @role_required(*PEOPLE_WRITE_ROLES)
-def person_add(request):
+@shows_problems
+def person_add(request, problems=()):
     regions = Region.objects.visible_to(request.user).filter(level__in=["village", "group"])
     code = current_region_code(request)
     if code:
         regions = regions.filter(code__startswith=region_prefix(code))
     form = PersonForm(request.POST or None, regions=regions[:2000])
-    problems = []
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.add_person(request.user, d["region"], d["name"], d["id_number"], d["phone"])
-        except Invalid as exc:
-            problems = exc.messages
-        else:
-            messages.success(request, "已登记。")
-            return redirect("regions:people")
+    if request.method == "POST" and not problems:
+        d = checked(form)
+        services.add_person(request.user, d["region"], d["name"], d["id_number"], d["phone"])
+        messages.success(request, "已登记。")
+        return redirect("regions:people")
     return render(request, "regions/person_form.html", {"form": form, "problems": problems})
 
 

@@ -1,8 +1,9 @@
 """Pieces every topic of the assessment services uses: the author stored on a row, a county
 looked up for a service, typed text and years checked."""
 
-from sanwu.core.errors import Invalid, Problem
+from sanwu.core.errors import Problem
 from sanwu.regions.models import Region
+from sanwu.regions.services import registered_county
 
 MAX_TEXT = 2000
 
@@ -14,10 +15,7 @@ def saved_by(user):
 
 def county_or_invalid(code: str, field_name: str = "county") -> Region:
     """The registered county of that code, or `Invalid` naming `field_name`."""
-    region = Region.objects.filter(code=code).first()
-    if region is None or region.level != "county":
-        raise Invalid(Problem(f"「{code}」不是已登记的县（区、市）", field=field_name))
-    return region
+    return registered_county(code, field_name)
 
 
 def clean_text(value, label: str, field_name: str, problems: list[Problem], *, required: bool = False, max_length: int = MAX_TEXT) -> str:

@@ -40,17 +40,12 @@ def may_import_rectifications(user, county_code: str) -> bool:
 def counties_offered(user) -> list[Region]:
     """The counties whose lists the user works on: `permissions.counties_for` through this app's
     roles (a township's or village's own county, a city's counties)."""
-    return list(Region.objects.filter(code__in=permissions.counties_for(user, VILLAGE_VIEW_ROLES), level="county").order_by("code"))
+    return permissions.county_regions(user, VILLAGE_VIEW_ROLES)
 
 
 def county_offered(user, county_code: str) -> Region:
     """One of `counties_offered`, or `NotFound` (the refusal audited when the county exists)."""
-    county = Region.objects.filter(code=county_code, level="county").first()
-    if county is None or county.code not in permissions.counties_for(user, VILLAGE_VIEW_ROLES):
-        if county is not None:
-            permissions.refuse(user, "assessment.county", county_code, county_code)
-        raise NotFound()
-    return county
+    return permissions.county_offered(user, county_code, VILLAGE_VIEW_ROLES, "assessment.county")
 
 
 def header_for(model, user, pk: int, children) -> tuple[object, bool]:

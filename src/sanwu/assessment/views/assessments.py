@@ -11,14 +11,14 @@ from sanwu.core import permissions
 from sanwu.core.dates import today
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import download
-from sanwu.core.web import checked, export_format, import_page, paginate, role_required, shows_problems
+from sanwu.core.web import checked, export_format, flash_problems, import_page, paginate, role_required, shows_problems
 from sanwu.regions.models import Region
 
 from .. import imports, rules, services, tables
 from ..forms import AssessmentForm
 from ..models import Assessment, Consequence, Score, Unit
 from ..services import can_manage
-from .common import MANAGE, VILLAGE_VIEW, current_county, flash_problems, problem_texts, task_url
+from .common import MANAGE, VILLAGE_VIEW, current_county, problem_texts, task_url
 
 LEVEL_LABELS = {"township": "乡镇", "village": "村"}
 

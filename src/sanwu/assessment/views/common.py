@@ -2,7 +2,6 @@
 problems of an import for a page, problems flashed back to the page a form came from, the link to a ledger task, the township filter and the import
 page of a county's list."""
 
-from django.contrib import messages
 from django.urls import reverse
 
 from sanwu.core.codes import county_of, region_prefix
@@ -41,12 +40,6 @@ def current_county(request) -> Region | None:
 def problem_texts(exc: Invalid) -> list[str]:
     """An import's problems for its page: a file's name row and column; others just the message."""
     return [str(p) if (p.row is not None or p.file) else p.message for p in exc.problems]
-
-
-def flash_problems(request, problems) -> None:
-    """A form posted from another page: its problems as messages on the page it goes back to."""
-    for m in problems:
-        messages.error(request, m)
 
 
 def task_url(task_id: int | None) -> str | None:

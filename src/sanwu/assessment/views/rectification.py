@@ -16,7 +16,7 @@ from sanwu.core.money import format_yuan
 from sanwu.core.pdf import pdf_response
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import download
-from sanwu.core.web import checked, export_format, paginate, role_required, shows_problems
+from sanwu.core.web import checked, export_format, flash_problems, paginate, role_required, shows_problems
 from sanwu.regions.models import Region
 
 from .. import imports, services, tables
@@ -24,7 +24,7 @@ from ..forms import AcceptanceForm, MeasureForm, RectificationForm, ScreenForm
 from ..models import AcceptanceCheck, History, Measure, Rectification, Screening
 from ..services import can_manage
 from ..tables import RECTIFICATION_STATUSES as STATUS_LABELS
-from .common import MANAGE, VILLAGE_VIEW, current_county, flash_problems, import_page, task_url, township_filter
+from .common import MANAGE, VILLAGE_VIEW, current_county, import_page, task_url, township_filter
 
 
 def _year(request, default: int | None = None) -> int | None:

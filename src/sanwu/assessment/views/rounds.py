@@ -21,14 +21,14 @@ from sanwu.core.codes import region_prefix
 from sanwu.core.dates import today
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import download
-from sanwu.core.web import checked, export_format, paginate, role_required, shows_problems
+from sanwu.core.web import checked, export_format, flash_problems, paginate, role_required, shows_problems
 from sanwu.regions.models import Region
 
 from .. import rules, services, tables
 from ..forms import FollowUpForm, RatingForm, RoundForm
 from ..models import AnalysisRound, DifficultReview, FollowUp, History, Rating
 from ..services import can_manage
-from .common import MANAGE, VIEW, current_county, flash_problems, rounds_for, task_url, township_filter
+from .common import MANAGE, VIEW, current_county, rounds_for, task_url, township_filter
 
 
 @role_required(*VIEW)

@@ -12,13 +12,13 @@ from sanwu.core import permissions
 from sanwu.core.errors import Invalid, NotFound
 from sanwu.core.money import format_yuan
 from sanwu.core.permissions import get_visible_or_404
-from sanwu.core.web import checked, role_required, shows_problems
+from sanwu.core.web import checked, flash_problems, role_required, shows_problems
 
 from .. import services
 from ..forms import PolicyForm, RuleForm, SituationForm
 from ..models import ConsequenceRule, IndicatorDefault, TypicalSituation
 from ..services import can_manage
-from .common import MANAGE, VILLAGE_VIEW, current_county, flash_problems
+from .common import MANAGE, VILLAGE_VIEW, current_county
 
 
 @role_required(*VILLAGE_VIEW)

@@ -38,16 +38,13 @@ from .links import (
 from .matters import MAX_TITLE, abandon, add_comment, create_matter, matter_problems
 from .pending import matters_waiting
 from .permissions import COMMENT_ROLES, LINK_ROLES, RECORD_ROLES, RULE_ROLES, may_comment, may_link, may_record
-from .publication import DROPPED_ACCOUNT, DROPPED_ID, DROPPED_PHONE, county_names, mask_text, published_for_village
+from .publication import mask_text, published_for_village
 from .quorum import quorum_rule_for, set_quorum_rule
 from .stages import current_records, done_stages, next_stage, progress, record_stage
 
 __all__ = [
     "matters_waiting",
     "COMMENT_ROLES",
-    "DROPPED_ACCOUNT",
-    "DROPPED_ID",
-    "DROPPED_PHONE",
     "LINK_ROLES",
     "MAX_TITLE",
     "RECORD_ROLES",
@@ -58,7 +55,6 @@ __all__ = [
     "attachment_errors",
     "completed_matters",
     "completed_matters_under",
-    "county_names",
     "create_matter",
     "current_records",
     "done_stages",

@@ -1,55 +1,17 @@
 """What of a matter reaches the public: texts with personal data masked, and the published
 matters of a village for the public village page (system level: no user, no personal data)."""
 
-import re
-
-from sanwu.regions.masking import mask_name
-from sanwu.regions.models import Person
+from sanwu.core.masking import Names, scrub
+from sanwu.regions.services import registered_names
 
 from .. import rules
 from ..models import Matter, StageRecord
 from ..rules import CATEGORIES, CHANNELS, DECIDED_STAGES, MEETING_TYPES, STAGE_KEYS, STAGE_LABELS, STATUS_LABELS
 
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-_MOBILE_RE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!\d)")
-_LANDLINE_RE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
-_LONG_DIGITS_RE = re.compile(r"\d(?:[ -]?\d){11,}")  # bank accounts and the like: 12+ digits
-
-DROPPED_ID = "（证件号已隐去）"
-DROPPED_PHONE = "（电话已隐去）"
-DROPPED_ACCOUNT = "（账号已隐去）"
-
-
-def county_names(village_code: str) -> set[str]:
-    """Full names in the person register of the village's county (2 to 6 characters): a text
-    about one village often names people of the next."""
-    names = Person.objects.filter(region__code__startswith=village_code[:6]).values_list("name", flat=True)
-    return {n.strip() for n in names if n and 2 <= len(n.strip()) <= 6}
-
-
-def mask_text(text: str, village_code: str, names: set[str] | None = None) -> str:
-    """A text fit for the public: ID, phone and account numbers dropped, the names of registered
-    people masked (张*明) wherever they appear, longest names first."""
-    out = _ID_RE.sub(DROPPED_ID, text or "")
-    out = _MOBILE_RE.sub(DROPPED_PHONE, out)
-    out = _LANDLINE_RE.sub(DROPPED_PHONE, out)
-    out = _LONG_DIGITS_RE.sub(DROPPED_ACCOUNT, out)
-    names = county_names(village_code) if names is None else names
-    if not names or not out:
-        return out
-    lengths = sorted({len(n) for n in names}, reverse=True)
-    pieces, i = [], 0
-    while i < len(out):
-        for n in lengths:
-            piece = out[i : i + n]
-            if len(piece) == n and piece in names:
-                pieces.append(mask_name(piece))
-                i += n
-                break
-        else:
-            pieces.append(out[i])
-            i += 1
-    return "".join(pieces)
+def mask_text(text: str, village_code: str, names: Names | None = None) -> str:
+    """A text fit for the public: ID, phone and account numbers dropped, the names of people in
+    the county's person register masked (张*明) wherever they appear, longest names first."""
+    return scrub(text, registered_names(village_code) if names is None else names)
 
 
 def published_for_village(village_code: str) -> list[dict]:
@@ -75,7 +37,7 @@ def published_for_village(village_code: str) -> list[dict]:
     by_matter: dict[int, dict[str, StageRecord]] = {}
     for r in StageRecord.objects.filter(matter__in=matters).order_by("matter_id", "stage", "version"):
         by_matter.setdefault(r.matter_id, {})[r.stage] = r
-    names = county_names(village_code)
+    names = registered_names(village_code)
     out = []
     for m in matters:
         records = by_matter.get(m.pk, {})

@@ -15,6 +15,7 @@ from sanwu.core import audit
 from sanwu.core.codes import county_of
 from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem, Refused
+from sanwu.core.masking import Names
 from sanwu.core.permissions import may, refuse
 from sanwu.ledger.models import Book, Voucher
 from sanwu.workbench.services import inbox
@@ -23,7 +24,6 @@ from ..models import Disclosure, DisclosureEvent, DisclosureSettings
 from . import snapshot as snap
 from .periods import Period, due_date, parse_period, period_containing, period_errors
 from .permissions import CONFIRM_ROLES, PREPARE_ROLES, PUBLISH_ROLES
-from .scrub import Names
 
 
 def fingerprint(snapshot: dict) -> str:

@@ -9,10 +9,10 @@ from django.db import transaction
 
 from sanwu.core import audit
 from sanwu.core.codes import county_of
-from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.permissions import may, refuse
 from sanwu.regions.models import Region
+from sanwu.regions.services import registered_county
 
 from ..models import DisclosureSettings
 from .permissions import SETTINGS_ROLES
@@ -107,9 +107,7 @@ def due_date(settings: DisclosureSettings, period: Period) -> dt.date:
 
 
 def update_settings(user, county_code: str, frequency: str, due_day: int, answer_days: int) -> DisclosureSettings:
-    county = Region.objects.filter(code=county_code, level="county").first()
-    if county is None:
-        raise Invalid(Problem(f"「{county_code}」不是已登记的县", field="region"))
+    county = registered_county(county_code)
     if not may(user, SETTINGS_ROLES, county.code):
         refuse(user, "disclosure.settings", county.code, county.code)
         raise Refused("只有县级监管可以修改本县的公开设置")

@@ -7,13 +7,14 @@ import io
 import segno
 from django.utils import timezone
 
-from sanwu.decisions import services as decisions
 from sanwu.core.codes import county_of
+from sanwu.core.masking import scrub
+from sanwu.decisions import services as decisions
 from sanwu.regions.models import Region
+from sanwu.regions.services import registered_names
 
 from ..models import Disclosure, Question
 from .periods import find_village
-from .scrub import Names, scrub
 from .verify import check_details
 
 
@@ -113,7 +114,7 @@ PUBLIC_DECISION_KEYS = (
 def public_decisions(code: str) -> list[dict]:
     """Published 四议两公开 resolutions and results (`decisions.published_for_village`): the
     fields the page shows, every text scrubbed again here (defence in depth)."""
-    names = Names.for_region(code)
+    names = registered_names(code)
     out = []
     for item in decisions.published_for_village(code):
         clean = {}

@@ -11,17 +11,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanwu.core import audit
-from sanwu.core.codes import county_of
+from sanwu.core.codes import county_of, township_of
 from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem, Refused
+from sanwu.core.masking import Names, scrub
 from sanwu.core.permissions import may, refuse
 from sanwu.regions.models import Region
+from sanwu.regions.services import registered_names
 from sanwu.workbench.services import inbox
 
 from ..models import Question, QuestionEvent
 from .periods import find_village, settings_for
 from .permissions import ANSWER_ROLES
-from .scrub import Names, mask_contact, scrub
+from .scrub import mask_contact
 
 ASK_PER_IP_PER_HOUR = 5
 ASK_PER_VILLAGE_PER_HOUR = 30
@@ -68,7 +70,7 @@ def ask(village_code: str, text: str, contact: str = "", ip: str = "", *, now=No
         s = settings_for(village.code)
         q = Question.objects.create(
             village=village,
-            township_code=village.parent_id or village.code[:9] + "000",
+            township_code=village.parent_id or township_of(village.code),
             text=scrub(text),
             contact_masked=mask_contact(contact),
             contact_hash=_keyed_hash("contact", contact) if contact else "",
@@ -94,7 +96,7 @@ def answer(user, question: Question, text: str, *, now=None, names: Names | None
         raise Invalid(Problem("答复不能为空"))
     if len(text) > ANSWER_MAX:
         raise Invalid(Problem(f"答复不能超过{ANSWER_MAX}个字"))
-    names = names if names is not None else Names.for_region(question.village_id)
+    names = names if names is not None else registered_names(question.village_id)
     with transaction.atomic():
         q = Question.objects.select_for_update().get(pk=question.pk)
         if q.status == "answered":

@@ -14,11 +14,13 @@ from collections import defaultdict
 
 from django.db.models import F, Q
 
+from sanwu.core.masking import Names, scrub
 from sanwu.ledger.services import reports
 from sanwu.ledger.charts import EXPENSE_ROLES, INCOME_ROLES, ROLE_LABELS, SOURCES
 from sanwu.ledger.models import AccountMonth, Book, Entry, Voucher
+from sanwu.regions.services import registered_names
 
-from .scrub import Names, people_named, public_party, scrub
+from .scrub import people_named, public_party
 
 VERSION = 1
 
@@ -170,7 +172,7 @@ def _total(lines) -> dict:
 
 def build(book: Book, year: int, month_from: int, month_to: int, names: Names | None = None, *, village=None) -> dict:
     """The snapshot of one period, as villagers will see it."""
-    names = names if names is not None else Names.for_region(book.region_id)
+    names = names if names is not None else registered_names(book.region_id)
     village = village or book.region
     chart = reports.Chart(book)
     start, end = period_dates(year, month_from, month_to)

@@ -4,13 +4,13 @@ is what `sanwu verify` asks."""
 
 from dataclasses import dataclass
 
+from sanwu.core.masking import Names
 from sanwu.ledger.models import Book, Voucher
 from sanwu.ledger.services.verify import verify_book
 
 from ..models import Disclosure
 from . import snapshot as snap
 from .disclosures import build_snapshot, fingerprint, period_of
-from .scrub import Names
 
 TAMPERED = "本公开发布后，账簿中的记录被改动，公开数字与账簿不再一致"
 CHANGED = "本公开发布后，账簿中本期的数字有了变化，公开数字与账簿不再一致"

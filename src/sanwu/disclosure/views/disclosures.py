@@ -9,12 +9,10 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from sanwu.core.errors import Invalid
-from sanwu.core.permissions import counties_for, get_visible_or_404, may
+from sanwu.core.permissions import county_regions, get_visible_or_404, may
 from sanwu.core.tables import download
-from sanwu.core.web import export_format, paginate, role_required
+from sanwu.core.web import checked, export_format, flash_problems, paginate, role_required, shows_problems
 from sanwu.ledger.models import Book
-from sanwu.regions.models import Region
 
 from .. import services
 from ..forms import SettingsForm
@@ -95,14 +93,13 @@ def disclosure_list(request):
 
 @role_required(*services.PREPARE_ROLES)
 @require_POST
-def prepare(request):
+@shows_problems
+def prepare(request, problems=()):
     book = get_visible_or_404(Book, request.user, code=request.POST.get("book", ""))
-    try:
-        d = services.prepare_period(request.user, book, request.POST.get("period", ""))
-    except Invalid as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+    if problems:
+        flash_problems(request, problems)
         return redirect("disclosure:list")
+    d = services.prepare_period(request.user, book, request.POST.get("period", ""))
     messages.success(request, f"已编制{d.period_label}的财务公开，请村党组织书记核对确认。")
     return redirect("disclosure:detail", pk=d.pk)
 
@@ -135,23 +132,22 @@ def disclosure_detail(request, pk: int):
 
 @role_required()
 @require_POST
-def disclosure_action(request, pk: int, action: str):
+@shows_problems
+def disclosure_action(request, pk: int, action: str, problems=()):
     d = get_visible_or_404(Disclosure, request.user, pk=pk)
-    try:
-        if action == "confirm":
-            services.confirm(request.user, d)
-            messages.success(request, "已确认。确认后即可发布。")
-        elif action == "publish":
-            services.publish(request.user, d)
-            messages.success(request, "已发布：村民现在可以在手机上看到本期公开。发布后不能修改或撤回。")
-        elif action == "prepare":
-            services.prepare(request.user, d.book, d.year, d.month_from, d.month_to)
-            messages.success(request, "已按账簿重新编制，请书记重新确认。")
-        else:
-            return render(request, "404.html", status=404)
-    except Invalid as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+    if problems:
+        flash_problems(request, problems)
+    elif action == "confirm":
+        services.confirm(request.user, d)
+        messages.success(request, "已确认。确认后即可发布。")
+    elif action == "publish":
+        services.publish(request.user, d)
+        messages.success(request, "已发布：村民现在可以在手机上看到本期公开。发布后不能修改或撤回。")
+    elif action == "prepare":
+        services.prepare(request.user, d.book, d.year, d.month_from, d.month_to)
+        messages.success(request, "已按账簿重新编制，请书记重新确认。")
+    else:
+        return render(request, "404.html", status=404)
     return redirect("disclosure:detail", pk=d.pk)
 
 
@@ -159,24 +155,16 @@ def disclosure_action(request, pk: int, action: str):
 
 
 @role_required()
-def settings_page(request):
-    counties = list(Region.objects.filter(code__in=counties_for(request.user)).order_by("code"))
-    problems = []
-    if request.method == "POST":
+@shows_problems
+def settings_page(request, problems=()):
+    counties = county_regions(request.user)
+    if request.method == "POST" and not problems:
         county = request.POST.get("county", "")
-        form = SettingsForm(request.POST)
         if not any(c.code == county for c in counties):
             return render(request, "404.html", status=404)
-        if form.is_valid():
-            try:
-                services.update_settings(request.user, county, **form.cleaned_data)
-            except Invalid as exc:
-                problems = exc.messages
-            else:
-                messages.success(request, "公开设置已保存。")
-                return redirect("disclosure:settings")
-        else:
-            problems = [e for errs in form.errors.values() for e in errs]
+        services.update_settings(request.user, county, **checked(SettingsForm(request.POST)))
+        messages.success(request, "公开设置已保存。")
+        return redirect("disclosure:settings")
     rows = []
     for c in counties:
         s = services.settings_for(c.code)

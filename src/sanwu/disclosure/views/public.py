@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.views.decorators.http import condition, require_POST
 
 from sanwu.core.caching import etag, frozen_page
-from sanwu.core.errors import Invalid
 from sanwu.core.middleware import client_ip
 from sanwu.core.pdf import pdf_response
 from sanwu.core.tables import disposition
+from sanwu.core.web import checked, shows_problems
 
 from .. import services
 from ..services import versions
@@ -40,7 +40,7 @@ def _village_or_404(code: str, details: bool = False) -> dict:
     return data
 
 
-def _village_page(request, code: str, form: AskForm | None = None, problems=None, status: int = 200):
+def _village_page(request, code: str, form: AskForm | None = None, problems=None):
     data = _village_or_404(code, details=True)
     latest = data["latest"]
     return render(
@@ -56,7 +56,6 @@ def _village_page(request, code: str, form: AskForm | None = None, problems=None
             "public_url": public_url(code, base_url(request)),
             "limits": {"text": services.QUESTION_MAX, "contact": services.CONTACT_MAX},
         },
-        status=status,
     )
 
 
@@ -66,16 +65,13 @@ def village(request, code: str):
 
 
 @require_POST
-def ask(request, code: str):
+@shows_problems
+def ask(request, code: str, problems=()):
     form = AskForm(request.POST)
-    if not form.is_valid():
-        return _village_page(request, code, form, [e for errs in form.errors.values() for e in errs], status=422)
-    try:
-        services.ask(code, form.cleaned_data["text"], form.cleaned_data["contact"], ip=client_ip(request) or "")
-    except Invalid as exc:
-        if services.public_village(code, details=False) is None:
-            raise Http404("没有这个村") from None
-        return _village_page(request, code, form, exc.messages, status=422)
+    if problems:
+        return _village_page(request, code, form, problems)
+    d = checked(form)
+    services.ask(code, d["text"], d["contact"], ip=client_ip(request) or "")
     return redirect(reverse("disclosure:village_public", args=[code]) + "?asked=1#ask")
 
 

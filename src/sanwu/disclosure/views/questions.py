@@ -6,11 +6,10 @@ from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
 
-from sanwu.core.errors import Invalid
 from sanwu.core.permissions import get_visible_or_404, may
 from sanwu.core.scope import roles_of
 from sanwu.core.tables import download
-from sanwu.core.web import export_format, paginate, role_required
+from sanwu.core.web import checked, export_format, paginate, role_required, shows_problems
 from sanwu.regions.models import Region
 
 from .. import services
@@ -63,22 +62,15 @@ def question_list(request):
 
 
 @role_required(*QUESTION_READERS)
-def question_detail(request, pk: int):
+@shows_problems
+def question_detail(request, pk: int, problems=()):
     question = get_visible_or_404(Question, request.user, pk=pk)
     may_answer = question.status == "open" and may(request.user, services.ANSWER_ROLES, question.village_id)
     form = AnswerForm(request.POST or None)
-    problems = []
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.answer(request.user, question, form.cleaned_data["answer"])
-            except Invalid as exc:
-                problems = exc.messages
-            else:
-                messages.success(request, "已答复，答复已在该村的公开页上公布。")
-                return redirect("disclosure:question", pk=question.pk)
-        else:
-            problems = [e for errs in form.errors.values() for e in errs]
+    if request.method == "POST" and not problems:
+        services.answer(request.user, question, checked(form)["answer"])
+        messages.success(request, "已答复，答复已在该村的公开页上公布。")
+        return redirect("disclosure:question", pk=question.pk)
     as_of = services.today()
     return render(
         request,

@@ -10,6 +10,7 @@ from sanwu.core import audit, permissions
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.money import format_wan
 from sanwu.regions.models import Region
+from sanwu.regions.services import registered_county
 
 from .. import rules as R
 from ..models import MEASURES, EconomySettings, TierRule
@@ -45,9 +46,7 @@ def rules_for(county_codes) -> dict[str, Rules]:
 
 def settings_for(county_code: str) -> EconomySettings:
     """The county's settings row, created with the defaults (and the default tiers) on first use."""
-    county = Region.objects.filter(code=county_code, level="county").first()
-    if county is None:
-        raise Invalid(Problem(f"「{county_code}」不是已登记的县", field="region"))
+    county = registered_county(county_code)
     s = EconomySettings.objects.filter(county=county).first()
     if s is not None:
         return s

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from sanwu.core.errors import Invalid
 from sanwu.core.permissions import get_visible_or_404, may
 from sanwu.core.tables import download
-from sanwu.core.web import export_format, paginate, role_required
+from sanwu.core.web import export_format, flash_problems, paginate, role_required, shows_problems
 from sanwu.decisions import services as decision_services
 from sanwu.regions.models import Region
 
@@ -63,24 +63,20 @@ def award(request, village: str, year: int):
     return render(request, "economy/award.html", ctx)
 
 
+ACTIONS = {"approve": services.approve_cadre_reward, "reject": services.reject_cadre_reward, "revoke": services.revoke_cadre_reward}
+
+
 @role_required()
 @require_POST
-def award_action(request, village: str, year: int, action: str):
+@shows_problems
+def award_action(request, village: str, year: int, action: str, problems=()):
     region = get_visible_or_404(Region, request.user, code=village, level="village")
-    reason = request.POST.get("reason", "").strip()
-    funcs = {
-        "approve": lambda: services.approve_cadre_reward(request.user, region.code, year, reason),
-        "reject": lambda: services.reject_cadre_reward(request.user, region.code, year, reason),
-        "revoke": lambda: services.revoke_cadre_reward(request.user, region.code, year, reason),
-    }
-    if action not in funcs:
+    if action not in ACTIONS:
         raise Http404("未知操作")
-    try:
-        reward = funcs[action]()
-    except Invalid as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+    if problems:
+        flash_problems(request, problems)
     else:
+        reward = ACTIONS[action](request.user, region.code, year, request.POST.get("reason", "").strip())
         messages.success(request, f"{region.name}{year}年度村干部奖励：{reward.get_status_display()}。")
     nxt = request.POST.get("next", "")
     if nxt.startswith("/") and not nxt.startswith("//"):

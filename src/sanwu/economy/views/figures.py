@@ -6,6 +6,7 @@ from `tables`, charts as data for `static/sanwu/economy.js` (`graphs`). Every ta
 
 from django.shortcuts import render
 
+from sanwu.core.codes import region_prefix
 from sanwu.core.tables import download
 from sanwu.core.web import export_format, paginate, role_required
 from sanwu.regions.models import Region
@@ -130,7 +131,7 @@ def villages(request):
             errors.append("档次无效，已忽略")
             tier = ""
     if within:
-        prefix = within[:6] if within.endswith("000000") else within[:9]
+        prefix = region_prefix(within)
         rows = [v for v in rows if v.code.startswith(prefix)]
     if q:
         rows = [v for v in rows if q in v.name or q in v.township_name or v.code.startswith(q)]

@@ -19,7 +19,7 @@ from .common import SETTINGS_VIEW_ROLES, base_context
 @shows_problems
 def settings_page(request, problems=()):
     errors: list[str] = []
-    counties = list(Region.objects.filter(code__in=permissions.counties_for(request.user)).order_by("code"))
+    counties = permissions.county_regions(request.user)
     code = request.GET.get("county", "").strip()
     if not code:
         here = current_region_code(request) or ""

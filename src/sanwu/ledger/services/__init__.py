@@ -1,6 +1,6 @@
 """The books' domain logic, by topic:
 
-- `roles`: who may do what (the role sets, the one check), `today`
+- `roles`: who may do what (the role sets, the one check `require_role`, `audit_change`)
 - `books`: books, accounts, opening balances
 - `drafts`: what a form, an API call or an import row says, and the one validator
 - `vouchers`: drafts through submit, review and reject; red-ink reversal
@@ -14,13 +14,15 @@ Every function takes the acting user (None for the system operator on the CLI) a
 scope gate itself; web, API, imports and CLI all call these as `services.x`.
 """
 
+from sanwu.core.dates import today
+
 from .books import accounts_with_role, add_sub_account, confirm_opening, create_book, set_opening_balances
 from .counties import negative_cash_mode, set_negative_cash
 from .drafts import BookContext, EntryDraft, VoucherDraft, voucher_errors
 from .pending import ranking_changes, verification_states, verify_and_record, vouchers_waiting
 from .periods import MonthCheck, close_checks, close_month, close_months, close_year, confirm_close, months_between, reopen_month, year_end_drafts
 from .posting import FLOW_ROLES, EntryRow, canonical_of, post, post_drafts, review_and_post
-from .roles import BOOK_ADMIN_ROLES, MAKE_ROLES, POST_ROLES, REVIEW_ROLES, _require, today
+from .roles import BOOK_ADMIN_ROLES, MAKE_ROLES, POST_ROLES, REVIEW_ROLES
 from .vouchers import (
     common_summaries,
     delete_draft,
@@ -83,5 +85,3 @@ __all__ = [
     "vouchers_waiting",
     "year_end_drafts",
 ]
-# `_require` stays importable here for `ledger.attachments` (until the one permission module
-# replaces it); it is not part of the public surface.

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from sanwu.core.permissions import refuse
 from sanwu.core.codes import credit_code_errors, normalize_credit_code
+from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.money import format_yuan
 from sanwu.core.scope import code_in_scope
@@ -14,7 +15,7 @@ from sanwu.regions.models import Region
 
 from ..charts import CHART_VERSIONS, CHARTS, SOURCES
 from ..models import Account, Book, Entry, OpeningBalance
-from .roles import BOOK_ADMIN_ROLES, MAKE_ROLES, _audit, _require, today
+from .roles import BOOK_ADMIN_ROLES, MAKE_ROLES, audit_change, require_role
 
 
 
@@ -47,7 +48,7 @@ def create_book(user, code: str, region_code: str, chart: str, name: str = "", c
             credit_code=normalize_credit_code(credit_code),
         )
         _install_chart(book)
-        _audit(user, "book.create", book, new={"code": code, "region": region.code, "chart": chart, "credit_code": book.credit_code}, region_code=region.code)
+        audit_change(user, "book.create", book, new={"code": code, "region": region.code, "chart": chart, "credit_code": book.credit_code}, region_code=region.code)
     return book
 
 
@@ -70,7 +71,7 @@ def _install_chart(book: Book) -> None:
 
 
 def add_sub_account(user, book: Book, parent_code: str, code: str, name: str, default_source: str = "") -> Account:
-    _require(user, book, MAKE_ROLES | BOOK_ADMIN_ROLES, "增设明细科目")
+    require_role(user, book, MAKE_ROLES | BOOK_ADMIN_ROLES, "增设明细科目")
     parent = Account.objects.filter(book=book, code=parent_code).first()
     problems = []
     if parent is None:
@@ -95,7 +96,7 @@ def add_sub_account(user, book: Book, parent_code: str, code: str, name: str, de
         if parent.is_leaf:
             parent.is_leaf = False
             parent.save(update_fields=["is_leaf"])
-        _audit(user, "account.create", account, new={"book": book.code, "code": code, "name": account.name}, region_code=book.region_id)
+        audit_change(user, "account.create", account, new={"book": book.code, "code": code, "name": account.name}, region_code=book.region_id)
     return account
 
 
@@ -108,7 +109,7 @@ def accounts_with_role(book: Book, role: str, leaf_only: bool = True) -> list[Ac
 
 def set_opening_balances(user, book: Book, balances: dict[str, int]) -> None:
     """Opening balances by account code, debit-positive fen. Only before confirmation."""
-    _require(user, book, MAKE_ROLES | BOOK_ADMIN_ROLES, "录入期初余额")
+    require_role(user, book, MAKE_ROLES | BOOK_ADMIN_ROLES, "录入期初余额")
     if book.opening_confirmed:
         raise Invalid(Problem("期初余额已确认，不能再修改"))
     accounts = {a.code: a for a in Account.objects.filter(book=book)}
@@ -129,12 +130,12 @@ def set_opening_balances(user, book: Book, balances: dict[str, int]) -> None:
         OpeningBalance.objects.bulk_create(
             [OpeningBalance(book=book, account=accounts[c], balance=v) for c, v in balances.items() if v]
         )
-        _audit(user, "book.opening.set", book, old=old, new={c: v for c, v in balances.items() if v}, region_code=book.region_id)
+        audit_change(user, "book.opening.set", book, old=old, new={c: v for c, v in balances.items() if v}, region_code=book.region_id)
 
 
 def confirm_opening(user, book: Book) -> None:
     """Check debits = credits and lock the opening balances (required before the first voucher)."""
-    _require(user, book, MAKE_ROLES | BOOK_ADMIN_ROLES, "确认期初余额")
+    require_role(user, book, MAKE_ROLES | BOOK_ADMIN_ROLES, "确认期初余额")
     total = sum(OpeningBalance.objects.filter(book=book).values_list("balance", flat=True))
     if total != 0:
         side = "借方" if total > 0 else "贷方"
@@ -142,4 +143,4 @@ def confirm_opening(user, book: Book) -> None:
     with transaction.atomic():
         book.opening_confirmed = True
         book.save(update_fields=["opening_confirmed"])
-        _audit(user, "book.opening.confirm", book, region_code=book.region_id)
+        audit_change(user, "book.opening.confirm", book, region_code=book.region_id)

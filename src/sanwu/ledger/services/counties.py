@@ -3,34 +3,29 @@ the county's supervisor (audited)."""
 
 from django.db import transaction
 
+from sanwu.core.codes import county_of
 from sanwu.core.permissions import refuse
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.scope import can_write
-from sanwu.regions.models import Region
+from sanwu.regions.services import registered_county
 
 from ..models import Book, CountyLedgerSettings
-from .roles import _audit
+from .roles import audit_change
 
 SETTINGS_ROLES = {"county_supervisor"}
 NEGATIVE_CASH_MODES = dict(CountyLedgerSettings.NEGATIVE_CASH)
 
 
-def _county_code(code: str) -> str:
-    return code[:6] + "000000"
-
-
 def negative_cash_mode(book: Book) -> str:
     """"refuse" or "hold": what the book's county does with a posting that takes cash below zero."""
-    mode = CountyLedgerSettings.objects.filter(county_id=_county_code(book.region_id)).values_list("negative_cash", flat=True).first()
+    mode = CountyLedgerSettings.objects.filter(county_id=county_of(book.region_id)).values_list("negative_cash", flat=True).first()
     return mode or "refuse"
 
 
 def set_negative_cash(user, county_code: str, mode: str) -> CountyLedgerSettings:
     """A county supervisor chooses whether a posting that takes cash below zero is refused or
     held for the reviewer (audited, old and new value)."""
-    county = Region.objects.filter(code=county_code, level="county").first()
-    if county is None:
-        raise Invalid(Problem(f"「{county_code}」不是已登记的县", field="region"))
+    county = registered_county(county_code)
     if user is not None and not can_write(user, county_code, SETTINGS_ROLES):
         refuse(user, "ledger.county_settings", county_code, county_code)
         raise Refused("只有本县的县级监管可以修改账务设置")
@@ -41,5 +36,5 @@ def set_negative_cash(user, county_code: str, mode: str) -> CountyLedgerSettings
         old = row.negative_cash
         row.negative_cash, row.updated_by = mode, user
         row.save()
-        _audit(user, "ledger.county_settings.update", row, old={"negative_cash": old}, new={"negative_cash": mode}, region_code=county_code)
+        audit_change(user, "ledger.county_settings.update", row, old={"negative_cash": old}, new={"negative_cash": mode}, region_code=county_code)
     return row

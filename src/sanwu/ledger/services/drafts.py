@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 
+from sanwu.core.dates import today
 from sanwu.core.errors import Problem
 from sanwu.core.codes import credit_code_errors
 from sanwu.core.money import format_yuan
 
 from ..charts import COUNTERPARTY_KINDS, SETTLEMENTS, SOURCES
 from ..models import Account, Book, Period
-from .roles import today
 
 
 @dataclass(slots=True)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from sanwu.core.permissions import refuse
+from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.scope import can_write
 
@@ -21,7 +22,7 @@ from .books import accounts_with_role
 from .drafts import EntryDraft, VoucherDraft
 from .posting import post_drafts
 from .reports import balance_at_end_of, balances_for
-from .roles import MAKE_ROLES, REVIEW_ROLES, _audit, _require, today
+from .roles import MAKE_ROLES, REVIEW_ROLES, audit_change, require_role
 
 
 
@@ -131,7 +132,7 @@ def close_months(user, book: Book, first: Month, last: Month) -> list[Period]:
     """The accountant closes every month from `first` to `last` in one step (open → audit_hold),
     all or nothing: each must be open, every month before `first` closed already, and nothing
     may wait unposted in any of them — otherwise nothing is closed and every problem is named."""
-    _require(user, book, MAKE_ROLES, "结账")
+    require_role(user, book, MAKE_ROLES, "结账")
     now = today()
     problems: list[Problem] = []
     if first > last:
@@ -161,7 +162,7 @@ def close_months(user, book: Book, first: Month, last: Month) -> list[Period]:
             p.status = "audit_hold"
             p.save(update_fields=["status", "changed_at"])
             closed.append(p)
-        _audit(
+        audit_change(
             user, "period.close", closed[-1], old={"status": "open"}, region_code=book.region_id,
             new={"status": "audit_hold", "from": f"{first[0]}-{first[1]:02d}", "to": f"{last[0]}-{last[1]:02d}", "months": len(closed)},
         )
@@ -175,14 +176,14 @@ def close_month(user, book: Book, year: int, month: int) -> Period:
 
 def confirm_close(user, book: Book, year: int, month: int) -> Period:
     """The township confirms the close after its audit: audit_hold → closed."""
-    _require(user, book, REVIEW_ROLES, "确认结账")
+    require_role(user, book, REVIEW_ROLES, "确认结账")
     with transaction.atomic():
         p = _period(book, year, month)
         if p.status != "audit_hold":
             raise Invalid(Problem(f"{year}年{month}月状态为「{p.get_status_display()}」，不能确认结账"))
         p.status = "closed"
         p.save(update_fields=["status", "changed_at"])
-        _audit(user, "period.confirm", p, old={"status": "audit_hold"}, new={"status": "closed"}, region_code=book.region_id)
+        audit_change(user, "period.confirm", p, old={"status": "audit_hold"}, new={"status": "closed"}, region_code=book.region_id)
     return p
 
 
@@ -201,7 +202,7 @@ def reopen_month(user, book: Book, year: int, month: int, reason: str) -> Period
         old = p.status
         p.status = "open"
         p.save(update_fields=["status", "changed_at"])
-        _audit(user, "period.reopen", p, old={"status": old}, new={"status": "open"}, note=reason.strip(), region_code=book.region_id)
+        audit_change(user, "period.reopen", p, old={"status": old}, new={"status": "open"}, note=reason.strip(), region_code=book.region_id)
     return p
 
 

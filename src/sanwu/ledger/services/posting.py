@@ -30,8 +30,8 @@ from ..models import Account, AccountMonth, Book, Entry, OpeningBalance, RoleYea
 from . import chain
 from .counties import negative_cash_mode
 from .drafts import BookContext, VoucherDraft, kind_of, voucher_errors
-from .roles import POST_ROLES, REVIEW_ROLES, _audit, _require
-from .vouchers import _draft_of, _locked, review
+from .roles import POST_ROLES, REVIEW_ROLES, audit_change, require_role
+from .vouchers import draft_of, locked_voucher, review
 
 FLOW_ROLES = INCOME_ROLES | EXPENSE_ROLES  # kept per year in RoleYear
 
@@ -58,13 +58,13 @@ class EntryRow(NamedTuple):
 
 def post(user, voucher: Voucher) -> Voucher:
     """Reviewed → posted: number, chain link and kept totals, in one transaction."""
-    _require(user, voucher.book, POST_ROLES, "记账")
+    require_role(user, voucher.book, POST_ROLES, "记账")
     with transaction.atomic():
-        v = _locked(voucher, ("reviewed",), "记账")  # and its book, in the same statement and lock
+        v = locked_voucher(voucher, ("reviewed",), "记账")  # and its book, in the same statement and lock
         book = v.book
         entries = _entries_with_accounts(v)
         ctx = BookContext.for_entries(book, entries, v.year, v.month)
-        problems = voucher_errors(ctx, _draft_of(v, entries))
+        problems = voucher_errors(ctx, draft_of(v, entries))
         if problems:
             raise Invalid(problems)
         v.status, v.posted_at, v.poster = "posted", timezone.now(), user
@@ -74,7 +74,7 @@ def post(user, voucher: Voucher) -> Voucher:
                         posted_at=connection.ops.adapt_datetimefield_value(v.posted_at), poster_id=v.poster_id)
 
         _book_vouchers(book, ctx, [v], [entries], user, write)
-        _audit(user, "voucher.post", v, new={"number": v.label, "hash": v.hash, "total": v.total}, region_code=book.region_id)
+        audit_change(user, "voucher.post", v, new={"number": v.label, "hash": v.hash, "total": v.total}, region_code=book.region_id)
     return v
 
 
@@ -94,8 +94,8 @@ def _entries_with_accounts(v: Voucher) -> list[Entry]:
 
 def review_and_post(user, voucher: Voucher) -> Voucher:
     # Check before the transaction, so that a refusal stays in the audit trail.
-    _require(user, voucher.book, REVIEW_ROLES, "审核凭证")
-    _require(user, voucher.book, POST_ROLES, "记账")
+    require_role(user, voucher.book, REVIEW_ROLES, "审核凭证")
+    require_role(user, voucher.book, POST_ROLES, "记账")
     with transaction.atomic():
         review(user, voucher)
         return post(user, voucher)
@@ -109,7 +109,7 @@ def post_drafts(
     Used by the importer (`--post`), the demo and the benchmark. The acting user is recorded as
     maker and poster; imported vouchers are treated as reviewed by the import itself.
     """
-    _require(user, book, POST_ROLES, "导入并记账")
+    require_role(user, book, POST_ROLES, "导入并记账")
     with long_lived_frozen(), transaction.atomic():
         # `checked`: the context the caller validated these drafts with, against this book,
         # inside this same transaction and under the same lock (the importer does): skip doing
@@ -362,7 +362,7 @@ def _post_batch(book: Book, ctx: BookContext, drafts: list[VoucherDraft], user, 
         ])
 
     _book_vouchers(book, ctx, vouchers, groups, user, write, file=file, rows=[d.row for d in drafts])
-    _audit(user, "voucher.batch_post", book, new={"count": len(vouchers), "head": book.chain_head}, region_code=book.region_id)
+    audit_change(user, "voucher.batch_post", book, new={"count": len(vouchers), "head": book.chain_head}, region_code=book.region_id)
     if progress:
         progress(len(vouchers) - len(vouchers) // 2)
     return vouchers

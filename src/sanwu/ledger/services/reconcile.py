@@ -7,13 +7,13 @@ import datetime as dt
 from django.db import transaction
 
 from sanwu.core import audit
+from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem, Refused
 from sanwu.core.money import format_yuan
 from sanwu.core.scope import can_write
 
 from ..models import Account, BankAssertion, Book
 from .reports import balance_at_end_of
-from .roles import today
 
 RECONCILE_ROLES = {"village_accountant", "township_supervisor"}
 # Bank statements, and cash counts (盘点) the same way.
@@ -24,7 +24,7 @@ def may_reconcile(user, book: Book) -> bool:
     return user is None or can_write(user, book.region_id, RECONCILE_ROLES)
 
 
-def _require(user, book: Book, what: str) -> None:
+def require_role(user, book: Book, what: str) -> None:
     if not may_reconcile(user, book):
         from sanwu.core.permissions import refuse
 
@@ -40,7 +40,7 @@ def reconcilable_accounts(book: Book) -> list[Account]:
 
 def add_assertion(user, book: Book, account_code: str, date: dt.date, balance_fen: int, note: str = "") -> BankAssertion:
     """Record the statement balance of a bank (or cash) account at the end of `date`."""
-    _require(user, book, "录入对账单余额")
+    require_role(user, book, "录入对账单余额")
     problems = []
     account = Account.objects.filter(book=book, code=(account_code or "").strip()).first()
     if account is None:
@@ -75,7 +75,7 @@ def add_assertion(user, book: Book, account_code: str, date: dt.date, balance_fe
 
 def delete_assertion(user, assertion: BankAssertion) -> None:
     book = assertion.book
-    _require(user, book, "删除对账记录")
+    require_role(user, book, "删除对账记录")
     with transaction.atomic():
         audit.record(
             "assertion.delete", assertion, actor=user, region_code=book.region_id,

@@ -1,12 +1,8 @@
 """Who may do what in the books: the role sets of the voucher life cycle and the one check the
-services ask (the system operator, user None, may always), plus the audit helper and `today`."""
+services ask (the system operator, user None, may always), plus the audit helper."""
 
-import datetime as dt
-
-from django.utils import timezone
-
-from sanwu.core.permissions import refuse
 from sanwu.core import audit
+from sanwu.core.permissions import refuse
 from sanwu.core.errors import Refused
 from sanwu.core.scope import can_write
 
@@ -23,16 +19,13 @@ def _actor_may(user, book: Book, roles: set[str]) -> bool:
     return user is None or can_write(user, book.region_id, roles)
 
 
-def _require(user, book: Book, roles: set[str], what: str) -> None:
+def require_role(user, book: Book, roles: set[str], what: str) -> None:
+    """`Refused` (audited) unless the user may act on the book with one of `roles`."""
     if not _actor_may(user, book, roles):
-
         refuse(user, f"ledger.{what}", book.code, book.region_id)
         raise Refused(f"无权{what}：{book}")
 
 
-def _audit(user, action, obj=None, **kw):
+def audit_change(user, action, obj=None, **kw):
+    """The audit row of a change the user makes (inside the service's transaction)."""
     return audit.record(action, obj, actor=user, **kw)
-
-
-def today() -> dt.date:
-    return timezone.localdate()

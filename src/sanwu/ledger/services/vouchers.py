@@ -11,12 +11,13 @@ from django.utils import timezone
 
 from sanwu.core import audit, uploads
 from sanwu.core.bulk import select_instances
+from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem
 from sanwu.workbench.services import inbox
 
 from ..models import Attachment, Book, Entry, Voucher, VoucherTemplate
 from .drafts import BookContext, EntryDraft, VoucherDraft, kind_of, voucher_errors
-from .roles import MAKE_ROLES, REVIEW_ROLES, _audit, _require, today
+from .roles import MAKE_ROLES, REVIEW_ROLES, audit_change, require_role
 
 
 def _write_entries(voucher: Voucher, ctx: BookContext, draft: VoucherDraft) -> None:
@@ -48,7 +49,7 @@ def save_draft(user, book: Book, draft: VoucherDraft, voucher: Voucher | None = 
     would be — a draft dated in a closed month included. `receipts`: (file name, bytes) of the
     receipts attached in the same step (checked by `core.uploads`; any bad file saves nothing);
     with `draft.attachment_count` None the count is the number of files the voucher has."""
-    _require(user, book, MAKE_ROLES, "制单")
+    require_role(user, book, MAKE_ROLES, "制单")
     ctx = BookContext(book)
     problems = voucher_errors(ctx, draft)  # a month closed (or waiting for its close to be confirmed) takes no new drafts
     for name, data in receipts:
@@ -81,23 +82,23 @@ def save_draft(user, book: Book, draft: VoucherDraft, voucher: Voucher | None = 
         if draft.attachment_count is None:  # the count comes from the files
             voucher.attachment_count = voucher.attachments.count()
             voucher.save(update_fields=["attachment_count"])
-        _audit(user, "voucher.save", voucher, old=old, new={"date": voucher.date, "summary": voucher.summary, "total": voucher.total}, region_code=book.region_id)
+        audit_change(user, "voucher.save", voucher, old=old, new={"date": voucher.date, "summary": voucher.summary, "total": voucher.total}, region_code=book.region_id)
     return voucher
 
 
 def delete_draft(user, voucher: Voucher) -> None:
     """A draft or rejected voucher may be thrown away by its book's accountant (never a posted one)."""
-    _require(user, voucher.book, MAKE_ROLES, "删除草稿")
+    require_role(user, voucher.book, MAKE_ROLES, "删除草稿")
     with transaction.atomic():
-        v = _locked(voucher, ("draft", "rejected"), "删除")
+        v = locked_voucher(voucher, ("draft", "rejected"), "删除")
         if v.attachments.exists():
             raise Invalid(Problem("凭证已有附件，不能删除；请修改后提交"))
-        _audit(user, "voucher.delete", v, old={"date": v.date, "summary": v.summary, "total": v.total}, region_code=v.book.region_id)
+        audit_change(user, "voucher.delete", v, old={"date": v.date, "summary": v.summary, "total": v.total}, region_code=v.book.region_id)
         Entry.objects.filter(voucher=v).delete()
         v.delete()
 
 
-def _locked(voucher: Voucher, allowed: tuple[str, ...], action: str) -> Voucher:
+def locked_voucher(voucher: Voucher, allowed: tuple[str, ...], action: str) -> Voucher:
     """The voucher re-read with its book under their row locks, in one of the `allowed` states
     (one plain statement: every transition and every single post reads it)."""
     qn = connection.ops.quote_name
@@ -117,41 +118,41 @@ def _locked(voucher: Voucher, allowed: tuple[str, ...], action: str) -> Voucher:
 
 
 def submit(user, voucher: Voucher) -> Voucher:
-    _require(user, voucher.book, MAKE_ROLES, "提交凭证")
+    require_role(user, voucher.book, MAKE_ROLES, "提交凭证")
     with transaction.atomic():
-        v = _locked(voucher, ("draft", "rejected"), "提交")
-        problems = voucher_errors(BookContext(v.book), _draft_of(v))
+        v = locked_voucher(voucher, ("draft", "rejected"), "提交")
+        problems = voucher_errors(BookContext(v.book), draft_of(v))
         if problems:
             raise Invalid(problems)
         v.status, v.submitted_at, v.reject_reason = "submitted", timezone.now(), ""
         v.save(update_fields=["status", "submitted_at", "reject_reason"])
-        _audit(user, "voucher.submit", v, region_code=v.book.region_id)
+        audit_change(user, "voucher.submit", v, region_code=v.book.region_id)
     return v
 
 
 def review(user, voucher: Voucher) -> Voucher:
-    _require(user, voucher.book, REVIEW_ROLES, "审核凭证")
+    require_role(user, voucher.book, REVIEW_ROLES, "审核凭证")
     with transaction.atomic():
-        v = _locked(voucher, ("submitted",), "审核")
+        v = locked_voucher(voucher, ("submitted",), "审核")
         if user is not None and v.maker_id == user.pk:
             raise Invalid(Problem("审核人不能是制单人"))
         v.status, v.reviewer, v.reviewed_at = "reviewed", user, timezone.now()
         v.save(update_fields=["status", "reviewer", "reviewed_at"])
-        _audit(user, "voucher.review", v, region_code=v.book.region_id)
+        audit_change(user, "voucher.review", v, region_code=v.book.region_id)
     return v
 
 
 def reject(user, voucher: Voucher, reason: str) -> Voucher:
-    _require(user, voucher.book, REVIEW_ROLES, "退回凭证")
+    require_role(user, voucher.book, REVIEW_ROLES, "退回凭证")
     if not (reason or "").strip():
         raise Invalid(Problem("请填写退回原因", field="reason"))
     with transaction.atomic():
-        v = _locked(voucher, ("submitted", "reviewed"), "退回")
+        v = locked_voucher(voucher, ("submitted", "reviewed"), "退回")
         if user is not None and v.maker_id == user.pk:
             raise Invalid(Problem("制单人不能退回自己的凭证"))
         v.status, v.reject_reason, v.reviewer, v.reviewed_at = "rejected", reason.strip()[:200], None, None
         v.save(update_fields=["status", "reject_reason", "reviewer", "reviewed_at"])
-        _audit(user, "voucher.reject", v, new={"reason": v.reject_reason}, region_code=v.book.region_id)
+        audit_change(user, "voucher.reject", v, new={"reason": v.reject_reason}, region_code=v.book.region_id)
         inbox.notify([v.maker], "rejected", f"凭证被退回：{v.summary}", body=f"退回原因：{v.reject_reason}", subject=v, region_code=v.book.region_id, exclude=user)
     return v
 
@@ -168,7 +169,7 @@ def next_waiting(user, book: Book, after: Voucher | None = None) -> Voucher | No
     return qs.filter(book=book).order_by(*order).first() or qs.order_by("book__code", *order).first()
 
 
-def _draft_of(v: Voucher, entries: list[Entry] | None = None, code_of: dict[int, str] | None = None) -> VoucherDraft:
+def draft_of(v: Voucher, entries: list[Entry] | None = None, code_of: dict[int, str] | None = None) -> VoucherDraft:
     """A saved voucher as the draft it was made from. `entries` (in line order) and `code_of`
     (account id → code): when the caller has them, nothing is read again."""
     if entries is None:
@@ -186,7 +187,7 @@ def _draft_of(v: Voucher, entries: list[Entry] | None = None, code_of: dict[int,
 
 def start_reversal(user, voucher: Voucher) -> Voucher:
     """红字冲销: a draft that negates a posted voucher, dated today, linked both ways."""
-    _require(user, voucher.book, MAKE_ROLES, "冲销凭证")
+    require_role(user, voucher.book, MAKE_ROLES, "冲销凭证")
     if voucher.status != "posted":
         raise Invalid(Problem("只有已记账的凭证才能冲销"))
     if Voucher.objects.filter(reverses=voucher).exclude(status="rejected").exists():
@@ -211,7 +212,7 @@ def start_reversal(user, voucher: Voucher) -> Voucher:
 
 def save_template(user, book: Book, name: str, voucher: Voucher) -> VoucherTemplate:
     """Keep a voucher of the book as a named template (summary and entries with their amounts)."""
-    _require(user, book, MAKE_ROLES, "保存凭证模板")
+    require_role(user, book, MAKE_ROLES, "保存凭证模板")
     name = (name or "").strip()
     if not name:
         raise Invalid(Problem("请填写模板名称", field="name"))
@@ -230,14 +231,14 @@ def save_template(user, book: Book, name: str, voucher: Voucher) -> VoucherTempl
     ]
     with transaction.atomic():
         t = VoucherTemplate.objects.create(book=book, name=name, summary=voucher.summary, entries=entries, created_by=user)
-        _audit(user, "voucher_template.add", t, new={"name": name, "voucher": voucher.pk}, region_code=book.region_id)
+        audit_change(user, "voucher_template.add", t, new={"name": name, "voucher": voucher.pk}, region_code=book.region_id)
     return t
 
 
 def delete_template(user, template: VoucherTemplate) -> None:
-    _require(user, template.book, MAKE_ROLES, "删除凭证模板")
+    require_role(user, template.book, MAKE_ROLES, "删除凭证模板")
     with transaction.atomic():
-        _audit(user, "voucher_template.delete", template, old={"name": template.name}, region_code=template.book.region_id)
+        audit_change(user, "voucher_template.delete", template, old={"name": template.name}, region_code=template.book.region_id)
         template.delete()
 
 

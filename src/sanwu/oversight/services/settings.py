@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 
 from sanwu.core import audit, permissions
-from sanwu.core.errors import Invalid, NotFound, Problem
+from sanwu.core.errors import Invalid, Problem
 from sanwu.regions.models import Region
+from sanwu.regions.services import registered_county
 
 from .. import rules
 from ..models import RuleSettings
@@ -29,17 +30,12 @@ def _params_of(row: RuleSettings | None) -> Params:
 def counties_offered(user) -> list[Region]:
     """The counties whose parameters the user is shown (`permissions.counties_for`: a township's
     or village's own county too). Whether they may change them is `may` in `update_params`."""
-    return list(Region.objects.filter(code__in=permissions.counties_for(user), level="county").order_by("code"))
+    return permissions.county_regions(user)
 
 
 def county_offered(user, county_code: str) -> Region:
     """One of `counties_offered`, or `NotFound` (the refusal audited when the county exists)."""
-    county = Region.objects.filter(code=county_code, level="county").first()
-    if county is None or county.code not in permissions.counties_for(user):
-        if county is not None:
-            permissions.refuse(user, "oversight.settings", county_code, county_code)
-        raise NotFound()
-    return county
+    return permissions.county_offered(user, county_code, what="oversight.settings")
 
 
 _PARAM_COLUMNS = ("cash_limit", "large_amount", "duplicate_days", "round_min", "round_unit", "close_day", "response_days", "disabled_rules")
@@ -68,9 +64,7 @@ PARAM_FIELDS = ("cash_limit", "large_amount", "duplicate_days", "round_min", "ro
 
 def update_params(user, county_code: str, **values) -> Params:
     """A county supervisor sets the county's parameters (audited, old and new values)."""
-    county = Region.objects.filter(code=county_code, level="county").first()
-    if county is None:
-        raise Invalid(Problem(f"「{county_code}」不是已登记的县", field="region"))
+    county = registered_county(county_code)
     permissions.require(
         user, SETTINGS_ROLES, county_code, "修改该县的预警参数",
         object_type="oversight.settings", object_id=county_code,

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from sanwu.core import audit, permissions
 from sanwu.core.errors import Invalid, Problem, Refused
-from sanwu.regions.masking import mask_name
+from sanwu.core.masking import mask_name
 from sanwu.regions.models import Region
 
 from ..models import ORG_DEPT_ROLES, Talk

@@ -10,16 +10,16 @@ from django.views.decorators.http import require_POST
 
 from sanwu.core.codes import region_prefix
 from sanwu.core import permissions
-from sanwu.core.errors import Invalid, Refused
+from sanwu.core.errors import Refused
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import download
 from sanwu.core.web import checked, export_format, import_page, paginate, role_required, shows_problems
 from sanwu.regions.models import Region
 
 from .. import imports, services
-from ..forms import MemberForm, OrgForm, form_problems
+from ..forms import MemberForm, OrgForm
 from ..models import PartyOrg, TeamMember
-from ..tables import org_counts_table, orgs_table, talk_counts_table
+from ..tables import org_counts_table, orgs_table, period_text, talk_counts_table
 from .common import PARTY, date_param, party_tabs
 
 
@@ -59,7 +59,7 @@ def orgs(request):
 
 
 @role_required(*PARTY)
-def org_detail(request, pk: int, problems=(), member_form=None, status=200):
+def org_detail(request, pk: int, problems=(), member_form=None):
     user = request.user
     org = get_visible_or_404(PartyOrg, user, pk=pk)
     full = services.may_see_names(user, org.region_id)
@@ -72,7 +72,7 @@ def org_detail(request, pk: int, problems=(), member_form=None, status=200):
         "org": org, "leader": org.leader_name if full else org.masked_leader, "members": members, "children": children,
         "may_write": may_write, "full_names": full, "member_form": member_form or MemberForm(initial={"is_party_member": True}),
         "problems": problems, "active": org.active_on(services.today()),
-    }, status=status)
+    })
 
 
 def org_form_page(request, org: PartyOrg | None, problems=()):
@@ -131,16 +131,14 @@ def org_import(request):
 
 @role_required(*services.ORG_WRITE_ROLES)
 @require_POST
-def member_add(request, pk: int):
+@shows_problems
+def member_add(request, pk: int, problems=()):
     org = get_visible_or_404(PartyOrg, request.user, pk=pk)
     form = MemberForm(request.POST)
-    if not form.is_valid():
-        return org_detail(request, pk, form_problems(form), form, status=422)
-    d = form.cleaned_data
-    try:
-        services.add_member(request.user, org, name=d["name"], position=d["position"], is_party_member=d["is_party_member"], joined_on=d["joined_on"])
-    except Invalid as exc:
-        return org_detail(request, pk, exc.messages, form, status=422)
+    if problems:
+        return org_detail(request, pk, problems, form)
+    d = checked(form)
+    services.add_member(request.user, org, name=d["name"], position=d["position"], is_party_member=d["is_party_member"], joined_on=d["joined_on"])
     messages.success(request, "成员已登记。")
     return redirect("partywork:org", org.pk)
 
@@ -173,7 +171,7 @@ def stats(request):
     talk_rows = services.talk_counts(user, date_from=date_from, date_to=date_to, region_code=region)
     fmt = export_format(request)
     if fmt:
-        period = f"{date_from:%Y-%m-%d}至{date_to:%Y-%m-%d}"
+        period = period_text(date_from, date_to)
         if request.GET.get("table") == "talks":
             return download(talk_counts_table(talk_rows, period), f"谈话统计-{period}", fmt)
         return download(org_counts_table(org_rows, on, period), f"党组织统计-{period}", fmt)

@@ -19,7 +19,7 @@ from sanwu.core.web import checked, export_format, import_page, paginate, role_r
 from sanwu.regions.models import Region
 
 from .. import imports, services
-from ..forms import EvidenceForm, ExtendForm, ImportForm, ReasonForm, ReassignForm, ReportForm, TaskForm, VerifyForm, form_problems
+from ..forms import EvidenceForm, ExtendForm, ImportForm, ReasonForm, ReassignForm, ReportForm, TaskForm, VerifyForm
 from ..models import MeetingItem, Task, TaskOwner
 from ..tables import task_table
 from .common import ASSIGN_ROLES, LIST_VIEWS, PARTY, int_param, tabs_context
@@ -145,7 +145,7 @@ def _task(request, pk: int) -> Task:
     return get_visible_or_404(Task, request.user, pk=pk)
 
 
-def _task_page(request, task: Task, problems=(), status=200, forms=None):
+def _task_page(request, task: Task, problems=(), forms=None):
     user = request.user
     task = Task.objects.select_related("region", "assigner_region", "assigner").get(pk=task.pk)
     dress([task])
@@ -181,7 +181,7 @@ def _task_page(request, task: Task, problems=(), status=200, forms=None):
         "extend_form": forms.get("extend") or ExtendForm(initial={"deadline": max(task.deadline, services.today()) + dt.timedelta(days=30)}),
         "reassign_form": reassign_form,
     }
-    return render(request, "partywork/task_detail.html", ctx, status=status)
+    return render(request, "partywork/task_detail.html", ctx)
 
 
 def _reassign_form(user, task: Task, owners, data=None) -> ReassignForm:
@@ -209,52 +209,56 @@ ACTION_DONE = {
 }
 
 
+# The forms a task action posts, shown again (bound) with the problems when it breaks a rule.
+ACTION_FORMS = {"report": ReportForm, "return": ReasonForm, "verify": VerifyForm, "extend": ExtendForm}
+
+
+def _evidence_files(uploads_) -> list[tuple[str, bytes]]:
+    """The uploaded evidence as (name, content), or `Invalid` naming each file over the limit."""
+    limit = services.MAX_EVIDENCE_BYTES
+    too_big = [f.name for f in uploads_ if f.size > limit + 1]
+    if too_big:
+        raise Invalid([f"佐证材料「{n}」超过 {limit // 1024 // 1024} MB" for n in too_big])
+    return [(f.name, f.read()) for f in uploads_]
+
+
 @role_required(*PARTY)
 @require_POST
-def task_action(request, pk: int, action: str):
+@shows_problems
+def task_action(request, pk: int, action: str, problems=()):
     task = _task(request, pk)
     if action not in ACTION_DONE:
         raise Http404("没有这个操作")
-    user = request.user
-    forms = {}
-    try:
-        if action == "report":
-            form = forms["report"] = ReportForm(request.POST)
-            files = [(f.name, f.read()) for f in request.FILES.getlist("files") if f.size <= services.MAX_EVIDENCE_BYTES + 1]
-            too_big = [f.name for f in request.FILES.getlist("files") if f.size > services.MAX_EVIDENCE_BYTES + 1]
-            if too_big:
-                raise Invalid([f"佐证材料「{n}」超过 {services.MAX_EVIDENCE_BYTES // 1024 // 1024} MB" for n in too_big])
-            services.report(user, task, form.data.get("text", ""), files)
-        elif action == "return":
-            forms["return"] = ReasonForm(request.POST)
-            services.return_task(user, task, request.POST.get("reason", ""))
-        elif action == "verify":
-            forms["verify"] = VerifyForm(request.POST)
-            closed = request.POST.get("close") in ("on", "1", "true")
-            services.verify(user, task, request.POST.get("note", ""), close=closed)
-            if closed:
-                messages.success(request, "已核验并销号。")
-                return redirect("partywork:task", task.pk)
-        elif action == "close":
-            services.close(user, task, request.POST.get("note", ""))
-        elif action == "evidence":
-            upload = request.FILES.get("file")
-            if upload is None:
-                raise Invalid(["请选择要上传的文件"])
-            if upload.size > services.MAX_EVIDENCE_BYTES + 1:
-                raise Invalid([f"佐证材料「{upload.name}」超过 {services.MAX_EVIDENCE_BYTES // 1024 // 1024} MB"])
-            services.add_evidence(user, task, upload.name, upload.read())
-        elif action == "extend":
-            form = forms["extend"] = ExtendForm(request.POST)
-            if not form.is_valid():
-                raise Invalid(form_problems(form))
-            services.extend_deadline(user, task, form.cleaned_data["deadline"], form.cleaned_data["reason"])
-        elif action == "reassign":
+    if problems:
+        forms = {action: ACTION_FORMS[action](request.POST)} if action in ACTION_FORMS else {}
+        if action == "reassign":
             forms["reassign"] = request.POST
-            services.reassign(user, task, [int_param(i) for i in request.POST.getlist("owner_orgs") if int_param(i)],
-                              [int_param(i) for i in request.POST.getlist("owner_users") if int_param(i)], request.POST.get("reason", ""))
-    except Invalid as exc:
-        return _task_page(request, task, exc.messages, status=422, forms=forms)
+        return _task_page(request, task, problems, forms=forms)
+    user, post = request.user, request.POST
+    if action == "report":
+        services.report(user, task, post.get("text", ""), _evidence_files(request.FILES.getlist("files")))
+    elif action == "return":
+        services.return_task(user, task, post.get("reason", ""))
+    elif action == "verify":
+        closed = post.get("close") in ("on", "1", "true")
+        services.verify(user, task, post.get("note", ""), close=closed)
+        if closed:
+            messages.success(request, "已核验并销号。")
+            return redirect("partywork:task", task.pk)
+    elif action == "close":
+        services.close(user, task, post.get("note", ""))
+    elif action == "evidence":
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise Invalid("请选择要上传的文件")
+        (name, content), = _evidence_files([upload])
+        services.add_evidence(user, task, name, content)
+    elif action == "extend":
+        d = checked(ExtendForm(post))
+        services.extend_deadline(user, task, d["deadline"], d["reason"])
+    elif action == "reassign":
+        services.reassign(user, task, [int_param(i) for i in post.getlist("owner_orgs") if int_param(i)],
+                          [int_param(i) for i in post.getlist("owner_users") if int_param(i)], post.get("reason", ""))
     messages.success(request, ACTION_DONE[action])
     return redirect("partywork:task", task.pk)
 

@@ -3,23 +3,19 @@ and the rectification list — the same services and tables as the pages."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sanwu.core.cli_support import cli_actor, emit
+from sanwu.core.cli_support import add_as_argument, add_list_arguments, add_status_argument, add_table_arguments, cli_actor, emit
 from sanwu.core.errors import NotFound
 from sanwu.core.permissions import visible
 
 from ... import demo, imports, services, tables
 from ...models import Assessment, Consequence, Rectification, Unit
 
-FORMATS = ["csv", "json", "xlsx"]
-
-
 def _assessment(pk: int, user) -> Assessment:
-    """The assessment the user reaches (`services.assessment_for`); cli_actor turns Invalid and
-    Refused into CommandError, a NotFound is turned here."""
+    """The assessment the user reaches (`services.assessment_for`), or `NotFound` naming it."""
     try:
         return services.assessment_for(user, pk)[0]
     except NotFound:
-        raise CommandError(f"考核「{pk}」不存在或不在管辖范围内") from None
+        raise NotFound(f"考核「{pk}」不存在或不在管辖范围内") from None
 
 
 def _read(path: str) -> bytes:
@@ -41,29 +37,26 @@ class Command(BaseCommand):
         for name, text in (("ranking", "考核排名"), ("consequences", "考核问责")):
             p = sub.add_parser(name, help=text)
             p.add_argument("id", type=int, help="考核编号")
-            p.add_argument("--format", choices=FORMATS, default="csv")
-            p.add_argument("--output")
-            p.add_argument("--as", dest="as_user", help="以该用户身份（按其管辖范围）")
+            add_table_arguments(p)
+            add_as_argument(p)
         imp = sub.add_parser("import-scores", help="从 CSV/XLSX 导入得分（全部或全不）")
         imp.add_argument("id", type=int)
         imp.add_argument("file")
-        imp.add_argument("--as", dest="as_user")
+        add_as_argument(imp)
         ap = sub.add_parser("apply", help="按本县规则落实考核问责（可重复运行，不重复认定）")
         ap.add_argument("id", type=int)
-        ap.add_argument("--as", dest="as_user")
+        add_as_argument(ap)
         for name, text in (("import-difficult", "从 CSV/XLSX 导入重点难点村清单（全部或全不）"),
                            ("import-rectifications", "从 CSV/XLSX 导入软弱涣散村党组织整顿台账（全部或全不）")):
             p = sub.add_parser(name, help=text)
             p.add_argument("file")
             p.add_argument("--county", required=True, help="县的12位代码")
-            p.add_argument("--as", dest="as_user")
+            add_as_argument(p)
         rl = sub.add_parser("rectification-list", help="软弱涣散村党组织整顿台账")
         rl.add_argument("--county", required=True, help="县的12位代码")
-        rl.add_argument("--status", choices=["listed", "delisted", "all"], default="listed")
+        add_status_argument(rl, {"listed": "整顿中", "delisted": "已销号", "all": "全部"}, default="listed")
         rl.add_argument("--year", type=int)
-        rl.add_argument("--format", choices=FORMATS, default="csv")
-        rl.add_argument("--output")
-        rl.add_argument("--as", dest="as_user")
+        add_list_arguments(rl, within=None)
 
     def handle(self, *args, action, **opts):
         with cli_actor(opts.get("as_user")) as actor:

@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from sanwu.core.cli_support import cli_actor, emit
-from sanwu.core.codes import region_prefix
+from sanwu.core.cli_support import add_as_argument, add_list_arguments, cli_actor, emit, within
+from sanwu.core.permissions import visible
 from sanwu.decisions import services
 from sanwu.decisions.models import Matter
 from sanwu.decisions.rules import MEETING_TYPES, STATUS_LABELS, VILLAGERS_MEETING_TYPES
-from sanwu.decisions.tables import matters_cli_table
+from sanwu.decisions.tables import matters_table
 from sanwu.demo.parts import load_part
 
 
@@ -15,12 +15,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         lst = sub.add_parser("list", help="列出四议两公开事项")
-        lst.add_argument("--within", help="只列出该区划（代码）内的事项")
-        lst.add_argument("--status", choices=list(STATUS_LABELS))
+        add_list_arguments(lst, statuses=STATUS_LABELS, within="只列出该区划（代码）内的事项")
         lst.add_argument("--year", type=int)
-        lst.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
-        lst.add_argument("--output")
-        lst.add_argument("--as", dest="as_user", help="以该用户身份查看（按其管辖范围）")
 
         q = sub.add_parser("quorum", help="设置县（市）村民会议的到会人数规则；同意须超过到会人数的半数（法定，不可改）")
         q.add_argument("--region", required=True, help="县或市的区划代码")
@@ -28,7 +24,7 @@ class Command(BaseCommand):
                        help="、".join(f"{k} {MEETING_TYPES[k]}" for k in VILLAGERS_MEETING_TYPES))
         q.add_argument("--present", required=True, help="到会比例，如 1/2、2/3")
         q.add_argument("--more-than", action="store_true", help="须“超过”该比例（默认为“以上（含）”）")
-        q.add_argument("--as", dest="as_user", help="以该用户身份操作")
+        add_as_argument(q)
 
         demo = sub.add_parser("demo", help="为示例城市载入四议两公开事项（可重复运行；同 sanwu demo --only decisions）")
         demo.add_argument("--seed", type=int, default=2021)
@@ -36,14 +32,12 @@ class Command(BaseCommand):
     def handle(self, *args, action, **opts):
         if action == "list":
             with cli_actor(opts.get("as_user")) as actor:
-                qs = Matter.objects.visible_to(actor.user) if actor.user is not None else Matter.objects.all()
-                if opts["within"]:
-                    qs = qs.filter(village__code__startswith=region_prefix(opts["within"]))
+                qs = within(visible(Matter, actor.user), opts["within"], "village__code")
                 if opts["status"]:
                     qs = qs.filter(status=opts["status"])
                 if opts["year"]:
                     qs = qs.filter(year=opts["year"])
-                table = matters_cli_table(qs.order_by("village_id", "-year", "id"))
+                table = matters_table(qs.select_related("village__parent").order_by("village_id", "-year", "id"))
                 emit(table, opts["format"], opts["output"], self.stdout)
         elif action == "quorum":
             try:

@@ -3,28 +3,21 @@ line, through the same services (and so the same roles and checks) as the pages.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sanwu.core.cli_support import cli_actor, emit
-from sanwu.core.codes import region_prefix
-from sanwu.core.permissions import refuse
+from sanwu.core.cli_support import add_as_argument, add_list_arguments, cli_actor, emit, within
+from sanwu.core.errors import NotFound
+from sanwu.core.permissions import get_visible, visible
 from sanwu.disclosure import services
 from sanwu.disclosure.models import Disclosure
 from sanwu.disclosure.tables import STATUS_LABELS, disclosures_table
 from sanwu.ledger.management.commands.book import find_book
 
-AS_HELP = "以该用户身份（按其角色和管辖范围；默认系统操作员）"
-
-
 def find_disclosure(pk: int, user) -> Disclosure:
     """The disclosure as the acting user may see it; outside the scope it does not exist for
-    them (the refusal goes to the audit trail)."""
-    qs = Disclosure.objects.all() if user is None else Disclosure.objects.visible_to(user)
-    d = qs.select_related("village", "book").filter(pk=pk).first()
-    if d is None:
-        hidden = Disclosure.objects.filter(pk=pk).first() if user is not None else None
-        if hidden is not None:
-            refuse(user, "disclosure.disclosure", pk, hidden.village_id)
-        raise CommandError(f"财务公开「{pk}」不存在，或不在您的管辖范围内")
-    return d
+    them (`NotFound`, the refusal audited; `cli_actor` prints it as one line)."""
+    try:
+        return get_visible(Disclosure, user, pk=pk)
+    except NotFound:
+        raise NotFound(f"财务公开「{pk}」不存在，或不在您的管辖范围内") from None
 
 
 class Command(BaseCommand):
@@ -33,31 +26,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         lst = sub.add_parser("list", help="列出管辖范围内的财务公开")
-        lst.add_argument("--within", help="只列出该区划（代码）内的公开")
-        lst.add_argument("--status", choices=list(STATUS_LABELS))
+        add_list_arguments(lst, statuses=STATUS_LABELS, within="只列出该区划（代码）内的公开")
         lst.add_argument("--year", type=int)
-        lst.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
-        lst.add_argument("--output")
-        lst.add_argument("--as", dest="as_user", help=AS_HELP)
 
         prep = sub.add_parser("prepare", help="按账簿编制（或重新编制）一期财务公开（村会计）")
         prep.add_argument("--book", required=True, help="账套代码")
         prep.add_argument("--period", required=True, help="期间：2020-03（月度）或 2020-Q1（季度）")
-        prep.add_argument("--as", dest="as_user", help=AS_HELP)
+        add_as_argument(prep)
 
         for name, text in (("confirm", "确认已编制的公开（村党组织书记）"), ("publish", "发布已确认的公开（发布后冻结，不能撤回）"),
                            ("check", "将已发布的公开与账簿核对；不相符时退出码为 1")):
             p = sub.add_parser(name, help=text)
             p.add_argument("id", type=int, help="财务公开编号")
-            p.add_argument("--as", dest="as_user", help=AS_HELP)
+            add_as_argument(p)
 
     def handle(self, *args, action, **opts):
         with cli_actor(opts.get("as_user")) as actor:
             user = actor.user
             if action == "list":
-                qs = Disclosure.objects.all() if user is None else Disclosure.objects.visible_to(user)
-                if opts["within"]:
-                    qs = qs.filter(village__code__startswith=region_prefix(opts["within"]))
+                qs = within(visible(Disclosure, user), opts["within"], "village__code")
                 if opts["status"]:
                     qs = qs.filter(status=opts["status"])
                 if opts["year"]:

@@ -11,11 +11,10 @@ The command parses, calls the services and prints; tables go through `core.cli_s
 (`--format csv|json|xlsx`, `--output`). `--as USER` acts as that user, within their scope."""
 
 import json
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sanwu.core.cli_support import cli_actor, emit
+from sanwu.core.cli_support import add_as_argument, add_table_arguments, cli_actor, emit, write_file_or_binary
 from sanwu.core.errors import NotFound
 from sanwu.core.money import format_yuan
 from sanwu.economy import services, tables
@@ -45,9 +44,8 @@ def add_report_parser(subparsers):
 def add_report_arguments(p) -> None:
     p.add_argument("--region", required=True, help="区划代码（市、县、乡镇或村）")
     p.add_argument("--year", type=int, required=True, help="年度")
-    p.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
-    p.add_argument("--output", help="写入文件（xlsx 须给出），否则输出到标准输出")
-    p.add_argument("--as", dest="as_user", help="以该用户身份查看（按其管辖范围检查）")
+    add_table_arguments(p)
+    add_as_argument(p)
 
 
 def run_report(opts, stdout=None) -> None:
@@ -58,7 +56,7 @@ def run_report(opts, stdout=None) -> None:
         region = region_or_error(actor.user, o["region"])
         year = services.check_year(o["year"])
         table = tables.report_table(services.village_years(actor.user, region, year, with_prev=False), f"{region.name}{year}年集体经济")
-        emit(table, o.get("format") or "csv", o.get("output"), stdout)
+        emit(table, o.get("format"), o.get("output"), stdout)
 
 
 # --- `sanwu economy brief` = `sanwu brief` -----------------------------------------------------------
@@ -70,7 +68,7 @@ def add_brief_arguments(parser) -> None:
     parser.add_argument("--base-year", type=int, help="比较基准年（默认上一年）")
     parser.add_argument("--format", choices=["text", "html", "pdf"], default="text", help="text：文本；html：可用 Word 打开的 .doc；pdf")
     parser.add_argument("--output", help="写入文件（pdf 须给出或重定向），否则输出到标准输出")
-    parser.add_argument("--as", dest="as_user", help="以该用户身份生成（按其管辖范围）")
+    add_as_argument(parser)
 
 
 def run_brief(opts: dict, stdout) -> None:
@@ -84,17 +82,8 @@ def run_brief(opts: dict, stdout) -> None:
             data = services.brief.to_doc_html(b).encode("utf-8")
         else:
             data = services.brief.to_text(b).encode("utf-8")
-    if opts["output"]:
-        with open(opts["output"], "wb") as fh:
-            fh.write(data)
-        return
-    if fmt == "pdf":
-        if sys.stdout.isatty():
-            raise CommandError("pdf 是二进制格式，请用 --output 文件名 保存，或重定向到文件")
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    stdout.write(data.decode("utf-8"), ending="")
+    if not write_file_or_binary(data, opts["output"], fmt if fmt == "pdf" else None):
+        stdout.write(data.decode("utf-8"), ending="")
 
 
 # --- The area command ------------------------------------------------------------------------------
@@ -110,13 +99,13 @@ class Command(BaseCommand):
         add_report_arguments(aw)
         rules = sub.add_parser("rules", help="显示一个县的集体经济规则（JSON，金额单位分）")
         rules.add_argument("--county", required=True)
-        rules.add_argument("--as", dest="as_user")
+        add_as_argument(rules)
         for name, help_text in (("approve", "乡镇核准村干部奖励"), ("reject", "乡镇不予核准村干部奖励")):
             p = sub.add_parser(name, help=help_text)
             p.add_argument("--village", required=True)
             p.add_argument("--year", type=int, required=True)
             p.add_argument("--reason", default="", help="说明（不予核准时必填）")
-            p.add_argument("--as", dest="as_user", help="以该用户身份操作（默认系统操作员）")
+            add_as_argument(p)
         add_brief_arguments(sub.add_parser("brief", help=BRIEF_HELP))
 
     def handle(self, *args, action, **opts):

@@ -15,15 +15,14 @@ functions. Every verb acts as the system operator unless `--as USER`.
 """
 
 import datetime as dt
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sanwu.core.cli_support import RawStream, cli_actor
-from sanwu.core.errors import Invalid, Problem
-from sanwu.core.permissions import refuse
+from sanwu.core.cli_support import RawStream, add_as_argument, cli_actor, date_option, existing_file
+from sanwu.core.errors import Invalid, NotFound, Problem
+from sanwu.core.permissions import refuse, visible
 from sanwu.core.money import MoneyError, format_yuan, parse_yuan
 from sanwu.ledger import hooks, services
 from sanwu.ledger import imports as importer
@@ -43,27 +42,15 @@ VERIFY_HELP = "重算哈希链并核对保存的发生额；有问题时退出�
 def find_book(code: str, user) -> Book:
     """The book `code` as the acting user may see it (the system operator sees every book).
 
-    Outside the user's scope it does not exist for them: the refusal goes to the audit trail."""
-    if user is None:
-        book = Book.objects.filter(code=code).first()
-    else:
-        book = Book.objects.visible_to(user).filter(code=code).first()
-        if book is None:
-            hidden = Book.objects.filter(code=code).first()
-            if hidden is not None:
-                refuse(user, "ledger.book", hidden.code, hidden.region_id)
+    Outside the user's scope it does not exist for them (`NotFound`, the refusal audited under
+    the book's code)."""
+    book = visible(Book, user).filter(code=code).first()
     if book is None:
-        raise CommandError(f"账套「{code}」不存在或不在您的管辖范围内")
+        hidden = Book.objects.filter(code=code).first() if user is not None else None
+        if hidden is not None:
+            refuse(user, "ledger.book", hidden.code, hidden.region_id)
+        raise NotFound(f"账套「{code}」不存在或不在您的管辖范围内")
     return book
-
-
-def parse_date(text: str | None, what: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{what}「{text}」无效（应为 YYYY-MM-DD）") from None
 
 
 # --- import ---------------------------------------------------------------------------------------
@@ -118,14 +105,12 @@ class ProgressReporter:
 def add_import_options(parser) -> None:
     """The options of a voucher import after the file and the book (`book import`, `import vouchers`)."""
     parser.add_argument("--post", action="store_true", help="直接记账（否则存为草稿）")
-    parser.add_argument("--as", dest="as_user", help="以该用户身份操作（按其管辖范围与角色检查）")
+    add_as_argument(parser)
 
 
 def run_import(command: BaseCommand, opts: dict) -> None:
     """Import the vouchers of `opts["file"]` into the book `opts["code"]`, all or nothing."""
-    path = Path(opts["file"])
-    if not path.is_file():
-        raise CommandError(f"文件「{path}」不存在")
+    path = existing_file(opts["file"])
     with cli_actor(opts["as_user"]) as actor:
         book = find_book(opts["code"], actor.user)
         data = path.read_bytes()
@@ -144,7 +129,7 @@ def run_import(command: BaseCommand, opts: dict) -> None:
 def add_export_options(parser) -> None:
     """The options of a Beancount export after the book (`book export`, `export beancount`)."""
     parser.add_argument("--output", help="写入文件（UTF-8），否则输出到标准输出")
-    parser.add_argument("--as", dest="as_user", help="以该用户身份导出（按其管辖范围检查）")
+    add_as_argument(parser)
 
 
 def run_export(command: BaseCommand, opts: dict) -> None:
@@ -164,7 +149,7 @@ def run_export(command: BaseCommand, opts: dict) -> None:
 
 def add_verify_options(parser) -> None:
     """The options of a verification after the book (`book verify`, `verify`)."""
-    parser.add_argument("--as", dest="as_user", help="以该用户身份校验（只校验其管辖范围内的账套）")
+    add_as_argument(parser)
 
 
 def run_verify(command: BaseCommand, opts: dict) -> None:
@@ -207,7 +192,7 @@ def run_add(command: BaseCommand, opts: dict) -> None:
     with cli_actor(opts["as_user"]) as actor:
         book = services.create_book(
             actor.user, opts["code"], opts["region"], opts["chart"], name=opts["name"],
-            credit_code=opts["credit_code"], start_date=parse_date(opts["start"], "启用日期"),
+            credit_code=opts["credit_code"], start_date=date_option(opts["start"], "启用日期"),
         )
     command.stdout.write(
         f"已建立账套 {book.code}：{book.name}，{book.region.name}（{book.region_id}），"
@@ -299,14 +284,14 @@ class Command(BaseCommand):
         add.add_argument("--name", default="", help="集体经济组织名称（默认：村名+股份经济合作社）")
         add.add_argument("--credit-code", default="", help="统一社会信用代码（可选，给出时校验）")
         add.add_argument("--start", help="启用日期 YYYY-MM-DD（默认：今年1月1日）")
-        add.add_argument("--as", dest="as_user", help="以该用户身份操作（按其管辖范围检查）")
+        add_as_argument(add)
 
         op = sub.add_parser("opening", help="录入（--set 科目=金额）并确认（--confirm）期初余额")
         op.add_argument("code", help="账套编码")
         op.add_argument("--set", dest="balances", nargs="+", default=[], metavar="科目=元",
                         help="期初余额，借方为正、贷方为负，如 101=1200.00 301=-1200.00；替换全部已录入的期初余额")
         op.add_argument("--confirm", action="store_true", help="检查借贷平衡并确认（确认后才能记账）")
-        op.add_argument("--as", dest="as_user", help="以该用户身份操作")
+        add_as_argument(op)
 
         acc = sub.add_parser("sub-account", help="在标准科目下增设明细科目")
         acc.add_argument("code", help="账套编码")
@@ -314,7 +299,7 @@ class Command(BaseCommand):
         acc.add_argument("--account", required=True, help="明细科目编码：上级编码加两位，如 50101")
         acc.add_argument("--name", required=True, help="科目名称")
         acc.add_argument("--source", default="", choices=["", *SOURCES], help="默认收入来源")
-        acc.add_argument("--as", dest="as_user", help="以该用户身份操作")
+        add_as_argument(acc)
 
         imp = sub.add_parser("import", help=IMPORT_HELP + "，全部成功或一条都不导入")
         imp.add_argument("code", help="账套编码")

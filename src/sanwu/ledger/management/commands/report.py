@@ -4,7 +4,7 @@ economy app's `sanwu report economy`), so this command imports none of them."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sanwu.core.cli_support import add_table_arguments, cli_actor, emit
+from sanwu.core.cli_support import add_as_argument, add_table_arguments, cli_actor, emit
 from sanwu.ledger import hooks
 from sanwu.ledger.services import reports
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         tb.add_argument("--from", dest="month_from", type=int, help="起始月")
         tb.add_argument("--to", dest="month_to", type=int, help="截止月")
         add_table_arguments(tb)
-        tb.add_argument("--as", dest="as_user", help="以该用户身份查看（按其管辖范围检查）")
+        add_as_argument(tb)
         for report in hooks.registered_reports():
             report.add_arguments(sub.add_parser(report.name, help=report.help))
 

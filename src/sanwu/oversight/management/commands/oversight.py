@@ -2,26 +2,14 @@
 already posted), warnings (list in scope, --format csv|json|xlsx; the columns of the page's
 export, `tables.warnings_table`)."""
 
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 
-from sanwu.core.cli_support import cli_actor, emit
+from sanwu.core.cli_support import add_as_argument, add_status_argument, add_table_arguments, cli_actor, date_option, emit
 from sanwu.core.dates import today
-from sanwu.core.errors import NotFound
 from sanwu.ledger.models import Book
 from sanwu.oversight import services, tables
 from sanwu.oversight.models import STATUSES
 from sanwu.oversight.rules import RULES
-
-
-def _date(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"日期「{text}」无效（应为 YYYY-MM-DD）") from None
 
 
 class Command(BaseCommand):
@@ -36,16 +24,15 @@ class Command(BaseCommand):
         rescan.add_argument("--book", action="append", default=[], help="账套编码（可重复；默认全部账套）")
 
         ls = sub.add_parser("warnings", help="列出管辖范围内的预警")
-        ls.add_argument("--status", choices=[s for s, _ in STATUSES], help="状态")
+        add_status_argument(ls, dict(STATUSES))
         ls.add_argument("--rule", choices=list(RULES), help="规则")
         ls.add_argument("--region", default="", help="区划代码（县、乡镇或村）")
-        ls.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
-        ls.add_argument("--output", help="写入文件（xlsx 必须）")
-        ls.add_argument("--as", dest="as_user", help="以该用户身份查看（按其管辖范围）；默认系统操作员，看到全部")
+        add_table_arguments(ls)
+        add_as_argument(ls)
 
     def handle(self, *args, action, **opts):
         if action == "run-daily":
-            as_of = _date(opts.get("date"))
+            as_of = date_option(opts.get("date"))
             with cli_actor() as actor:
                 result = services.run_daily(actor.user, as_of)
             day = as_of or today()
@@ -67,10 +54,7 @@ class Command(BaseCommand):
             self.stdout.write(f"补跑完成：{books.count()} 个账套，新增预警 {created} 条。")
             return
         with cli_actor(opts.get("as_user")) as actor:
-            try:
-                region = services.region_in_scope(actor.user, opts["region"], "oversight.warnings")
-            except NotFound as exc:  # cli_actor turns Invalid and Refused into CommandError, not NotFound
-                raise CommandError(str(exc)) from None
+            region = services.region_in_scope(actor.user, opts["region"], "oversight.warnings")
             f = services.WarningFilter(status=opts.get("status") or "", rule=opts.get("rule") or "", region=region)
             qs = services.warnings(actor.user, f)
             emit(tables.warnings_table(qs[:100000]), opts["format"], opts.get("output"), self.stdout)

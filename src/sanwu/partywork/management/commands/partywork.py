@@ -15,36 +15,16 @@ from django.db.models import Count
 from django.utils import timezone
 
 from sanwu.core import permissions
-from sanwu.core.cli_support import cli_actor, emit
-from sanwu.core.codes import region_prefix
+from sanwu.core.cli_support import (
+    FORMATS, add_as_argument, add_list_arguments, add_status_argument, add_table_arguments, cli_actor, date_option, emit,
+    existing_file, within,
+)
+from sanwu.core.errors import NotFound
 from sanwu.core.pdf import render_pdf
 from sanwu.partywork import demo, imports, services, tables
-from sanwu.partywork.models import PartyOrg, Task, TeamMember
+from sanwu.partywork.models import PartyOrg, Task
 
-FORMATS = ["csv", "json", "xlsx"]
-AS_HELP = "以该用户身份执行（默认系统操作员）"
 TASKS_HELP = "重点工作台账：list / import / assign / report / return / verify / close / extend / reassign / quarterly / rollup（--as 用户名：以该用户身份，受管辖范围限制）"
-
-
-def _date(text: str | None, default: dt.date) -> dt.date:
-    """An optional YYYY-MM-DD option, else `default`."""
-    if not text:
-        return default
-    return _day(text)
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"日期「{text}」无效（YYYY-MM-DD）") from None
-
-
-def _file(name: str) -> Path:
-    path = Path(name)
-    if not path.is_file():
-        raise CommandError(f"文件「{path}」不存在")
-    return path
 
 
 # --- The task ledger: `sanwu partywork tasks <verb>` = `sanwu tasks <verb>` ------------------------
@@ -55,16 +35,15 @@ def add_task_arguments(parser) -> None:
     sub = parser.add_subparsers(dest="task_action", required=True)
 
     def common(p, fmt=True):
-        p.add_argument("--as", dest="as_user", help=AS_HELP)
+        add_as_argument(p)
         if fmt:
-            p.add_argument("--format", choices=FORMATS, default="csv")
-            p.add_argument("--output")
+            add_table_arguments(p)
 
     lst = sub.add_parser("list", help="列出任务（全部列，与导入表头相同）")
     lst.add_argument("--view", choices=list(services.VIEWS), default="all")
     lst.add_argument("--year", type=int)
     lst.add_argument("--month", type=int)
-    lst.add_argument("--status", choices=list(services.STATUS_LABELS))
+    add_status_argument(lst, services.STATUS_LABELS)
     lst.add_argument("--origin")
     common(lst)
 
@@ -114,8 +93,8 @@ def add_task_arguments(parser) -> None:
     q = sub.add_parser("quarterly", help="季例会清单（在办、逾期）")
     q.add_argument("--year", type=int, default=services.today().year)
     q.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], default=(services.today().month - 1) // 3 + 1)
-    q.add_argument("--as", dest="as_user")
-    q.add_argument("--format", choices=[*FORMATS, "pdf"], default="csv")
+    add_as_argument(q)
+    q.add_argument("--format", choices=[*FORMATS, "pdf"], default=None, help="csv、json、xlsx 或 pdf（pdf 须给出 --output）")
     q.add_argument("--output")
 
     r = sub.add_parser("rollup", help="按责任单位汇总（半年小结、年度汇总）")
@@ -131,10 +110,10 @@ def run_task(opts: dict, stdout) -> None:
 
 
 def _task(user, pk: int) -> Task:
-    task = permissions.visible(Task, user).filter(pk=pk).first()
-    if task is None:
-        raise CommandError(f"任务 {pk} 不存在或不在管辖范围内")
-    return task
+    try:
+        return permissions.get_visible(Task, user, pk=pk)
+    except NotFound:
+        raise NotFound(f"任务 {pk} 不存在或不在管辖范围内") from None
 
 
 def _user_ids(names: list[str]) -> list[int]:
@@ -158,7 +137,7 @@ def task_list(user, opts, stdout):
 
 
 def task_import(user, opts, stdout):
-    path = _file(opts["file"])
+    path = existing_file(opts["file"])
     tasks = imports.import_tasks(user, path.read_bytes(), path.name)
     stdout.write(f"导入完成：交办任务 {len(tasks)} 项（编号 {tasks[0].pk}–{tasks[-1].pk}）")
 
@@ -166,7 +145,7 @@ def task_import(user, opts, stdout):
 def task_assign(user, opts, stdout):
     users = _user_ids(opts["owner"])
     t = services.assign_task(
-        user, title=opts["title"], region_code=opts["region"], deadline=_day(opts["deadline"]), source_kind=opts["source"],
+        user, title=opts["title"], region_code=opts["region"], deadline=date_option(opts["deadline"], "完成时限"), source_kind=opts["source"],
         source_ref=opts["ref"], description=opts["description"], owner_org_ids=opts["org"], owner_user_ids=users, origin=opts["origin"],
     )
     stdout.write(f"{t.pk}")
@@ -175,7 +154,7 @@ def task_assign(user, opts, stdout):
 def task_report(user, opts, stdout):
     files = []
     for name in opts["file"]:
-        p = _file(name)
+        p = existing_file(name)
         files.append((p.name, p.read_bytes()))
     t = services.report(user, _task(user, opts["id"]), opts["text"], files)
     stdout.write(f"{t.pk} {t.get_status_display()}")
@@ -197,7 +176,7 @@ def task_close(user, opts, stdout):
 
 
 def task_extend(user, opts, stdout):
-    t = services.extend_deadline(user, _task(user, opts["id"]), _day(opts["deadline"]), opts["reason"])
+    t = services.extend_deadline(user, _task(user, opts["id"]), date_option(opts["deadline"], "完成时限"), opts["reason"])
     stdout.write(f"{t.pk} {t.deadline:%Y-%m-%d}")
 
 
@@ -248,24 +227,20 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         orgs = sub.add_parser("orgs", help="列出党组织（负责人姓名脱敏）")
         orgs.add_argument("--kind", choices=list(services.KIND_LABELS))
-        orgs.add_argument("--within", help="只列出该区划及其下级")
+        add_list_arguments(orgs)
         counts = sub.add_parser("counts", help="党组织按类型：某日在册、期间新建及人数")
         counts.add_argument("--on", help="在册日期（默认今天）")
         talks = sub.add_parser("talk-counts", help="谈话人次（按类型，不含对象和要点）")
         for p in (counts, talks):
             p.add_argument("--from", dest="date_from", help="期间起（默认当年1月1日）")
             p.add_argument("--to", dest="date_to", help="期间止（默认今天）")
-            p.add_argument("--within", help="只统计该区划及其下级")
-        for p in (orgs, counts, talks):
-            p.add_argument("--as", dest="as_user", help=AS_HELP)
-            p.add_argument("--format", choices=FORMATS, default="csv")
-            p.add_argument("--output")
+            add_list_arguments(p, within="只统计该区划及其下级")
         imp = sub.add_parser("import-orgs", help="从 CSV/XLSX 导入党组织名册（含突击队员），全部成功或全部不导入")
         imp.add_argument("file")
-        imp.add_argument("--as", dest="as_user", help=AS_HELP)
+        add_as_argument(imp)
         imt = sub.add_parser("import-talks", help="从 CSV/XLSX 导入谈话记录（仅组织部门），全部成功或全部不导入；与已有记录相同的行跳过")
         imt.add_argument("file")
-        imt.add_argument("--as", dest="as_user", help=AS_HELP)
+        add_as_argument(imt)
         dem = sub.add_parser("demo", help="为已载入的示例城市生成党组织、重点工作、调度会和谈话（已生成时不重复）")
         dem.add_argument("--seed", type=int, default=2021)
         add_task_arguments(sub.add_parser("tasks", help=TASKS_HELP))
@@ -284,7 +259,7 @@ class Command(BaseCommand):
                 )
             return
         if action in ("import-orgs", "import-talks"):
-            path = _file(opts["file"])
+            path = existing_file(opts["file"])
             with cli_actor(opts.get("as_user")) as actor:
                 if action == "import-orgs":
                     made = imports.import_orgs(actor.user, path.read_bytes(), path.name)
@@ -298,24 +273,22 @@ class Command(BaseCommand):
             t = services.today()
             if action == "orgs":
                 table = self._orgs(user, opts)
-            elif action == "counts":
-                rows = services.org_counts(
-                    user, on=_date(opts["on"], t), date_from=_date(opts["date_from"], dt.date(t.year, 1, 1)), date_to=_date(opts["date_to"], t),
-                    region_code=opts["within"],
-                )
-                table = tables.org_counts_cli_table(rows)
             else:
-                rows = services.talk_counts(
-                    user, date_from=_date(opts["date_from"], dt.date(t.year, 1, 1)), date_to=_date(opts["date_to"], t), region_code=opts["within"],
-                )
-                table = tables.talk_counts_cli_table(rows)
+                date_from = date_option(opts["date_from"], default=dt.date(t.year, 1, 1))
+                date_to = date_option(opts["date_to"], default=t)
+                period = tables.period_text(date_from, date_to)
+                if action == "counts":
+                    on = date_option(opts["on"], default=t)
+                    rows = services.org_counts(user, on=on, date_from=date_from, date_to=date_to, region_code=opts["within"])
+                    table = tables.org_counts_table(rows, on, period)
+                else:
+                    rows = services.talk_counts(user, date_from=date_from, date_to=date_to, region_code=opts["within"])
+                    table = tables.talk_counts_table(rows, period, total=False)
         emit(table, opts["format"], opts["output"], self.stdout)
 
     def _orgs(self, user, opts):
-        qs = permissions.visible(PartyOrg, user).select_related("region", "parent")
+        qs = permissions.visible(PartyOrg, user).select_related("region", "parent").annotate(listed=Count("members"))
         if opts["kind"]:
             qs = qs.filter(kind=opts["kind"])
-        if opts["within"]:
-            qs = qs.filter(region__code__startswith=region_prefix(opts["within"]))
-        listed = dict(TeamMember.objects.filter(org__in=qs).values_list("org_id").annotate(n=Count("id")).order_by())
-        return tables.org_register_table(qs.order_by("region_id", "kind", "id"), listed)
+        qs = within(qs, opts["within"], "region__code")
+        return tables.orgs_table(qs.order_by("region_id", "kind", "id"), user)

@@ -1,12 +1,10 @@
-from pathlib import Path
+from django.core.management.base import BaseCommand
+from django.db.models import Count
 
-from django.core.management.base import BaseCommand, CommandError
-
-from sanwu.core.cli_support import cli_actor, emit
-from sanwu.core.codes import region_prefix
+from sanwu.core.cli_support import add_list_arguments, cli_actor, emit, existing_file, within
 from sanwu.regions import services
 from sanwu.regions.models import Region
-from sanwu.regions.tables import regions_cli_table
+from sanwu.regions.tables import regions_table
 
 
 class Command(BaseCommand):
@@ -17,24 +15,18 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="从 CSV/XLSX 导入区划（列：code/代码, name/名称, parent/上级），全部成功或全部不导入")
         imp.add_argument("file")
         lst = sub.add_parser("list", help="列出区划")
-        lst.add_argument("--within", help="只列出该区划及其下级")
+        add_list_arguments(lst, as_user=False)
         lst.add_argument("--level", choices=["city", "county", "township", "village", "group"])
-        lst.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
-        lst.add_argument("--output")
 
     def handle(self, *args, action, **opts):
         if action == "import":
-            path = Path(opts["file"])
-            if not path.is_file():
-                raise CommandError(f"文件「{path}」不存在")
+            path = existing_file(opts["file"])
             with cli_actor():
                 result = services.import_regions(path.read_bytes(), path.name)
             self.stdout.write(f"导入完成：新增 {result['created']} 个，更新 {result['updated']} 个（共 {result['rows']} 行）")
         else:
-            qs = Region.objects.all()
-            if opts["within"]:
-                qs = qs.filter(code__startswith=region_prefix(opts["within"]))
+            qs = within(Region.objects.all(), opts["within"])
             if opts["level"]:
                 qs = qs.filter(level=opts["level"])
-            table = regions_cli_table(qs)
+            table = regions_table(qs.annotate(n_children=Count("children")).order_by("code"))
             emit(table, opts["format"], opts["output"], self.stdout)

@@ -9,6 +9,9 @@ class OversightConfig(AppConfig):
     verbose_name = "实时监管"
 
     def ready(self):
+        from sanwu.core import downloads
+
         from . import services  # imports models: only once the app registry is ready
 
         hooks.on_posted(services.on_posted)
+        downloads.register("oversight.feed.xlsx", services.write_feed_xlsx, downloads.XLSX)

@@ -14,12 +14,13 @@ from django.template.loader import render_to_string
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.dates import today
 from sanwu.core.money import format_wan, format_yuan
-from sanwu.core.pdf import render_pdf
+from sanwu.core.pdf import layout, render_pdf
 from sanwu.core.tables import Column, Table
 
 from .. import rules as R
 from ..rules import CLASS_LABELS
 from ..tables import awards_table
+from .access import region_for
 from .awards import award_rows
 from .common import check_year
 from .figures import Summary, overview, ranked, summarise, village_years
@@ -304,3 +305,15 @@ def to_doc_html(b: Brief) -> str:
 
 def to_pdf(b: Brief) -> bytes:
     return render_pdf("economy/pdf/brief.html", context(b))
+
+
+def write_pdf(user, params: dict, out, progress) -> None:
+    """The brief of `params` (region code, year, base year or None) as a PDF written to `out`, for
+    `core.downloads`: the figures, the layout, the file, each a step of `progress`."""
+    progress(0, 3)
+    b = build(user, region_for(user, params["region"]), params["year"], params.get("base"))
+    progress(1, 3)
+    document = layout(render_to_string("economy/pdf/brief.html", context(b)))
+    progress(2, 3)
+    document.write_pdf(out)
+    progress(3, 3)

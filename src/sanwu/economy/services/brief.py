@@ -286,16 +286,29 @@ def to_text(b: Brief) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def context(b: Brief) -> dict:
-    return {
-        "brief": b,
-        "note": note(b),
-        "tables": [
-            {"n": i, "part": p, "columns": p.table.columns,
-             "rows": [list(zip(r, [c.money for c in p.table.columns])) for r in table_rows(p.table)]}
-            for i, p in enumerate(b.parts, start=1)
-        ],
-    }
+# Columns for machines, not for paper: a status code, an id and a web address.
+NOT_PRINTED = {"cadre_status", "decision_id", "decision_url"}
+
+
+def context(b: Brief, *, printed: bool = False) -> dict:
+    """What the page, the Word document and the PDF render. `printed` (the PDF) leaves out the
+    columns meant for machines and those empty in every row: an A4 page then gives each column
+    room, so a cell wraps onto fewer lines (the city's brief: 50 pages → see docs/performance.md)."""
+    tables = []
+    for i, p in enumerate(b.parts, start=1):
+        rows = table_rows(p.table)
+        keep = [
+            k for k, c in enumerate(p.table.columns)
+            if not printed or (c.key not in NOT_PRINTED and (not rows or any(r[k] for r in rows)))
+        ]
+        columns = [p.table.columns[k] for k in keep]
+        weights = [c.width or 10 for c in columns]
+        tables.append({
+            "n": i, "part": p, "columns": columns,
+            "widths": [f"{w * 100 / sum(weights):.2f}%" for w in weights],
+            "rows": [[(r[k], p.table.columns[k].money) for k in keep] for r in rows],
+        })
+    return {"brief": b, "note": note(b), "tables": tables}
 
 
 def to_doc_html(b: Brief) -> str:
@@ -304,7 +317,7 @@ def to_doc_html(b: Brief) -> str:
 
 
 def to_pdf(b: Brief) -> bytes:
-    return render_pdf("economy/pdf/brief.html", context(b))
+    return render_pdf("economy/pdf/brief.html", context(b, printed=True))
 
 
 def write_pdf(user, params: dict, out, progress) -> None:
@@ -313,7 +326,7 @@ def write_pdf(user, params: dict, out, progress) -> None:
     progress(0, 3)
     b = build(user, region_for(user, params["region"]), params["year"], params.get("base"))
     progress(1, 3)
-    document = layout(render_to_string("economy/pdf/brief.html", context(b)))
+    document = layout(render_to_string("economy/pdf/brief.html", context(b, printed=True)))
     progress(2, 3)
     document.write_pdf(out)
     progress(3, 3)

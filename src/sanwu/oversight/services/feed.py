@@ -3,6 +3,7 @@ filtered, and dressed with their warnings and settlements for a page."""
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -119,12 +120,14 @@ def feed_params(f: FeedFilter) -> dict:
 
 
 def dressed_in_chunks(qs):
-    """The vouchers of the feed queryset `qs`, in its order, dressed `EXPORT_CHUNK` at a time."""
-    ids = list(qs.values_list("pk", flat=True))
-    for i in range(0, len(ids), EXPORT_CHUNK):
-        part = ids[i : i + EXPORT_CHUNK]
-        found = Voucher.objects.select_related("book__region__parent").in_bulk(part)
-        yield from dress_feed([found[pk] for pk in part if pk in found])
+    """The vouchers of the feed queryset `qs`, in its order, dressed `EXPORT_CHUNK` at a time: one
+    cursor over the vouchers alone, their books and regions from one dict (a county has a few
+    hundred books), so a row costs one model instance instead of four."""
+    books = {b.pk: b for b in Book.objects.filter(pk__in=qs.values("book_id")).select_related("region__parent")}
+    for part in itertools.batched(qs.select_related(None).iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
+        for v in part:
+            v.book = books[v.book_id]
+        yield from dress_feed(list(part))
 
 
 def write_feed_xlsx(user, params: dict, out, progress) -> None:

@@ -86,7 +86,7 @@ def _tasks_at_once(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
-def body(response) -> bytes:
+def response_bytes(response) -> bytes:
     """A response's bytes, whether streamed (a CSV export, a stored file) or not."""
     return b"".join(response.streaming_content) if response.streaming else response.content
 
@@ -98,7 +98,7 @@ def downloaded(client, response) -> bytes:
     assert response.status_code == 302, response.status_code
     page = client.get(response["Location"])
     assert page.status_code == 200 and page.context["d"].status == "ready", page.context["d"].error
-    return body(client.get(reverse("core:download_file", args=[page.context["d"].pk])))
+    return response_bytes(client.get(reverse("core:download_file", args=[page.context["d"].pk])))
 
 
 @pytest.fixture

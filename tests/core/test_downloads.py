@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from sanwu.core import downloads
 from sanwu.core.errors import Invalid
 from sanwu.core.models import AuditEvent, Download
-from tests.conftest import body
+from tests.conftest import response_bytes
 
 
 def _write_lines(user, params, out, progress):
@@ -76,7 +76,7 @@ def test_a_queued_file_waits_for_the_worker_then_is_offered_to_its_owner_only(de
     assert status["status"] == "ready" and status["percent"] == 100 and status["url"] == f"/downloads/{d.pk}/file/"
     resp = town.get(status["url"])
     assert resp["Content-Disposition"].startswith("attachment") and resp["Content-Security-Policy"] == "sandbox"
-    assert body(resp) == b"township_1 0\ntownship_1 1\ntownship_1 2\n"
+    assert response_bytes(resp) == b"township_1 0\ntownship_1 1\ntownship_1 2\n"
     # anyone else: 404 on the page, the status and the file, the attempt audited
     for user in (demo.other_township, demo.county, demo.city):
         other = as_user(user)

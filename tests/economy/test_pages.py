@@ -12,7 +12,7 @@ from sanwu.core.models import AuditEvent
 from sanwu.economy.models import EconomySettings
 from sanwu.regions.models import Region
 
-from tests.conftest import body
+from tests.conftest import response_bytes
 
 from .conftest import TOWN1, TOWN2, V1, V4, V5, V6, YUEXI
 
@@ -219,7 +219,7 @@ def test_brief_pdf_is_made_in_the_background_for_the_one_who_asked(hand, as_user
     assert "下载 集体经济简报-岳西县-2025年.pdf" in page.content.decode()
     pdf = county.get(reverse("core:download_file", args=[d.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf["Content-Disposition"].startswith("attachment")
-    assert body(pdf).startswith(b"%PDF")
+    assert response_bytes(pdf).startswith(b"%PDF")
     # the outsider — another user, here a township supervisor of the same county — gets 404
     town = as_user(hand.demo.township)
     for name in ("core:download", "core:download_status", "core:download_file"):

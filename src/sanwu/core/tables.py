@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -71,10 +71,15 @@ class Table:
         money = [c.money for c in self.columns]
         n = 0
         for n, row in enumerate(self.rows, start=1):
-            cells = [safe_cell(ws, self.value(row, c)) for c in self.columns]
-            for cell, is_money in zip(cells, money):
-                if is_money:
+            cells = []
+            for c, is_money in zip(self.columns, money):
+                v = self.value(row, c)
+                if is_money and v is not None and v != "":
+                    cell = safe_cell(ws, v)
                     cell.number_format = "#,##0.00"
+                    cells.append(cell)
+                else:
+                    cells.append(_plain(ws, v))
             ws.append(cells)
             if progress is not None and n % 1000 == 0:
                 progress(n)
@@ -138,6 +143,19 @@ def safe_cell(ws, value) -> Cell:
         if value.startswith(FORMULA_START):
             cell.quotePrefix = True
     return cell
+
+
+def _plain(ws, value):
+    """`value` as `ws.append` may take it as it is — the sheet then writes it through one shared
+    cell instead of a cell object per value (a quarter of a long export's time): None, numbers and
+    dates, and text that openpyxl can only read as text. Anything else as `safe_cell`."""
+    if isinstance(value, str):
+        value = _NOT_XML.sub("", value)
+        if not value:
+            return None
+        if value.startswith(FORMULA_START) or value in ERROR_CODES:
+            return safe_cell(ws, value)
+    return value
 
 
 def safe_text(v) -> str:

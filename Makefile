@@ -1,7 +1,8 @@
 # sanwu - set-up and CI plumbing. Plain GNU make.
 #
 #   make run          install (if needed), migrate, load demo data, collect static files, serve with gunicorn on 127.0.0.1:8000
-#   make dev          the same data, served by Django's reloading development server on 127.0.0.1:8000
+#                     and run the background task worker beside it (scripts/with-worker.sh; Ctrl-C stops both)
+#   make dev          the same data, served by Django's reloading development server on 127.0.0.1:8000, with the worker
 #   make test         pytest on SQLite, then on PostgreSQL 15
 #   make system-deps  Debian packages (chromium, CJK fonts, harfbuzz-subset, postgresql)
 #   make fuzz         schemathesis against the API, deeper (FUZZ_EXAMPLES=50 per operation and role)
@@ -55,23 +56,25 @@ $(NODE_STAMP): package.json package-lock.json
 # Uses DATABASE_URL from the environment if set, SQLite in var/ (or SANWU_VAR_DIR) otherwise.
 # gunicorn with sanwu/gunicorn_conf.py (3 workers x 4 threads; SANWU_WORKERS, SANWU_THREADS,
 # SANWU_BIND change them); WhiteNoise serves the collected files, compressed, with hashed names.
+# scripts/with-worker.sh starts `sanwu db_worker` (django.tasks' database queue) beside it.
 STATIC_MANIFEST := $(or $(SANWU_VAR_DIR),var)/static/staticfiles.json
 STATIC_SOURCES  := $(shell find src/sanwu -path '*/static/*' -type f 2>/dev/null)
 
 run: venv assets $(STATIC_MANIFEST)
 	$(VENV)/bin/sanwu migrate --noinput
 	$(VENV)/bin/sanwu demo --if-empty
-	exec $(VENV)/bin/gunicorn -c python:sanwu.gunicorn_conf
+	exec scripts/with-worker.sh $(VENV)/bin/gunicorn -c python:sanwu.gunicorn_conf
 
 # Collected again only when a static file, a package or the static settings changed.
 $(STATIC_MANIFEST): $(STATIC_SOURCES) $(VENV_STAMP) $(NODE_STAMP) src/sanwu/settings.py src/sanwu/core/staticfiles.py
 	SANWU_STATIC_COLLECTED=1 $(VENV)/bin/sanwu collectstatic --noinput -v0
 
-# Development: reloads on every change, static files straight from the sources.
+# Development: reloads on every change (the worker too: db_worker reloads when DEBUG), static files
+# straight from the sources.
 dev: venv assets
 	$(VENV)/bin/sanwu migrate --noinput
 	$(VENV)/bin/sanwu demo --if-empty
-	SANWU_DEBUG=$${SANWU_DEBUG:-1} $(VENV)/bin/sanwu runserver 127.0.0.1:8000
+	SANWU_DEBUG=$${SANWU_DEBUG:-1} exec scripts/with-worker.sh $(VENV)/bin/sanwu runserver 127.0.0.1:8000
 
 # --- system -----------------------------------------------------------------
 

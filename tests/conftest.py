@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from hypothesis import HealthCheck, settings
 
 from sanwu.demo import generator
@@ -74,6 +75,30 @@ def _fresh_cache():
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_at_once(settings, tmp_path_factory):
+    """Background tasks (core.downloads) run inside the request that queues them (django.tasks'
+    immediate backend); the files they make go to a temporary MEDIA_ROOT. tests/core/
+    test_downloads.py runs the real database backend and its worker."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+def response_bytes(response) -> bytes:
+    """A response's bytes, whether streamed (a CSV export, a stored file) or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def downloaded(client, response) -> bytes:
+    """The file behind a response that queued a background download (core.downloads): follows
+    the redirect to the download's page and fetches the file it links to (tests run the task at
+    once, so it is ready)."""
+    assert response.status_code == 302, response.status_code
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and page.context["d"].status == "ready", page.context["d"].error
+    return response_bytes(client.get(reverse("core:download_file", args=[page.context["d"].pk])))
 
 
 @pytest.fixture

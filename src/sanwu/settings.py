@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "axes",
+    "django_tasks_db",
     "sanwu.core",
     "sanwu.regions",
     "sanwu.accounts",
@@ -207,6 +208,11 @@ WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # pages name static files only through
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = ["map", "png", "jpg", "jpeg", "gif", "webp", "woff", "woff2", "gz", "br", "zip"]
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
+
+# Background tasks (django.tasks): long exports and PDFs (core.downloads) are queued in the database
+# and run by `sanwu db_worker`, which `make run` and `make dev` start beside the web server
+# (scripts/with-worker.sh; docs/operations.md has its systemd unit). Tests run them at once.
+TASKS = {"default": {"BACKEND": os.environ.get("SANWU_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # Content-Security-Policy: no inline scripts, no third-party hosts.
 SECURE_CSP = {

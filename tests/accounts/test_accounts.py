@@ -10,6 +10,7 @@ from sanwu.accounts import services
 from sanwu.core.errors import Invalid, NotFound, Refused
 from sanwu.core.models import AuditEvent
 from sanwu.regions.models import RoleAssignment
+from tests.conftest import response_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -113,5 +114,5 @@ def test_county_sees_and_exports_its_users(demo, as_user):
     c = as_user(demo.county)
     page = c.get("/users/").content.decode()
     assert "accountant_1" in page and "township_2" in page and "city_admin" not in page
-    export = c.get("/users/?format=csv").content.decode()
+    export = response_bytes(c.get("/users/?format=csv")).decode()
     assert export.splitlines()[0] == "username,name,roles,active,last_login"

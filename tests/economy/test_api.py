@@ -7,6 +7,7 @@ from django.test import Client
 
 from sanwu.core.models import AuditEvent
 from sanwu.economy.models import CadreReward, EconomySettings
+from tests.conftest import response_bytes
 
 from .conftest import TOWN1, V1, V2, V4, V6, YUEXI, api_for, decide
 
@@ -39,7 +40,8 @@ def test_villages_and_summary(hand):
 def test_report_is_what_the_cli_prints(hand):
     c = api_for(hand.demo.county)
     resp = c.get("/api/v1/economy/report", {"region": YUEXI, "year": 2025, "format": "csv"})
-    lines = resp.content.decode().splitlines()
+    assert resp.streaming
+    lines = response_bytes(resp).decode().splitlines()
     assert lines[0] == "code,name,operating_income,operating_return,total_income,pv_income,subsidy_income,class,tier"
     assert lines[1].startswith("340828100200,大歇村,700000.55,520000.25,900000.55,100000.00,200000.00,strong,50万")
     assert len(lines) == 7

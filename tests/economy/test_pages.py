@@ -12,6 +12,8 @@ from sanwu.core.models import AuditEvent
 from sanwu.economy.models import EconomySettings
 from sanwu.regions.models import Region
 
+from tests.conftest import response_bytes
+
 from .conftest import TOWN1, TOWN2, V1, V4, V5, V6, YUEXI
 
 PAGES = ["economy:overview", "economy:trends", "economy:villages", "economy:awards", "economy:brief"]
@@ -199,12 +201,28 @@ def test_others_may_not_edit_rules(hand, as_user):
     assert AuditEvent.objects.filter(action="permission_denied", actor=demo.auditor).exists()
 
 
-@pytest.mark.parametrize("fmt, kind", [("txt", "text/plain"), ("doc", "application/msword"), ("pdf", "application/pdf")])
+@pytest.mark.parametrize("fmt, kind", [("txt", "text/plain"), ("doc", "application/msword")])
 def test_brief_downloads(hand, as_user, fmt, kind):
     resp = get(as_user(hand.demo.county), "economy:brief", region=YUEXI, year=2025, format=fmt)
     assert resp.status_code == 200 and resp["Content-Type"].startswith(kind)
-    if fmt == "pdf":
-        assert resp.content.startswith(b"%PDF")
-    else:
-        text = resp.content.decode()
-        assert "岳西县6个村村均经营性收入41.17万元" in text and "附表1" in text
+    text = resp.content.decode()
+    assert "岳西县6个村村均经营性收入41.17万元" in text and "附表1" in text
+
+
+def test_brief_pdf_is_made_in_the_background_for_the_one_who_asked(hand, as_user):
+    county = as_user(hand.demo.county)
+    resp = get(county, "economy:brief", region=YUEXI, year=2025, format="pdf")
+    assert resp.status_code == 302
+    page = county.get(resp["Location"])
+    d = page.context["d"]
+    assert d.status == "ready" and d.filename == "集体经济简报-岳西县-2025年.pdf" and d.content_type == "application/pdf"
+    assert "下载 集体经济简报-岳西县-2025年.pdf" in page.content.decode()
+    pdf = county.get(reverse("core:download_file", args=[d.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf["Content-Disposition"].startswith("attachment")
+    assert response_bytes(pdf).startswith(b"%PDF")
+    # the outsider — another user, here a township supervisor of the same county — gets 404
+    town = as_user(hand.demo.township)
+    for name in ("core:download", "core:download_status", "core:download_file"):
+        assert town.get(reverse(name, args=[d.pk])).status_code == 404
+    # a region outside the user's scope queues nothing and answers 404
+    assert get(town, "economy:brief", region=YUEXI, year=2025, format="pdf").status_code == 404

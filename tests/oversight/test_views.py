@@ -15,6 +15,7 @@ from sanwu.ledger import services as ledger
 from sanwu.oversight import services
 from sanwu.oversight.models import Warning, WarningEvent
 from sanwu.oversight.services import params_for
+from tests.conftest import downloaded, response_bytes
 
 from .conftest import post_journal
 
@@ -137,12 +138,34 @@ def test_feed_filter_errors_are_in_chinese(demo, as_user, posted):
 
 
 def test_feed_exports_excel(demo, as_user, posted):
-    rows = xlsx_rows(as_user(demo.township).get("/oversight/feed/?format=xlsx"))
+    """The Excel export is made in the background (core.downloads): the click lands on the
+    download's page, which links to the file once it is made (at once in tests)."""
+    town = as_user(demo.township)
+    resp = town.get("/oversight/feed/?format=xlsx")
+    assert resp.status_code == 302 and resp["Location"].startswith("/downloads/")
+    ws = load_workbook(io.BytesIO(downloaded(town, resp))).active
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
     assert rows[0][:4] == ["记账时间", "乡镇", "村", "账套"]
     summaries = {r[6] for r in rows[1:]}
     assert summaries == {"支付村部维修材料款", "收到光伏发电收入"}
     flagged = [r for r in rows[1:] if r[6] == "支付村部维修材料款"][0]
     assert flagged[7] == 1500 and flagged[10] == "中" and "现金支付超限额" in flagged[11]
+    # the outsider (another township's supervisor) cannot open the file, and their own export
+    # of the feed holds their township's vouchers only
+    other = as_user(demo.other_township)
+    assert other.get(resp["Location"]).status_code == 404
+    theirs = load_workbook(io.BytesIO(downloaded(other, other.get("/oversight/feed/?format=xlsx")))).active
+    assert {r[1] for r in list(theirs.iter_rows(values_only=True))[1:]} == {"五河镇"}
+
+
+def test_feed_csv_is_streamed_with_the_same_rows(demo, as_user, posted):
+    resp = as_user(demo.township).get("/oversight/feed/?format=csv")
+    assert resp.streaming and resp["Content-Type"].startswith("text/csv")
+    lines = response_bytes(resp).decode().splitlines()
+    assert lines[0].startswith("posted_at,township,village,book") and len(lines) == 3
+    assert any("支付村部维修材料款" in line and "1500.00" in line for line in lines[1:])
+    theirs = response_bytes(as_user(demo.other_township).get("/oversight/feed/?format=csv")).decode().splitlines()[1:]
+    assert theirs and all(",五河镇," in line for line in theirs)
 
 
 def test_feed_is_empty_politely(demo, as_user):
@@ -173,7 +196,7 @@ def cli_warnings(*args) -> str:
 
 
 def test_the_warnings_list_has_the_same_columns_and_rows_on_the_web_and_in_the_cli(demo, as_user, posted):
-    web = as_user(demo.township).get("/oversight/warnings/?format=csv").content.decode()
+    web = response_bytes(as_user(demo.township).get("/oversight/warnings/?format=csv")).decode()
     cli = cli_warnings("--as", demo.township.username)
     header = web.splitlines()[0]
     assert cli.splitlines()[0] == header
@@ -181,7 +204,7 @@ def test_the_warnings_list_has_the_same_columns_and_rows_on_the_web_and_in_the_c
     assert cli == web and "现金支付超限额" in cli and "1500.00" in cli
     # The outsider (another township) sees neither our rows on the web nor in the CLI.
     theirs = cli_warnings("--as", demo.other_township.username)
-    assert theirs == as_user(demo.other_township).get("/oversight/warnings/?format=csv").content.decode()
+    assert theirs == response_bytes(as_user(demo.other_township).get("/oversight/warnings/?format=csv")).decode()
     assert "1500.00" not in theirs and "2600.00" in theirs
     assert len(cli_warnings().splitlines()) == 1 + Warning.objects.count()  # the system operator: every warning
 

@@ -12,6 +12,7 @@ from sanwu.core.errors import Invalid, Refused
 from sanwu.core.models import AuditEvent
 from sanwu.partywork import imports, services
 from sanwu.partywork.models import PartyOrg, TeamMember
+from tests.conftest import response_bytes
 
 from .conftest import TOWN_1, TOWN_2, VILLAGE_1, api_for
 
@@ -165,7 +166,7 @@ def test_a_register_imports_whole_or_not_at_all(demo, orgs, as_user):
 
     body = as_user(demo.township).post("/party/orgs/import/", {"file": SimpleUploadedFile("b.csv", bad.encode())}).content.decode()
     assert "第3行「类型（kind）」列" in body
-    other = as_user(demo.other_township).get("/party/orgs/?format=csv").content.decode()
+    other = response_bytes(as_user(demo.other_township).get("/party/orgs/?format=csv")).decode()
     assert "主簿镇" not in other and "五河镇" in other
 
 

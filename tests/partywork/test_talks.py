@@ -10,6 +10,7 @@ from sanwu.core.errors import Refused
 from sanwu.core.models import AuditEvent
 from sanwu.partywork import services
 from sanwu.partywork.models import Talk
+from tests.conftest import response_bytes
 
 from .conftest import TOWN_1, TOWN_2, VILLAGE_1, api_for
 
@@ -40,14 +41,14 @@ def test_only_the_organisation_department_sees_talk_rows_anywhere(demo, talks, a
     county = as_user(demo.county)
     page = county.get("/party/talks/").content.decode()
     assert SECRET in page and "储明华" in page
-    assert county.get("/party/talks/?format=csv").content.decode().count(SECRET) == 6
+    assert response_bytes(county.get("/party/talks/?format=csv")).decode().count(SECRET) == 6
     import io
 
     from openpyxl import load_workbook
 
     rows = list(load_workbook(io.BytesIO(county.get("/party/talks/?format=xlsx").content)).active.iter_rows(values_only=True))
     assert len(rows) == 7 and rows[1][6] == SECRET
-    assert as_user(demo.city).get("/party/talks/?format=csv").content.decode().count(SECRET) == 6
+    assert response_bytes(as_user(demo.city).get("/party/talks/?format=csv")).decode().count(SECRET) == 6
     assert len(api_for(demo.county).get("/api/v1/talks").json()) == 6
     for who in OUTSIDERS:
         user = getattr(demo, who)
@@ -59,8 +60,8 @@ def test_only_the_organisation_department_sees_talk_rows_anywhere(demo, talks, a
         assert resp.status_code == 403 and "谈话记录仅组织部门可见" in resp.json()["detail"], who
         assert not Talk.objects.visible_to(user).exists(), who
         for path in ("/party/stats/", "/party/orgs/", "/tasks/"):
-            body = c.get(path).content.decode()
-            assert SECRET not in body and "储明华" not in body, (who, path)
+            html = c.get(path).content.decode()
+            assert SECRET not in html and "储明华" not in html, (who, path)
     assert AuditEvent.objects.filter(action="permission_denied", actor=demo.auditor).count() >= 4
     # The trail does not carry the summary or the full name either (auditors read it).
     trail = str(list(AuditEvent.objects.filter(action="talk.create").values_list("new", flat=True)))
@@ -98,7 +99,7 @@ def test_counts_by_kind_and_period_are_shown_more_widely_within_scope(demo, talk
     page = as_user(demo.township).get(f"/party/stats/?from={start.isoformat()}").content.decode()
     assert "谈话 3 人次" in page and "仅组织部门可见" in page
     assert [r["count"] for r in api_for(demo.township).get(f"/api/v1/talks/counts?date_from={start.isoformat()}").json()] == [2, 1, 0, 0]
-    csv = as_user(demo.township).get(f"/party/stats/?from={start.isoformat()}&table=talks&format=csv").content.decode()
+    csv = response_bytes(as_user(demo.township).get(f"/party/stats/?from={start.isoformat()}&table=talks&format=csv")).decode()
     assert csv.splitlines()[1:] == ["reminder,提醒,2", "encouragement,激励,1", "caring,暖心,0", "warning,警诫,0", ",合计,3"]
 
 

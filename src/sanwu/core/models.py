@@ -122,3 +122,32 @@ class StoredFile(models.Model):
         uploads.save_to(row.file, data, checked)
         row.save()
         return row
+
+
+class Download(StoredFile):
+    """A file made in the background for the one user who asked for it (a long export, a large
+    PDF): queued, running (with `done` of `total` steps), ready (the file stored like an upload)
+    or failed. `uploaded_by` is who asked, `uploaded_at` when; made by `core.downloads`."""
+
+    STATUSES = [("queued", "排队中"), ("running", "正在生成"), ("ready", "已生成"), ("failed", "生成失败")]
+
+    file = models.FileField(upload_to="downloads/%Y/%m/", blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    kind = models.CharField(max_length=64)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=STATUSES, default="queued")
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = "后台生成的文件"
+
+    @property
+    def percent(self) -> int:
+        if self.status == "ready":
+            return 100
+        return min(99, self.done * 100 // self.total) if self.total else 0

@@ -4,11 +4,16 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 
-def html_to_pdf(html: str, **options) -> bytes:
-    """`options` go to WeasyPrint's write_pdf (tests use uncompressed_pdf=True to read fonts)."""
+def layout(html: str):
+    """WeasyPrint's laid-out document (its pages), before it is written as PDF."""
     from weasyprint import HTML
 
-    return HTML(string=html).write_pdf(**options)
+    return HTML(string=html).render()
+
+
+def html_to_pdf(html: str, **options) -> bytes:
+    """`options` go to WeasyPrint's write_pdf (tests use uncompressed_pdf=True to read fonts)."""
+    return layout(html).write_pdf(**options)
 
 
 def render_pdf(template_name: str, context: dict, **options) -> bytes:

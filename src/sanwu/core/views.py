@@ -1,7 +1,10 @@
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
-from . import uploads
+from . import downloads, uploads
 from .models import AuditEvent
 from .permissions import get_visible
 from .tables import Column, Table, download
@@ -65,3 +68,33 @@ def serve_file(request, model, *, roles=(), user=None, cache="private, max-age=0
     return uploads.file_response(
         stored.file, stored.content_type, stored.filename, download=request.GET.get("download") == "1", cache=cache
     )
+
+
+# --- files made in the background (core.downloads) ------------------------------------------
+
+
+@never_cache
+@role_required()
+def download_page(request, pk: int):
+    """A file being made for this user: its progress (the page polls `download_status`; without
+    scripts a link refreshes it), then the link to the file."""
+    d = downloads.own(request.user, pk)
+    return render(request, "core/download.html", {"d": d, "status_url": reverse("core:download_status", args=[d.pk])})
+
+
+@never_cache
+@role_required()
+def download_status(request, pk: int):
+    d = downloads.own(request.user, pk)
+    return JsonResponse({
+        "status": d.status, "label": d.get_status_display(), "done": d.done, "total": d.total, "percent": d.percent,
+        "error": d.error, "url": reverse("core:download_file", args=[d.pk]) if d.status == "ready" else None,
+    })
+
+
+@role_required()
+def download_file(request, pk: int):
+    d = downloads.own(request.user, pk)
+    if d.status != "ready":
+        return download_page(request, pk)
+    return uploads.file_response(d.file, d.content_type, d.filename, download=True, cache="private, no-store")

@@ -114,6 +114,15 @@ def export_format(request) -> str | None:
     return fmt if fmt in ("xlsx", "csv", "json") else None
 
 
+def prepared_download(request, kind: str, params: dict, filename: str):
+    """Queue the file `kind` (registered with `core.downloads`) for the user and send them to its
+    page, which shows the progress and then the link."""
+    from . import downloads  # its models need the app registry
+
+    d = downloads.start(request.user, kind, params, filename)
+    return redirect("core:download", d.pk)
+
+
 def import_page(request, *, run, done, back: str, template: str, context: dict, problems_of=None):
     """A spreadsheet import page: a posted CSV/XLSX goes through `run(user, data, filename)` whole
     or not at all; on failure the page lists the problems (`problems_of(exc)`, by default each

@@ -5,13 +5,12 @@ general, strong). `GET /economy/report` answers exactly what `sanwu report econo
 
 import datetime as dt
 
-from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
 from sanwu.core.api_errors import file_responses, responses as _responses
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.permissions import get_visible_or_404
-from sanwu.core.tables import CONTENT_TYPES, disposition
+from sanwu.core.tables import CONTENT_TYPES, download
 from sanwu.regions.models import Region
 
 from . import services, tables
@@ -249,9 +248,7 @@ def report(request, region: str, year: int, format: str = "json"):
         raise Invalid(Problem(f"不支持的格式「{format}」（可用 csv、json、xlsx）", field="format"))
     r, y = _region_year(request.auth, region, year)
     table = tables.report_table(services.village_years(request.auth, r, y, with_prev=False), f"{r.name}{y}年集体经济")
-    resp = HttpResponse(table.render(format), content_type=CONTENT_TYPES[format])
-    resp["Content-Disposition"] = disposition(f"集体经济-{r.name}-{y}年.{format}")
-    return resp
+    return download(table, f"集体经济-{r.name}-{y}年", format)
 
 
 @router.get("/economy/summary", response=_responses(OverviewOut), summary="一个区划一年的概况：各类村数、档次与目标、村均、最高村、下级对比")

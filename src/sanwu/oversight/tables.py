@@ -38,7 +38,7 @@ def warnings_table(warnings) -> Table:
 
 
 def feed_table(vouchers) -> Table:
-    """The live feed (vouchers dressed by `services.dress_feed`)."""
+    """The live feed (vouchers dressed by `services.dress_feed`; an iterable is read lazily)."""
     return Table(
         "实时监管",
         [
@@ -47,7 +47,7 @@ def feed_table(vouchers) -> Table:
             Column("total", "金额", money=True, width=16), Column("settlement", "结算方式"), Column("attachments", "附件数"),
             Column("severity", "预警"), Column("warnings", "预警内容", width=50),
         ],
-        [
+        (
             {
                 "posted_at": timezone.localtime(v.posted_at).strftime("%Y-%m-%d %H:%M:%S") if v.posted_at else "",
                 "township": v.township.name if v.township else "", "village": v.village.name, "book": v.book.code,
@@ -56,7 +56,7 @@ def feed_table(vouchers) -> Table:
                 "warnings": "；".join(rule_label(w.rule) for w in v.flags),
             }
             for v in vouchers
-        ],
+        ),
     )
 
 

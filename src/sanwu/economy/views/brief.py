@@ -1,12 +1,11 @@
 """The statistics brief (工作简报): on the page, and as text, a Word document or a PDF
-(`?format=txt|doc|pdf`)."""
-
-from urllib.parse import quote
+(`?format=txt|doc|pdf`; the PDF is made in the background, core.downloads)."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from sanwu.core.web import role_required
+from sanwu.core.tables import disposition
+from sanwu.core.web import prepared_download, role_required
 
 from .. import services
 from .common import base_context, region_param, year_param
@@ -24,21 +23,20 @@ def brief(request):
             base = int(base_raw)
         else:
             errors.append(f"基准年「{base_raw}」无效，已改用上一年")
-    b = services.brief.build(request.user, region, year, base)
     fmt = request.GET.get("format", "")
     filename = f"集体经济简报-{region.name}-{year}年"
+    if fmt == "pdf":  # dozens of pages: laid out in the background, with progress on a page
+        return prepared_download(request, "economy.brief.pdf", {"region": region.code, "year": year, "base": base}, f"{filename}.pdf")
+    b = services.brief.build(request.user, region, year, base)
     if fmt == "txt":
         return _file(services.brief.to_text(b).encode("utf-8"), "text/plain; charset=utf-8", f"{filename}.txt")
     if fmt == "doc":
         return _file(services.brief.to_doc_html(b).encode("utf-8"), "application/msword; charset=utf-8", f"{filename}.doc")
-    if fmt == "pdf":
-        return _file(services.brief.to_pdf(b), "application/pdf", f"{filename}.pdf", inline=True)
     ctx = base_context(request, region, "brief", errors, year=year, years=years, base=b.base_year, base_raw=base_raw, b=b, **services.brief.context(b))
     return render(request, "economy/brief.html", ctx)
 
 
-def _file(data: bytes, content_type: str, filename: str, inline: bool = False) -> HttpResponse:
+def _file(data: bytes, content_type: str, filename: str) -> HttpResponse:
     resp = HttpResponse(data, content_type=content_type)
-    kind = "inline" if inline else "attachment"
-    resp["Content-Disposition"] = f"{kind}; filename=\"brief\"; filename*=UTF-8''{quote(filename)}"
+    resp["Content-Disposition"] = disposition(filename)
     return resp

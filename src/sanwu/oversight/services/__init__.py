@@ -11,7 +11,7 @@ hook, `sanwu oversight run-daily`, the demo) and checks the scope gate itself.
 from .common import region_in_scope
 from .daily import resolve_decided, run_daily
 from .dashboard import adapter_rows, counts_by, dashboard, month_trend, overdue_closings, rule_counts, status_counts
-from .feed import FeedFilter, dress_feed, feed, feed_errors
+from .feed import EXPORT_MAX, FeedFilter, dress_feed, dressed_in_chunks, feed, feed_errors, feed_params, write_feed_xlsx
 from .lifecycle import (
     ACTION_LABELS,
     COUNTY_ROLES,
@@ -37,6 +37,10 @@ from .versions import feed_version
 __all__ = [
     "overdue_by_township",
     "warnings_waiting",
+    "EXPORT_MAX",
+    "dressed_in_chunks",
+    "feed_params",
+    "write_feed_xlsx",
     "feed_version",
     "open_warnings_by_month",
     "ACTION_LABELS",

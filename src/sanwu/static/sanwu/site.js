@@ -45,6 +45,29 @@
         else if (!wide.matches && menu.open) { menu.open = false; menu.querySelector("summary").focus(); }
       });
     }
+    // <section data-download-status="URL">: a file made in the background (core.downloads). The page
+    // asks its status every second and shows the link when the file is ready; without scripts the
+    // page's own 刷新 link does the same.
+    document.querySelectorAll("[data-download-status]").forEach(function (box) {
+      var part = function (name) { return box.querySelector("[data-download-" + name + "]"); };
+      var poll = function () {
+        fetch(box.getAttribute("data-download-status"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (s) {
+            if (!s) return;
+            part("label").textContent = s.label + (s.status === "running" && s.total ? "（" + s.done + " / " + s.total + "）" : "");
+            part("progress").value = s.percent;
+            part("progress").hidden = s.status === "failed";
+            part("error").textContent = s.error;
+            part("error").hidden = !s.error;
+            if (s.url) { part("link").href = s.url; part("ready").hidden = false; }
+            part("wait").hidden = s.status === "ready" || s.status === "failed";
+            if (s.status === "queued" || s.status === "running") window.setTimeout(poll, 1000);
+          })
+          .catch(function () { window.setTimeout(poll, 3000); });
+      };
+      if (part("wait").hidden === false) window.setTimeout(poll, 500);
+    });
     // Large-font switch for older readers, remembered on this device.
     var key = "sanwu-large";
     if (window.localStorage && localStorage.getItem(key) === "1") document.documentElement.classList.add("large");

@@ -223,7 +223,7 @@ def _village(code: str) -> Region:
 def _event(reward: CadreReward, action: str, old: str, user, note: str = "") -> None:
     CadreRewardEvent.objects.create(
         reward=reward, action=action, from_status=old, to_status=reward.status, amount=reward.amount, note=note[:200],
-        actor=user, actor_name=getattr(user, "username", "") if user is not None else "system",
+        actor=user, actor_name=getattr(user, "username", "") if user is not None else "",
     )
 
 

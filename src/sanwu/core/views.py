@@ -58,7 +58,7 @@ def _objects(events, user) -> dict[tuple[str, str], tuple[str, str]]:
     found = {}
     users = {i for e in events if e.object_type == "auth.user" and (i := e.object_id).isdigit()}
     for pk, username, name in get_user_model().objects.filter(pk__in=users).values_list("pk", "username", "first_name"):
-        found[("auth.user", str(pk))] = (name or username, reverse("accounts:user", args=[pk]))
+        found[("auth.user", str(pk))] = (name or username, "")  # named; whose page it is is the accounts app's to say
     for object_type, ids in wanted.items():
         model = _model(object_type)
         if model is None or not hasattr(model, "scope_field"):
@@ -84,16 +84,20 @@ def _people(events) -> dict[str, str]:
     return {u: f or u for u, f in get_user_model().objects.filter(username__in=names).values_list("username", "first_name")}
 
 
-def _regions(codes) -> dict[str, str]:
+def _regions(codes, user) -> tuple[dict[str, str], set[str]]:
+    """Each code's name, and the codes whose page `user` may open."""
     from sanwu.regions.models import Region
 
-    return dict(Region.objects.filter(code__in=set(codes)).values_list("code", "name"))
+    codes = set(codes)
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    return names, set(Region.objects.visible_to(user).filter(code__in=codes).values_list("code", flat=True))
 
 
 def rows_of(events, user) -> list[dict]:
     """Each event as the page and the export show it."""
     events = list(events)
-    objects, people, regions = _objects(events, user), _people(events), _regions(e.region_code for e in events if e.region_code)
+    objects, people = _objects(events, user), _people(events)
+    regions, linked = _regions((e.region_code for e in events if e.region_code), user)
     rows = []
     for e in events:
         title, link = objects.get((e.object_type, e.object_id), ("", ""))
@@ -104,7 +108,7 @@ def rows_of(events, user) -> list[dict]:
             "object_label": title or (f"{kind or e.object_type} {e.object_id}".strip() if e.object_type or e.object_id else ""),
             "object_kind": kind, "object_link": link,
             "region": e.region_code, "region_label": regions.get(e.region_code, e.region_code),
-            "region_link": reverse("regions:node", args=[e.region_code]) if e.region_code in regions else "",
+            "region_link": reverse("regions:node", args=[e.region_code]) if e.region_code in linked else "",
         })
     return rows
 

@@ -54,7 +54,7 @@
       var names = { open: "待说明", explained: "已说明", escalated: "已上报", accepted: "已认可" };
       o.color = STATUS_COLORS;
       o.series = ["open", "explained", "accepted", "escalated"].map(function (k) {
-        return { name: names[k], type: "bar", stack: "all", data: data.children.map(function (c) { return c[k]; }) };
+        return { name: names[k], type: "bar", stack: "all", barMaxWidth: 28, data: data.children.map(function (c) { return c[k]; }) };
       });
       return o;
     }

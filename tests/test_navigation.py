@@ -29,6 +29,14 @@ def test_village_accountant_sees_no_party_group(demo):
     assert "审计记录" not in [i.label for i in system.items]
 
 
+@pytest.mark.parametrize("who", ["accountant", "other_accountant", "secretary"])
+def test_village_users_are_not_offered_the_api_documentation(demo, as_user, who):
+    """The API's documentation (Swagger, in English) is for the offices that connect systems."""
+    assert "api-1.0.0:openapi-view" not in [i.url_name for i in menu_for(getattr(demo, who))]
+    assert "/api/v1/docs" not in as_user(getattr(demo, who)).get("/").content.decode()
+    assert "api-1.0.0:openapi-view" in [i.url_name for i in menu_for(demo.county)]
+
+
 def test_county_supervisor_sees_every_group_and_entry(demo):
     groups = groups_for(demo.county)
     assert labels(groups) == ALL_GROUPS

@@ -115,6 +115,42 @@ def test_only_a_passed_acceptance_check_delists(demo):
     ]
 
 
+def test_a_passed_acceptance_check_closes_the_rectification_task_in_the_task_ledger(demo, as_user):
+    """The two ledgers agree: a delisted village's task is 已销号 on the day of the check (not
+    "已交办 逾期…"); a failed check leaves it open. The township sees it closed; another
+    township does not see it at all."""
+    case = _listed(demo.county, year=2020, on=D(2020, 3, 20))
+    services.record_acceptance(demo.county, case, date=D(2020, 12, 20), passed=False, result="未达标", checked_by="县委组织部验收组")
+    assert Task.objects.get(pk=case.task_id).status == "assigned"
+    services.record_acceptance(demo.county, case, date=D(2021, 11, 30), passed=True, result="同意销号", checked_by="县委组织部验收组")
+    task = Task.objects.get(pk=case.task_id)
+    assert (task.status, task.closed_at.date()) == ("closed", D(2021, 11, 30))
+    event = task.events.get(action="close")
+    assert (event.from_status, event.to_status, event.actor, event.note) == ("assigned", "closed", demo.county, "2021-11-30 县委组织部验收组验收通过，整顿销号")
+    body = as_user(demo.township).get(reverse("partywork:task", args=[task.pk])).content.decode()
+    assert "已销号" in body and "逾期" not in body
+    assert as_user(demo.other_township).get(reverse("partywork:task", args=[task.pk])).status_code == 404
+
+
+def test_the_migration_closes_the_tasks_of_villages_delisted_before_it(demo):
+    """Cases delisted before the service closed their task: the data migration closes the task on
+    the day of the passed check; a listed case's task stays open."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    done = _listed(demo.county, year=2020, on=D(2020, 3, 20))
+    services.record_acceptance(demo.county, done, date=D(2021, 11, 30), passed=True, result="同意销号", checked_by="验收组")
+    Task.objects.filter(pk=done.task_id).update(status="assigned", closed_at=None)  # as before the fix
+    Task.objects.get(pk=done.task_id).events.filter(action="close").delete()
+    still = _listed(demo.county, code=V2, year=2021)
+    migration = importlib.import_module("sanwu.assessment.migrations.0003_close_tasks_of_delisted_rectifications")
+    migration.close_tasks(django_apps, None)
+    task = Task.objects.get(pk=done.task_id)
+    assert (task.status, task.closed_at.date(), task.events.get(action="close").from_status) == ("closed", D(2021, 11, 30), "assigned")
+    assert Task.objects.get(pk=still.task_id).status == "assigned"
+
+
 def test_acceptance_is_the_countys_and_needs_date_result_and_checker(demo):
     case = _listed(demo.county)
     with pytest.raises(Invalid) as exc:

@@ -195,7 +195,7 @@ def test_a_voucher_posted_into_the_published_month_afterwards_is_explained(demo,
     post_journal(demo.accountant, book, "2025-03-30 补记3月电费\n  513  50.00  -\n  101  -  50.00  cash\n")
     ok, why = services.check_disclosure(Disclosure.objects.get(pk=published.pk))
     assert not ok
-    assert "公开数字与账簿不再一致" in why and "哈希链完好" in why and "支出数字不同" in why
+    assert "公开数字与账簿不再一致" in why and "防篡改校验码完好" in why and "支出数字不同" in why
 
 
 def test_tampering_with_a_posted_entry_after_publication_is_detected(demo, book, published, as_user):

@@ -117,6 +117,7 @@ def test_each_sees_only_their_scope(demo, as_user, posted):
         ("min=2000", {"收到光伏发电收入", "支付关河村保洁费"}),
         ("min=1000&max=2000", {"支付村部维修材料款"}),
         ("account=cash", {"支付村部维修材料款", "支付关河村保洁费"}),
+        ("account=库存现金", {"支付村部维修材料款", "支付关河村保洁费"}),  # the role's Chinese name, as the picker offers it
         ("account=501", {"收到光伏发电收入"}),
         ("flagged=1", {"支付村部维修材料款", "支付关河村保洁费"}),
         ("severity=high", set()),

@@ -18,6 +18,16 @@ LEVEL_LABELS = {
     "village": "村（社区）",
     "group": "村民小组",
 }
+# The endings by which a region's name already says its level (岳西县, 主簿镇, 大歇村): such a name is
+# shown alone, any other with its level (`regions.Region.display_name`).
+LEVEL_NAME_ENDINGS = {
+    "province": ("省", "自治区", "市"),
+    "city": ("市", "州", "盟", "地区"),
+    "county": ("县", "区", "市", "旗"),
+    "township": ("镇", "乡", "街道"),
+    "village": ("村", "社区", "居委会"),
+    "group": ("组",),
+}
 # Digits that make a level's prefix (a scope is a prefix match on the code).
 PREFIX_LENGTH = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12, "group": 15}
 

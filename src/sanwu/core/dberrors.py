@@ -12,9 +12,9 @@ import psycopg
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 from django.db.utils import OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
-from django.views import defaults
+from django.utils.http import url_has_allowed_host_and_scheme
 
 CONNECTION_ERRORS = (OperationalError, psycopg.OperationalError)
 
@@ -71,15 +71,25 @@ def _while_connecting(exc: BaseException) -> bool:
 
 
 def server_error(request):
-    """handler500: the database line with 503 (JSON for the API), else Django's plain 500 page."""
+    """handler500: the database line with 503 (JSON for the API), else the styled 500 page."""
     exc = sys.exc_info()[1]
     line = describe(exc) if exc is not None else None
     if line is None:
-        return defaults.server_error(request)
+        return _server_error_page(request)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": [line]}, status=503, content_type="application/json; charset=utf-8", json_dumps_params={"ensure_ascii": False})
     # Rendered without the request: no context processor may touch the database that is down.
     return HttpResponse(render_to_string("503.html", {"line": line}), status=503)
+
+
+def _server_error_page(request):
+    """The styled 500 page in Chinese with the request's id (what the administrator looks up in
+    the log and the audit trail) and a way back: home, and the page the user came from when it is
+    one of ours. Rendered without the request context: a context processor may be what failed."""
+    referer = request.headers.get("Referer", "")
+    back = referer if referer and url_has_allowed_host_and_scheme(referer, {request.get_host()}) and referer != request.build_absolute_uri() else ""
+    body = render_to_string("500.html", {"request_id": getattr(request, "request_id", ""), "back": back})
+    return HttpResponseServerError(body)
 
 
 class OneLineLog:

@@ -74,7 +74,9 @@ GROUPS = [
             NavItem("regions:people", "人员登记"),
             NavItem("accounts:users", "用户与授权", frozenset({"city_admin", "county_supervisor", "township_supervisor"})),
             NavItem("core:audit", "审计记录", frozenset({"city_admin", "county_supervisor", "auditor"})),
-            NavItem("api-1.0.0:openapi-view", "接口文档"),
+            # The API's documentation (Swagger, in English): for the offices that connect other
+            # systems, not in village users' menus.
+            NavItem("api-1.0.0:openapi-view", "数据接口（技术人员用）", SUPERVISORS),
         ),
     ),
 ]

@@ -57,7 +57,7 @@ def stages_table(records) -> Table:
             Column("entitled", "应到"), Column("present", "实到"), Column("votes_for", "同意"), Column("votes_against", "反对"),
             Column("votes_abstain", "弃权"), Column("channel", "公开渠道"), Column("text", "内容", width=40), Column("checks", "检查", width=40),
             Column("correction", "更正原因", width=20), Column("recorded_by", "记录人"), Column("recorded_at", "记录时间", width=20),
-            Column("hash", "内容哈希", width=20),
+            Column("hash", "防篡改校验码", width=20),
         ],
         [
             {

@@ -18,7 +18,7 @@ def disclosures_table(rows) -> Table:
         [
             Column("village", "村", width=14), Column("township", "乡镇", width=14), Column("period", "期间", width=16),
             Column("status", "状态"), Column("income", "本期收入", money=True, width=16), Column("expense", "本期支出", money=True, width=16),
-            Column("items", "笔数"), Column("published_at", "发布时间", width=20), Column("chain_head", "发布时链头", width=20),
+            Column("items", "笔数"), Column("published_at", "发布时间", width=20), Column("chain_head", "发布时账簿校验码", width=20),
         ],
         [
             {

@@ -148,7 +148,7 @@ class Voucher(models.Model):
     @property
     def label(self) -> str:
         if self.number is None:
-            return f"{self.year}-{self.month:02d} 草稿#{self.pk}"
+            return f"{self.year}-{self.month:02d} 草稿（记账时编号）"
         return f"{self.year}-{self.month:02d} {self.WORD}-{self.number:04d}"
 
 

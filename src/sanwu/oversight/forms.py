@@ -17,6 +17,8 @@ ACCOUNT_ROLE_CHOICES = [
     ("construction_in_progress", "在建工程"), ("operating_income", "经营收入"), ("subsidy_income", "补助收入"),
 ]
 
+ROLE_BY_LABEL = {label: role for role, label in ROLE_LABELS.items()}
+
 
 def _yuan_or_none(text: str, label: str = ""):
     """Fen from yuan text (None when empty). `label` starts the message for a form whose errors
@@ -51,8 +53,9 @@ class FeedFilterForm(forms.Form):
 
     def clean_account(self):
         value = (self.cleaned_data.get("account") or "").strip()
+        value = ROLE_BY_LABEL.get(value, value)  # 库存现金, as the picker offers it, is the role cash
         if value and value not in ROLE_LABELS and not value.isdigit():
-            raise forms.ValidationError("科目应为科目编码（如 101、513）或科目用途")
+            raise forms.ValidationError("科目应为科目编码（如 101、513）或科目用途（如 库存现金）")
         return value
 
     def filter(self) -> FeedFilter:

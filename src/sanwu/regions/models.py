@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from sanwu.core import crypto
-from sanwu.core.codes import LEVEL_LABELS, LEVELS, id_birth_date, normalize_id_number
+from sanwu.core.codes import LEVEL_LABELS, LEVEL_NAME_ENDINGS, LEVELS, id_birth_date, normalize_id_number
 from sanwu.core.scope import ROLES, ScopedManager, ScopedQuerySet
 
 from . import masking
@@ -31,6 +31,14 @@ class Region(models.Model):
     @property
     def level_label(self) -> str:
         return LEVEL_LABELS[self.level]
+
+    @property
+    def display_name(self) -> str:
+        """The name for pages and pickers: 岳西县 alone (its name says its level), never
+        岳西县（县（区、市））; a name that does not say it carries its level: 城南（乡镇（街道））."""
+        if self.name.endswith(LEVEL_NAME_ENDINGS.get(self.level, ())):
+            return self.name
+        return f"{self.name}（{self.level_label}）"
 
     def ancestors(self) -> list["Region"]:
         """From the top of the tree down to the parent."""

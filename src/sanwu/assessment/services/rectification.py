@@ -5,12 +5,14 @@ plan, leaders, funds and measures are kept; only a passed acceptance check delis
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from sanwu.core import audit, permissions
 from sanwu.core.codes import county_of
 from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.money import format_yuan
+from sanwu.partywork.services import close_by_origin
 from sanwu.regions.models import Region
 
 from ..models import AcceptanceCheck, CountySettings, History, Measure, Rectification, Screening, TypicalSituation
@@ -191,6 +193,13 @@ def add_measure(user, case: Rectification, date: dt.date, text: str) -> Measure:
     return m
 
 
+def _checked_at(date: dt.date) -> dt.datetime | None:
+    """When the ledger records a check made on `date`: now if today, else that day at 17:00."""
+    if date >= today():
+        return None
+    return timezone.make_aware(dt.datetime.combine(date, dt.time(17, 0)))
+
+
 def record_acceptance(user, case: Rectification, *, date: dt.date, passed: bool, result: str, checked_by: str) -> AcceptanceCheck:
     """验收. A passed check — and nothing else — removes the organisation from the list; a failed
     one is kept on record and the rectification goes on."""
@@ -222,6 +231,7 @@ def record_acceptance(user, case: Rectification, *, date: dt.date, passed: bool,
         if passed:
             case.status, case.delisted_on = "delisted", date
             case.save(update_fields=["status", "delisted_on"])
+            close_by_origin(user, case.task_id, f"{date:%Y-%m-%d} {checked_by}验收通过，整顿销号", at=_checked_at(date))
         History.record(
             user, "delisted" if passed else "check_failed", kind="rectification", object_id=case.pk, region_code=case.village_id,
             **({"from_status": "listed", "to_status": "delisted"} if passed else {}),

@@ -38,10 +38,10 @@ def _check(d: Disclosure, book_check=None) -> CheckResult:
         link = Voucher.objects.filter(book=book, seq=frozen, status="posted").values_list("hash", flat=True).first()
         if link != d.chain_head:
             tampered = True
-            details.append(f"发布时账簿哈希链的第 {frozen} 张凭证已不是当时那一张（链被改写或删除）")
+            details.append(f"发布时账簿的第 {frozen} 张凭证已不是当时那一张（链被改写或删除）")
     elif d.chain_head:
         tampered = True
-        details.append("发布时的链头与账簿不符")
+        details.append("发布时记下的账簿校验码与账簿不符")
     if book.posted_count < frozen:
         tampered = True
         details.append(f"账簿现有已记账凭证 {book.posted_count} 张，少于发布时的 {frozen} 张")
@@ -54,7 +54,7 @@ def _check(d: Disclosure, book_check=None) -> CheckResult:
     if tampered:
         return CheckResult(False, TAMPERED + "。", details)
     if differences:
-        return CheckResult(False, CHANGED + "（哈希链完好，多为发布后又补记了本期凭证）。", details)
+        return CheckResult(False, CHANGED + "（防篡改校验码完好，多为发布后又补记了本期凭证）。", details)
     return CheckResult(True, INTACT + "。", [])
 
 

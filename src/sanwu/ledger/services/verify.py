@@ -46,11 +46,11 @@ def verify_book(book: Book, chunk: int = 2000) -> BookCheck:
             if v.seq != expected_seq:
                 problem = f"链条缺号：应为第 {expected_seq} 张，实际为第 {v.seq} 张"
             elif v.prev_hash != prev:
-                problem = "前一环的哈希不一致（凭证被删除或重排）"
+                problem = "与上一张凭证的防篡改校验码接不上（凭证被删除或重排）"
             else:
                 recomputed = chain.link(prev, canonical_of(book, v, entries[v.pk], seq_of))
                 if recomputed != v.hash:
-                    problem = "内容与记账时的哈希不一致（凭证或分录被改动）"
+                    problem = "内容与记账时的防篡改校验码不符（凭证或分录被改动）"
                 elif sum(e.debit for e in entries[v.pk]) != sum(e.credit for e in entries[v.pk]):
                     problem = "借贷不平"
             if problem and check.first_bad is None:
@@ -65,7 +65,7 @@ def verify_book(book: Book, chunk: int = 2000) -> BookCheck:
         if check.vouchers != book.posted_count:
             check.problems.append(f"账套 {book.code}：已记账凭证 {check.vouchers} 张，但链长记录为 {book.posted_count}")
         elif prev != book.chain_head:
-            check.problems.append(f"账套 {book.code}：链头哈希与最后一张凭证不一致")
+            check.problems.append(f"账套 {book.code}：账簿记下的校验码与最后一张凭证的不一致")
     check.problems.extend(_totals_problems(book))
     return check
 

@@ -75,7 +75,7 @@ def _voucher_table(vouchers) -> Table:
         [
             Column("date", "日期", width=12), Column("no", "凭证号"), Column("summary", "摘要", width=36),
             Column("total", "金额", money=True, width=16), Column("status", "状态"), Column("attachments", "附件数"),
-            Column("maker", "制单"), Column("reviewer", "审核"), Column("poster", "记账"), Column("hash", "哈希", width=20),
+            Column("maker", "制单"), Column("reviewer", "审核"), Column("poster", "记账"), Column("hash", "防篡改校验码", width=20),
         ],
         [
             {

@@ -51,7 +51,7 @@ def dashboard(request):
         "children": [{"name": c["name"], "open": c["open"], "explained": c["explained"], "escalated": c["escalated"], "accepted": c["accepted"]} for c in data["children"][:40]],
     }
     level = region.level
-    child_label = {"city": "县（区、市）", "county": "乡镇", "township": "村"}.get(level, "")
+    child_label = {"city": "县区", "county": "乡镇", "township": "村"}.get(level, "")
     wider = [r for r in region.ancestors() if code_in_scope(request.user, r.code)]
     narrower = Region.objects.visible_to(request.user).filter(parent=region).order_by("code") if level in ("city", "county") else []
     return render_page(request, "oversight/dashboard.html",

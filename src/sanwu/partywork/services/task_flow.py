@@ -325,10 +325,26 @@ def close(user, task: Task, note: str = "", at: dt.datetime | None = None) -> Ta
 
 
 def _close(t: Task, user, moment, note: str) -> None:
+    frm = t.status
     t.status, t.closed_at = "closed", moment
     t.save(update_fields=["status", "closed_at"])
-    TaskEvent.record(user, "close", from_status="verified", to_status="closed", note=note, task=t, at=moment)
-    audit.record("task.close", t, actor=user, region_code=t.region_id, old={"status": "verified"}, new={"status": "closed"})
+    TaskEvent.record(user, "close", from_status=frm, to_status="closed", note=note, task=t, at=moment)
+    audit.record("task.close", t, actor=user, region_code=t.region_id, old={"status": frm}, new={"status": "closed"})
+
+
+def close_by_origin(user, task_id: int | None, note: str, at: dt.datetime | None = None) -> Task | None:
+    """The app a task follows (its `origin`) settled the matter itself — a rectification
+    delisted by its passed acceptance check — so the task is closed (销号) whatever its open state,
+    with `note` saying why; a task closed already is left as it is. Called by that app inside its
+    own transaction after its own permission check (the acceptance check is the verification)."""
+    if task_id is None:
+        return None
+    with transaction.atomic():
+        t = Task.objects.select_for_update().filter(pk=task_id).first()
+        if t is None or t.status not in Task.OPEN:
+            return t
+        _close(t, user, _now(at), (note or "").strip()[:500])
+    return t
 
 
 def _reason(reason: str, what: str) -> str:

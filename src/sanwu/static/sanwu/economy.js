@@ -41,7 +41,11 @@
     var catAxis = { type: "category", data: d.categories, axisLabel: { interval: 0, hideOverlap: true } };
     if (horizontal) catAxis.inverse = true;
     if (!horizontal && d.categories.length > 6 && narrow) catAxis.axisLabel.rotate = 35;
-    var valAxis = { type: "value", name: unit === "%" ? "%" : unit, minInterval: unit === "个" ? 1 : 0 };
+    // The unit names the value axis where it is never cut off: below a horizontal chart's axis,
+    // above a vertical one's, starting at the axis (not centred on it, past the chart's edge).
+    var valAxis = { type: "value", name: unit, minInterval: unit === "个" ? 1 : 0 };
+    if (horizontal) { valAxis.nameLocation = "middle"; valAxis.nameGap = 26; }
+    else { valAxis.nameTextStyle = { align: "left" }; }
     var series = d.series.map(function (s, i) {
       var out = {
         name: s.name, type: d.kind === "line" ? "line" : "bar",
@@ -58,7 +62,7 @@
       _height: height,
       tooltip: { trigger: "axis", valueFormatter: unitFormatter(unit) },
       legend: d.series.length > 1 ? { top: 0, type: "scroll" } : undefined,
-      grid: { left: 8, right: 24, top: d.series.length > 1 ? 60 : 32, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 24, top: d.series.length > 1 ? 60 : 32, bottom: horizontal ? 30 : 8, containLabel: true },
       xAxis: horizontal ? valAxis : catAxis,
       yAxis: horizontal ? catAxis : valAxis,
       series: series

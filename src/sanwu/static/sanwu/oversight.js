@@ -44,14 +44,17 @@
       return o;
     }
     if (kind === "children") {
+      // One bar a township (or village), its name beside it: every name shown, none rotated or
+      // dropped, the chart as tall as its rows need and as wide as the page.
       o.tooltip.trigger = "axis";
       o.legend = { top: 0 };
-      o.xAxis = { type: "category", data: data.children.map(function (c) { return c.name; }), axisLabel: { rotate: 30 } };
-      o.yAxis = { type: "value", minInterval: 1 };
+      o.grid = { left: 8, right: 24, top: 36, bottom: 30, containLabel: true };
+      o.yAxis = { type: "category", inverse: true, data: data.children.map(function (c) { return c.name; }), axisLabel: { interval: 0 } };
+      o.xAxis = { type: "value", minInterval: 1, name: "条", nameLocation: "middle", nameGap: 26 };
       var names = { open: "待说明", explained: "已说明", escalated: "已上报", accepted: "已认可" };
       o.color = STATUS_COLORS;
       o.series = ["open", "explained", "accepted", "escalated"].map(function (k) {
-        return { name: names[k], type: "bar", stack: "all", data: data.children.map(function (c) { return c[k]; }) };
+        return { name: names[k], type: "bar", stack: "all", barMaxWidth: 28, data: data.children.map(function (c) { return c[k]; }) };
       });
       return o;
     }
@@ -64,8 +67,10 @@
     var data = JSON.parse(src.textContent);
     var made = [];
     document.querySelectorAll("[data-chart]").forEach(function (el) {
-      var o = options(el.getAttribute("data-chart"), data);
+      var kind = el.getAttribute("data-chart");
+      var o = options(kind, data);
       if (!o) return;
+      if (kind === "children") el.style.height = Math.max(280, data.children.length * 28 + 90) + "px";
       var c = window.echarts.init(el, null, { renderer: "canvas" });
       c.setOption(o);
       made.push(c);

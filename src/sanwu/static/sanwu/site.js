@@ -78,6 +78,21 @@
       });
     });
   });
+  // Lists that become cards on a phone (<table class="stack">): each cell carries its column's name.
+  function labelCells(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("table.stack").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+      table.querySelectorAll("tbody tr, tfoot tr").forEach(function (tr) {
+        var col = 0;
+        Array.prototype.forEach.call(tr.children, function (td) {
+          if (!td.hasAttribute("data-label")) td.setAttribute("data-label", td.colSpan > 1 ? "" : (heads[col] || ""));
+          col += td.colSpan || 1;
+        });
+      });
+    });
+  }
+  onReady(function () { labelCells(document); });
+  document.addEventListener("htmx:load", function () { labelCells(document); });
   // htmx requests carry the CSRF token from the cookie-less form field on the page.
   document.addEventListener("htmx:configRequest", function (ev) {
     var t = document.querySelector("input[name=csrfmiddlewaretoken]");

@@ -36,7 +36,7 @@ IMPORT_HELP = (
     "列：日期 凭证号 摘要 科目编码 借方金额 贷方金额 [结算方式 收入来源 往来单位 附件数]）"
 )
 EXPORT_HELP = "导出为 Beancount 文本（bean-check 可校验）"
-VERIFY_HELP = "重算哈希链并核对保存的发生额；有问题时退出码为 1，并指出第一张不再相符的凭证"
+VERIFY_HELP = "重算每张凭证的防篡改校验码并核对保存的发生额；有问题时退出码为 1，并指出第一张不再相符的凭证"
 
 
 def find_book(code: str, user) -> Book:
@@ -272,7 +272,7 @@ VERBS = {
 class Command(BaseCommand):
     help = (
         "账套：add（新建）、opening（期初余额）、sub-account（增设明细科目）、"
-        "import（导入凭证）、export（导出 Beancount）、verify（校验哈希链与发生额）、close（按月份范围结账）"
+        "import（导入凭证）、export（导出 Beancount）、verify（核对防篡改校验码与发生额）、close（按月份范围结账）"
     )
 
     def add_arguments(self, parser):

@@ -33,8 +33,7 @@ def test_no_template_shows_an_internal_word():
     for path in SRC.rglob("templates/**/*.html"):
         text = path.read_text(encoding="utf-8")
         found += [f"{path.relative_to(SRC)}: {word}（应为「{instead}」）" for word, instead in BANNED.items() if word in text]
-    # The home page's region picker belongs to the workbench (issue 11 item 1).
-    assert [f for f in found if not f.startswith("regions/templates/regions/home.html")] == []
+    assert found == []
 
 
 def test_a_posted_voucher_shows_its_tamper_proof_code_and_what_it_proves(demo, as_user, book):  # noqa: F811

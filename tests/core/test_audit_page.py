@@ -43,7 +43,7 @@ def test_every_recorded_action_has_its_chinese_name():
         if "migrations" in path.parts:
             continue
         text = path.read_text(encoding="utf-8")
-        for call in re.finditer(r"(?:audit\.record|\b_audit)\(\s*(?:user,\s*)?(.{0,200})", text, re.S):
+        for call in re.finditer(r"(?:audit\.record|\baudit_change)\(\s*(?:user,\s*)?(.{0,200})", text, re.S):
             recorded |= set(re.findall(r'^"([a-z_.]+)"(?: if .*? else "([a-z_.]+)")?', call.group(1), re.S)[0] if re.match(r'"', call.group(1)) else ())
     recorded |= {f"oversight.warning.{a}" for a in ("explain", "accept", "escalate")}
     recorded.discard("")

@@ -16,7 +16,7 @@ scope gate itself; web, API, imports and CLI all call these as `services.x`.
 
 from .books import accounts_with_role, add_sub_account, confirm_opening, create_book, set_opening_balances
 from .counties import negative_cash_mode, set_negative_cash
-from .drafts import BookContext, EntryDraft, VoucherDraft, voucher_errors
+from .drafts import BookContext, EntryDraft, Signed, VoucherDraft, voucher_errors
 from .periods import close_month, close_year, confirm_close, reopen_month, year_end_drafts
 from .posting import FLOW_ROLES, EntryRow, canonical_of, post, post_drafts, review_and_post
 from .roles import BOOK_ADMIN_ROLES, MAKE_ROLES, POST_ROLES, REVIEW_ROLES, _require, today
@@ -31,6 +31,7 @@ __all__ = [
     "BookContext",
     "EntryDraft",
     "EntryRow",
+    "Signed",
     "VoucherDraft",
     "accounts_with_role",
     "add_sub_account",

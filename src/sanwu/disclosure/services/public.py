@@ -7,12 +7,14 @@ import io
 import segno
 from django.utils import timezone
 
-from sanwu.decisions import services as decisions
 from sanwu.core.codes import county_of
+from sanwu.core.dates import today
+from sanwu.decisions import services as decisions
+from sanwu.ledger.models import Book
 from sanwu.regions.models import Region
 
 from ..models import Disclosure, Question
-from .periods import find_village
+from .periods import due_date, find_village, period_containing, settings_for
 from .scrub import Names, scrub
 from .verify import check_details
 
@@ -59,13 +61,37 @@ def public_village(code: str, details: bool = True) -> dict | None:
         return head
     published = list(Disclosure.objects.filter(village=village, status="published").order_by("-year", "-month_to", "book_id"))
     latest = published[0] if published else None
+    names = Names.for_region(village.code)
     return {
         **head,
         "disclosures": [_summary(d) for d in published],
         "latest": _public_disclosure(latest) if latest else None,
+        "overdue": overdue_period(village.code, latest),
         "questions": public_questions(village.code),
-        "decisions": public_decisions(village.code),
+        "pending": public_pending(village.code, names),
+        "decisions": public_decisions(village.code, names),
     }
+
+
+def overdue_period(code: str, latest: Disclosure | None, as_of: dt.date | None = None) -> dict | None:
+    """The last period the county's rules say the village should have published by now (its due
+    date passed), when the latest published disclosure is older than it (逾期未公开); None when
+    the village is up to date or keeps no book."""
+    as_of = as_of or today()
+    start = Book.objects.filter(region_id=code).order_by("start_date").values_list("start_date", flat=True).first()
+    if start is None:
+        return None
+    s = settings_for(code)
+    y, m = as_of.year, as_of.month
+    while True:
+        p = period_containing(s.frequency, y, m)
+        due = due_date(s, p)
+        if due < as_of:
+            break
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    if p.end < start or (latest is not None and (latest.year, latest.month_to) >= (p.year, p.month_to)):
+        return None
+    return {"period": p.key, "label": p.label, "due_date": due, "latest": latest.period_label if latest else ""}
 
 
 def _public_disclosure(d: Disclosure) -> dict:
@@ -92,6 +118,55 @@ def public_disclosure(code: str, pk: int) -> dict | None:
     return _public_disclosure(d) if d is not None else None
 
 
+def tracking_number(pk: int) -> str:
+    """The number a villager keeps to follow a question (its page is /v/<village>/q/<number>/)."""
+    return f"{pk:06d}"
+
+
+def _state(q: Question, as_of: dt.date) -> tuple[str, str]:
+    if q.status == "answered":
+        return "answered", "已答复"
+    if q.deadline < as_of:
+        return "overdue", "已超过答复期限，尚未答复"
+    return "open", "待答复"
+
+
+def public_pending(code: str, names: Names | None = None, limit: int = 50) -> list[dict]:
+    """Questions of the village not answered yet, newest first, masked as they would be published:
+    each with its number, the day asked, the deadline and whether it has passed."""
+    as_of = today()
+    qs = list(Question.objects.filter(village_id=code, status="open").order_by("-asked_at", "-id")[:limit])
+    if not qs:
+        return []
+    names = names if names is not None else Names.for_region(code)
+    out = []
+    for q in qs:
+        state, label = _state(q, as_of)
+        out.append({
+            "id": q.pk, "number": tracking_number(q.pk), "asked_on": timezone.localtime(q.asked_at).date(), "deadline": q.deadline,
+            "question": scrub(q.text, names), "state": state, "state_label": label,
+        })
+    return out
+
+
+def public_question(code: str, pk: int) -> dict | None:
+    """One question of the village as the public sees it (masked), with its state and deadline
+    (None: no such question in this village)."""
+    q = Question.objects.filter(village_id=code, pk=pk).first()
+    if q is None:
+        return None
+    state, label = _state(q, today())
+    answered = q.status == "answered"
+    return {
+        "id": q.pk, "number": tracking_number(q.pk), "state": state, "state_label": label,
+        "asked_on": timezone.localtime(q.asked_at).date(), "deadline": q.deadline,
+        "question": q.public_text if answered else scrub(q.text, Names.for_region(code)),
+        "answer": q.public_answer if answered else "",
+        "answered_on": timezone.localtime(q.answered_at).date() if answered else None,
+        "on_time": answered and timezone.localtime(q.answered_at).date() <= q.deadline,
+    }
+
+
 def public_questions(code: str, limit: int = 50) -> list[dict]:
     """Answered questions of the village, newest answers first, as published (masked)."""
     qs = Question.objects.filter(village_id=code, status="answered").order_by("-answered_at", "-id")[:limit]
@@ -110,10 +185,10 @@ PUBLIC_DECISION_KEYS = (
 )
 
 
-def public_decisions(code: str) -> list[dict]:
+def public_decisions(code: str, names: Names | None = None) -> list[dict]:
     """Published 四议两公开 resolutions and results (`decisions.published_for_village`): the
     fields the page shows, every text scrubbed again here (defence in depth)."""
-    names = Names.for_region(code)
+    names = names if names is not None else Names.for_region(code)
     out = []
     for item in decisions.published_for_village(code):
         clean = {}

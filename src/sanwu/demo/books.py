@@ -41,7 +41,7 @@ from sanwu.core import audit
 from sanwu.core.codes import credit_check_char, org_code_check_char, township_of
 from sanwu.core.dates import today
 from sanwu.ledger import services
-from sanwu.ledger.models import Period
+from sanwu.ledger.models import Account, Period
 from sanwu.ledger.services import EntryDraft, Signed, VoucherDraft
 from sanwu.regions.models import RoleAssignment
 
@@ -1026,6 +1026,17 @@ def _sign(rng: random.Random, drafts: list[VoucherDraft], staff: Staff, limit: d
     return drafts
 
 
+def _year_balances(drafts: list[VoucherDraft], by_code: dict[str, int]) -> dict[int, int]:
+    """Each account's debit-positive movement over a year's drafts (account id → fen): a pnl
+    account's balance at the year's end, the year before having been closed."""
+    out: dict[int, int] = {}
+    for d in drafts:
+        for e in d.entries:
+            pk = by_code[e.account]
+            out[pk] = out.get(pk, 0) + e.debit - e.credit
+    return out
+
+
 def _month_before(y: int, m: int) -> tuple[int, int]:
     return (y - 1, 12) if m == 1 else (y, m - 1)
 
@@ -1085,12 +1096,19 @@ def load_books(seed: int, scale: str, progress=None, as_of: dt.date | None = Non
             signs = random.Random(f"{seed}:signed:{v.code}")
             carry: list[VoucherDraft] = []
             posted = 0
-            for y in sorted(by_year):
+            for y in YEARS:  # the brief's years one by one, each closed from the kept totals
                 posted += len(services.post_drafts(None, book, _sign(signs, carry + by_year[y], staff[v.code], limit)))
-                # a year over is closed (posted with the next year's vouchers)
-                carry = services.year_end_drafts(book, y) if (y, 12) <= through and y < as_of.year else []
-            if carry:
-                posted += len(services.post_drafts(None, book, _sign(signs, carry, staff[v.code], limit)))
+                carry = services.year_end_drafts(book, y)  # posted with the next year's vouchers
+            # the later years in one batch, each year over closed from its vouchers in hand
+            leaves = list(Account.objects.filter(book=book, is_leaf=True))
+            by_code = {a.code: a.pk for a in leaves}
+            later = list(carry)
+            for y in sorted(k for k in by_year if k > YEARS[-1]):
+                later += by_year[y]
+                if y < as_of.year:
+                    later += services.closing_drafts(leaves, _year_balances(by_year[y], by_code), y)
+            if later:
+                posted += len(services.post_drafts(None, book, _sign(signs, later, staff[v.code], limit)))
             periods.extend(Period(book=book, year=y, month=m, status="closed") for y in YEARS for m in range(1, 13))
             states = _period_states(random.Random(f"{seed}:close:{v.code}"), v.code, through, personas)
             periods.extend(Period(book=book, year=y, month=m, status=st) for (y, m), st in sorted(states.items()))

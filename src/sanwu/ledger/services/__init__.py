@@ -17,7 +17,7 @@ scope gate itself; web, API, imports and CLI all call these as `services.x`.
 from .books import accounts_with_role, add_sub_account, confirm_opening, create_book, set_opening_balances
 from .counties import negative_cash_mode, set_negative_cash
 from .drafts import BookContext, EntryDraft, Signed, VoucherDraft, voucher_errors
-from .periods import close_month, close_year, confirm_close, reopen_month, year_end_drafts
+from .periods import close_month, close_year, closing_drafts, confirm_close, reopen_month, year_end_drafts
 from .posting import FLOW_ROLES, EntryRow, canonical_of, post, post_drafts, review_and_post
 from .roles import BOOK_ADMIN_ROLES, MAKE_ROLES, POST_ROLES, REVIEW_ROLES, _require, today
 from .vouchers import delete_draft, reject, review, save_draft, start_reversal, submit
@@ -38,6 +38,7 @@ __all__ = [
     "canonical_of",
     "close_month",
     "close_year",
+    "closing_drafts",
     "confirm_close",
     "confirm_opening",
     "create_book",

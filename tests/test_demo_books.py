@@ -77,8 +77,13 @@ def test_months_closed_years_closed_and_nothing_in_the_future(small_city):
     assert set(held.values_list("year", "month")) == {cut}
     assert held.filter(book__code=small_city.users[4][2]).exists()  # accountant_1's village: to confirm
     assert not Period.objects.filter(book__code=small_city.users[6][2], year=cut[0], month=cut[1]).exists()  # accountant_2's: late
-    assert not Voucher.objects.exclude(status="posted").exists()
-    assert not Voucher.objects.filter(date__gte=today.replace(day=1)).exists()
+    # this month: only the personas' work in progress, none of it posted
+    assert not Voucher.objects.exclude(status="posted").filter(date__lt=today.replace(day=1)).exists()
+    assert not Voucher.objects.filter(date__gte=today.replace(day=1), status="posted").exists()
+    waiting = Voucher.objects.exclude(status="posted")
+    assert set(waiting.values_list("maker__username", flat=True)) == {"accountant_1", "accountant_2"}
+    assert set(waiting.values_list("status", flat=True)) == {"draft", "submitted", "rejected"}
+    assert waiting.get(status="rejected").reject_reason
     assert Voucher.objects.filter(year=through[0], month=through[1]).count() >= n
     assert not Voucher.objects.filter(date__lt=dt.date(2018, 1, 1)).exists()
     closing = Counter(Voucher.objects.filter(kind="closing").values_list("date", flat=True))
@@ -93,7 +98,7 @@ def test_vouchers_carry_who_made_reviewed_and_posted_them_and_when(small_city):
     users = {u.pk: u for u in get_user_model().objects.all()}
     limit = timezone.now()
     feed_times = set()
-    for v in Voucher.objects.select_related("book").order_by("?")[:400]:
+    for v in Voucher.objects.filter(status="posted").select_related("book").order_by("?")[:400]:
         maker, reviewer, poster = users[v.maker_id], users[v.reviewer_id], users[v.poster_id]
         assert maker.first_name and reviewer.first_name and poster.first_name
         assert maker != reviewer  # the reviewer is never the maker

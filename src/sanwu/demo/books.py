@@ -1060,6 +1060,52 @@ def _period_states(rng: random.Random, code: str, through: tuple[int, int], pers
     return out
 
 
+# This month's work in the personas' villages, through the voucher life cycle: (summary, amount in
+# yuan, debit role, credit role, counterparty, state, reason for a rejection).
+IN_PROGRESS = {
+    "accountant_1": [
+        ("支付村部上月电费", 1_286, "management_expense", "bank", "power", "submitted", ""),
+        ("收到上月光伏发电收入", 9_860, "bank", "operating_income", "power", "submitted", ""),
+        ("报销村干部差旅费", 680, "management_expense", "cash", "", "rejected", "缺少出差审批单，请补附后重新提交"),
+        ("购买村部办公用品", 356, "management_expense", "cash", "", "draft", ""),
+    ],
+    "accountant_2": [
+        ("支付村民小组道路养护费", 3_200, "other_expense", "bank", "", "submitted", ""),
+        ("收取门面房租金", 6_000, "bank", "operating_income", "", "draft", ""),
+    ],
+}
+
+
+def _work_in_progress(roles: _Roles, as_of: dt.date) -> int:
+    """This month's vouchers in the personas' villages, made by their accountants through the
+    services: some submitted for the township to review, one rejected back with its reason, a
+    draft or two still being written (what their workbenches show on the day)."""
+    from sanwu.ledger.models import Book
+
+    made = 0
+    for ra in RoleAssignment.objects.filter(role="village_accountant", user__username__in=list(IN_PROGRESS)).select_related("user").order_by("user__username"):
+        book = Book.objects.filter(region_id=ra.region_id).first()
+        township = RoleAssignment.objects.filter(role="township_supervisor", region_id=township_of(ra.region_id)).select_related("user").order_by("user_id").first()
+        if book is None or township is None:
+            continue
+        power = f"国网{book.region.parent.parent.name}供电公司" if book.region.parent and book.region.parent.parent else ""
+        for i, (summary, yuan, debit, credit, cp, state, reason) in enumerate(IN_PROGRESS[ra.user.username]):
+            day = as_of.replace(day=max(1, min(as_of.day - 1, 1 + i * 2)))
+            via = "cash" if "cash" in (debit, credit) else "bank"
+            party = power if cp == "power" else ""
+            draft = VoucherDraft(date=day, summary=summary, attachment_count=0 if state == "rejected" else 1, entries=[
+                EntryDraft(getattr(roles, debit), debit=yuan * YUAN, settlement=via, counterparty=party),
+                EntryDraft(getattr(roles, credit), credit=yuan * YUAN, settlement=via, counterparty=party, source=("pv" if "光伏" in summary else "rent") if credit == "operating_income" else ""),
+            ])
+            v = services.save_draft(ra.user, book, draft)
+            if state in ("submitted", "rejected"):
+                v = services.submit(ra.user, v)
+            if state == "rejected":
+                services.reject(township.user, v, reason)
+            made += 1
+    return made
+
+
 def load_books(seed: int, scale: str, progress=None, as_of: dt.date | None = None) -> BooksResult:
     """A book for every village of the loaded demo city, 2018 to the month before `as_of`
     (today), through the ledger services. Call inside the demo load (regions already imported).
@@ -1119,6 +1165,8 @@ def load_books(seed: int, scale: str, progress=None, as_of: dt.date | None = Non
         if current is not None and progress:
             progress(current.county_name, county_books, county_vouchers)
         Period.objects.bulk_create(periods, batch_size=2_000)
+        if roles is not None:
+            result.vouchers += _work_in_progress(roles, as_of)
         audit.record(
             "demo.books", object_type="demo",
             new={

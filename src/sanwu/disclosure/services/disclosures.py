@@ -140,7 +140,7 @@ def confirm(user, d: Disclosure, *, at=None) -> Disclosure:
         d.status = "confirmed"
         d.confirmed_by = user if getattr(user, "pk", None) else None
         d.confirmed_at = at or timezone.now()
-        d.save()
+        d.save(update_fields=["status", "confirmed_by", "confirmed_at"])  # the snapshot stays as prepared
         _event(d, "confirmed", user, d.confirmed_at)
         audit.record("disclosure.confirm", d, actor=user, region_code=d.village_id, new={"period": d.period_key})
     return d
@@ -168,7 +168,7 @@ def publish(user, d: Disclosure, *, at=None) -> Disclosure:
         d.status = "published"
         d.published_by = user if getattr(user, "pk", None) else None
         d.published_at = at or timezone.now()
-        d.save()
+        d.save(update_fields=["chain_head", "posted_count", "snapshot_hash", "status", "published_by", "published_at"])
         _event(d, "published", user, d.published_at)
         audit.record(
             "disclosure.publish", d, actor=user, region_code=d.village_id,

@@ -47,14 +47,14 @@ WINDOW_DAYS = 366  # the periods due this far back are published (what oversight
 # the village's own figures from its books where the question asks for them.
 QUESTIONS = [
     ("pv", "今年光伏电站一共收入多少钱？钱存在哪里？",
-     "经核实，{village}光伏电站{year}年1—{month}月发电收入共{pv}，由供电公司按月转入村股份经济合作社在农商银行开设的基本存款账户，"
+     "经核实，{village}光伏电站{so_far}发电收入共{pv}，由供电公司按月转入村股份经济合作社在农商银行开设的基本存款账户，"
      "每月的收入都列在财务公开“经营收入”和“收入来源·光伏发电”中。"),
     ("subsidy", "村里收到的上级补助有多少？都用在哪里了？",
-     "{village}{year}年1—{month}月收到上级补助资金共{subsidy}，主要是村级组织运转经费，用于村干部报酬、村部水电和办公支出，"
+     "{village}{so_far}收到上级补助资金共{subsidy}，主要是村级组织运转经费，用于村干部报酬、村部水电和办公支出，"
      "每一笔都列在财务公开的“补助收入”和“管理费用”中。"),
-    ("management", "公开栏上的管理费用比去年多了，主要花在哪里？",
-     "{village}{last}年管理费用{me_last}，{before}年为{me_before}。主要是村干部误工补贴（上、下半年各发放一次）、村部电费和办公用品，"
-     "增加的部分是县里统一提高的村干部报酬标准。明细见每月公开的“每一笔收支”。"),
+    ("management", "公开栏上的管理费用和去年比有变化，主要花在哪里？",
+     "{village}{last}年管理费用{me_last}，{before}年为{me_before}，{me_change}。主要是村干部误工补贴（上、下半年各发放一次）、村部电费和办公用品，"
+     "村干部报酬按县里统一标准逐年调整。明细见每月公开的“每一笔收支”。"),
     ("stipend", "村干部误工补贴是按什么标准发的？",
      "村干部误工补贴按县里统一标准，根据考核结果上半年、下半年各发放一次，通过银行转账发到本人账户，不发现金；"
      "{village}{last}年共发放{stipend}，已在当期财务公开的“管理费用”中列示。"),
@@ -161,12 +161,16 @@ def _facts(book: Book, as_of: dt.date) -> dict:
     stipends = sum(
         e for e in Entry.objects.filter(voucher__book=book, voucher__year=last, voucher__summary__contains="误工补贴").values_list("debit", flat=True)
     )
+    me_last, me_before = roles.get((last, "management_expense"), 0), roles.get((before, "management_expense"), 0)
+    change = me_last - me_before
     return {
         "year": year, "month": month, "last": last, "before": before,
+        "so_far": f"{year}年1月" if month == 1 else f"{year}年1—{month}月",
+        "me_change": ("增加" if change > 0 else "减少") + format_wan(abs(change)) + "万元" if change else "与上年持平",
         "pv": format_wan(src.get((year, "pv"), 0)) + "万元",
         "subsidy": format_wan(roles.get((year, "subsidy_income"), 0)) + "万元",
-        "me_last": format_wan(roles.get((last, "management_expense"), 0)) + "万元",
-        "me_before": format_wan(roles.get((before, "management_expense"), 0)) + "万元",
+        "me_last": format_wan(me_last) + "万元",
+        "me_before": format_wan(me_before) + "万元",
         "stipend": format_wan(stipends) + "万元",
         "contracting": format_wan(src.get((last, "contracting"), 0)) + "万元",
         "rent": format_wan(src.get((last, "rent"), 0)) + "万元",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from sanwu.disclosure import services
 from sanwu.disclosure.models import Question
 
+from .conftest import post_journal
 from .test_disclosures import DAXIE, person
 
 GUANHE = "340828101200"  # 关河村, another township
@@ -93,14 +94,18 @@ def test_an_empty_question_is_answered_beside_its_field(demo):
     assert not Question.objects.exists()
 
 
-def test_a_village_late_with_its_disclosure_is_marked_overdue_not_shown_as_up_to_date(demo, published):
-    # 大歇村 published March 2025; the county's monthly rule wants every month by the 10th of the next
+def test_a_village_late_with_its_disclosure_is_marked_overdue_not_shown_as_up_to_date(demo, book, published):
+    # 大歇村 published March 2025 and booked nothing since: March is its latest, nothing is late
     html = Client().get(f"/v/{DAXIE}/").content.decode()
-    expect = _last_due(services.today(), services.settings_for(DAXIE).due_day)
-    assert f'data-overdue="{expect}"' in html and "逾期未公开" in html
+    assert "最近一期公开：2025年3月" in html and "逾期未公开" not in html
+    # then business in a month whose county due date (the 10th of the next month) has passed
+    late = _last_due(services.today(), services.settings_for(DAXIE).due_day)
+    post_journal(demo.accountant, book, f"{late}-15 支付村部电费\n  513  120.00  -\n  101  -  120.00  cash\n")
+    html = Client().get(f"/v/{DAXIE}/").content.decode()
+    assert f'data-overdue="{late}"' in html and "逾期未公开" in html
     assert "最近一期公开：2025年3月" not in html and "已发布的最后一期：2025年3月" in html
-    # in time: a village whose latest disclosure is the one due shows no mark
-    assert services.public_village(DAXIE)["overdue"]["period"] == expect
+    assert services.public_village(DAXIE)["overdue"]["period"] == late
+    # as of March's due date nothing was late; a month later April's business was
     due_then = services.due_date(services.settings_for(DAXIE), services.Period(2025, 3, 3))
     assert services.overdue_period(DAXIE, published, as_of=due_then) is None
     assert services.overdue_period(DAXIE, published, as_of=due_then + dt.timedelta(days=31))["period"] == "2025-04"

@@ -18,8 +18,9 @@ that the collective-economy figures come out as the brief prints them:
 `load_books(seed, scale)` then writes each village's book through the ledger services: the
 book, balanced opening balances, each year's vouchers in one batch, the year-end closing
 (`year_end_drafts`) and all 36 months closed. The books realise the plan to the fen. From 2021 the
-books go on more lightly (`_Writer.later_year`: the 2020 plan grown a little) to the month before
-the day the demo is loaded, closed up to the month before that in most villages. Every voucher
+books go on more lightly (`_Writer.later_year`: the 2020 plan grown a little; outside the personas'
+townships Yuexi's villages book their business once a quarter) to the month before the day the
+demo is loaded, closed up to the month before that in most villages. Every voucher
 carries the people who made, reviewed and posted it and when (`load_staff`, `_signed`).
 
 Money is integer fen throughout; every draw is an integer from a seeded `random.Random`.
@@ -822,10 +823,11 @@ class _Writer:
                 out.append(self.expense(self.date(y, 1 if "春节" in label else 10 if "重阳" in label else rng.choice(months)), label, amt, r.other_expense, "", via))
         return [d for d in out if d.entries[0].debit]
 
-    def later_year(self, y: int, last_month: int) -> list[VoucherDraft]:
+    def later_year(self, y: int, last_month: int, quarterly: bool = False) -> list[VoucherDraft]:
         """A year after the brief's (2021 on), more lightly: the 2020 plan grown a little each
         year, in the vouchers every village has (PV monthly, rent and contracting once, subsidies,
-        stipends twice, a few expenses), up to `last_month`."""
+        stipends twice, a few expenses), up to `last_month`. `quarterly`: a village that reports
+        its business to the township once a quarter (报账), booked in the quarter's last month."""
         v, r, rng, base = self.v, self.r, self.rng, self.v.years[2020]
         growth = 100 + 4 * (y - 2020)
         out: list[VoucherDraft] = []
@@ -834,14 +836,18 @@ class _Writer:
             return _yuan(fen * growth // 100 * rng.randint(94, 108) // 100)
 
         def add(m: int, make) -> None:
+            if quarterly:
+                m = (m + 2) // 3 * 3
             if m <= last_month:
                 out.append(make(m))
 
         if base["pv"]:
             pv = _yuan(base["pv"] * rng.randint(96, 106) // 100)
-            if v.pv_via_investment:
+            if v.pv_via_investment or quarterly:
+                account, cp = (r.investment, f"{v.county_name}光伏扶贫联建电站") if v.pv_via_investment else (r.operating_income, self.power)
+                label = "收到联建光伏电站{q}收益分配" if v.pv_via_investment else "收到{q}光伏发电收入"
                 for q, amt in enumerate(_split_weighted(pv, [rng.randint(90, 110) for _ in range(4)])):
-                    add(3 * q + 3, lambda m, q=q, amt=amt: self.income(self.date(y, m, 20, 28), f"收到联建光伏电站{QUARTERS[q]}收益分配", amt, r.investment, "pv", f"{v.county_name}光伏扶贫联建电站"))
+                    add(3 * q + 3, lambda m, q=q, amt=amt: self.income(self.date(y, m, 20, 28), label.format(q=QUARTERS[q]), amt, account, "pv", cp))
             else:
                 for m, amt in zip(range(1, 13), _split_weighted(pv, [x * rng.randint(90, 110) for x in PV_SEASON])):
                     add(m, lambda m, amt=amt: self.income(self.date(y, m, 15, 28), f"收到{m}月光伏发电收入", amt, r.operating_income, "pv", self.power))
@@ -889,7 +895,7 @@ def last_month(day: dt.date) -> tuple[int, int]:
 
 
 def village_drafts(
-    v: VillagePlan, roles: _Roles, seed: int, through: tuple[int, int] | None = None
+    v: VillagePlan, roles: _Roles, seed: int, through: tuple[int, int] | None = None, quarterly: bool = False
 ) -> tuple[dict[str, int], dict[int, list[VoucherDraft]]]:
     """Opening balances (by account code) and each year's drafts, sorted by date, with cash
     withdrawals where the cash box would run dry; the opening bank balance covers the years.
@@ -905,7 +911,10 @@ def village_drafts(
     by_year = {}
     years = [(y, w.year, rng) for y in YEARS]
     if through is not None:
-        years += [(y, partial(w_later.later_year, last_month=12 if y < through[0] else through[1]), later) for y in range(LATER, through[0] + 1)]
+        years += [
+            (y, partial(w_later.later_year, last_month=12 if y < through[0] else through[1], quarterly=quarterly), later)
+            for y in range(LATER, through[0] + 1)
+        ]
     for y, drafts_of, draws in years:
         out = []
         for d in sorted(drafts_of(y), key=lambda d: d.date):
@@ -1125,6 +1134,9 @@ def load_books(seed: int, scale: str, progress=None, as_of: dt.date | None = Non
             .order_by("user__username").values_list("region_id", flat=True)
         )
         personas = dict(zip(persona_villages, ("audit_hold", "late")))
+        persona_townships = set(
+            RoleAssignment.objects.filter(role="township_supervisor", user__username__in=("township_1", "township_2")).values_list("region_id", flat=True)
+        )
         current, county_books, county_vouchers = None, 0, 0
         for v in plans:
             if current is not None and v.county != current.county and progress:
@@ -1136,7 +1148,9 @@ def load_books(seed: int, scale: str, progress=None, as_of: dt.date | None = Non
             book = services.create_book(None, v.code, v.code, CHART, name=f"{v.name}股份经济合作社", credit_code=credit, start_date=START)
             if roles is None:
                 roles = _Roles(book)
-            opening, by_year = village_drafts(v, roles, seed, through)
+            # the personas' townships book every month; Yuexi's other villages report once a quarter
+            quarterly = v.county == YUEXI and township_of(v.code) not in persona_townships
+            opening, by_year = village_drafts(v, roles, seed, through, quarterly)
             services.set_opening_balances(None, book, opening)
             services.confirm_opening(None, book)
             signs = random.Random(f"{seed}:signed:{v.code}")

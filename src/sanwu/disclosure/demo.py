@@ -27,6 +27,7 @@ from sanwu.regions.models import Person, Region, RoleAssignment
 
 from . import services
 from .models import Disclosure, DisclosureSettings, Question
+from .services.snapshot import activity_months
 from .services.scrub import Names
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -90,16 +91,21 @@ def _settings() -> None:
 
 
 def _periods(book: Book, as_of: dt.date) -> list[services.Period]:
-    """The periods due within the window before `as_of`, and the one that has ended but is not
-    due yet (prepared by some villages); for the showcase also every month of 2018–2020."""
+    """The periods with business due within the window before `as_of` (what oversight counts),
+    and the one that has ended but is not due yet (prepared by some villages); for the showcase
+    also every month of 2018–2020."""
     s = services.settings_for(book.region_id)
-    out: list[services.Period] = []
+    months = []
     y, m = as_of.year - 2, as_of.month
     while (y, m) < (as_of.year, as_of.month):
-        p = services.period_containing(s.frequency, y, m)
-        if p not in out and p.end < as_of and services.due_date(s, p) > as_of - dt.timedelta(days=WINDOW_DAYS):
-            out.append(p)
+        months.append((y, m))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    active = {(y, m) for _, y, m in activity_months([book.pk], months)}
+    out: list[services.Period] = []
+    for y, m in months:
+        p = services.period_containing(s.frequency, y, m)
+        if (y, m) in active and p not in out and p.end < as_of and services.due_date(s, p) > as_of - dt.timedelta(days=WINDOW_DAYS):
+            out.append(p)
     if book.region_id == SHOWCASE:
         out = [services.Period(y, m, m) for y in (2018, 2019, 2020) for m in range(1, 13)] + out
     return [p for p in out if p.start >= book.start_date.replace(day=1)]

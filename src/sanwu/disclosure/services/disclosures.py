@@ -189,7 +189,10 @@ def _months_between(first: dt.date, last: dt.date) -> list[tuple[int, int]]:
     return out
 
 
-def overdue_disclosures(as_of: dt.date, lookback_days: int = 366) -> list[dict]:
+LOOKBACK_DAYS = 366  # how far back a period past its due date still counts as overdue
+
+
+def overdue_disclosures(as_of: dt.date, lookback_days: int = LOOKBACK_DAYS) -> list[dict]:
     """Periods past their due date (the county's due day of the next month) without a published
     disclosure, for every book, counting only periods in which the book has posted business and
     whose due date lies within `lookback_days` before `as_of`. Each: village_code, period

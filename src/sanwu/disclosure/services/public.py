@@ -14,8 +14,10 @@ from sanwu.ledger.models import Book
 from sanwu.regions.models import Region
 
 from ..models import Disclosure, Question
+from .disclosures import LOOKBACK_DAYS
 from .periods import due_date, find_village, period_containing, settings_for
 from .scrub import Names, scrub
+from .snapshot import activity_months
 from .verify import check_details
 
 
@@ -74,24 +76,29 @@ def public_village(code: str, details: bool = True) -> dict | None:
 
 
 def overdue_period(code: str, latest: Disclosure | None, as_of: dt.date | None = None) -> dict | None:
-    """The last period the county's rules say the village should have published by now (its due
-    date passed), when the latest published disclosure is older than it (逾期未公开); None when
-    the village is up to date or keeps no book."""
+    """The newest period the county's rules say the village should have published by now — its
+    due date passed, the book has business in it (as oversight counts, over the last year) — when
+    it is later than the latest published disclosure (逾期未公开); None when up to date."""
     as_of = as_of or today()
-    start = Book.objects.filter(region_id=code).order_by("start_date").values_list("start_date", flat=True).first()
-    if start is None:
+    book_ids = list(Book.objects.filter(region_id=code).values_list("pk", flat=True))
+    if not book_ids:
         return None
     s = settings_for(code)
-    y, m = as_of.year, as_of.month
-    while True:
+    window = as_of - dt.timedelta(days=LOOKBACK_DAYS)
+    months = []
+    y, m = window.year - 1, window.month
+    while (y, m) <= (as_of.year, as_of.month):
+        months.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    for _, y, m in sorted(activity_months(book_ids, months), key=lambda r: (r[1], r[2]), reverse=True):
         p = period_containing(s.frequency, y, m)
         due = due_date(s, p)
-        if due < as_of:
-            break
-        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
-    if p.end < start or (latest is not None and (latest.year, latest.month_to) >= (p.year, p.month_to)):
-        return None
-    return {"period": p.key, "label": p.label, "due_date": due, "latest": latest.period_label if latest else ""}
+        if not window <= due < as_of:
+            continue
+        if latest is not None and (latest.year, latest.month_to) >= (p.year, p.month_to):
+            return None
+        return {"period": p.key, "label": p.label, "due_date": due, "latest": latest.period_label if latest else ""}
+    return None
 
 
 def _public_disclosure(d: Disclosure) -> dict:

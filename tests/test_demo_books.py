@@ -12,6 +12,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Sum
 
+from django.utils import timezone
+
+from sanwu.core import dates
 from sanwu.core.codes import credit_code_errors
 from sanwu.demo import books, generator
 from sanwu.ledger import services
@@ -58,15 +61,59 @@ def test_every_village_has_a_book_that_verifies_and_balances(small_city):
 
 def test_months_closed_years_closed_and_nothing_in_the_future(small_city):
     n = Book.objects.count()
+    today = dates.today()
+    through = books.last_month(today)
+    assert (small_city.through, small_city.closed_through) == (through, books._month_before(*through))
     closed = Counter(Period.objects.filter(status="closed").values_list("year", "month"))
-    assert closed == {(y, m): n for y in books.YEARS for m in range(1, 13)}
-    assert not Period.objects.exclude(status="closed").exists()
-    assert not Voucher.objects.exclude(status="posted").exists()
-    assert not Voucher.objects.filter(date__gt=dt.date.today()).exists()
+    # the brief's years: every month closed in every book
+    assert {k: c for k, c in closed.items() if k[0] in books.YEARS} == {(y, m): n for y in books.YEARS for m in range(1, 13)}
+    # later: closed up to two months back in most books, the month before waiting for the
+    # township or not yet closed in a few (the personas' villages: one of each), last month open
+    cut = small_city.closed_through
+    assert all(c == n for k, c in closed.items() if (2021, 1) <= k < books._month_before(*cut))
+    assert 0 < closed[cut] < n
+    assert not Period.objects.filter(year=through[0], month=through[1]).exists()
+    held = Period.objects.filter(status="audit_hold")
+    assert set(held.values_list("year", "month")) == {cut}
+    assert held.filter(book__code=small_city.users[4][2]).exists()  # accountant_1's village: to confirm
+    assert not Period.objects.filter(book__code=small_city.users[6][2], year=cut[0], month=cut[1]).exists()  # accountant_2's: late
+    # this month: only the personas' work in progress, none of it posted
+    assert not Voucher.objects.exclude(status="posted").filter(date__lt=today.replace(day=1)).exists()
+    assert not Voucher.objects.filter(date__gte=today.replace(day=1), status="posted").exists()
+    waiting = Voucher.objects.exclude(status="posted")
+    assert set(waiting.values_list("maker__username", flat=True)) == {"accountant_1", "accountant_2"}
+    assert set(waiting.values_list("status", flat=True)) == {"draft", "submitted", "rejected"}
+    assert waiting.get(status="rejected").reject_reason
+    assert Voucher.objects.filter(year=through[0], month=through[1]).count() >= n
     assert not Voucher.objects.filter(date__lt=dt.date(2018, 1, 1)).exists()
     closing = Counter(Voucher.objects.filter(kind="closing").values_list("date", flat=True))
-    assert closing == {dt.date(y, 12, 31): 2 * n for y in books.YEARS}
+    assert {d: c for d, c in closing.items() if d.year in books.YEARS} == {dt.date(y, 12, 31): 2 * n for y in books.YEARS}
+    assert {d.year for d in closing} == set(range(2018, today.year))  # every year over is closed
     assert small_city.vouchers == Voucher.objects.count()
+
+
+def test_vouchers_carry_who_made_reviewed_and_posted_them_and_when(small_city):
+    from django.contrib.auth import get_user_model
+
+    users = {u.pk: u for u in get_user_model().objects.all()}
+    limit = timezone.now()
+    feed_times = set()
+    for v in Voucher.objects.filter(status="posted").select_related("book").order_by("?")[:400]:
+        maker, reviewer, poster = users[v.maker_id], users[v.reviewer_id], users[v.poster_id]
+        assert maker.first_name and reviewer.first_name and poster.first_name
+        assert maker != reviewer  # the reviewer is never the maker
+        assert maker.role_assignments.filter(role="village_accountant", region_id=v.book.region_id).exists()
+        assert reviewer.role_assignments.filter(role="township_supervisor", region_id=v.book.region_id[:9] + "000").exists()
+        made = timezone.localtime(v.created_at)
+        assert made.date() >= v.date and (made.date() - v.date).days <= 12
+        assert v.created_at < v.submitted_at < v.reviewed_at < v.posted_at < limit
+        feed_times.add(v.posted_at)
+    assert len(feed_times) > 390  # spread over their dates, not one feed time
+    # the demo personas keep their own villages' books
+    acc1 = get_user_model().objects.get(username="accountant_1")
+    assert Voucher.objects.filter(maker=acc1).exists()
+    staff = get_user_model().objects.filter(username__startswith="bookkeeper_")
+    assert staff.exists() and not any(u.has_usable_password() for u in staff)  # named, but no login
 
 
 def test_books_realise_the_plan_to_the_fen(small_city):
@@ -110,8 +157,10 @@ def test_books_realise_the_plan_to_the_fen(small_city):
 
 
 def test_vouchers_look_like_a_village_accountants(small_city):
-    per = Counter(Voucher.objects.filter(kind="normal").values_list("book__code", "year"))
+    per = Counter(Voucher.objects.filter(kind="normal", year__in=books.YEARS).values_list("book__code", "year"))
     assert all(35 <= n <= 90 for n in per.values()), per
+    later = Counter(Voucher.objects.filter(kind="normal", year__gte=books.LATER, year__lt=dates.today().year).values_list("book__code", "year"))
+    assert later and all(12 <= n < 40 for n in later.values()), later  # more lightly
     yuexi = Book.objects.filter(code__startswith="340828").first()
     summaries = set(Voucher.objects.filter(book=yuexi).values_list("summary", flat=True))
     assert {f"收到{m}月光伏发电收入" for m in range(1, 13)} <= summaries
@@ -120,8 +169,10 @@ def test_vouchers_look_like_a_village_accountants(small_city):
     # Money never runs below zero: cash and bank at every month end, every book.
     for book in Book.objects.all():
         money = [services.accounts_with_role(book, role)[0].code for role in ("cash", "bank")]
-        for year in books.YEARS:
+        for year in range(2018, dates.today().year + 1):
             for month in range(1, 13):
+                if (year, month) > small_city.through:
+                    break
                 tb = {r["code"]: r for r in trial_balance(book, year, month, month)["rows"]}
                 for code in money:
                     assert tb[code]["closing_credit"] == 0, (book.code, year, month, code)

@@ -81,9 +81,13 @@ def test_a_villager_reads_the_month_asks_and_sees_the_townships_answer(demo_live
         # asking
         page.fill("textarea[name=text]", question)
         page.click("#ask button[type=submit]")
-        page.wait_for_url("**?asked=1#ask")
+        page.wait_for_url("**/q/*/?new=1")
         assert "已收到您的问题" in page.locator("[data-asked]").inner_text()
-        assert question not in page.locator("#questions").inner_text()  # not public before it is answered
+        assert page.locator("[data-number]").inner_text().isdigit() and "规定时间内" not in page.content()
+        assert page.locator("#question").get_attribute("data-state") == "open"
+        page.goto(url)
+        assert question not in page.locator("#questions").inner_text()  # not answered yet: listed apart
+        assert question in page.locator("#pending").inner_text()
         errors = list(page.errors)
 
         # the township supervisor answers, logged in on the phone

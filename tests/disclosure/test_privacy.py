@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from sanwu.decisions import demo as decisions_demo
+from sanwu.demo import books as demo_books
 from sanwu.demo import generator
 from sanwu.disclosure import demo as disclosure_demo
 from sanwu.disclosure import services
@@ -32,7 +33,7 @@ ASKED = dt.datetime(2021, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def city(db):
-    generator.load("small", 2021)  # with books, 2018–2020
+    generator.load("small", 2021)  # with books, 2018 to last month
     decisions_demo.load_demo(2021)  # published resolutions and results show on the village page
     disclosure_demo.load_demo(2021)
     return {u.username: u for u in get_user_model().objects.all()}
@@ -42,21 +43,27 @@ def _code(book, role):
     return ledger.accounts_with_role(book, role)[0].code
 
 
-def _leak_into_the_books(book: Book, people: list[Person]) -> None:
-    """A month in which villagers are named with their numbers, then published."""
+def _leak_into_the_books(book: Book, people: list[Person]) -> bool:
+    """A month in which villagers are named with their numbers, then published: the books' last
+    month (still open in every demo book), where the county publishes monthly (False elsewhere:
+    a quarter open for postings has not ended yet)."""
+    s = services.settings_for(book.region_id)
+    if s.frequency != "monthly":
+        return False
+    y, m = demo_books.last_month(services.today())
     a, b = people[0], people[1 % len(people)]
-    text = f"""2021-01-15 收到{a.name}交来承包费，电话{a.phone}，身份证{a.id_number}
+    text = f"""{y}-{m:02d}-15 收到{a.name}交来承包费，电话{a.phone}，身份证{a.id_number}
   {_code(book, "cash")}  800.00  -  cash
   {_code(book, "contracting_income") if ledger.accounts_with_role(book, "contracting_income") else _code(book, "operating_income")}  -  800.00  contracting  {a.name}{a.phone}
-2021-01-20 支付{b.name}劳务费（{b.id_number}，{b.phone}）
+{y}-{m:02d}-20 支付{b.name}劳务费（{b.id_number}，{b.phone}）
   {_code(book, "management_expense")}  300.00  -
   {_code(book, "cash")}  -  300.00  cash  {b.name}
 """
     ledger.post_drafts(None, book, parse(text))
-    s = services.settings_for(book.region_id)
-    p = services.period_containing(s.frequency, 2021, 1)
+    p = services.period_containing(s.frequency, y, m)
     d = services.prepare(None, book, p.year, p.month_from, p.month_to)
     services.publish(None, services.confirm(None, d))
+    return True
 
 
 def _leak_into_questions(village: Region, people: list[Person], township_user) -> None:
@@ -101,12 +108,15 @@ def test_no_public_output_of_any_demo_village_exposes_a_name_id_number_or_phone(
     villages = list(Region.objects.filter(level="village").order_by("code"))
     books = {b.region_id: b for b in Book.objects.all()}
     assert len(books) >= 8 and len(people) >= 40
+    leaked = 0
     for v in villages:
         mine = by_village[v.code]
         if v.code in books:
-            _leak_into_the_books(books[v.code], mine)
+            leaked += _leak_into_the_books(books[v.code], mine)
         _leak_into_questions(v, mine, township_users.get(v.parent_id))  # None: the system answers elsewhere
-    assert Question.objects.filter(status="open").exists() and Disclosure.objects.filter(year=2021, status="published").count() == len(books)
+    assert Question.objects.filter(status="open").exists() and leaked >= len(books) // 2
+    y, m = demo_books.last_month(services.today())
+    assert Disclosure.objects.filter(year=y, month_to=m, status="published").count() == leaked
 
     place_names = sorted({r.name for r in Region.objects.all()}, key=len, reverse=True)
     scanned = 0
@@ -115,6 +125,7 @@ def test_no_public_output_of_any_demo_village_exposes_a_name_id_number_or_phone(
             scanned += 1
             for name in place_names:  # a person may share two characters with a place
                 text = text.replace(name, "")
+            text = re.sub(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])", "", text)  # chain hashes: a run of digits in hex is no ID number
             for p in people:
                 assert p.name not in text, f"{where} 暴露了姓名 {p.name}"
                 assert p.id_number not in text and p.id_number[:-1] not in text, f"{where} 暴露了身份证号"

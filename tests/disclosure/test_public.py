@@ -32,7 +32,8 @@ def test_the_village_page_shows_the_latest_published_month_to_anyone(demo, book,
     assert len(resp.content) < 30_000
     assert "echarts" not in html and "htmx" not in html
     assert "大歇村" in html and "主簿镇" in html and "岳西县" in html
-    assert 'data-latest="2025-03"' in html and "最近一期公开：2025年3月" in html
+    # March 2025 is the latest published and nothing was booked since: it is the latest, not late
+    assert 'data-latest="2025-03"' in html and "最近一期公开：2025年3月" in html and "逾期未公开" not in html
     assert "65,000.50 元" in html and "800.00 元" in html  # income and expenditure of the month
     assert "经营收入<small>（村集体自己挣的钱" in html  # jargon explained
     assert "data-toggle-large" in html and "sanwu/public.js" in html and "sanwu/public.css" in html

@@ -78,10 +78,13 @@ def test_the_township_answers_and_the_answer_is_published_masked(demo):
     assert names[0].name not in str(public)
 
 
-def test_only_answered_questions_are_public(demo):
-    services.ask(DAXIE, "还没答复的问题不公开", now=NOW)
+def test_only_answered_questions_are_published_with_answers_the_rest_listed_as_pending(demo):
+    q = services.ask(DAXIE, "还没答复的问题单独列出", now=NOW)
     assert services.public_questions(DAXIE) == []
-    assert "还没答复的问题不公开" not in Client().get(f"/v/{DAXIE}/").content.decode()
+    assert [x["id"] for x in services.public_pending(DAXIE)] == [q.pk]
+    html = Client().get(f"/v/{DAXIE}/").content.decode()
+    answered = html[html.index('id="questions"'):html.index('id="pending"')]
+    assert "还没答复的问题单独列出" not in answered and "还没答复的问题单独列出" in html[html.index('id="pending"'):]
 
 
 def test_overdue_questions_for_oversight(demo):
@@ -148,8 +151,9 @@ def test_the_public_form_asks_with_csrf(demo):
     token = page.cookies["csrftoken"].value
     assert c.post(f"/v/{DAXIE}/ask/", {"text": "没有令牌的提问"}, REMOTE_ADDR="10.0.0.5").status_code == 403
     resp = c.post(f"/v/{DAXIE}/ask/", {"text": "村里今年的分红怎么算？", "contact": "", "csrfmiddlewaretoken": token}, REMOTE_ADDR="10.0.0.5")
-    assert resp.status_code == 302 and resp["Location"].endswith("?asked=1#ask")
-    assert Question.objects.get().text == "村里今年的分红怎么算？"
+    q = Question.objects.get()
+    assert resp.status_code == 302 and resp["Location"] == f"/v/{DAXIE}/q/{q.pk}/?new=1"
+    assert q.text == "村里今年的分红怎么算？"
     bad = c.post(f"/v/{DAXIE}/ask/", {"text": "短", "csrfmiddlewaretoken": token}, REMOTE_ADDR="10.0.0.5")
     assert bad.status_code == 422 and "问题太短" in bad.content.decode()
     assert c.post("/v/340828199999/ask/", {"text": "没有这个村的提问", "csrfmiddlewaretoken": token}).status_code == 404

@@ -16,6 +16,7 @@ economy's 2020 cadre rewards).
 import datetime as dt
 import random
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
 
 from sanwu.core.codes import county_of, region_prefix
@@ -68,20 +69,19 @@ CATEGORY_HINTS = [
 OFFSETS = {"proposal": -42, "committees": -37, "members_meeting": -31, "villagers_meeting": -26, "resolution_published": -21, "result_published": 18}
 
 
+def _personas():
+    """The village roles of the demo's own accounts (the named staff who keep the other demo
+    books cannot sign in: they are not personas)."""
+    return RoleAssignment.objects.filter(role__in=("village_secretary", "village_accountant")).exclude(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+
+
 def _users(village_code: str):
-    roles = {
-        ra.role: ra.user
-        for ra in RoleAssignment.objects.filter(region_id=village_code, role__in=("village_secretary", "village_accountant")).select_related("user").order_by("id")
-    }
+    roles = {ra.role: ra.user for ra in _personas().filter(region_id=village_code).select_related("user").order_by("id")}
     return roles.get("village_secretary"), roles.get("village_accountant")
 
 
 def _villages() -> list[Region]:
-    with_users = list(
-        Region.objects.filter(
-            level="village", code__in=RoleAssignment.objects.filter(role__in=("village_secretary", "village_accountant")).values("region_id")
-        ).order_by("code")
-    )
+    with_users = list(Region.objects.filter(level="village", code__in=_personas().values("region_id")).order_by("code"))
     county = region_prefix(county_of(with_users[0].code)) if with_users else "340828"
     others = list(
         Region.objects.filter(level="village", code__startswith=county).exclude(code__in=[v.code for v in with_users]).order_by("code")[:EXTRA_VILLAGES]

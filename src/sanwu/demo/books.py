@@ -1,4 +1,4 @@
-"""Books for the demo villages: one book per village, 2018–2020, plausible vouchers.
+"""Books for the demo villages: one book per village, 2018 to last month, plausible vouchers.
 
 The figures come first. `plan_villages(seed, scale)` decides, without touching the database,
 every village's operating income for each year and how it splits (PV, rent, contracting,
@@ -17,7 +17,11 @@ that the collective-economy figures come out as the brief prints them:
 
 `load_books(seed, scale)` then writes each village's book through the ledger services: the
 book, balanced opening balances, each year's vouchers in one batch, the year-end closing
-(`year_end_drafts`) and all 36 months closed. The books realise the plan to the fen.
+(`year_end_drafts`) and all 36 months closed. The books realise the plan to the fen. From 2021 the
+books go on more lightly (`_Writer.later_year`: the 2020 plan grown a little; outside the personas'
+townships Yuexi's villages book their business once a quarter) to the month before the day the
+demo is loaded, closed up to the month before that in most villages. Every voucher
+carries the people who made, reviewed and posted it and when (`load_staff`, `_signed`).
 
 Money is integer fen throughout; every draw is an integer from a seeded `random.Random`.
 """
@@ -26,19 +30,28 @@ import datetime as dt
 import random
 import time
 from dataclasses import dataclass, field
+from functools import partial
 
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from sanwu.core import audit
 from sanwu.core.codes import county_of, credit_check_char, org_code_check_char, township_of
+from sanwu.core.dates import today
 from sanwu.ledger import services
-from sanwu.ledger.models import Period
-from sanwu.ledger.services import EntryDraft, VoucherDraft
+from sanwu.ledger.models import Account, Period
+from sanwu.ledger.services import EntryDraft, Signed, VoucherDraft
+from sanwu.regions.models import RoleAssignment
 
 from . import generator
 
-YEARS = (2018, 2019, 2020)
+YEARS = (2018, 2019, 2020)  # the brief's years, planned to the fen
+LATER = 2021  # from here on the books go on more lightly, to the month before the demo is loaded
 START = dt.date(2018, 1, 1)
+TZ = ZoneInfo("Asia/Shanghai")
 CHART = "2004"
 
 YUAN = 100
@@ -810,6 +823,61 @@ class _Writer:
                 out.append(self.expense(self.date(y, 1 if "春节" in label else 10 if "重阳" in label else rng.choice(months)), label, amt, r.other_expense, "", via))
         return [d for d in out if d.entries[0].debit]
 
+    def later_year(self, y: int, last_month: int, quarterly: bool = False) -> list[VoucherDraft]:
+        """A year after the brief's (2021 on), more lightly: the 2020 plan grown a little each
+        year, in the vouchers every village has (PV monthly, rent and contracting once, subsidies,
+        stipends twice, a few expenses), up to `last_month`. `quarterly`: a village that reports
+        its business to the township once a quarter (报账), booked in the quarter's last month."""
+        v, r, rng, base = self.v, self.r, self.rng, self.v.years[2020]
+        growth = 100 + 4 * (y - 2020)
+        out: list[VoucherDraft] = []
+
+        def grown(fen: int) -> int:
+            return _yuan(fen * growth // 100 * rng.randint(94, 108) // 100)
+
+        def add(m: int, make) -> None:
+            if quarterly:
+                m = (m + 2) // 3 * 3
+            if m <= last_month:
+                out.append(make(m))
+
+        if base["pv"]:
+            pv = _yuan(base["pv"] * rng.randint(96, 106) // 100)
+            if v.pv_via_investment or quarterly:
+                account, cp = (r.investment, f"{v.county_name}光伏扶贫联建电站") if v.pv_via_investment else (r.operating_income, self.power)
+                label = "收到联建光伏电站{q}收益分配" if v.pv_via_investment else "收到{q}光伏发电收入"
+                for q, amt in enumerate(_split_weighted(pv, [rng.randint(90, 110) for _ in range(4)])):
+                    add(3 * q + 3, lambda m, q=q, amt=amt: self.income(self.date(y, m, 20, 28), label.format(q=QUARTERS[q]), amt, account, "pv", cp))
+            else:
+                for m, amt in zip(range(1, 13), _split_weighted(pv, [x * rng.randint(90, 110) for x in PV_SEASON])):
+                    add(m, lambda m, amt=amt: self.income(self.date(y, m, 15, 28), f"收到{m}月光伏发电收入", amt, r.operating_income, "pv", self.power))
+        if base["rent"]:
+            add(1, lambda m: self.income(self.date(y, m, 5, 20), f"收取{self.rent_object}租金", grown(base["rent"]), r.operating_income, "rent", self.companies[1]))
+        if base["contracting"]:
+            add(3, lambda m: self.income(self.date(y, m), f"收取{self.contract_objects[0]}承包费", grown(base["contracting"]), r.contracting, "contracting", self.coops[0]))
+        if base["service"] + base["sales"]:
+            label = f"收取{self.services[0]}" if base["service"] >= base["sales"] else f"销售{self.goods[0]}收入"
+            source = "service" if base["service"] >= base["sales"] else "sales"
+            add(9, lambda m: self.income(self.date(y, m), label, grown(base["service"] + base["sales"]), r.operating_income, source, self.companies[2]))
+        if base["investment"] + base["remitted"]:
+            who = self.investor
+            summary = "收到皖岳投资集团融资项目收益" if who == "皖岳投资集团" else f"收到{who}入股分红"
+            add(12, lambda m: self.income(self.date(y, m, 1, 20), summary, grown(base["investment"] + base["remitted"]), r.investment, "investment", who))
+        add(4, lambda m: self.income(self.date(y, m, 5, 25), SUBSIDIES[0].format(y=y), grown(base["subsidy"]), r.subsidy, "subsidy", self.finance))
+        add(12, lambda m: self.income(dt.date(y, m, 21), "收到银行存款利息", _draw(rng, 300 * YUAN, 3_000 * YUAN), r.other_income, "other", self.bank_name))
+        me = grown(base["management_expense"])
+        for half, m in (("上半年", 6), ("下半年", 12)):
+            add(m, lambda m, half=half: self.expense(self.date(y, m, 10, 28), f"发放{half}村干部误工补贴", _yuan(me * 55 // 200), r.management_expense, "", "bank"))
+        add(4, lambda m: self.expense(self.date(y, m), rng.choice(OFFICE), _draw(rng, 150 * YUAN, 950 * YUAN), r.management_expense, "", "cash"))
+        add(10, lambda m: self.expense(self.date(y, m), "购买办公用品", _yuan(me * 20 // 100), r.management_expense, self.companies[0], "bank"))
+        add(7, lambda m: self.expense(self.date(y, m), "支付村部电费", _yuan(me * 15 // 100), r.management_expense, self.power, "bank"))
+        if base["operating_expense"]:
+            label = "支付光伏电站运维费" if base["pv"] else f"支付出租{self.rent_object}维修费" if base["rent"] else "支付经营项目零星支出"
+            add(8, lambda m: self.expense(self.date(y, m), label, grown(base["operating_expense"]), r.operating_expense, self.supplier(label), "bank"))
+        add(1, lambda m: self.expense(self.date(y, m, 10, 25), "春节慰问困难群众", _draw(rng, 300 * YUAN, 950 * YUAN), r.other_expense, "", "cash"))
+        add(9, lambda m: self.expense(self.date(y, m), rng.choice(WELFARE[:2]), grown(base["other_expense"]), r.other_expense, "", "bank"))
+        return [d for d in out if d.entries[0].debit]
+
 
 def _split_weighted(total: int, weights: list[int]) -> list[int]:
     w = sum(weights)
@@ -821,22 +889,38 @@ def _money_delta(d: VoucherDraft, code: str) -> int:
     return sum(e.debit - e.credit for e in d.entries if e.account == code)
 
 
-def village_drafts(v: VillagePlan, roles: _Roles, seed: int) -> tuple[dict[str, int], dict[int, list[VoucherDraft]]]:
+def last_month(day: dt.date) -> tuple[int, int]:
+    """The month before `day`'s: the last month of the demo books."""
+    return (day.year - 1, 12) if day.month == 1 else (day.year, day.month - 1)
+
+
+def village_drafts(
+    v: VillagePlan, roles: _Roles, seed: int, through: tuple[int, int] | None = None, quarterly: bool = False
+) -> tuple[dict[str, int], dict[int, list[VoucherDraft]]]:
     """Opening balances (by account code) and each year's drafts, sorted by date, with cash
-    withdrawals where the cash box would run dry; the opening bank balance covers the years."""
+    withdrawals where the cash box would run dry; the opening bank balance covers the years.
+    The brief's years always; with `through` (year, month), the later years up to that month."""
     rng = random.Random(f"{seed}:{v.code}")
+    later = random.Random(f"{seed}:later:{v.code}")  # its own draws: the brief's years never move
     dense = v.county in (YUEXI, TAIHU)
     w = _Writer(v, roles, rng, dense)
+    w_later = _Writer(v, roles, later, dense)
     cash = _draw(rng, 2_000 * YUAN, 8_000 * YUAN)
     opening_cash = cash
     bank = low = 0
     by_year = {}
-    for y in YEARS:
+    years = [(y, w.year, rng) for y in YEARS]
+    if through is not None:
+        years += [
+            (y, partial(w_later.later_year, last_month=12 if y < through[0] else through[1], quarterly=quarterly), later)
+            for y in range(LATER, through[0] + 1)
+        ]
+    for y, drafts_of, draws in years:
         out = []
-        for d in sorted(w.year(y), key=lambda d: d.date):
+        for d in sorted(drafts_of(y), key=lambda d: d.date):
             dc, db = _money_delta(d, roles.cash), _money_delta(d, roles.bank)
             if cash + dc < 0:
-                need = -(cash + dc) + _draw(rng, 2_000 * YUAN, 5_000 * YUAN)
+                need = -(cash + dc) + _draw(draws, 2_000 * YUAN, 5_000 * YUAN)
                 amount = -(-need // (1_000 * YUAN)) * 1_000 * YUAN
                 out.append(w.withdrawal(d.date, amount))
                 cash += amount
@@ -873,18 +957,186 @@ class BooksResult:
     books: int = 0
     vouchers: int = 0
     seconds: float = 0.0
+    through: tuple[int, int] = (2020, 12)  # the last month with vouchers
+    closed_through: tuple[int, int] = (2020, 12)  # the month closed in most books
 
 
-def load_books(seed: int, scale: str, progress=None) -> BooksResult:
-    """A book for every village of the loaded demo city, 2018–2020, through the ledger services.
-    Call inside the demo load (regions already imported). `progress(county_name, books, vouchers)`
-    is told after each county."""
+@dataclass(frozen=True)
+class Staff:
+    """Who keeps a village's book: its accountant makes the vouchers (制单), the township's
+    agricultural-economy station reviews them (审核) and its bookkeeper posts them (记账)."""
+
+    maker: int
+    reviewer: int
+    poster: int
+
+
+def _person_name(rng: random.Random) -> str:
+    return rng.choice(generator.SURNAMES) + "".join(rng.choice(generator.GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def load_staff(seed: int, village_codes: list[str]) -> dict[str, Staff]:
+    """The people behind every demo book: the demo's own accounts where there is one (accountant_1,
+    township_1, …), otherwise a named user who holds the role but cannot log in."""
+    rng = random.Random(f"{seed}:staff")
+    User = get_user_model()
+    holders: dict[tuple[str, str], int] = {}
+    for role, code, uid in RoleAssignment.objects.filter(role__in=("village_accountant", "township_supervisor")).order_by("user_id").values_list("role", "region_id", "user_id"):
+        holders.setdefault((role, code), uid)
+    wanted: list[tuple[str, str, str, str]] = []  # (key, username, role, region)
+    townships = sorted({township_of(c) for c in village_codes})
+    for t in townships:
+        if ("township_supervisor", t) not in holders:
+            wanted.append((f"reviewer:{t}", f"reviewer_{t}", "township_supervisor", t))
+        wanted.append((f"poster:{t}", f"bookkeeper_{t}", "township_supervisor", t))
+    for c in village_codes:
+        if ("village_accountant", c) not in holders:
+            wanted.append((f"maker:{c}", f"accountant_{c}", "village_accountant", c))
+    names = {}
+    for _, username, _, _ in wanted:
+        names[username] = _person_name(rng)
+    existing = set(User.objects.filter(username__in=list(names)).values_list("username", flat=True))
+    User.objects.bulk_create(
+        [User(username=u, first_name=n, password=make_password(None)) for u, n in names.items() if u not in existing], batch_size=1_000,
+    )
+    ids = dict(User.objects.filter(username__in=list(names)).values_list("username", "id"))
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user_id=ids[u], role=role, region_id=code) for _, u, role, code in wanted], batch_size=1_000, ignore_conflicts=True,
+    )
+    made = {key: ids[u] for key, u, _, _ in wanted}
+    out = {}
+    for c in village_codes:
+        t = township_of(c)
+        reviewer = holders.get(("township_supervisor", t)) or made[f"reviewer:{t}"]
+        out[c] = Staff(holders.get(("village_accountant", c)) or made[f"maker:{c}"], reviewer, made[f"poster:{t}"])
+    return out
+
+
+def _signed(rng: random.Random, day: dt.date, staff: Staff, limit: dt.datetime) -> Signed:
+    """Made on the voucher's day or within two days after, submitted within hours, reviewed one to
+    four working days later and posted within the hour; never after `limit` (the load)."""
+    made = dt.datetime(day.year, day.month, day.day, rng.randint(8, 17), rng.randint(0, 59), tzinfo=TZ) + dt.timedelta(days=rng.choice((0, 0, 0, 1, 1, 2)))
+    submitted = made + dt.timedelta(minutes=rng.randint(3, 150))
+    reviewed = (submitted + dt.timedelta(days=rng.randint(1, 4))).replace(hour=rng.randint(8, 17), minute=rng.randint(0, 59))
+    posted = reviewed + dt.timedelta(minutes=rng.randint(2, 50))
+    times = [made, submitted, reviewed, posted]
+    for i, back in enumerate((4, 3, 2, 1)):  # the last days before the load: squeezed in before it
+        times[i] = min(times[i], limit - dt.timedelta(hours=back))
+        if i:
+            times[i] = max(times[i], times[i - 1] + dt.timedelta(minutes=1))
+    return Signed(staff.maker, staff.reviewer, staff.poster, *times)
+
+
+def _sign(rng: random.Random, drafts: list[VoucherDraft], staff: Staff, limit: dt.datetime) -> list[VoucherDraft]:
+    for d in drafts:
+        # year-end closing (dated 12-31) is made in the first days of January
+        day = d.date + dt.timedelta(days=rng.randint(3, 8)) if d.kind == "closing" else d.date
+        d.signed = _signed(rng, day, staff, limit)
+    return drafts
+
+
+def _year_balances(drafts: list[VoucherDraft], by_code: dict[str, int]) -> dict[int, int]:
+    """Each account's debit-positive movement over a year's drafts (account id → fen): a pnl
+    account's balance at the year's end, the year before having been closed."""
+    out: dict[int, int] = {}
+    for d in drafts:
+        for e in d.entries:
+            pk = by_code[e.account]
+            out[pk] = out.get(pk, 0) + e.debit - e.credit
+    return out
+
+
+def _month_before(y: int, m: int) -> tuple[int, int]:
+    return (y - 1, 12) if m == 1 else (y, m - 1)
+
+
+def _period_states(rng: random.Random, code: str, through: tuple[int, int], personas: dict[str, str]) -> dict[tuple[int, int], str]:
+    """Month states after the brief's years: closed up to the month before the last (most
+    books), that month waiting for the township's confirmation (some) or not closed yet (a few
+    late villages); the last month still open. The personas' villages show one of each."""
+    cut = _month_before(*through)
+    fate = personas.get(code) or rng.choices(["closed", "audit_hold", "late"], [82, 11, 7])[0]
+    out = {}
+    y, m = LATER, 1
+    while (y, m) <= cut:
+        out[(y, m)] = "closed"
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    if fate == "audit_hold":
+        out[cut] = "audit_hold"
+    elif fate == "late":
+        del out[cut]
+        out.pop(_month_before(*cut), None)
+    return out
+
+
+# This month's work in the personas' villages, through the voucher life cycle: (summary, amount in
+# yuan, debit role, credit role, counterparty, state, reason for a rejection).
+IN_PROGRESS = {
+    "accountant_1": [
+        ("支付村部上月电费", 1_286, "management_expense", "bank", "power", "submitted", ""),
+        ("收到上月光伏发电收入", 9_860, "bank", "operating_income", "power", "submitted", ""),
+        ("报销村干部差旅费", 680, "management_expense", "cash", "", "rejected", "缺少出差审批单，请补附后重新提交"),
+        ("购买村部办公用品", 356, "management_expense", "cash", "", "draft", ""),
+    ],
+    "accountant_2": [
+        ("支付村民小组道路养护费", 3_200, "other_expense", "bank", "", "submitted", ""),
+        ("收取门面房租金", 6_000, "bank", "operating_income", "", "draft", ""),
+    ],
+}
+
+
+def _work_in_progress(roles: _Roles, as_of: dt.date) -> int:
+    """This month's vouchers in the personas' villages, made by their accountants through the
+    services: some submitted for the township to review, one rejected back with its reason, a
+    draft or two still being written (what their workbenches show on the day)."""
+    from sanwu.ledger.models import Book
+
+    made = 0
+    for ra in RoleAssignment.objects.filter(role="village_accountant", user__username__in=list(IN_PROGRESS)).select_related("user").order_by("user__username"):
+        book = Book.objects.filter(region_id=ra.region_id).first()
+        township = RoleAssignment.objects.filter(role="township_supervisor", region_id=township_of(ra.region_id)).select_related("user").order_by("user_id").first()
+        if book is None or township is None:
+            continue
+        power = f"国网{book.region.parent.parent.name}供电公司" if book.region.parent and book.region.parent.parent else ""
+        for i, (summary, yuan, debit, credit, cp, state, reason) in enumerate(IN_PROGRESS[ra.user.username]):
+            day = as_of.replace(day=max(1, min(as_of.day - 1, 1 + i * 2)))
+            via = "cash" if "cash" in (debit, credit) else "bank"
+            party = power if cp == "power" else ""
+            draft = VoucherDraft(date=day, summary=summary, attachment_count=0 if state == "rejected" else 1, entries=[
+                EntryDraft(getattr(roles, debit), debit=yuan * YUAN, settlement=via, counterparty=party),
+                EntryDraft(getattr(roles, credit), credit=yuan * YUAN, settlement=via, counterparty=party, source=("pv" if "光伏" in summary else "rent") if credit == "operating_income" else ""),
+            ])
+            v = services.save_draft(ra.user, book, draft)
+            if state in ("submitted", "rejected"):
+                v = services.submit(ra.user, v)
+            if state == "rejected":
+                services.reject(township.user, v, reason)
+            made += 1
+    return made
+
+
+def load_books(seed: int, scale: str, progress=None, as_of: dt.date | None = None) -> BooksResult:
+    """A book for every village of the loaded demo city, 2018 to the month before `as_of`
+    (today), through the ledger services. Call inside the demo load (regions already imported).
+    `progress(county_name, books, vouchers)` is told after each county."""
     started = time.perf_counter()
-    result = BooksResult()
+    as_of = as_of or today()
+    through = last_month(as_of)
+    result = BooksResult(through=through, closed_through=_month_before(*through))
+    limit = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=TZ) + dt.timedelta(hours=8)
     plans = plan_villages(seed, scale)
     roles = None
     periods: list[Period] = []
     with transaction.atomic():
+        staff = load_staff(seed, [v.code for v in plans])
+        persona_villages = list(
+            RoleAssignment.objects.filter(role="village_accountant", user__username__in=("accountant_1", "accountant_2"))
+            .order_by("user__username").values_list("region_id", flat=True)
+        )
+        personas = dict(zip(persona_villages, ("audit_hold", "late")))
+        persona_townships = set(
+            RoleAssignment.objects.filter(role="township_supervisor", user__username__in=("township_1", "township_2")).values_list("region_id", flat=True)
+        )
         current, county_books, county_vouchers = None, 0, 0
         for v in plans:
             if current is not None and v.county != current.county and progress:
@@ -896,16 +1148,30 @@ def load_books(seed: int, scale: str, progress=None) -> BooksResult:
             book = services.create_book(None, v.code, v.code, CHART, name=f"{v.name}股份经济合作社", credit_code=credit, start_date=START)
             if roles is None:
                 roles = _Roles(book)
-            opening, by_year = village_drafts(v, roles, seed)
+            # the personas' townships book every month; Yuexi's other villages report once a quarter
+            quarterly = v.county == YUEXI and township_of(v.code) not in persona_townships
+            opening, by_year = village_drafts(v, roles, seed, through, quarterly)
             services.set_opening_balances(None, book, opening)
             services.confirm_opening(None, book)
+            signs = random.Random(f"{seed}:signed:{v.code}")
             carry: list[VoucherDraft] = []
             posted = 0
-            for y in YEARS:
-                posted += len(services.post_drafts(None, book, carry + by_year[y]))
+            for y in YEARS:  # the brief's years one by one, each closed from the kept totals
+                posted += len(services.post_drafts(None, book, _sign(signs, carry + by_year[y], staff[v.code], limit)))
                 carry = services.year_end_drafts(book, y)  # posted with the next year's vouchers
-            posted += len(services.post_drafts(None, book, carry))
+            # the later years in one batch, each year over closed from its vouchers in hand
+            leaves = list(Account.objects.filter(book=book, is_leaf=True))
+            by_code = {a.code: a.pk for a in leaves}
+            later = list(carry)
+            for y in sorted(k for k in by_year if k > YEARS[-1]):
+                later += by_year[y]
+                if y < as_of.year:
+                    later += services.closing_drafts(leaves, _year_balances(by_year[y], by_code), y)
+            if later:
+                posted += len(services.post_drafts(None, book, _sign(signs, later, staff[v.code], limit)))
             periods.extend(Period(book=book, year=y, month=m, status="closed") for y in YEARS for m in range(1, 13))
+            states = _period_states(random.Random(f"{seed}:close:{v.code}"), v.code, through, personas)
+            periods.extend(Period(book=book, year=y, month=m, status=st) for (y, m), st in sorted(states.items()))
             county_books += 1
             county_vouchers += posted
             result.books += 1
@@ -913,11 +1179,15 @@ def load_books(seed: int, scale: str, progress=None) -> BooksResult:
         if current is not None and progress:
             progress(current.county_name, county_books, county_vouchers)
         Period.objects.bulk_create(periods, batch_size=2_000)
+        if roles is not None:
+            result.vouchers += _work_in_progress(roles, as_of)
         audit.record(
             "demo.books", object_type="demo",
-            new={"scale": scale, "seed": seed, "books": result.books, "vouchers": result.vouchers, "closed_through": "2020-12"},
+            new={
+                "scale": scale, "seed": seed, "books": result.books, "vouchers": result.vouchers,
+                "through": "%d-%02d" % through, "closed_through": "%d-%02d" % result.closed_through,
+            },
             region_code=generator.CITY[0],
         )
     result.seconds = time.perf_counter() - started
     return result
-

@@ -68,6 +68,8 @@ class DemoResult:
     books: int = 0
     vouchers: int = 0
     book_seconds: float = 0.0
+    through: tuple[int, int] = (2020, 12)  # the books' last month
+    closed_through: tuple[int, int] = (2020, 12)
 
 
 def _name(rng: random.Random, used: set[str], suffix: str) -> str:
@@ -136,7 +138,7 @@ def _people(rng: random.Random, villages: list[Region], per_village: int) -> lis
 
 def load(scale: str = "small", seed: int = 2021, books: bool = True, progress=None) -> DemoResult:
     """Load the demo city into an empty database; with `books`, every village also gets a book
-    with 2018–2020 vouchers (`demo/books.py`). `progress(county, books, vouchers)` is told as
+    with vouchers from 2018 to last month (`demo/books.py`). `progress(county, books, vouchers)` is told as
     each county's books are done."""
     if scale not in SCALES:
         raise ValueError(f"未知规模「{scale}」（small、county、city）")
@@ -176,6 +178,7 @@ def load(scale: str = "small", seed: int = 2021, books: bool = True, progress=No
 
             done = demo_books.load_books(seed, scale, progress=progress)
             result.books, result.vouchers, result.book_seconds = done.books, done.vouchers, done.seconds
+            result.through, result.closed_through = done.through, done.closed_through
         SiteFlag.put("demo", "1")
         SiteFlag.put("demo_scale", scale)
         SiteFlag.put("demo_seed", str(seed))

@@ -17,6 +17,7 @@ urlpatterns = [
     # The public village page (no login): published data only.
     path("v/<str:code>/", public.village, name="village_public"),
     path("v/<str:code>/ask/", public.ask, name="ask"),
+    path("v/<str:code>/q/<int:pk>/", public.question, name="public_question"),
     path("v/<str:code>/qr.png", public.qr_png, name="qr_png"),
     path("v/<str:code>/qr.svg", public.qr_svg, name="qr_svg"),
     path("v/<str:code>/d/<int:pk>/", public.disclosure, name="public_disclosure"),

@@ -1,22 +1,28 @@
-"""Warnings for the demo city: the rules run over the books the demo posted, and a deterministic
-share of the warnings is moved on — explained by the village, accepted or escalated by the
-township — so that every state, with its history, has something to show.
+"""Warnings for the demo city: the rules run over the books the demo posted (each warning dated
+when its voucher was posted), and the warnings moved on as villages and townships would have
+done: what is more than a month old explained and accepted long ago (a few escalated to the
+county), what is recent still open or explained and waiting — so that each workbench shows a
+day's work and the overdue counts mean something.
 
-`load_demo(seed)` is idempotent: the rules never duplicate a warning, and warnings are moved on
-only until each state holds its share.
+`load_demo(seed)` is idempotent and deterministic: the rules never duplicate a warning, and each
+warning's fate follows from its place among all warnings of its age, never from what is still open.
 """
 
+import datetime as dt
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from sanwu.core.codes import county_of, township_of
+from sanwu.core.dates import today
 from sanwu.ledger.models import Book
 from sanwu.regions.models import RoleAssignment
 
 from . import services
 from .models import Warning
 from .rules import RULES
+from .services.settings import params_for
 
 EXPLANATIONS = {
     "cash_over_limit": ["支付的是临时用工工资，务工人员没有银行卡，已补签领单。", "村民小组道路养护费，按惯例现金发放，今后改为转账。"],
@@ -30,10 +36,13 @@ EXPLANATIONS = {
 }
 NOTES_ACCEPT = ["说明属实，认可。", "已核对原始凭证，认可。", "情况清楚，请今后注意。"]
 NOTES_ESCALATE = ["说明不充分，金额较大，请县级核查。", "多次出现同类问题，上报县级。"]
+NOTES_COUNTY = ["经县级核查，情况属实，予以认可。", "已约谈村报账员，责令整改，认可。"]
 
-# Of the open warnings, how many to move on (at most), and how they split.
-SHARE = 0.3
-CAP = 400
+RECENT_DAYS = 30  # warnings younger than this are today's work; older ones were dealt with
+# The fates of recent warnings, in turn (open, explained and waiting, accepted, escalated), and
+# of older ones (nearly all accepted; now and then escalated and settled by the county).
+RECENT = ("open", "explained", "open", "accepted", "escalated_after", "open", "explained", "accepted", "open", "escalated")
+OLDER = ("accepted",) * 9 + ("county",)
 
 
 def _users_by_region() -> dict[tuple[str, str], object]:
@@ -45,8 +54,7 @@ def _users_by_region() -> dict[tuple[str, str], object]:
 
 def load_demo(seed: int = 2021) -> dict[str, int]:
     """Run the rules over the demo city's posted vouchers (books that have none of their warnings
-    yet), the daily rules as of today, and put warnings into every state. Returns counts by
-    status."""
+    yet), the daily rules as of today, and move the warnings on. Returns counts by status."""
     books = list(Book.objects.filter(posted_count__gt=0).order_by("code"))
     warned = set(Warning.objects.filter(voucher__isnull=False).values_list("book_id", flat=True).distinct())
     for book in books:
@@ -58,47 +66,58 @@ def load_demo(seed: int = 2021) -> dict[str, int]:
     return services.status_counts(Warning.objects.all())
 
 
+def _fates() -> dict[int, str]:
+    """Each warning's fate from its age and its turn among the warnings of that age."""
+    as_of = today()
+    recent, older = [], []
+    for pk, occurred, created in Warning.objects.order_by("rule", "subject").values_list("pk", "occurred_on", "created_at"):
+        day = min(occurred or as_of, timezone.localtime(created).date())
+        (recent if (as_of - day).days <= RECENT_DAYS else older).append(pk)
+    fates = {pk: RECENT[i % len(RECENT)] for i, pk in enumerate(recent)}
+    fates.update({pk: OLDER[i % len(OLDER)] for i, pk in enumerate(older)})
+    return fates
+
+
+def _later(rng: random.Random, start: dt.datetime, lo: int, hi: int, limit: dt.datetime) -> dt.datetime:
+    """Some working hours `lo`–`hi` days after `start`, never after `limit`."""
+    t = timezone.localtime(start + dt.timedelta(days=rng.randint(lo, hi)))
+    t = t.replace(hour=rng.randint(8, 17), minute=rng.randint(0, 59))
+    t = min(t, limit - dt.timedelta(minutes=rng.randint(5, 120)))
+    return t if t > start else start + (limit - start) / 2
+
+
 def _move_on(seed: int) -> None:
-    rng = random.Random(seed)
-    open_ids = list(Warning.objects.filter(status="open").order_by("village_id", "rule", "subject").values_list("pk", "village_id"))
-    total = Warning.objects.count()
-    if not total:
-        return
-    wanted = min(CAP, int(total * SHARE))
-    if wanted < 3:
-        wanted = min(3, total)
-    have = Warning.objects.exclude(status="open").count()
-    if have >= wanted:
-        return
-    # Villages with demo users first, so the personas see every state.
+    fates = _fates()
     users = _users_by_region()
-    persona_villages = {code for (role, code) in users if role in ("village_accountant", "village_secretary")}
-    first = [pk for pk, v in open_ids if v in persona_villages]
-    rest = [pk for pk, v in open_ids if v not in persona_villages]
-    rng.shuffle(first)
-    rng.shuffle(rest)
-    keep_open = set(first[::4])  # a quarter of the personas' warnings stays open
-    picks = [pk for pk in first if pk not in keep_open] + rest
-    picks = picks[: wanted - have]
-    for i, pk in enumerate(picks):
-        target = ("explained", "accepted", "escalated", "accepted", "explained")[i % 5]
+    limit = timezone.now()
+    todo = Warning.objects.filter(status="open", pk__in=[pk for pk, f in fates.items() if f != "open"]).order_by("pk")
+    for w in todo.iterator():
+        fate = fates[w.pk]
+        rng = random.Random(f"{seed}:{w.rule}:{w.subject}")
+        village, township, county = w.village_id, township_of(w.village_id), county_of(w.village_id)
+        county_user = users.get(("county_supervisor", county))
+        if RULES[w.rule].responsible == "township":
+            explainer, reviewer = users.get(("township_supervisor", township)), county_user
+            fate = "explained" if fate.startswith("escalated") or fate == "county" else fate
+        else:
+            explainer = users.get(("village_accountant", village)) or users.get(("village_secretary", village))
+            reviewer = users.get(("township_supervisor", township))
+        if fate == "county" and county_user is None:
+            fate = "accepted"
+        if explainer is None or reviewer is None:
+            continue
+        days = params_for(county).response_days
+        late = rng.randint(1, 100) <= 10  # one in ten explained after the county's deadline
         with transaction.atomic():
-            w = Warning.objects.get(pk=pk)
-            village = w.village_id
-            township = township_of(village)
-            county = county_of(village)
-            if RULES[w.rule].responsible == "township":
-                explainer = users.get(("township_supervisor", township))
-                reviewer = users.get(("county_supervisor", county))
-                target = "accepted" if target == "escalated" else target
-            else:
-                explainer = users.get(("village_accountant", village)) or users.get(("village_secretary", village))
-                reviewer = users.get(("township_supervisor", township))
-            if target == "escalated" and i % 2:
-                services.escalate(reviewer, w, rng.choice(NOTES_ESCALATE))
+            if fate == "escalated":
+                services.escalate(reviewer, w, rng.choice(NOTES_ESCALATE), at=_later(rng, w.created_at, 1, days, limit))
                 continue
-            w = services.explain(explainer, w, rng.choice(EXPLANATIONS.get(w.rule, ["已说明情况。"])))
-            if target == "accepted":
-                services.accept(reviewer, w, rng.choice(NOTES_ACCEPT))
-            elif target == "escalated":
-                services.escalate(reviewer, w, rng.choice(NOTES_ESCALATE))
+            explained_at = _later(rng, w.created_at, days + 1 if late else 1, days + 5 if late else max(1, days - 1), limit)
+            w = services.explain(explainer, w, rng.choice(EXPLANATIONS.get(w.rule, ["已说明情况。"])), at=explained_at)
+            if fate == "accepted":
+                services.accept(reviewer, w, rng.choice(NOTES_ACCEPT), at=_later(rng, explained_at, 1, 6, limit))
+            elif fate in ("escalated_after", "county"):
+                escalated_at = _later(rng, explained_at, 1, 5, limit)
+                w = services.escalate(reviewer, w, rng.choice(NOTES_ESCALATE), at=escalated_at)
+                if fate == "county":
+                    services.accept(county_user, w, rng.choice(NOTES_COUNTY), at=_later(rng, escalated_at, 3, 20, limit))

@@ -138,7 +138,7 @@ def confirm(user, d: Disclosure, *, at=None) -> Disclosure:
         d.status = "confirmed"
         d.confirmed_by = user if getattr(user, "pk", None) else None
         d.confirmed_at = at or timezone.now()
-        d.save()
+        d.save(update_fields=["status", "confirmed_by", "confirmed_at"])  # the snapshot stays as prepared
         DisclosureEvent.record(user, "confirmed", disclosure=d, at=d.confirmed_at)
         audit.record("disclosure.confirm", d, actor=user, region_code=d.village_id, new={"period": d.period_key})
     return d
@@ -166,7 +166,7 @@ def publish(user, d: Disclosure, *, at=None) -> Disclosure:
         d.status = "published"
         d.published_by = user if getattr(user, "pk", None) else None
         d.published_at = at or timezone.now()
-        d.save()
+        d.save(update_fields=["chain_head", "posted_count", "snapshot_hash", "status", "published_by", "published_at"])
         DisclosureEvent.record(user, "published", disclosure=d, at=d.published_at)
         audit.record(
             "disclosure.publish", d, actor=user, region_code=d.village_id,
@@ -187,7 +187,10 @@ def _months_between(first: dt.date, last: dt.date) -> list[tuple[int, int]]:
     return out
 
 
-def overdue_disclosures(as_of: dt.date, lookback_days: int = 366, books=None) -> list[dict]:
+LOOKBACK_DAYS = 366  # how far back a period past its due date still counts as overdue
+
+
+def overdue_disclosures(as_of: dt.date, lookback_days: int = LOOKBACK_DAYS, books=None) -> list[dict]:
     """Periods past their due date (the county's due day of the next month) without a published
     disclosure, for every book, counting only periods in which the book has posted business and
     whose due date lies within `lookback_days` before `as_of`; `books` (a queryset) narrows it. Each: village_code, period

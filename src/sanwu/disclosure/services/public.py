@@ -8,13 +8,17 @@ import segno
 from django.utils import timezone
 
 from sanwu.core.codes import county_of
-from sanwu.core.masking import scrub
+from sanwu.core.dates import today
+from sanwu.core.masking import Names, scrub
 from sanwu.decisions import services as decisions
+from sanwu.ledger.models import Book
 from sanwu.regions.models import Region
 from sanwu.regions.services import registered_names
 
 from ..models import Disclosure, Question
-from .periods import find_village
+from .disclosures import LOOKBACK_DAYS
+from .periods import due_date, find_village, period_containing, settings_for
+from .snapshot import activity_months
 from .verify import check_details
 
 
@@ -60,13 +64,42 @@ def public_village(code: str, details: bool = True) -> dict | None:
         return head
     published = list(Disclosure.objects.filter(village=village, status="published").order_by("-year", "-month_to", "book_id"))
     latest = published[0] if published else None
+    names = registered_names(village.code)
     return {
         **head,
         "disclosures": [_summary(d) for d in published],
         "latest": _public_disclosure(latest) if latest else None,
+        "overdue": overdue_period(village.code, latest),
         "questions": public_questions(village.code),
-        "decisions": public_decisions(village.code),
+        "pending": public_pending(village.code, names),
+        "decisions": public_decisions(village.code, names),
     }
+
+
+def overdue_period(code: str, latest: Disclosure | None, as_of: dt.date | None = None) -> dict | None:
+    """The newest period the county's rules say the village should have published by now — its
+    due date passed, the book has business in it (as oversight counts, over the last year) — when
+    it is later than the latest published disclosure (逾期未公开); None when up to date."""
+    as_of = as_of or today()
+    book_ids = list(Book.objects.filter(region_id=code).values_list("pk", flat=True))
+    if not book_ids:
+        return None
+    s = settings_for(code)
+    window = as_of - dt.timedelta(days=LOOKBACK_DAYS)
+    months = []
+    y, m = window.year - 1, window.month
+    while (y, m) <= (as_of.year, as_of.month):
+        months.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    for _, y, m in sorted(activity_months(book_ids, months), key=lambda r: (r[1], r[2]), reverse=True):
+        p = period_containing(s.frequency, y, m)
+        due = due_date(s, p)
+        if not window <= due < as_of:
+            continue
+        if latest is not None and (latest.year, latest.month_to) >= (p.year, p.month_to):
+            return None
+        return {"period": p.key, "label": p.label, "due_date": due, "latest": latest.period_label if latest else ""}
+    return None
 
 
 def _public_disclosure(d: Disclosure) -> dict:
@@ -93,6 +126,55 @@ def public_disclosure(code: str, pk: int) -> dict | None:
     return _public_disclosure(d) if d is not None else None
 
 
+def tracking_number(pk: int) -> str:
+    """The number a villager keeps to follow a question (its page is /v/<village>/q/<number>/)."""
+    return f"{pk:06d}"
+
+
+def _state(q: Question, as_of: dt.date) -> tuple[str, str]:
+    if q.status == "answered":
+        return "answered", "已答复"
+    if q.deadline < as_of:
+        return "overdue", "已超过答复期限，尚未答复"
+    return "open", "待答复"
+
+
+def public_pending(code: str, names: Names | None = None, limit: int = 50) -> list[dict]:
+    """Questions of the village not answered yet, newest first, masked as they would be published:
+    each with its number, the day asked, the deadline and whether it has passed."""
+    as_of = today()
+    qs = list(Question.objects.filter(village_id=code, status="open").order_by("-asked_at", "-id")[:limit])
+    if not qs:
+        return []
+    names = names if names is not None else registered_names(code)
+    out = []
+    for q in qs:
+        state, label = _state(q, as_of)
+        out.append({
+            "id": q.pk, "number": tracking_number(q.pk), "asked_on": timezone.localtime(q.asked_at).date(), "deadline": q.deadline,
+            "question": scrub(q.text, names), "state": state, "state_label": label,
+        })
+    return out
+
+
+def public_question(code: str, pk: int) -> dict | None:
+    """One question of the village as the public sees it (masked), with its state and deadline
+    (None: no such question in this village)."""
+    q = Question.objects.filter(village_id=code, pk=pk).first()
+    if q is None:
+        return None
+    state, label = _state(q, today())
+    answered = q.status == "answered"
+    return {
+        "id": q.pk, "number": tracking_number(q.pk), "state": state, "state_label": label,
+        "asked_on": timezone.localtime(q.asked_at).date(), "deadline": q.deadline,
+        "question": q.public_text if answered else scrub(q.text, registered_names(code)),
+        "answer": q.public_answer if answered else "",
+        "answered_on": timezone.localtime(q.answered_at).date() if answered else None,
+        "on_time": answered and timezone.localtime(q.answered_at).date() <= q.deadline,
+    }
+
+
 def public_questions(code: str, limit: int = 50) -> list[dict]:
     """Answered questions of the village, newest answers first, as published (masked)."""
     qs = Question.objects.filter(village_id=code, status="answered").order_by("-answered_at", "-id")[:limit]
@@ -111,10 +193,10 @@ PUBLIC_DECISION_KEYS = (
 )
 
 
-def public_decisions(code: str) -> list[dict]:
+def public_decisions(code: str, names: Names | None = None) -> list[dict]:
     """Published 四议两公开 resolutions and results (`decisions.published_for_village`): the
     fields the page shows, every text scrubbed again here (defence in depth)."""
-    names = registered_names(code)
+    names = names if names is not None else registered_names(code)
     out = []
     for item in decisions.published_for_village(code):
         clean = {}

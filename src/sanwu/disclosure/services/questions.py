@@ -52,11 +52,11 @@ def ask(village_code: str, text: str, contact: str = "", ip: str = "", *, now=No
     contact = (contact or "").strip()
     problems = []
     if len(text) < QUESTION_MIN:
-        problems.append(Problem(f"问题太短，请至少写{QUESTION_MIN}个字"))
+        problems.append(Problem("请写下您的问题" if not text else f"问题太短，请至少写{QUESTION_MIN}个字", field="text"))
     if len(text) > QUESTION_MAX:
-        problems.append(Problem(f"问题不能超过{QUESTION_MAX}个字（现在{len(text)}个字）"))
+        problems.append(Problem(f"问题不能超过{QUESTION_MAX}个字（现在{len(text)}个字）", field="text"))
     if len(contact) > CONTACT_MAX:
-        problems.append(Problem(f"联系方式不能超过{CONTACT_MAX}个字"))
+        problems.append(Problem(f"联系方式不能超过{CONTACT_MAX}个字", field="contact"))
     if problems:
         raise Invalid(problems)
     hashed_ip = ip_hash(ip) if ip else ""

@@ -3,12 +3,15 @@ changes whenever the page would. None: no such village or published disclosure.
 
 A village's page changes when a disclosure is published or withdrawn (its id, the chain head it was
 frozen with, its fingerprint), when its book gets a posting (the check against the books may change),
-when a question is answered and when a 四议两公开 matter moves on. What changes without any of these
+when a question is asked or answered, when a 四议两公开 matter moves on, and each day (deadlines
+and due dates pass). What changes without any of these
 (a renamed region, someone registered whose name is then masked, tampering behind the triggers'
 back) shows within core.caching.FROZEN_SECONDS.
 """
 
 from django.db import connection
+
+from sanwu.core.dates import today
 
 from sanwu.decisions.models import Matter, StageRecord
 from sanwu.ledger.models import Book
@@ -26,6 +29,9 @@ SELECT r.name, p.name,
   (SELECT MAX(b.chain_head) FROM {b} b WHERE b.id IN (SELECT d.book_id FROM {d} d WHERE d.village_id = r.code AND d.status = 'published')),
   (SELECT COUNT(*) FROM {q} q WHERE q.village_id = r.code AND q.status = 'answered'),
   (SELECT MAX(q.answered_at) FROM {q} q WHERE q.village_id = r.code AND q.status = 'answered'),
+  (SELECT COUNT(*) FROM {q} q WHERE q.village_id = r.code),
+  (SELECT MAX(q.asked_at) FROM {q} q WHERE q.village_id = r.code),
+  (SELECT MAX(b.posted_count) FROM {b} b WHERE b.region_id = r.code),
   (SELECT COUNT(*) FROM {m} m WHERE m.village_id = r.code),
   (SELECT MAX(m.updated_at) FROM {m} m WHERE m.village_id = r.code),
   (SELECT COUNT(*) FROM {s} s WHERE s.matter_id IN (SELECT m.id FROM {m} m WHERE m.village_id = r.code))
@@ -39,10 +45,12 @@ def _table(model) -> str:
 
 
 def village(code: str) -> tuple | None:
+    """Also today's date: a question's deadline and a period's due date pass with the days."""
     sql = _VILLAGE.format(d=_table(Disclosure), b=_table(Book), q=_table(Question), m=_table(Matter), s=_table(StageRecord), r=_table(Region))
     with connection.cursor() as cursor:
         cursor.execute(sql, [code])
-        return cursor.fetchone()
+        row = cursor.fetchone()
+    return (*row, today().isoformat()) if row is not None else None
 
 
 _DISCLOSURE = """

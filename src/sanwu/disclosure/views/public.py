@@ -15,7 +15,7 @@ from sanwu.core.caching import etag, frozen_page
 from sanwu.core.middleware import client_ip
 from sanwu.core.pdf import pdf_response
 from sanwu.core.tables import disposition
-from sanwu.core.web import checked, shows_problems
+from sanwu.core.errors import Invalid
 
 from .. import services
 from ..services import versions
@@ -52,27 +52,46 @@ def _village_page(request, code: str, form: AskForm | None = None, problems=None
             "s": dress(latest["snapshot"]) if latest else None,
             "form": form or AskForm(),
             "problems": problems or [],
-            "asked": request.GET.get("asked") == "1",
             "public_url": public_url(code, base_url(request)),
             "limits": {"text": services.QUESTION_MAX, "contact": services.CONTACT_MAX},
         },
     )
 
 
-@frozen_page(versions.village, variant=lambda request: request.GET.get("asked") == "1")
+@frozen_page(versions.village)
 def village(request, code: str):
     return _village_page(request, code)
 
 
 @require_POST
-@shows_problems
-def ask(request, code: str, problems=()):
+def ask(request, code: str):
+    """Ask, then follow the question on its own page (its number, state and deadline); a problem
+    with a field is shown beside that field, any other above the form."""
     form = AskForm(request.POST)
-    if problems:
-        return _village_page(request, code, form, problems)
-    d = checked(form)
-    services.ask(code, d["text"], d["contact"], ip=client_ip(request) or "")
-    return redirect(reverse("disclosure:village_public", args=[code]) + "?asked=1#ask")
+    if form.is_valid():
+        try:
+            q = services.ask(code, form.cleaned_data["text"], form.cleaned_data["contact"], ip=client_ip(request) or "")
+        except Invalid as exc:
+            if services.public_village(code, details=False) is None:
+                raise Http404("没有这个村") from None
+            for p in exc.problems:
+                form.add_error(p.field if p.field in form.fields else None, p.message)
+        else:
+            return redirect(reverse("disclosure:public_question", args=[code, q.pk]) + "?new=1")
+    elif services.public_village(code, details=False) is None:
+        raise Http404("没有这个村")
+    return _village_page(request, code, form, form.non_field_errors(), status=422)
+
+
+def question(request, code: str, pk: int):
+    """A question's own public page: its number, state, the real deadline and, once given, the
+    answer — masked like everything public. Another village's question is not found here."""
+    data = _village_or_404(code)
+    q = services.public_question(code, pk)
+    if q is None:
+        raise Http404("没有这个提问")
+    url = request.build_absolute_uri(reverse("disclosure:public_question", args=[code, pk]))
+    return render(request, "disclosure/public/question.html", {"v": data, "q": q, "new": request.GET.get("new") == "1", "url": url})
 
 
 def _image(content: bytes, content_type: str, filename: str) -> HttpResponse:

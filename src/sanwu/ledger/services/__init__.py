@@ -18,9 +18,20 @@ from sanwu.core.dates import today
 
 from .books import accounts_with_role, add_sub_account, confirm_opening, create_book, set_opening_balances
 from .counties import negative_cash_mode, set_negative_cash
-from .drafts import BookContext, EntryDraft, VoucherDraft, voucher_errors
+from .drafts import BookContext, EntryDraft, Signed, VoucherDraft, voucher_errors
 from .pending import ranking_changes, verification_states, verify_and_record, vouchers_waiting
-from .periods import MonthCheck, close_checks, close_month, close_months, close_year, confirm_close, months_between, reopen_month, year_end_drafts
+from .periods import (
+    MonthCheck,
+    close_checks,
+    close_month,
+    close_months,
+    close_year,
+    closing_drafts,
+    confirm_close,
+    months_between,
+    reopen_month,
+    year_end_drafts,
+)
 from .posting import FLOW_ROLES, EntryRow, canonical_of, post, post_drafts, review_and_post
 from .roles import BOOK_ADMIN_ROLES, MAKE_ROLES, POST_ROLES, REVIEW_ROLES
 from .vouchers import (
@@ -46,6 +57,7 @@ __all__ = [
     "BookContext",
     "EntryDraft",
     "EntryRow",
+    "Signed",
     "VoucherDraft",
     "accounts_with_role",
     "add_sub_account",
@@ -57,6 +69,7 @@ __all__ = [
     "months_between",
     "close_year",
     "common_summaries",
+    "closing_drafts",
     "confirm_close",
     "confirm_opening",
     "create_book",

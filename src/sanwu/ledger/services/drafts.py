@@ -51,6 +51,20 @@ def kind_of(e: EntryDraft) -> str:
     return "organisation" if has_credit_code(e.counterparty) else ""
 
 
+@dataclass(slots=True, frozen=True)
+class Signed:
+    """Who made, reviewed and posted a voucher, and when: what a batch posted by the system
+    operator (the demo, an import of vouchers kept elsewhere) records instead of itself."""
+
+    maker_id: int | None
+    reviewer_id: int | None
+    poster_id: int | None
+    made_at: dt.datetime
+    submitted_at: dt.datetime
+    reviewed_at: dt.datetime
+    posted_at: dt.datetime
+
+
 @dataclass(slots=True)
 class VoucherDraft:
     date: dt.date
@@ -61,6 +75,7 @@ class VoucherDraft:
     reverses_id: int | None = None
     kind: str = "normal"  # "closing" for year-end closing vouchers
     row: int | None = None
+    signed: Signed | None = None  # honoured only in a batch posted by the system operator
 
 
 class BookContext:

@@ -18,7 +18,6 @@ from sanwu.core.scope import can_write
 from .. import hooks
 from ..charts import EXPENSE_ROLES, INCOME_ROLES
 from ..models import Account, BankAssertion, Book, Entry, Period, Voucher
-from .books import accounts_with_role
 from .drafts import EntryDraft, VoucherDraft
 from .posting import post_drafts
 from .reports import balance_at_end_of, balances_for
@@ -215,19 +214,28 @@ def year_end_drafts(book: Book, year: int) -> list[VoucherDraft]:
     Returns the closing vouchers (dated 12-31) for the caller to post; computed from kept totals.
     """
     bal = balances_for(book, year, 12)  # account id -> (opening, debit, credit, closing) for the year to December
-    accounts = {a.pk: a for a in Account.objects.filter(book=book, is_leaf=True)}
+    accounts = list(Account.objects.filter(book=book, is_leaf=True))
+    return closing_drafts(accounts, {acc_id: t[3] for acc_id, t in bal.items()}, year)
+
+
+def closing_drafts(accounts: list[Account], closing: dict[int, int], year: int) -> list[VoucherDraft]:
+    """The year-end closing vouchers from the book's leaf accounts and each account's
+    debit-positive balance at the end of the year (account id → fen). Pure: `year_end_drafts`
+    reads the balances from the kept totals; a batch that has the year's vouchers in hand (the
+    demo) sums them itself."""
+    by_id = {a.pk: a for a in accounts}
     income_total = 0
     lines = []
-    for acc_id, (_, _, _, closing) in bal.items():
-        acc = accounts.get(acc_id)
-        if acc is None or acc.category != "pnl" or not closing:
+    for acc_id, amount in closing.items():
+        acc = by_id.get(acc_id)
+        if acc is None or acc.category != "pnl" or not amount:
             continue
         if acc.role_set & (INCOME_ROLES | EXPENSE_ROLES):
-            # closing is debit-positive; move it out to zero.
-            lines.append(EntryDraft(acc.code, debit=-closing if closing < 0 else 0, credit=closing if closing > 0 else 0, summary="结转本年收益"))
-            income_total -= closing
-    cyi = accounts_with_role(book, "current_year_income")
-    und = accounts_with_role(book, "undistributed")
+            # the balance is debit-positive; move it out to zero.
+            lines.append(EntryDraft(acc.code, debit=-amount if amount < 0 else 0, credit=amount if amount > 0 else 0, summary="结转本年收益"))
+            income_total -= amount
+    cyi = [a for a in accounts if "current_year_income" in a.role_set]
+    und = [a for a in accounts if "undistributed" in a.role_set]
     if not cyi or not und:
         return []
     d = dt.date(year, 12, 31)
@@ -245,11 +253,11 @@ def year_end_drafts(book: Book, year: int) -> list[VoucherDraft]:
     else:
         second = []
     # 各项分配 (distributions made this year) closes into 未分配收益 too.
-    for acc in accounts_with_role(book, "distribution_items"):
-        closing = bal.get(acc.pk, [0, 0, 0, 0])[3]
-        if closing:
-            second.append(EntryDraft(acc.code, debit=-closing if closing < 0 else 0, credit=closing if closing > 0 else 0, summary="结转各项分配"))
-            second.append(EntryDraft(und[0].code, debit=closing if closing > 0 else 0, credit=-closing if closing < 0 else 0, summary="结转各项分配"))
+    for acc in [a for a in accounts if "distribution_items" in a.role_set]:
+        amount = closing.get(acc.pk, 0)
+        if amount:
+            second.append(EntryDraft(acc.code, debit=-amount if amount < 0 else 0, credit=amount if amount > 0 else 0, summary="结转各项分配"))
+            second.append(EntryDraft(und[0].code, debit=amount if amount > 0 else 0, credit=-amount if amount < 0 else 0, summary="结转各项分配"))
     if second:
         drafts.append(VoucherDraft(date=d, summary=f"{year}年本年收益及各项分配转入未分配收益", entries=second, kind="closing"))
     return drafts

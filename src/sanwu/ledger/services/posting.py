@@ -344,6 +344,12 @@ def _post_batch(book: Book, ctx: BookContext, drafts: list[VoucherDraft], user, 
             reverses_id=d.reverses_id, maker_id=uid, reviewer_id=uid, poster_id=uid, reject_reason="", created_at=now,
             submitted_at=now, reviewed_at=now, posted_at=now, seq=None, prev_hash="", hash="",
         ))
+        if d.signed is not None and user is None:  # the system operator records who did it, and when
+            sg = d.signed
+            vouchers[-1].__dict__.update(
+                maker_id=sg.maker_id, reviewer_id=sg.reviewer_id, poster_id=sg.poster_id, created_at=sg.made_at,
+                submitted_at=sg.submitted_at, reviewed_at=sg.reviewed_at, posted_at=sg.posted_at,
+            )
         groups.append(es)
 
     def write(vouchers: list[Voucher]) -> None:
@@ -351,12 +357,18 @@ def _post_batch(book: Book, ctx: BookContext, drafts: list[VoucherDraft], user, 
         if progress:
             progress(len(vouchers) // 2)
         ops = connection.ops
-        ts = ops.adapt_datetimefield_value(now)
+        ts = ops.adapt_datetimefield_value
+        now_ts = ts(now)
         date = ops.adapt_datefield_value
         insert_rows(Voucher._meta.db_table, _VOUCHER_COLS, [
             (
                 v.id, book.pk, date(v.date), v.year, v.month, v.number, "posted", v.summary, v.kind, v.attachment_count,
-                v.total, v.source_no, v.reverses_id, uid, uid, uid, "", ts, ts, ts, ts, v.seq, v.prev_hash, v.hash,
+                v.total, v.source_no, v.reverses_id, uid, uid, uid, "", now_ts, now_ts, now_ts, now_ts, v.seq, v.prev_hash, v.hash,
+            )
+            if v.posted_at is now else (
+                v.id, book.pk, date(v.date), v.year, v.month, v.number, "posted", v.summary, v.kind, v.attachment_count,
+                v.total, v.source_no, v.reverses_id, v.maker_id, v.reviewer_id, v.poster_id, "", ts(v.created_at),
+                ts(v.submitted_at), ts(v.reviewed_at), ts(v.posted_at), v.seq, v.prev_hash, v.hash,
             )
             for v in vouchers
         ])

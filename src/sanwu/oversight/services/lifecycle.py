@@ -53,10 +53,11 @@ def lock_warning(w: Warning, allowed: tuple[str, ...], action: str) -> Warning:
     return locked
 
 
-def record_transition(user, w: Warning, to: str, note: str, action: str) -> Warning:
+def record_transition(user, w: Warning, to: str, note: str, action: str, at=None) -> Warning:
+    """`at`: when it happened, if not now (the demo backdates what villages did long ago)."""
     old = w.status
     w.status = to
-    now = timezone.now()
+    now = at or timezone.now()
     if to == "explained":
         w.explanation, w.explained_by, w.explained_at = note, user, now
         fields = ["status", "explanation", "explained_by", "explained_at"]
@@ -69,7 +70,7 @@ def record_transition(user, w: Warning, to: str, note: str, action: str) -> Warn
     return w
 
 
-def explain(user, warning: Warning, text: str) -> Warning:
+def explain(user, warning: Warning, text: str, *, at=None) -> Warning:
     """The village accountant or secretary explains (for a township's warning: the township)."""
     permissions.require(
         user, EXPLAIN_ROLES[_rule(warning).responsible], warning.village_id, "说明该预警",
@@ -82,13 +83,13 @@ def explain(user, warning: Warning, text: str) -> Warning:
         raise Invalid(Problem("情况说明不能超过2000个字", field="explanation"))
     with transaction.atomic():
         w = lock_warning(warning, ("open",), "说明")
-        w = record_transition(user, w, "explained", text, "explain")
+        w = record_transition(user, w, "explained", text, "explain", at)
         reviewers = inbox.holders(REVIEW_ROLES[_rule(w).responsible], w.village_id)
         inbox.notify(reviewers, "explained", f"预警已说明，待认可：{w.message}", body=text[:200], subject=w, region_code=w.village_id, exclude=user)
         return w
 
 
-def accept(user, warning: Warning, note: str = "") -> Warning:
+def accept(user, warning: Warning, note: str = "", *, at=None) -> Warning:
     """The township accepts an explanation (the county may too); what was escalated to the county
     only the county accepts."""
     note = (note or "").strip()
@@ -103,12 +104,12 @@ def accept(user, warning: Warning, note: str = "") -> Warning:
         w = lock_warning(warning, ("explained", "escalated"), "认可")
         if w.status == "escalated":
             permissions.require(user, COUNTY_ROLES, w.village_id, "认可该预警", object_type="oversight.warning.accept", object_id=w.pk)
-        w = record_transition(user, w, "accepted", note, "accept")
+        w = record_transition(user, w, "accepted", note, "accept", at)
         inbox.notify([w.explained_by], "handled", f"预警说明已认可：{w.message}", body=note[:200], subject=w, region_code=w.village_id, exclude=user)
         return w
 
 
-def escalate(user, warning: Warning, note: str) -> Warning:
+def escalate(user, warning: Warning, note: str, *, at=None) -> Warning:
     """The township escalates a warning to the county, with its reason."""
     permissions.require(
         user, ESCALATE_ROLES[_rule(warning).responsible], warning.village_id, "上报该预警",
@@ -121,7 +122,7 @@ def escalate(user, warning: Warning, note: str) -> Warning:
         raise Invalid(Problem("上报原因不能超过500个字", field="note"))
     with transaction.atomic():
         w = lock_warning(warning, ("open", "explained"), "上报")
-        w = record_transition(user, w, "escalated", note, "escalate")
+        w = record_transition(user, w, "escalated", note, "escalate", at)
         inbox.notify(inbox.holders(COUNTY_ROLES, w.village_id), "escalated", f"乡镇上报预警：{w.message}", body=note[:200], subject=w, region_code=w.village_id, exclude=user)
         return w
 

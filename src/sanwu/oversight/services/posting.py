@@ -116,7 +116,8 @@ def evaluate_posted(book: Book, vouchers: list[Voucher], entries=None, bumped: s
         new = [pay for f in facts if (pay := rules.payment_of(f, by_id[f.id].seq or 0)) is not None]
         if new:
             findings += rules.duplicate_payments(new, _earlier_payments(book, new, p.duplicate_days, roles, [v.seq or 0 for v in vouchers]), p)
-    return store(findings, bumped)
+    # A warning is raised when its voucher was posted (a re-scan dates it then, not today).
+    return store(findings, bumped, {v.id: v.posted_at for v in vouchers if v.posted_at is not None})
 
 
 def on_posted(book: Book, vouchers, entries) -> None:
@@ -137,10 +138,11 @@ def rescan_book(book: Book, chunk: int = 2000) -> int:
     return created
 
 
-def store(findings: list[Finding], bumped: set = frozenset()) -> int:
+def store(findings: list[Finding], bumped: set = frozenset(), raised_at: dict[int, dt.datetime] | None = None) -> int:
     """Save findings as open warnings; a (rule, subject) already warned about is skipped. The
     townships of new warnings on vouchers have new feed rows (`versions.bump`), but for those in
-    `bumped`, raised by the caller in this transaction already."""
+    `bumped`, raised by the caller in this transaction already. `raised_at`: when each voucher's
+    finding was raised (by voucher id; now when not given)."""
     if not findings:
         return 0
     unique: dict[tuple[str, str], Finding] = {}
@@ -167,7 +169,7 @@ def store(findings: list[Finding], bumped: set = frozenset()) -> int:
             known.update(code for code, in cur.fetchall())
     now = timezone.now()
     rows = [f for f in fresh if f.village_code in known]
-    _insert_warnings(rows, now)
+    _insert_warnings(rows, now, raised_at or {})
     _notify_villages(rows)
     bump({township_of(f.village_code) for f in rows if f.voucher_id is not None} - set(bumped))
     return len(rows)
@@ -192,7 +194,7 @@ _WARNING_COLS = (
 )
 
 
-def _insert_warnings(findings: list[Finding], now) -> None:
+def _insert_warnings(findings: list[Finding], now, raised_at: dict[int, dt.datetime]) -> None:
     """New warnings written directly (Django's bulk_create spends most of its time compiling
     SQL, and the posting hook may bring thousands); a (rule, subject) that appeared meanwhile is
     skipped by the unique constraint (ON CONFLICT DO NOTHING, on SQLite and PostgreSQL)."""
@@ -201,10 +203,11 @@ def _insert_warnings(findings: list[Finding], now) -> None:
     ops = connection.ops
     ts = ops.adapt_datetimefield_value(now)
     local_today = timezone.localdate(now)
+    at = {vid: ops.adapt_datetimefield_value(min(t, now)) for vid, t in raised_at.items()}
     rows = [
         (
             f.rule, f.subject, f.severity, "open", f.village_code, township_of(f.village_code), county_of(f.village_code), f.book_id,
-            f.voucher_id, f.amount, f.message[:300], ops.adapt_datefield_value(f.occurred_on or local_today), ts, "", None, None,
+            f.voucher_id, f.amount, f.message[:300], ops.adapt_datefield_value(f.occurred_on or local_today), at.get(f.voucher_id, ts), "", None, None,
             None, None, "",
         )
         for f in findings

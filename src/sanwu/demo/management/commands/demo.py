@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=list(generator.SCALES), default="county")
         parser.add_argument("--seed", type=int, default=2021)
         parser.add_argument("--if-empty", action="store_true", help="数据库已有数据时什么也不做")
-        parser.add_argument("--no-books", action="store_true", help="不生成各村账套和2018–2020年凭证")
+        parser.add_argument("--no-books", action="store_true", help="不生成各村账套和凭证（2018年至上月）")
         parser.add_argument(
             "--only", choices=list(parts.KEYS),
             help="只为已载入的示例城市载入这一部分：" + "、".join(f"{p.key} {p.label}" for p in parts.PARTS),
@@ -49,7 +49,8 @@ class Command(BaseCommand):
         self.stdout.write(f"已载入示例城市（规模 {opts['scale']}，种子 {opts['seed']}）：{result.regions} 个区划，{result.people} 名人员。")
         if result.books:
             self.stdout.write(
-                f"账套 {result.books} 个（2018–2020年，已结账），凭证 {result.vouchers} 张；"
+                f"账套 {result.books} 个（2018年1月至{result.through[0]}年{result.through[1]}月，"
+                f"多数已结账至{result.closed_through[0]}年{result.closed_through[1]}月），凭证 {result.vouchers} 张；"
                 f"账套用时 {result.book_seconds:.1f} 秒，共 {time.perf_counter() - started:.1f} 秒。"
             )
         self.stdout.write(f"演示账号（密码均为 {settings.SANWU_DEMO_PASSWORD}）：")

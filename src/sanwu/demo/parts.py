@@ -11,6 +11,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
 from sanwu.assessment import demo as assessment
 from sanwu.decisions import demo as decisions
 from sanwu.disclosure import demo as disclosure
@@ -18,6 +22,7 @@ from sanwu.economy import demo as economy
 from sanwu.oversight import demo as oversight
 from sanwu.oversight.models import STATUSES as WARNING_STATUSES
 from sanwu.partywork import demo as partywork
+from sanwu.workbench.models import Message
 
 
 @dataclass(frozen=True)
@@ -74,3 +79,18 @@ def load_parts(scale: str, seed: int, report=None) -> None:
         part.load(scale, seed)
         if report:
             report(f"  {part.label}：{time.perf_counter() - started:.1f} 秒")
+    settle_inbox()
+
+
+UNREAD_KEPT = 5
+
+
+def settle_inbox(keep: int = UNREAD_KEPT) -> None:
+    """Loading years of demo history notifies its users of every past step; what a user finds
+    unread is the latest `keep` (a day's news), the rest reads as history."""
+    ranked = Message.objects.filter(read_at__isnull=True).annotate(
+        n=Window(RowNumber(), partition_by=[F("recipient_id")], order_by=[F("created_at").desc(), F("id").desc()])
+    )
+    old = [pk for pk, n in ranked.values_list("pk", "n") if n > keep]
+    for start in range(0, len(old), 500):
+        Message.objects.filter(pk__in=old[start:start + 500]).update(read_at=timezone.now())

@@ -40,7 +40,7 @@ def _village_or_404(code: str, details: bool = False) -> dict:
     return data
 
 
-def _village_page(request, code: str, form: AskForm | None = None, problems=None):
+def _village_page(request, code: str, form: AskForm | None = None, problems=None, status: int = 200):
     data = _village_or_404(code, details=True)
     latest = data["latest"]
     return render(
@@ -55,6 +55,7 @@ def _village_page(request, code: str, form: AskForm | None = None, problems=None
             "public_url": public_url(code, base_url(request)),
             "limits": {"text": services.QUESTION_MAX, "contact": services.CONTACT_MAX},
         },
+        status=status,
     )
 
 

@@ -54,7 +54,7 @@ $(NODE_STAMP): package.json package-lock.json
 # --- run --------------------------------------------------------------------
 
 # Uses DATABASE_URL from the environment if set, SQLite in var/ (or SANWU_VAR_DIR) otherwise.
-# gunicorn with sanwu/gunicorn_conf.py (3 workers x 4 threads; SANWU_WORKERS, SANWU_THREADS,
+# gunicorn with sanwu/gunicorn_conf.py (4 workers x 2 threads; SANWU_WORKERS, SANWU_THREADS,
 # SANWU_BIND change them); WhiteNoise serves the collected files, compressed, with hashed names.
 # scripts/with-worker.sh starts `sanwu db_worker` (django.tasks' database queue) beside it.
 STATIC_MANIFEST := $(or $(SANWU_VAR_DIR),var)/static/staticfiles.json

@@ -4,6 +4,16 @@
 
 local threads = {}
 
+-- WRK_DELAY_MS: each connection waits this long before its next request, so that the load is
+-- offered at a set rate (connections × 1000 / delay requests/s) instead of as fast as the server
+-- answers; wrk times a request from its sending, so the wait is not in the latency.
+local pace = tonumber(os.getenv("WRK_DELAY_MS") or "")
+if pace and pace > 0 then
+  function delay()
+    return pace
+  end
+end
+
 function setup(thread)
   table.insert(threads, thread)
 end

@@ -9,7 +9,9 @@ bench/out/http/var/ (kept between runs; --fresh makes it again), collects the st
 each server — gunicorn as `make run` starts it (sanwu.gunicorn_conf) and, for comparison, Django's
 development server — starts it on a free loopback port (or --port), logs in the demo's township and county
 supervisors over HTTP, warms every page up, runs wrk (bench/http.lua) for --duration seconds per
-page and stops the server. Loopback only; every run is bounded in time. Prints a table (req/s,
+page — flat out, and for a page with a rate target (village, poll) once more with that rate
+offered (1.25 × the target, each connection pacing its requests) so that its p99 is judged in the
+target's own terms — and stops the server. Loopback only; every run is bounded in time. Prints a table (req/s,
 p50, p95, p99, the servers' CPU per request, the load average) and writes bench/out/http/results.json.
 """
 
@@ -187,11 +189,14 @@ def requests_for(pages: list[str]) -> dict[str, tuple[str, dict]]:
     return {p: out[p] for p in pages}
 
 
-def wrk(path: str, headers: dict, seconds: int, connections: int) -> dict:
+def wrk(path: str, headers: dict, seconds: int, connections: int, rate: float = 0) -> dict:
+    """wrk as fast as the server answers, or with `rate` the load offered at that many requests/s
+    (each connection pausing between its requests: http.lua's WRK_DELAY_MS)."""
+    env = {**os.environ, "WRK_DELAY_MS": f"{connections * 1000 / rate:.3f}" if rate else ""}
     args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(BENCH / "http.lua")]
     for k, v in headers.items():
         args += ["-H", f"{k}: {v}"]
-    proc = subprocess.run([*args, BASE + path], capture_output=True, text=True, timeout=seconds + 60)
+    proc = subprocess.run([*args, BASE + path], capture_output=True, text=True, timeout=seconds + 60, env=env)
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("WRK_JSON ")), None)
     if line is None:
         raise SystemExit(f"wrk gave no result: {proc.stdout}\n{proc.stderr}")
@@ -215,7 +220,20 @@ def measure(server: Server, pages: list[str], seconds: int, connections: int) ->
         r.update(page=page, server=server.name, path=path, connections=conns, load_before=before_load, load_after=loadavg(),
                  cpu_ms_per_request=1000 * cpu / r["requests"] if r["requests"] else None)
         rows.append(r)
+        target = PAGES[page][2].get("rps")
+        if target:  # the target's own terms: that rate offered, its p99 (PACE × the target rate)
+            rate = target * PACE
+            before_load, cpu0 = loadavg(), server.cpu_seconds()
+            log(f"{server.name}: {page} at {rate:.0f} requests/s, {seconds} s, {conns} connections (load {before_load})")
+            r = wrk(path, headers, seconds, conns, rate=rate)
+            cpu = server.cpu_seconds() - cpu0
+            r.update(page=page, server=server.name, path=path, connections=conns, load_before=before_load, load_after=loadavg(),
+                     cpu_ms_per_request=1000 * cpu / r["requests"] if r["requests"] else None, offered=rate)
+            rows.append(r)
     return rows
+
+
+PACE = 1.25  # the paced run offers this many times the target rate
 
 
 # --- report ------------------------------------------------------------------------------------
@@ -228,8 +246,11 @@ def verdict(r: dict) -> str:
     miss = []
     if "rps" in t and r["rps"] < t["rps"]:
         miss.append(f"< {t['rps']} req/s")
+    # A rate target's p99 is judged at that rate offered (the paced row); flat out, the p99 is
+    # the queue wrk keeps full, shown but not judged.
+    judged = [k for k in ("p99_ms", "p95_ms") if k in t and ("rps" not in t or r.get("offered"))]
     for key, pct in (("p99_ms", "p99_us"), ("p95_ms", "p95_us")):
-        if key in t and r[pct] / 1000 > t[key]:
+        if key in judged and r[pct] / 1000 > t[key]:
             miss.append(f"{key[:3]} > {t[key]} ms")
     if not t:
         return ""
@@ -246,7 +267,7 @@ def table(rows: list[dict]) -> str:
             answers += f"; errors {r['errors']}"
         cpu = f"{r['cpu_ms_per_request']:.1f}" if r["cpu_ms_per_request"] is not None else ""
         lines.append(
-            f"| {r['page']} | {r['server']} | {r['rps']:.0f} | {r['p50_us'] / 1000:.1f} | {r['p95_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} "
+            f"| {r['page']}{' @ %.0f/s offered' % r['offered'] if r.get('offered') else ''} | {r['server']} | {r['rps']:.0f} | {r['p50_us'] / 1000:.1f} | {r['p95_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} "
             f"| {cpu} | {answers} | {r['load_before']} → {r['load_after']} | {verdict(r)} |"
         )
     return "\n".join(lines)

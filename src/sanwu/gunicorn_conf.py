@@ -1,10 +1,11 @@
 """gunicorn's settings for Sanwu: `gunicorn -c python:sanwu.gunicorn_conf`, which `make run` and the
 systemd unit of docs/operations.md start. Each can be changed from the environment.
 
-Two cores: three worker processes (Python runs one thread at a time per process, so it takes more
-than one process to use both cores, and a third keeps them busy while another waits on the
-database) of four threads each (a request waiting on SQLite, PostgreSQL or a slow client does not
-hold a core). Measured in docs/performance.md ("HTTP under load").
+Two cores: four worker processes (Python runs one thread at a time per process, so it takes more
+than one process to use both cores, and the others keep them busy while one waits on the
+database) of two threads each (a request waiting on SQLite, PostgreSQL or a slow client does not
+hold a core; more threads per process make the slowest requests wait on each other's Python:
+three processes of four threads had a p99 two to five times longer). Measured in docs/performance.md ("HTTP under load").
 """
 
 import os
@@ -13,15 +14,18 @@ from pathlib import Path
 wsgi_app = "sanwu.wsgi:application"
 bind = [os.environ.get("SANWU_BIND", "127.0.0.1:8000")]
 worker_class = "gthread"
-workers = int(os.environ.get("SANWU_WORKERS", "3"))
-threads = int(os.environ.get("SANWU_THREADS", "4"))
+workers = int(os.environ.get("SANWU_WORKERS", "4"))
+threads = int(os.environ.get("SANWU_THREADS", "2"))
 # A worker silent this long is restarted: long enough for the notice-board PDF of a large book.
 timeout = 120
 graceful_timeout = 30
 keepalive = 5
 # A worker is replaced after about 20,000 requests, so slow growth of its memory never adds up.
-max_requests = 20000
-max_requests_jitter = 2000
+# A worker is recycled after this many requests (a guard against slow leaks); a recycled worker
+# loads Django again (about a second) while its connections wait, so not too often: at 1,000
+# requests/s, 200,000 is about once every ten minutes per worker.
+max_requests = int(os.environ.get("SANWU_MAX_REQUESTS", "200000"))
+max_requests_jitter = max_requests // 10
 proc_name = "sanwu"
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'

@@ -3,7 +3,7 @@
 A `Table` is a title, ordered columns (key, Chinese label) and rows of plain values; money
 columns hold fen and are written as yuan with two decimals.
 
-Text is written as text: `safe_cell` (XLSX) and `safe_text` (CSV) are the one way any export puts
+Text is written as text: `xlsx_cell` (XLSX) and `safe_text` (CSV) are the one way any export puts
 a string into a spreadsheet, so that a villager's question or an imported summary starting with
 `=`, `+`, `-`, `@`, a tab or a carriage return is never run as a formula (OWASP "CSV injection").
 """
@@ -22,7 +22,6 @@ from urllib.parse import quote
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
@@ -65,7 +64,7 @@ class Table:
             f'<col min="{i}" max="{i}" width="{c.width or max(10, min(40, len(c.label) * 2 + 4))}" customWidth="1"/>'
             for i, c in enumerate(self.columns, start=1)
         )
-        header = "".join(_xlsx_cell(f"{x}1", c.label, _HEADER) for x, c in zip(letters, self.columns))
+        header = "".join(xlsx_cell(f"{x}1", c.label, _HEADER) for x, c in zip(letters, self.columns))
         plan = [(x, c.key, c.money) for x, c in zip(letters, self.columns)]
         n = 0
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=_ZIP_LEVEL) as zf:
@@ -83,7 +82,7 @@ class Table:
                             continue
                         if money:
                             v = fen_to_decimal(int(v))
-                        cells.append(_xlsx_cell(f"{x}{r}", v, _MONEY if money else 0))
+                        cells.append(xlsx_cell(f"{x}{r}", v, _MONEY if money else 0))
                     lines.append(f'<row r="{r}">{"".join(cells)}</row>')
                     if n % 1000 == 0:
                         sheet.write("".join(lines).encode())
@@ -146,6 +145,7 @@ _HEADER, _MONEY, _DATE, _DATETIME, _TIME, _QUOTED = 1, 2, 3, 4, 5, 6
 _TEXT_WORK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff&<>\r]|_x[0-9A-Fa-f]{4}_")
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})  # a CR as a reference: kept
 _EXCEL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+_EXCEL_ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
 EXCEL_MAX_TEXT = 32767  # characters in one cell; Excel reports a longer one as a damaged file
 _ZIP_LEVEL = 1  # deflate's fastest level: the sheet's repetitive XML still shrinks about tenfold
 
@@ -164,7 +164,7 @@ def _xlsx_text(s: str) -> str:
     return f'<t xml:space="preserve">{s}</t>' if edge else f"<t>{s}</t>"
 
 
-def _xlsx_cell(ref: str, v, style: int = 0) -> str:
+def xlsx_cell(ref: str, v, style: int = 0) -> str:
     """The <c> element of cell `ref` holding `v` as typed ("" for nothing): text is an inline string
     (with Excel's quote prefix if it starts like a formula), a number a number (with `style`, e.g.
     the amounts'), a date or time a serial with its format; anything else as its text."""
@@ -184,7 +184,7 @@ def _xlsx_cell(ref: str, v, style: int = 0) -> str:
         elif math.isfinite(v):
             num = repr(v) if isinstance(v, float) else str(v)
         else:
-            return _xlsx_cell(ref, str(v))
+            return xlsx_cell(ref, str(v))
         s = f' s="{style}"' if style else ""
         return f'<c r="{ref}"{s}><v>{num}</v></c>'
     if isinstance(v, dt.datetime):
@@ -197,7 +197,13 @@ def _xlsx_cell(ref: str, v, style: int = 0) -> str:
         return f'<c r="{ref}" s="{_TIME}"><v>{to_excel(v.replace(tzinfo=None))}</v></c>'
     if v is None:
         return ""
-    return _xlsx_cell(ref, str(v))
+    return xlsx_cell(ref, str(v))
+
+
+def excel_text(s: str) -> str:
+    """A text cell's string as Excel shows it: "_xHHHH_" is the character HHHH (openpyxl, reading,
+    leaves it as it is; Excel writes a carriage return so, `xlsx_cell` an underscore before "xHHHH_")."""
+    return _EXCEL_ESCAPED.sub(lambda m: chr(int(m[1], 16)), s) if "_x" in s else s
 
 
 def _sheet_name(title: str) -> str:
@@ -252,23 +258,6 @@ def _xlsx_parts(sheet_name: str) -> list[tuple[str, str]]:
          + '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs>'
          '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'),
     ]
-
-
-def safe_cell(ws, value) -> Cell:
-    """An XLSX cell for `ws` (a normal or a write-only worksheet, for `ws.append`) holding `value`
-    as it is typed: numbers, Decimal and dates keep their types; a string is always a text cell
-    (never a formula, never an error code such as "#N/A"), one that starts like a formula also
-    marked with Excel's quote prefix so that editing the cell does not run it either."""
-    text = isinstance(value, str)
-    if text:
-        value = _NOT_XML.sub("", value) or None  # an empty string is an empty cell
-        text = value is not None
-    cell = Cell(ws, row=1, column=1, value=value)  # as openpyxl's WriteOnlyCell; append() places it
-    if text:
-        cell.data_type = "s"
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True
-    return cell
 
 
 def safe_text(v) -> str:

@@ -54,7 +54,7 @@ class Table:
     # --- formats -------------------------------------------------------------------------
     def write_xlsx(self, out, progress=None) -> None:
         """The table as an XLSX workbook written to the binary file `out`, the one XLSX writer of
-        every export: the sheet's XML is written here row by row into the zip (`_xlsx_cell`), so
+        every export: the sheet's XML is written here row by row into the zip (`xlsx_cell`), so
         memory stays flat however long the table is and no cell object is made. Text is inline
         text (never a formula; one that starts like a formula has Excel's quote prefix), numbers
         and dates keep their types, amounts their "#,##0.00". `progress(rows_written)` is called

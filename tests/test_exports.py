@@ -32,3 +32,18 @@ def test_pdf_with_chinese_text_uses_noto_sans_cjk():
     html = engines["django"].from_string('{% extends "pdf/base.html" %}{% block body %}<h1>大歇村财务公开</h1>{% endblock %}').render({})
     pdf = html_to_pdf(html, uncompressed_pdf=True)
     assert pdf.startswith(b"%PDF") and b"NotoSansCJK" in pdf
+
+
+def test_a_pdf_leaves_the_garbage_collector_as_it_found_it():
+    """core.pdf pauses the collector while WeasyPrint works (few_collections) and restores it."""
+    import gc
+
+    from sanwu.core.pdf import few_collections
+
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    with few_collections():
+        assert gc.get_threshold()[0] == threshold[0] * 10
+        with few_collections():  # nested: one pause
+            assert gc.get_threshold()[0] == threshold[0] * 10
+        html_to_pdf("<p>大歇村</p>")
+    assert gc.get_threshold() == threshold and gc.get_freeze_count() == frozen

@@ -1,20 +1,22 @@
 """Every Excel and CSV export writes text as text: a villager's question or an imported voucher
 summary that starts like a formula (=, +, -, @, tab, carriage return) is never run by a spreadsheet.
-XLSX files are read back with openpyxl (value as typed, data type "s", never "f"); CSV cells that
-start like a formula carry OWASP's leading apostrophe."""
+XLSX files are read back with openpyxl (value as typed, data type "s", never "f"), text as Excel
+shows it (`excel_text`); CSV cells that start like a formula carry OWASP's leading apostrophe."""
 
 import csv
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal
 
 from django.test import Client
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from sanwu.core.tables import Column, Table, safe_cell
+from sanwu.core.readers import read_rows
+from sanwu.core.tables import Column, Table, excel_text
 from sanwu.disclosure.models import Question
 from sanwu.ledger import imports as importer
 from sanwu.ledger.models import Voucher
@@ -96,21 +98,36 @@ def test_every_formula_start_is_text_and_numbers_keep_their_type():
     t = Table("t", [Column("v", "值"), Column("fen", "金额", money=True), Column("n", "数")], [{"v": s, "fen": -150, "n": -3} for s in starts])
     got = cells(t.to_xlsx())[1:]
     assert [(r[0].data_type, r[1].value, r[1].data_type, r[2].value) for r in got] == [("s", Decimal("-1.5"), "n", -3)] * len(starts)
-    assert [r[0].value for r in got] == starts  # a carriage return too: openpyxl writes it through lxml as &#13;
+    assert [r[0].value for r in got] == starts  # a carriage return too: written as &#13;
     rows = csv_rows(t.to_csv().encode())[1:]
     assert [r[0] for r in rows] == ["'" + s for s in starts[:-1]] + ["#N/A"]
     assert {(r[1], r[2]) for r in rows} == {("-1.50", "-3")}
 
 
-def test_safe_cell_serves_a_write_only_workbook_too():
-    """Long exports written in constant memory (openpyxl's write-only mode) use the same cells."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("导出")
-    ws.append([safe_cell(ws, v) for v in (CALC, Decimal("-12.50"), dt.date(2025, 3, 5), None)])
-    buf = io.BytesIO()
-    wb.save(buf)
-    (row,) = cells(buf.getvalue())
-    assert [(c.value, c.data_type) for c in row[:3]] == [(CALC, "s"), (-12.5, "n"), (dt.datetime(2025, 3, 5), "d")]
+def test_the_sheet_is_plain_cells_a_frozen_header_and_column_widths():
+    """The file as a spreadsheet opens it: no formula anywhere, the header row bold and frozen, the
+    widths of the columns, the formula-like text with Excel's quote prefix."""
+    t = Table("导出/二〇二五", [Column("v", "值", width=30), Column("fen", "金额", money=True)], [{"v": CALC, "fen": 1}, {"v": "普通", "fen": None}])
+    data = t.to_xlsx()
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet and "<f " not in sheet
+    ws = load_workbook(io.BytesIO(data)).active
+    assert ws.title == "导出_二〇二五" and ws.freeze_panes == "A2" and ws.column_dimensions["A"].width == 30
+    assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb == "FFDDEBF7" and not ws["A2"].font.b
+    assert (ws["A2"].value, ws["A2"].quotePrefix, ws["A3"].quotePrefix) == (CALC, True, False)
+    assert (ws["B2"].value, ws["B2"].number_format, ws["B3"].value) == (0.01, "#,##0.00", None)
+
+
+def test_text_that_excel_would_read_as_an_escape_shows_as_it_was():
+    """Excel shows "_x0041_" in a cell as "A" (ECMA-376 ST_Xstring); the writer escapes its
+    underscore, so the cell shows the text as typed, and an import of the file reads it so too."""
+    texts = ["_x0041_", "a_x000D_b", "_x005F_", "__x12ab_x", "_x12_"]
+    data = Table("t", [Column("v", "值")], [{"v": s} for s in texts]).to_xlsx()
+    raw = [c[0].value for c in cells(data)[1:]]
+    assert raw[0] == "_x005F_x0041_" and raw[4] == "_x12_"  # what is in the file
+    assert [excel_text(v) for v in raw] == texts  # what Excel shows
+    _, rows = read_rows(data, "t.xlsx", {"v": ["值"]})
+    assert [r["v"] for _, r in rows] == texts
 
 
 def test_characters_an_xlsx_cannot_hold_are_dropped_not_a_failed_export():
@@ -120,12 +137,12 @@ def test_characters_an_xlsx_cannot_hold_are_dropped_not_a_failed_export():
 
 def _as_xlsx_keeps_it(s: str) -> str:
     """What XML 1.0 can hold of `s`: no C0 controls but tab and line breaks, no U+FFFE/U+FFFF (a
-    carriage return is kept: openpyxl writes it through lxml as a character reference)."""
+    carriage return is kept: it is written as a character reference)."""
     return "".join(ch for ch in s if ch in "\t\n\r" or not (ord(ch) < 0x20 or ch in "\ufffe\uffff"))
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.text(max_size=40), min_size=1, max_size=5))
+@given(st.lists(st.text(max_size=40) | st.from_regex(r"\A.{0,5}_x[0-9A-Fa-f]{4}_.{0,5}\Z"), min_size=1, max_size=5))
 def test_any_text_reads_back_as_the_same_text_never_a_formula(texts):
     t = Table("t", [Column("v", "值")], [{"v": s} for s in texts])
     ws = load_workbook(io.BytesIO(t.to_xlsx())).active
@@ -133,7 +150,7 @@ def test_any_text_reads_back_as_the_same_text_never_a_formula(texts):
         cell = ws.cell(row=line, column=1)
         expected = _as_xlsx_keeps_it(s)
         if expected:
-            assert (cell.value, cell.data_type) == (expected, "s")
+            assert (excel_text(cell.value), cell.data_type) == (expected, "s")
         else:
             assert cell.value is None  # an empty cell
     formula_like = ("=", "+", "-", "@", "\t", "\r")

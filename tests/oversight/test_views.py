@@ -150,7 +150,7 @@ def test_feed_exports_excel(demo, as_user, posted):
     summaries = {r[6] for r in rows[1:]}
     assert summaries == {"支付村部维修材料款", "收到光伏发电收入"}
     flagged = [r for r in rows[1:] if r[6] == "支付村部维修材料款"][0]
-    assert flagged[7] == 1500 and flagged[10] == "中" and "现金支付超限额" in flagged[11]
+    assert flagged[7] == 1500 and flagged[8] == "现金" and flagged[10] == "中" and "现金支付超限额" in flagged[11]
     # the outsider (another township's supervisor) cannot open the file, and their own export
     # of the feed holds their township's vouchers only
     other = as_user(demo.other_township)

@@ -21,6 +21,7 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet._reader import CELL_TAG, ROW_TAG, SHEET_MAIN_NS, WorkSheetParser
 
 from .errors import Invalid, Problem
+from .tables import excel_text
 
 # An XLSX is a zip: its parts' declared sizes (which zipfile enforces while reading) bound what
 # unpacking can cost, before openpyxl reads the shared strings into memory.
@@ -230,6 +231,8 @@ def _cell_text(v) -> str:
         return str(int(v))
     if hasattr(v, "date") and hasattr(v, "hour"):
         return v.date().isoformat() if (v.hour, v.minute, v.second) == (0, 0, 0) else v.isoformat()
+    if isinstance(v, str):
+        return excel_text(v)  # "_x000D_" as Excel shows it (a carriage return)
     return str(v)
 
 

@@ -3,7 +3,7 @@
 A `Table` is a title, ordered columns (key, Chinese label) and rows of plain values; money
 columns hold fen and are written as yuan with two decimals.
 
-Text is written as text: `safe_cell` (XLSX) and `safe_text` (CSV) are the one way any export puts
+Text is written as text: `xlsx_cell` (XLSX) and `safe_text` (CSV) are the one way any export puts
 a string into a spreadsheet, so that a villager's question or an imported summary starting with
 `=`, `+`, `-`, `@`, a tab or a carriage return is never run as a formula (OWASP "CSV injection").
 """
@@ -12,17 +12,18 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import re
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
 from django.http import HttpResponse, StreamingHttpResponse
-from openpyxl import Workbook
-from openpyxl.cell.cell import ERROR_CODES, Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from django.utils import timezone
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 
 from .money import fen_to_decimal
 
@@ -52,38 +53,44 @@ class Table:
 
     # --- formats -------------------------------------------------------------------------
     def write_xlsx(self, out, progress=None) -> None:
-        """The table as an XLSX workbook written to the binary file `out`, in openpyxl's write-only
-        mode: rows are streamed to the file, so memory stays flat however long the table is.
-        `progress(rows_written)` is called every 1,000 rows and at the end."""
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(self.title[:31] or "Sheet1")
-        for idx, col in enumerate(self.columns, start=1):
-            ws.column_dimensions[get_column_letter(idx)].width = col.width or max(10, min(40, len(col.label) * 2 + 4))
-        ws.freeze_panes = "A2"
-        header = []
-        for c in self.columns:
-            cell = safe_cell(ws, c.label)
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDEBF7")
-            cell.alignment = Alignment(horizontal="center")
-            header.append(cell)
-        ws.append(header)
-        money = [c.money for c in self.columns]
+        """The table as an XLSX workbook written to the binary file `out`, the one XLSX writer of
+        every export: the sheet's XML is written here row by row into the zip (`xlsx_cell`), so
+        memory stays flat however long the table is and no cell object is made. Text is inline
+        text (never a formula; one that starts like a formula has Excel's quote prefix), numbers
+        and dates keep their types, amounts their "#,##0.00". `progress(rows_written)` is called
+        every 1,000 rows and at the end."""
+        letters = [get_column_letter(i) for i in range(1, len(self.columns) + 1)]
+        cols = "".join(
+            f'<col min="{i}" max="{i}" width="{c.width or max(10, min(40, len(c.label) * 2 + 4))}" customWidth="1"/>'
+            for i, c in enumerate(self.columns, start=1)
+        )
+        header = "".join(xlsx_cell(f"{x}1", c.label, _HEADER) for x, c in zip(letters, self.columns))
+        plan = [(x, c.key, c.money) for x, c in zip(letters, self.columns)]
         n = 0
-        for n, row in enumerate(self.rows, start=1):
-            cells = []
-            for c, is_money in zip(self.columns, money):
-                v = self.value(row, c)
-                if is_money and v is not None and v != "":
-                    cell = safe_cell(ws, v)
-                    cell.number_format = "#,##0.00"
-                    cells.append(cell)
-                else:
-                    cells.append(_plain(ws, v))
-            ws.append(cells)
-            if progress is not None and n % 1000 == 0:
-                progress(n)
-        wb.save(out)
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=_ZIP_LEVEL) as zf:
+            for name, text in _xlsx_parts(_sheet_name(self.title)):
+                zf.writestr(name, text)
+            with zf.open("xl/worksheets/sheet1.xml", "w") as sheet:
+                sheet.write((_SHEET_HEAD.format(cols=cols) + f'<row r="1">{header}</row>').encode())
+                lines = []
+                for n, row in enumerate(self.rows, start=1):
+                    r = n + 1
+                    cells = []
+                    for x, key, money in plan:
+                        v = row.get(key)
+                        if v is None or v == "":
+                            continue
+                        if money:
+                            v = fen_to_decimal(int(v))
+                        cells.append(xlsx_cell(f"{x}{r}", v, _MONEY if money else 0))
+                    lines.append(f'<row r="{r}">{"".join(cells)}</row>')
+                    if n % 1000 == 0:
+                        sheet.write("".join(lines).encode())
+                        lines.clear()
+                        if progress is not None:
+                            progress(n)
+                lines.append("</sheetData></worksheet>")
+                sheet.write("".join(lines).encode())
         if progress is not None:
             progress(n)
 
@@ -123,39 +130,134 @@ class Table:
 
 # What makes a spreadsheet read a cell as a formula (OWASP): these as the first character.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Characters an XLSX file (XML 1.0) cannot hold at all: control characters other than tab and
-# line breaks, and U+FFFE/U+FFFF. openpyxl refuses them, which would fail the whole export.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters an XLSX file (XML 1.0 in UTF-8) cannot hold at all: control characters other than tab
+# and line breaks, U+FFFE/U+FFFF and lone surrogates. They are dropped, not a failed export.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def safe_cell(ws, value) -> Cell:
-    """An XLSX cell for `ws` (a normal or a write-only worksheet, for `ws.append`) holding `value`
-    as it is typed: numbers, Decimal and dates keep their types; a string is always a text cell
-    (never a formula, never an error code such as "#N/A"), one that starts like a formula also
-    marked with Excel's quote prefix so that editing the cell does not run it either."""
-    text = isinstance(value, str)
-    if text:
-        value = _NOT_XML.sub("", value) or None  # an empty string is an empty cell
-        text = value is not None
-    cell = Cell(ws, row=1, column=1, value=value)  # as openpyxl's WriteOnlyCell; append() places it
-    if text:
-        cell.data_type = "s"
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True
-    return cell
+# --- the XLSX writer (`Table.write_xlsx`) ----------------------------------------------------
+# Styles (indexes into styles.xml's cellXfs, written by `_xlsx_parts`).
+_HEADER, _MONEY, _DATE, _DATETIME, _TIME, _QUOTED = 1, 2, 3, 4, 5, 6
+# What a text needs besides being written as it is: a character to drop, to write as XML, or an
+# underscore that Excel would read as the start of an escape such as "_x000D_" (ECMA-376 Part 1,
+# ST_Xstring: Excel and LibreOffice show "_x0041_" in a cell as "A"), written as "_x005F_" (an
+# underscore) so that the cell shows the text as it was.
+_TEXT_WORK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff&<>\r]|_x[0-9A-Fa-f]{4}_")
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})  # a CR as a reference: kept
+_EXCEL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+_EXCEL_ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
+EXCEL_MAX_TEXT = 32767  # characters in one cell; Excel reports a longer one as a damaged file
+_ZIP_LEVEL = 1  # deflate's fastest level: the sheet's repetitive XML still shrinks about tenfold
 
 
-def _plain(ws, value):
-    """`value` as `ws.append` may take it as it is — the sheet then writes it through one shared
-    cell instead of a cell object per value (a quarter of a long export's time): None, numbers and
-    dates, and text that openpyxl can only read as text. Anything else as `safe_cell`."""
-    if isinstance(value, str):
-        value = _NOT_XML.sub("", value)
-        if not value:
-            return None
-        if value.startswith(FORMULA_START) or value in ERROR_CODES:
-            return safe_cell(ws, value)
-    return value
+def _xlsx_text(s: str) -> str:
+    """A string as the XML of an inline text cell's <t>, "" if nothing of it can be written."""
+    work = _TEXT_WORK.search(s)
+    if work:
+        s = _NOT_XML.sub("", s)
+    s = s[:EXCEL_MAX_TEXT]
+    if not s:
+        return ""
+    edge = s[0].isspace() or s[-1].isspace()  # kept only when said so
+    if work:
+        s = _EXCEL_ESCAPE.sub("_x005F_", s).translate(_XML_ESCAPES)
+    return f'<t xml:space="preserve">{s}</t>' if edge else f"<t>{s}</t>"
+
+
+def xlsx_cell(ref: str, v, style: int = 0) -> str:
+    """The <c> element of cell `ref` holding `v` as typed ("" for nothing): text is an inline string
+    (with Excel's quote prefix if it starts like a formula), a number a number (with `style`, e.g.
+    the amounts'), a date or time a serial with its format; anything else as its text."""
+    if isinstance(v, str):
+        x = _xlsx_text(v)
+        if not x:
+            return ""
+        if v.startswith(FORMULA_START):
+            style = _QUOTED
+        s = f' s="{style}"' if style else ""
+        return f'<c r="{ref}" t="inlineStr"{s}><is>{x}</is></c>'
+    if isinstance(v, bool):
+        return f'<c r="{ref}" t="b"><v>{int(v)}</v></c>'
+    if isinstance(v, (int, float, Decimal)):
+        if isinstance(v, int):
+            num = str(int(v))
+        elif math.isfinite(v):
+            num = repr(v) if isinstance(v, float) else str(v)
+        else:
+            return xlsx_cell(ref, str(v))
+        s = f' s="{style}"' if style else ""
+        return f'<c r="{ref}"{s}><v>{num}</v></c>'
+    if isinstance(v, dt.datetime):
+        if v.tzinfo is not None:
+            v = timezone.localtime(v).replace(tzinfo=None)
+        return f'<c r="{ref}" s="{_DATETIME}"><v>{to_excel(v)}</v></c>'
+    if isinstance(v, dt.date):
+        return f'<c r="{ref}" s="{_DATE}"><v>{to_excel(v)}</v></c>'
+    if isinstance(v, dt.time):
+        return f'<c r="{ref}" s="{_TIME}"><v>{to_excel(v.replace(tzinfo=None))}</v></c>'
+    if v is None:
+        return ""
+    return xlsx_cell(ref, str(v))
+
+
+def excel_text(s: str) -> str:
+    """A text cell's string as Excel shows it: "_xHHHH_" is the character HHHH (openpyxl, reading,
+    leaves it as it is; Excel writes a carriage return so, `xlsx_cell` an underscore before "xHHHH_")."""
+    return _EXCEL_ESCAPED.sub(lambda m: chr(int(m[1], 16)), s) if "_x" in s else s
+
+
+def _sheet_name(title: str) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\, not empty."""
+    return re.sub(r"[\[\]:*?/\\]", "_", title)[:31].strip("'") or "Sheet1"
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_SHEET_HEAD = (
+    _XML + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetViews><sheetView workbookViewId="0">'
+    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+    '<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
+)
+
+
+def _xlsx_parts(sheet_name: str) -> list[tuple[str, str]]:
+    """The parts of the workbook around its one sheet: content types, relationships, the
+    workbook and its styles (see the style indexes above)."""
+    ct = "application/vnd.openxmlformats-officedocument"
+    name = sheet_name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    font = '<sz val="11"/><name val="Calibri"/><family val="2"/>'
+    xf = '<xf numFmtId="{0}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    return [
+        ("[Content_Types].xml", _XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+         '<Default Extension="xml" ContentType="application/xml"/>'
+         f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.spreadsheetml.sheet.main+xml"/>'
+         f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ct}.spreadsheetml.worksheet+xml"/>'
+         f'<Override PartName="/xl/styles.xml" ContentType="{ct}.spreadsheetml.styles+xml"/></Types>'),
+        ("_rels/.rels", _XML + f'<Relationships xmlns="{_PKG_REL}">'
+         f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        ("xl/workbook.xml", _XML + f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><bookViews><workbookView/></bookViews>'
+         f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        ("xl/_rels/workbook.xml.rels", _XML + f'<Relationships xmlns="{_PKG_REL}">'
+         f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+         f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'),
+        ("xl/styles.xml", _XML + f'<styleSheet xmlns="{_MAIN}">'
+         '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd h:mm:ss"/></numFmts>'
+         f'<fonts count="2"><font>{font}</font><font><b/>{font}</font></fonts>'
+         '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+         '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills>'
+         '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+         '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+         '<cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+         '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
+         '<alignment horizontal="center"/></xf>'
+         + xf.format(4) + xf.format(164) + xf.format(165) + xf.format(21)
+         + '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs>'
+         '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'),
+    ]
 
 
 def safe_text(v) -> str:

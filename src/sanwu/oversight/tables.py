@@ -38,7 +38,8 @@ def warnings_table(warnings) -> Table:
 
 
 def feed_table(vouchers) -> Table:
-    """The live feed (vouchers dressed by `services.dress_feed`; an iterable is read lazily)."""
+    """The live feed's export (vouchers from `services.dressed_in_chunks`; an iterable is read lazily)."""
+    tz = timezone.get_current_timezone()
     return Table(
         "实时监管",
         [
@@ -49,11 +50,11 @@ def feed_table(vouchers) -> Table:
         ],
         (
             {
-                "posted_at": timezone.localtime(v.posted_at).strftime("%Y-%m-%d %H:%M:%S") if v.posted_at else "",
+                "posted_at": v.posted_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if v.posted_at else "",
                 "township": v.township.name if v.township else "", "village": v.village.name, "book": v.book.code,
                 "no": v.label, "date": v.date, "summary": v.summary, "total": v.total, "settlement": "、".join(v.settlement_labels),
                 "attachments": v.attachment_count, "severity": v.severity_label,
-                "warnings": "；".join(rule_label(w.rule) for w in v.flags),
+                "warnings": "；".join(rule_label(r) for r in v.rules),
             }
             for v in vouchers
         ),

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.dates import today
 from sanwu.core.money import format_wan, format_yuan
-from sanwu.core.pdf import layout, render_pdf
+from sanwu.core.pdf import few_collections, layout, render_pdf, write
 from sanwu.core.tables import Column, Table
 
 from .. import rules as R
@@ -359,7 +359,8 @@ def write_pdf(user, params: dict, out, progress) -> None:
     progress(0, 3)
     b = build(user, region_for(user, params["region"]), params["year"], params.get("base"))
     progress(1, 3)
-    document = layout(render_to_string("economy/pdf/brief.html", context(b, printed=True)))
-    progress(2, 3)
-    document.write_pdf(out)
+    with few_collections():  # one pause of the collector for both steps
+        document = layout(render_to_string("economy/pdf/brief.html", context(b, printed=True)))
+        progress(2, 3)
+        write(document, out)
     progress(3, 3)

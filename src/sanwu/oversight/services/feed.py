@@ -3,7 +3,6 @@ filtered, and dressed with their warnings and settlements for a page."""
 
 import dataclasses
 import datetime as dt
-import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -14,7 +13,7 @@ from sanwu.ledger.charts import ROLE_LABELS, SETTLEMENTS
 from sanwu.ledger.models import Book, Entry, Voucher
 
 from .. import tables
-from ..models import SEVERITY_RANK, Warning
+from ..models import SEVERITIES, SEVERITY_RANK, Warning
 from ..rules import rule_label
 
 # Vouchers dressed and written per chunk by the export: the rows in memory at once.
@@ -119,15 +118,48 @@ def feed_params(f: FeedFilter) -> dict:
     return {k: v for k, v in dataclasses.asdict(f).items() if k != "since"}
 
 
+class ExportedVoucher:
+    """A posted voucher of the feed as its export writes it: the columns it needs read as plain
+    values (`dressed_in_chunks`), not a model instance — a row then costs a fifth as much.
+    `label` is the voucher's own."""
+
+    FIELDS = ("id", "book_id", "posted_at", "year", "month", "number", "date", "summary", "total", "attachment_count")
+    __slots__ = (*FIELDS, "book", "village", "township", "rules", "severity_label", "settlement_labels")
+    WORD = Voucher.WORD
+    label = Voucher.label
+
+    def __init__(self, values: tuple):
+        (self.id, self.book_id, self.posted_at, self.year, self.month, self.number,
+         self.date, self.summary, self.total, self.attachment_count) = values[:10]
+
+
 def dressed_in_chunks(qs):
-    """The vouchers of the feed queryset `qs`, in its order, dressed `EXPORT_CHUNK` at a time: one
-    cursor over the vouchers alone, their books and regions from one dict (a county has a few
-    hundred books), so a row costs one model instance instead of four."""
+    """The vouchers of the feed queryset `qs`, in its order, as `ExportedVoucher`s with their
+    warnings' rules (worst first), worst severity and settlements: one cursor read
+    `EXPORT_CHUNK` rows at a time over the vouchers' columns and whether each settlement occurs
+    in their entries (one `Exists` each), their books and regions from one dict (a county has a
+    few hundred books), their warnings from one query (a few per hundred vouchers)."""
     books = {b.pk: b for b in Book.objects.filter(pk__in=qs.values("book_id")).select_related("region__parent")}
-    for part in itertools.batched(qs.select_related(None).iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
-        for v in part:
-            v.book = books[v.book_id]
-        yield from dress_feed(list(part))
+    warns: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for vid, rule, severity in Warning.objects.filter(voucher_id__in=qs.values("pk")).order_by("id").values_list("voucher_id", "rule", "severity"):
+        warns[vid].append((rule, severity))
+    severity_labels = dict(SEVERITIES)
+    kinds = sorted(SETTLEMENTS)
+    paid = {f"paid_{k}": Exists(Entry.objects.filter(voucher=OuterRef("pk"), settlement=k)) for k in kinds}
+    rows = qs.select_related(None).annotate(**paid).values_list(*ExportedVoucher.FIELDS, *paid)
+    for values in rows.iterator(chunk_size=EXPORT_CHUNK):
+        v = ExportedVoucher(values)
+        v.book = book = books[v.book_id]
+        v.village, v.township = book.region, book.region.parent
+        v.settlement_labels = [SETTLEMENTS[k] for k, yes in zip(kinds, values[10:]) if yes]
+        flags = warns.get(v.id)
+        if flags:
+            flags = sorted(flags, key=lambda w: -SEVERITY_RANK.get(w[1], 0))
+            v.rules = [rule for rule, _ in flags]
+            v.severity_label = severity_labels.get(flags[0][1], flags[0][1])
+        else:
+            v.rules, v.severity_label = (), ""
+        yield v
 
 
 def write_feed_xlsx(user, params: dict, out, progress) -> None:

@@ -132,6 +132,7 @@ class Download(StoredFile):
     STATUSES = [("queued", "排队中"), ("running", "正在生成"), ("ready", "已生成"), ("failed", "生成失败")]
 
     file = models.FileField(upload_to="downloads/%Y/%m/", blank=True)
+    content_type = models.CharField(max_length=100)  # the XLSX type alone is 65 characters
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
     kind = models.CharField(max_length=64)

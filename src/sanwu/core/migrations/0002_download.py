@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('filename', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=50)),
+                ('content_type', models.CharField(max_length=100)),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True)),
                 ('file', models.FileField(blank=True, upload_to='downloads/%Y/%m/')),
                 ('size', models.PositiveIntegerField(default=0)),

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.db import transaction
 
+from sanwu.demo.parts import UNREAD_KEPT, settle_inbox
 from sanwu.disclosure import services as disclosure
 from sanwu.ledger import services as ledger
 from sanwu.oversight import services as oversight
@@ -146,3 +147,15 @@ def test_a_cadre_reward_not_approved_reaches_the_secretary(demo, as_user):
     assert (item.target.name, item.target.args, item.note) == ("economy:award", (VILLAGE_1, 2025), "经营性收入未增长")
     assert not services.messages_for(demo.accountant).filter(object_type="economy.cadrereward").exists()
     assert r.status == "rejected"
+
+
+def test_the_demo_leaves_each_user_the_latest_five_messages_unread(demo):
+    for n in range(UNREAD_KEPT + 3):
+        Message.objects.create(recipient=demo.township, title=f"township {n}")
+    Message.objects.create(recipient=demo.accountant, title="accountant 0")
+    settle_inbox()
+    unread = Message.objects.filter(read_at__isnull=True)
+    assert sorted(unread.filter(recipient=demo.township).values_list("title", flat=True)) == [
+        f"township {n}" for n in range(3, UNREAD_KEPT + 3)
+    ]
+    assert list(unread.filter(recipient=demo.accountant).values_list("title", flat=True)) == ["accountant 0"]

@@ -56,7 +56,7 @@ $(NODE_STAMP): package.json package-lock.json
 # Uses DATABASE_URL from the environment if set, SQLite in var/ (or SANWU_VAR_DIR) otherwise.
 # gunicorn with sanwu/gunicorn_conf.py (4 workers x 2 threads; SANWU_WORKERS, SANWU_THREADS,
 # SANWU_BIND change them); WhiteNoise serves the collected files, compressed, with hashed names.
-# scripts/with-worker.sh starts `sanwu db_worker` (django.tasks' database queue) beside it.
+# scripts/with-worker.sh starts `sanwu worker` (django.tasks' database queue) beside it.
 STATIC_MANIFEST := $(or $(SANWU_VAR_DIR),var)/static/staticfiles.json
 STATIC_SOURCES  := $(shell find src/sanwu -path '*/static/*' -type f 2>/dev/null)
 
@@ -69,7 +69,7 @@ run: venv assets $(STATIC_MANIFEST)
 $(STATIC_MANIFEST): $(STATIC_SOURCES) $(VENV_STAMP) $(NODE_STAMP) src/sanwu/settings.py src/sanwu/core/staticfiles.py
 	SANWU_STATIC_COLLECTED=1 $(VENV)/bin/sanwu collectstatic --noinput -v0
 
-# Development: reloads on every change (the worker too: db_worker reloads when DEBUG), static files
+# Development: reloads on every change (the worker too: it reloads when DEBUG), static files
 # straight from the sources.
 dev: venv assets
 	$(VENV)/bin/sanwu migrate --noinput

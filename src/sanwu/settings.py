@@ -210,7 +210,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 
 # Background tasks (django.tasks): long exports and PDFs (core.downloads) are queued in the database
-# and run by `sanwu db_worker`, which `make run` and `make dev` start beside the web server
+# and run by `sanwu worker`, which `make run` and `make dev` start beside the web server
 # (scripts/with-worker.sh; docs/operations.md has its systemd unit). Tests run them at once.
 TASKS = {"default": {"BACKEND": os.environ.get("SANWU_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 

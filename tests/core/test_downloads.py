@@ -1,5 +1,5 @@
 """Files made in the background (core.downloads) through the real task runner: django.tasks with
-django-tasks-db's database backend, the task run by its worker (`sanwu db_worker --batch`, which
+django-tasks-db's database backend, the task run by its worker (`sanwu worker --batch`, which
 takes what is queued and stops). The rest of the suite runs tasks at once (root conftest)."""
 
 import json
@@ -67,7 +67,7 @@ def test_a_queued_file_waits_for_the_worker_then_is_offered_to_its_owner_only(de
     assert _status(town, d) == {"status": "queued", "label": "排队中", "done": 0, "total": 0, "percent": 0, "error": "", "url": None}
     assert town.get(reverse("core:download_file", args=[d.pk])).context["d"].status == "queued"
 
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    call_command("worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
     d.refresh_from_db()
     assert (d.status, d.done, d.total, d.size) == ("ready", 3, 3, len(b"township_1 0\n") * 3)

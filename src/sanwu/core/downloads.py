@@ -8,7 +8,7 @@ where the maker `make(user, params, out, progress)` writes the file to the binar
 `user` (through the scope gate, as the page would) and calls `progress(done, total)` now and then.
 A view calls `start(user, kind, params, filename)`: a `core.models.Download` row is stored and
 `prepare` is enqueued on django.tasks — in production the database backend of django-tasks-db,
-run by `sanwu db_worker` (started by `make run` and `make dev`, or its systemd unit); in tests the
+run by `sanwu worker` (started by `make run` and `make dev`, or its systemd unit); in tests the
 immediate backend runs it at once. The page of the download shows its progress and then a link to
 the file, to the user who asked and to nobody else (`own`: anyone else gets NotFound).
 """

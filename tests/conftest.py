@@ -78,12 +78,12 @@ def _fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _tasks_at_once(settings, tmp_path_factory):
+def _tasks_at_once(settings, tmp_path):
     """Background tasks (core.downloads) run inside the request that queues them (django.tasks'
-    immediate backend); the files they make go to a temporary MEDIA_ROOT. tests/core/
+    immediate backend); uploaded files and the files tasks make go to a MEDIA_ROOT of the test's own. tests/core/
     test_downloads.py runs the real database backend and its worker."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def response_bytes(response) -> bytes:

@@ -34,11 +34,6 @@ def recorder():
     services.use_notifier(previous)
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @dataclass
 class Work:
     draft: object

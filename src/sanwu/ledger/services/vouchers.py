@@ -79,7 +79,7 @@ def save_draft(user, book: Book, draft: VoucherDraft, voucher: Voucher | None = 
         _write_entries(voucher, ctx, draft)
         for name, data in receipts:
             store_receipt(user, voucher, name, data)
-        if draft.attachment_count is None:  # the count comes from the files
+        if draft.attachment_count is None and not receipts:  # the count comes from the files (store_receipt counted them)
             voucher.attachment_count = voucher.attachments.count()
             voucher.save(update_fields=["attachment_count"])
         audit_change(user, "voucher.save", voucher, old=old, new={"date": voucher.date, "summary": voucher.summary, "total": voucher.total}, region_code=book.region_id)

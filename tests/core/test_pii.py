@@ -95,3 +95,24 @@ def test_rotation_reencrypts_everything_and_drops_the_old_key(demo, settings, tm
         assert Person.objects.with_id_number(number).get().pk == person.pk  # the lookup hash survives rotation
     finally:
         crypto.forget_keys()
+
+
+def _first_key_file(path: str) -> str:
+    from django.conf import settings as live
+
+    live.SANWU_PII_KEY_FILE = path
+    crypto.forget_keys()
+    return crypto.lookup_hash("340828196004041234")
+
+
+def test_processes_starting_at_once_share_one_key_file(tmp_path):
+    """Server and test workers create the key file on first use, all at the same moment."""
+    import concurrent.futures
+    import multiprocessing
+
+    path = str(tmp_path / "race" / "pii.key")
+    with concurrent.futures.ProcessPoolExecutor(8, mp_context=multiprocessing.get_context("fork")) as pool:
+        hashes = set(pool.map(_first_key_file, [path] * 32))
+    assert len(hashes) == 1
+    assert [p.name for p in (tmp_path / "race").iterdir()] == ["pii.key"]
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 import os
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,21 +29,39 @@ def key_file() -> Path:
     return Path(settings.SANWU_PII_KEY_FILE)
 
 
-def _write(path: Path, data: dict) -> None:
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+def _write_temp(path: Path, data: dict) -> str:
+    """The data in a fresh private file beside `path` (its own name, so writers never share one)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    os.fchmod(fd, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump(data, fh)
         fh.flush()
         os.fsync(fh.fileno())
+    return tmp
+
+
+def _write(path: Path, data: dict) -> None:
+    tmp = _write_temp(path, data)
     os.replace(tmp, path)
+
+
+def _create(path: Path) -> None:
+    """The first key file, made whole before it has its name; when two processes start at once
+    (server workers, test workers) the first link wins and the other reads the winner's keys."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _write_temp(path, {"hash_key": Fernet.generate_key().decode(), "keys": [Fernet.generate_key().decode()]})
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(tmp)
 
 
 def _read() -> dict:
     path = key_file()
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write(path, {"hash_key": Fernet.generate_key().decode(), "keys": [Fernet.generate_key().decode()]})
+        _create(path)
     try:
         data = json.loads(path.read_text())
         if not data.get("keys") or not data.get("hash_key"):

@@ -7,6 +7,7 @@ DATABASE_URL switches from the embedded SQLite file to PostgreSQL.
 import ipaddress
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -28,8 +29,19 @@ def _secret_key() -> str:
         return key
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(64))
-        path.chmod(0o600)
+        # Made whole under its own name, then linked: processes starting at once share one key.
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="secret_key.", suffix=".tmp")
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(64))
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
     return path.read_text().strip()
 
 

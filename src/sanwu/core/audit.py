@@ -75,7 +75,7 @@ ACTIONS: dict[str, str] = {
     "book.opening.confirm": "确认期初余额", "voucher_template.add": "保存凭证模板", "voucher_template.delete": "删除凭证模板", "ledger.verify": "核对账套（防篡改校验码与发生额）", "ledger.county_settings.update": "修改本县账务设置",
     "voucher.save": "保存凭证", "voucher.delete": "删除凭证草稿", "voucher.submit": "提交凭证", "voucher.review": "审核凭证",
     "voucher.reject": "退回凭证", "voucher.post": "记账", "voucher.batch_post": "批量记账", "voucher.import": "导入凭证",
-    "attachment.add": "上传附件", "period.close": "结账", "period.confirm": "确认结账", "period.reopen": "反结账",
+    "attachment.add": "上传附件", "period.close": "结账", "period.confirm": "确认结账", "period.reopen": "反结账", "archive.make": "生成会计档案",
     "assertion.add": "记录对账", "assertion.delete": "删除对账记录",
     # oversight
     "oversight.warning.explain": "说明预警", "oversight.warning.accept": "认可预警说明", "oversight.warning.escalate": "上报预警",

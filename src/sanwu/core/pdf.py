@@ -56,8 +56,13 @@ def render_pdf(template_name: str, context: dict, **options) -> bytes:
 
 
 def pdf_response(template_name: str, context: dict, filename: str) -> HttpResponse:
+    return pdf_bytes_response(render_pdf(template_name, context), filename)
+
+
+def pdf_bytes_response(data: bytes, filename: str) -> HttpResponse:
+    """A PDF answered inline under its Chinese name (`filename` without .pdf)."""
     from urllib.parse import quote
 
-    resp = HttpResponse(render_pdf(template_name, context), content_type="application/pdf")
+    resp = HttpResponse(data, content_type="application/pdf")
     resp["Content-Disposition"] = f"inline; filename=\"document.pdf\"; filename*=UTF-8''{quote(filename)}.pdf"
     return resp

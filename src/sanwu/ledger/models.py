@@ -295,3 +295,24 @@ class CountyLedgerSettings(models.Model):
 
     class Meta:
         verbose_name = "县级账务设置"
+
+
+class Archive(StoredFile):
+    """会计档案: a closed year of one book bundled as a ZIP — the statements, books and vouchers as
+    PDF, every receipt as uploaded, the data as CSV, and a manifest with each file's sha256 and the
+    chain head the year ends on. Kept, never changed; a year bundled again (after it was reopened
+    and closed again) is a new row, the latest one the current. Made by `services.archives`."""
+
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="archives")
+    year = models.PositiveSmallIntegerField("会计年度")
+    file = models.FileField(upload_to="archives/%Y/")
+    chain_head = models.CharField("年末链头", max_length=64, blank=True)
+    vouchers = models.PositiveIntegerField("凭证张数", default=0)
+    receipts = models.PositiveIntegerField("原始凭证文件数", default=0)
+
+    objects = ScopedManager()
+    scope_field = "book__region__code"
+
+    class Meta:
+        ordering = ["book_id", "-year", "-id"]
+        verbose_name = "会计档案"

@@ -2,8 +2,8 @@ from django.urls import path
 
 from sanwu.core.views import serve_file
 
-from .models import Attachment
-from .views import attachments, books, imports, periods, reports, vouchers
+from .models import Archive, Attachment
+from .views import archives, attachments, books, imports, periods, reports, vouchers
 
 app_name = "ledger"
 
@@ -27,6 +27,10 @@ urlpatterns = [
     path("books/<str:code>/periods/close/", periods.period_close, name="period_close"),
     path("books/<str:code>/periods/<int:year>/<int:month>/<slug:action>/", periods.period_action, name="period_action"),
     path("books/<str:code>/year-end/<int:year>/", periods.year_end, name="year_end"),
+    path("books/<str:code>/archives/", archives.archives, name="archives"),
+    path("books/<str:code>/archives/<int:year>/make/", archives.archive_make, name="archive_make"),
+    path("books/<str:book__code>/archives/file/<int:pk>/", serve_file, {"model": Archive}, name="archive_file"),
+    path("archives/due/", archives.archives_due, name="archives_due"),
     path("books/<str:code>/accounts/", books.accounts, name="accounts"),
     path("books/<str:code>/opening/", books.opening, name="opening"),
     path("books/<str:code>/import/", imports.import_vouchers, name="import_vouchers"),

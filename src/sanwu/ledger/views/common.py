@@ -11,6 +11,7 @@ from sanwu.core.scope import can_write
 from .. import services
 from ..charts import CHART_NOTES, CHART_VERSIONS
 from ..models import Book, Voucher
+from ..services.printing import user_name, voucher_no
 
 
 def may(user, book: Book, roles) -> bool:
@@ -42,14 +43,6 @@ def get_voucher(request, book: Book, pk: int) -> Voucher:
     return get_visible_or_404(Voucher, request.user, pk=pk, book=book)
 
 
-def user_name(user) -> str:
-    if user is None:
-        return ""
-    return user.first_name or user.username
-
-
-def voucher_no(v: Voucher) -> str:
-    return f"{v.WORD}-{v.number:04d}" if v.number is not None else ""
 
 
 def dress(v: Voucher) -> Voucher:

@@ -14,7 +14,7 @@ from sanwu.core.errors import Invalid, Refused
 from pypinyin import Style, lazy_pinyin
 
 from sanwu.core.money import format_yuan, to_capital
-from sanwu.core.pdf import pdf_response
+from sanwu.core.pdf import pdf_bytes_response
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import Column, Table, download
 from sanwu.core.web import checked, export_format, paginate, role_required, shows_problems
@@ -35,6 +35,7 @@ from ..forms import (
     voucher_draft,
 )
 from ..models import Account, Book, Entry, Voucher, VoucherTemplate
+from ..services import printing
 from .common import book_context, dress, forbidden, get_book, get_voucher, may, problem_lines, refused, user_name, voucher_no
 
 STATUS_LABELS = dict(Voucher.STATUSES)
@@ -141,13 +142,6 @@ def review_queue(request, code: str):
 # --- voucher form ----------------------------------------------------------------------------
 
 
-def _account_label(a: Account) -> str:
-    """「50101 经营收入—光伏发电收入」: a book's own sub-account shows its parent."""
-    if a.parent is None or a.standard:
-        return f"{a.code} {a.name}"
-    return f"{a.code} {a.parent.name}—{a.name}"
-
-
 @lru_cache(maxsize=4096)
 def pinyin_keys(name: str) -> str:
     """What the account picker matches besides code and name: the name's pinyin initials and
@@ -166,7 +160,7 @@ def _account_choices(book: Book, keep: set[str] = frozenset()):
         usable = a.is_leaf and a.is_open
         if not usable and a.code not in keep:
             continue
-        label = _account_label(a)
+        label = printing.account_label(a)
         if not usable:
             label += "（不可用）"
         names = label.split(" ", 1)[-1]
@@ -306,31 +300,15 @@ def template_delete(request, code: str, pk: int):
     return redirect("ledger:voucher_new", book.code)
 
 
-PAPER = {"a4": "A4", "a5": "A5 landscape"}
-
-
 @role_required()
 def voucher_print(request, code: str, pk: int):
     """The 记账凭证 as a PDF (A5 landscape by default, or A4), with 制单, 审核 and 记账 names."""
     book = get_book(request, code)
     voucher = get_voucher(request, book, pk)
     size = request.GET.get("size", "a5")
-    if size not in PAPER:
+    if size not in printing.PAPER:
         raise Http404("没有这种纸张")
-    entries = list(voucher.entries.select_related("account__parent").order_by("line"))
-    for e in entries:
-        e.account_label = _account_label(e.account)
-        e.debit_yuan = format_yuan(e.debit) if e.debit else ""
-        e.credit_yuan = format_yuan(e.credit) if e.credit else ""
-    debit = sum(e.debit for e in entries)
-    files = voucher.attachments.count()
-    ctx = {
-        "book": book, "voucher": dress(voucher), "entries": entries, "debit_yuan": format_yuan(debit),
-        "credit_yuan": format_yuan(sum(e.credit for e in entries)), "capital": to_capital(debit), "page_size": PAPER[size],
-        "attachments": max(voucher.attachment_count, files), "printed": services.today(),
-        "maker_name": user_name(voucher.maker), "reviewer_name": user_name(voucher.reviewer), "poster_name": user_name(voucher.poster),
-    }
-    return pdf_response("ledger/pdf/voucher.html", ctx, f"记账凭证-{book.code}-{voucher.label}")
+    return pdf_bytes_response(printing.voucher_pdf(voucher, size), f"记账凭证-{book.code}-{voucher.label}")
 
 
 # --- voucher detail and its actions ---------------------------------------------------------
@@ -344,7 +322,7 @@ def voucher_page(request, book: Book, voucher: Voucher, problems=(), reject_form
     for e in entries:
         e.debit_yuan = format_yuan(e.debit) if e.debit else ""
         e.credit_yuan = format_yuan(e.credit) if e.credit else ""
-        e.account_label = _account_label(e.account)
+        e.account_label = printing.account_label(e.account)
     files = list(voucher.attachments.select_related("uploaded_by").order_by("uploaded_at", "id"))
     for f in files:
         f.uploader = user_name(f.uploaded_by)

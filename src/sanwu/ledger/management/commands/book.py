@@ -258,6 +258,23 @@ def run_close(command: BaseCommand, opts: dict) -> None:
     command.stdout.write(f"账套 {book.code}：{span}已结账，等待乡镇确认")
 
 
+def run_archive(command: BaseCommand, opts: dict) -> None:
+    """Bundle a closed year as the 会计档案 (kept in Sanwu; `--output` also writes a copy)."""
+    from sanwu.ledger.services import archives
+
+    with cli_actor(opts["as_user"]) as actor:
+        book = find_book(opts["code"], actor.user)
+        archive = archives.archive_year(actor.user, book, opts["year"])
+    if opts["output"]:
+        with archive.file.open("rb") as src, open(opts["output"], "wb") as out:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                out.write(chunk)
+    command.stdout.write(
+        f"账套 {book.code}：{archive.year}年会计档案已生成（凭证 {archive.vouchers} 张，原始凭证 {archive.receipts} 个，"
+        f"{archive.size} 字节，SHA-256 {archive.sha256}）" + (f"，已写入 {opts['output']}" if opts["output"] else "")
+    )
+
+
 VERBS = {
     "add": run_add,
     "opening": run_opening,
@@ -266,13 +283,14 @@ VERBS = {
     "export": run_export,
     "verify": run_verify,
     "close": run_close,
+    "archive": run_archive,
 }
 
 
 class Command(BaseCommand):
     help = (
         "账套：add（新建）、opening（期初余额）、sub-account（增设明细科目）、"
-        "import（导入凭证）、export（导出 Beancount）、verify（核对防篡改校验码与发生额）、close（按月份范围结账）"
+        "import（导入凭证）、export（导出 Beancount）、verify（核对防篡改校验码与发生额）、close（按月份范围结账）、archive（会计档案）"
     )
 
     def add_arguments(self, parser):
@@ -319,6 +337,12 @@ class Command(BaseCommand):
         close.add_argument("--from", dest="month_from", required=True, metavar="YYYY-MM", help="起始月份")
         close.add_argument("--to", dest="month_to", required=True, metavar="YYYY-MM", help="结束月份（含）")
         close.add_argument("--as", dest="as_user", help="以该用户身份操作（按其管辖范围检查）")
+
+        arc = sub.add_parser("archive", help="会计档案：把 12 月已结账的一年打包（报表、账簿、凭证 PDF、原始凭证、CSV 数据、校验清单）并保存")
+        arc.add_argument("code", help="账套编码")
+        arc.add_argument("--year", type=int, required=True, help="会计年度")
+        arc.add_argument("--output", help="另存一份 ZIP 到这个文件")
+        add_as_argument(arc)
 
     def handle(self, *args, action, **opts):
         VERBS[action](self, opts)

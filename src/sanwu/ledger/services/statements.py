@@ -36,7 +36,8 @@ PDF_TEMPLATES = {
     "balance-sheet": "ledger/pdf/balance_sheet.html",
     "income-statement": "ledger/pdf/income_statement.html",
 }
-# The statements the collective's officers sign (the books — ledgers and journals — are not signed).
+# The statements (表号 at the top, signed by the collective's officers at the foot); the books —
+# ledgers and journals — carry the head without either.
 SIGNED = {"trial-balance", "income-expense", "balance-sheet", "income-statement"}
 FORM_KEYS = {"balance-sheet": "balance_sheet", "income-statement": "income_statement"}
 
@@ -151,7 +152,7 @@ def official(name: str, data: dict) -> dict:
         "title": reports.REPORT_NAMES[name] if name not in ("cash-journal", "bank-journal") else data["title"],
         "number": number, "number_verified": verified, "maker": book.name, "unit": "元",
         "period": period_label(name, data), "state": state, "state_label": dict(Period.STATUSES)[state],
-        "signers": STATEMENT_SIGNERS if name in SIGNED else (),
+        "statement": name in SIGNED, "signers": STATEMENT_SIGNERS if name in SIGNED else (),
     }
 
 

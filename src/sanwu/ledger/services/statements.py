@@ -194,16 +194,9 @@ def render_pdf(name: str, data: dict, **options) -> bytes:
 
 # --- Tables and JSON ----------------------------------------------------------------------------
 
-TABLES = {
-    "trial-balance": reports.trial_balance_table, "general-ledger": reports.general_ledger_table,
-    "account-ledger": reports.account_ledger_table, "cash-journal": reports.journal_table, "bank-journal": reports.journal_table,
-    "income-expense": reports.income_expense_table, "balance-sheet": reports.balance_sheet_table,
-    "income-statement": reports.income_statement_table,
-}
-
-
 def table(name: str, data: dict):
-    return TABLES[name](data)
+    """The report's Table: the one its page's Excel and CSV download."""
+    return reports.REPORT_TABLES[name](data)
 
 
 def _line(kind: str, date, summary: str, debit: int, credit: int, balance: int, *, voucher=None, code=None, account=None, counterparty=None) -> dict:

@@ -178,14 +178,19 @@ def pdf_context(name: str, data: dict, printed: dt.date | None = None) -> dict:
     elif name == "income-expense":
         ctx.update(d=shown)
     elif name == "balance-sheet":
-        a, li = data["assets"], data["liabilities"]
-        pairs = [{"a": a[i] if i < len(a) else None, "l": li[i] if i < len(li) else None} for i in range(max(len(a), len(li)))]
-        ctx.update(bs=shown, pairs=display(pairs))
+        ctx.update(bs=shown, pairs=display(sheet_pairs(data)))
     elif name == "income-statement":
         ctx.update(st=shown, year=data["year"], month=data["month"])
     else:  # pragma: no cover - a name outside PDF_TEMPLATES
         raise ValueError(f"unknown report {name!r}")
     return ctx
+
+
+def sheet_pairs(bs: dict) -> list[dict]:
+    """The balance sheet's two sides line beside line, as it is printed: `{"a": asset line,
+    "l": liability or equity line}`, None where one side has run out."""
+    a, li = bs["assets"], bs["liabilities"]
+    return [{"a": a[i] if i < len(a) else None, "l": li[i] if i < len(li) else None} for i in range(max(len(a), len(li)))]
 
 
 def render_pdf(name: str, data: dict, **options) -> bytes:

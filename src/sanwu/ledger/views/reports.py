@@ -273,13 +273,9 @@ def balance_sheet(request, code: str):
     errors: list[str] = []
     year, month = _year_month(request, book, errors)
     bs = reports.balance_sheet(book, year, month)
-    rows = []
-    for i in range(max(len(bs["assets"]), len(bs["liabilities"]))):
-        rows.append((bs["assets"][i] if i < len(bs["assets"]) else None, bs["liabilities"][i] if i < len(bs["liabilities"]) else None))
-    shown = display(bs)
     return _respond(
         request, book, template="ledger/reports/balance_sheet.html", statement=("balance-sheet", bs),
-        context={"bs": shown, "pairs": display([{"a": a, "l": li} for a, li in rows]), "year": year, "month": month, "years": _years(book),
+        context={"bs": display(bs), "pairs": display(statements.sheet_pairs(bs)), "year": year, "month": month, "years": _years(book),
                  "months": range(1, 13), "errors": errors},
         table=lambda: reports.balance_sheet_table(bs), filename=f"资产负债表-{year}年{month}月",
     )

@@ -294,7 +294,7 @@ def test_balance_sheet_2023_at_year_end(books):
     assert s["货币资金"] == (6200000, 9270000)  # 2,000 + 60,000 → 5,000 + 87,700
     assert s["应收款项"] == (300000, 100000)  # 张三's debit balance only
     assert s["流动资产合计"] == (6500000, 9370000)
-    assert s["固定资产原价"] == (10000000, 10000000) and s["减：累计折旧"] == (2000000, 2000000) and s["固定资产净值"] == (8000000, 8000000)
+    assert s["固定资产原值"] == (10000000, 10000000) and s["减：累计折旧"] == (2000000, 2000000) and s["固定资产净值"] == (8000000, 8000000)
     assert s["非流动资产合计"] == (8000000, 8000000)
     assert s["资产总计"] == (14500000, 17370000)
     assert s["应付款项"] == (600000, 1000000)  # 5,000 + 李四's credit 1,000 → 5,000
@@ -305,7 +305,7 @@ def test_balance_sheet_2023_at_year_end(books):
     assert s["所有者权益合计"] == (13900000, 16360000)
     assert s["负债和所有者权益总计"] == (14500000, 17370000)
     assert bs["balanced"] and bs["uncovered"] == [] and not bs["verified"]
-    assert [r["row"] for r in bs["assets"]][-1] == 19 and bs["total_assets"]["label"] == "资产总计"
+    assert [r["row"] for r in bs["assets"]][-1] == 23 and bs["total_assets"]["label"] == "资产总计"
 
 
 def test_balance_sheet_balances_before_the_year_end_close(books):
@@ -563,7 +563,7 @@ def test_balance_sheet_and_statement_pages(demo, as_user, books):
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0] == ("资产", "行次", "年初数", "期末数", "负债和所有者权益", "行次", "年初数", "期末数")
     last = next(r for r in rows if r[0] == "资产总计")
-    assert last[1:4] == (19, 145000, 173700)
+    assert last[1:4] == (23, 145000, 173700)
     html = c.get(_url(book, "income-statement", "year=2025")).content.decode()
     assert "经营收益" in html and "14,850.00" in html and "28,600.00" in html
 

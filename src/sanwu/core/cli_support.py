@@ -104,10 +104,23 @@ def existing_file(name: str) -> Path:
     return path
 
 
-def add_table_arguments(parser) -> None:
-    """`--format csv|json|xlsx` and `--output FILE` on a command (or verb) that prints a table."""
-    parser.add_argument("--format", choices=FORMATS, default=None, help="csv、json 或 xlsx（不给出时：在终端上显示表格，重定向或管道输出 csv）")
-    parser.add_argument("--output", help="写入文件（xlsx 须给出；不给 --format 时按扩展名 .json/.xlsx 定格式，其他为 csv），否则输出到标准输出")
+def add_table_arguments(parser, formats: tuple[str, ...] = FORMATS) -> None:
+    """`--format csv|json|xlsx` and `--output FILE` on a command (or verb) that prints a table;
+    a printed statement adds its own formats (`formats=FORMATS + ("pdf",)`)."""
+    names = "、".join(formats[:-1]) + " 或 " + formats[-1]
+    binary = "/".join(f for f in formats if f in ("xlsx", "pdf"))
+    suffixes = "/".join(f".{f}" for f in formats if f != "csv")
+    parser.add_argument("--format", choices=formats, default=None, help=f"{names}（不给出时：在终端上显示表格，重定向或管道输出 csv）")
+    parser.add_argument("--output", help=f"写入文件（{binary} 须给出；不给 --format 时按扩展名 {suffixes} 定格式，其他为 csv），否则输出到标准输出")
+
+
+def output_format(fmt: str | None, output: str | None, formats: tuple[str, ...] = FORMATS) -> str | None:
+    """The format to write: `fmt`, or — into a file without it — the one its extension names
+    (CSV for any other); None for stdout without `--format` (`emit` decides)."""
+    if fmt is None and output:
+        suffix = Path(output).suffix.lower().lstrip(".")
+        return suffix if suffix in formats else "csv"
+    return fmt
 
 
 def emit(table: Table, fmt: str | None = None, output: str | None = None, stdout=None) -> None:
@@ -115,10 +128,8 @@ def emit(table: Table, fmt: str | None = None, output: str | None = None, stdout
     extension names (.json, .xlsx; CSV for any other); on a terminal, a table for people
     (`table_text`); into a pipe, CSV."""
     stream = stdout or sys.stdout
-    if fmt is None and output:
-        suffix = Path(output).suffix.lower().lstrip(".")
-        fmt = suffix if suffix in FORMATS else "csv"
-    elif fmt is None:
+    fmt = output_format(fmt, output)
+    if fmt is None:
         if stream.isatty():
             stream.write(table_text(table, tty=True))
             return

@@ -255,7 +255,8 @@ BALANCE_SHEET_2004 = {
 }
 
 # 2023: the lines as far as known (domain.md 1.5: exact lines are an open question). Row
-# numbers are ours, in order.
+# numbers are ours, in order. Productive biological assets, fixed assets and intangibles are shown
+# as the format is believed to show them: 原值, less 累计折旧 / 累计摊销, 净值 (domain.md 1.5 [M]).
 BALANCE_SHEET_2023 = {
     "assets": [
         (1, "货币资金", "roles", {"cash": 1, "bank": 1}),
@@ -265,18 +266,22 @@ BALANCE_SHEET_2023 = {
         (5, "消耗性生物资产", "roles", {"consumable_bio_asset": 1}),
         (6, "流动资产合计", "sum", [1, 2, 3, 4, 5]),
         (7, "长期投资", "roles", {"long_term_investment": 1}),
-        (8, "生产性生物资产净值", "roles", {"productive_bio_asset": 1, "productive_bio_depreciation": 1}),
-        (9, "公益性生物资产", "roles", {"welfare_bio_asset": 1}),
-        (10, "固定资产原价", "roles", {"fixed_asset": 1}),
-        (11, "减：累计折旧", "roles", {"accumulated_depreciation": -1}),
-        (12, "固定资产净值", "diff", [10, 11]),
-        (13, "在建工程", "roles", {"construction_in_progress": 1}),
-        (14, "固定资产清理", "roles", {"fixed_asset_disposal": 1}),
-        (15, "无形资产净值", "roles", {"intangible": 1, "accumulated_amortisation": 1}),
-        (16, "长期待摊费用", "roles", {"deferred_expense": 1}),
-        (17, "待处理财产损溢", "roles", {"pending_loss": 1}),
-        (18, "非流动资产合计", "sum", [7, 8, 9, 12, 13, 14, 15, 16, 17]),
-        (19, "资产总计", "sum", [6, 18]),
+        (8, "生产性生物资产原值", "roles", {"productive_bio_asset": 1}),
+        (9, "减：生产性生物资产累计折旧", "roles", {"productive_bio_depreciation": -1}),
+        (10, "生产性生物资产净值", "diff", [8, 9]),
+        (11, "公益性生物资产", "roles", {"welfare_bio_asset": 1}),
+        (12, "固定资产原值", "roles", {"fixed_asset": 1}),
+        (13, "减：累计折旧", "roles", {"accumulated_depreciation": -1}),
+        (14, "固定资产净值", "diff", [12, 13]),
+        (15, "在建工程", "roles", {"construction_in_progress": 1}),
+        (16, "固定资产清理", "roles", {"fixed_asset_disposal": 1}),
+        (17, "无形资产原值", "roles", {"intangible": 1}),
+        (18, "减：累计摊销", "roles", {"accumulated_amortisation": -1}),
+        (19, "无形资产净值", "diff", [17, 18]),
+        (20, "长期待摊费用", "roles", {"deferred_expense": 1}),
+        (21, "待处理财产损溢", "roles", {"pending_loss": 1}),
+        (22, "非流动资产合计", "sum", [7, 10, 11, 14, 15, 16, 19, 20, 21]),
+        (23, "资产总计", "sum", [6, 22]),
     ],
     "liabilities": [
         (31, "短期借款", "roles", {"short_term_loan": -1}),
@@ -298,6 +303,25 @@ BALANCE_SHEET_2023 = {
     ],
 }
 BALANCE_SHEETS = {"2004": BALANCE_SHEET_2004, "2023": BALANCE_SHEET_2023}
+
+# 表号 printed at the top right of each statement, per chart: (number, verified, source). None of
+# them has been read in the official appendix: the 2004 numbers are those the issue gives (the
+# 2004 system's appendix numbers its forms 村会NN表), the 2023 ones follow the pattern the 2023
+# appendix is believed to use; both are to be checked (domain.md 1.5). The 科目余额表 and the
+# 收支明细表 have no national number: their format is set by each province (2004 [V]).
+STATEMENT_FORMS = {
+    "2004": {
+        "balance_sheet": ("村会01表", False, "issue 12 item 7; appendix of 财会〔2004〕12号 not read"),
+        "income_statement": ("村会02表", False, "issue 12 item 7; appendix of 财会〔2004〕12号 not read"),
+    },
+    "2023": {
+        "balance_sheet": ("会农集01表", False, "unverified guess; appendix of 财会〔2023〕14号 not read"),
+        "income_statement": ("会农集02表", False, "unverified guess; appendix of 财会〔2023〕14号 not read"),
+    },
+}
+# Who signs a printed statement, left to right (the 2004 forms' footer; 审核 as the township's
+# 农经站 reviews the books it keeps for a village).
+STATEMENT_SIGNERS = ("单位负责人", "会计主管", "审核", "制表")
 
 # 收益及收益分配表: (row, label, kind, spec). "flow" sums the year's activity of the roles
 # (credit-positive for income, debit-positive for expense, by sign).

@@ -708,30 +708,47 @@ REPORT_NAMES = {
 }
 
 
-def report_table(book: Book, name: str, *, year: int | None = None, month: int | None = None, month_from: int | None = None,
-                 date_from: dt.date | None = None, date_to: dt.date | None = None, account: str | None = None):
-    """Any report above as a Table, by its name in REPORT_NAMES. `month` is the month to report
-    up to (default December); `month_from` starts a month range (default: `month`, or January
-    for the income and expense detail); dates bound the ledgers and journals (default: the year)."""
+def report_data(book: Book, name: str, *, year: int | None = None, month: int | None = None, month_from: int | None = None,
+                date_from: dt.date | None = None, date_to: dt.date | None = None, account: str | None = None) -> dict:
+    """Any report above as its plain data, by its name in REPORT_NAMES. `month` is the month to
+    report up to (default December); `month_from` starts a month range (default: `month`, or
+    January for the income and expense detail); dates bound the ledgers and journals (default:
+    the year, from the book's first day when it began that year)."""
     if name not in REPORT_NAMES:
         raise Invalid(Problem(f"未知报表「{name}」（可用：{'、'.join(REPORT_NAMES)}）", field="report"))
     year = year or book.start_date.year
     month = month or 12
-    date_from = date_from or max(dt.date(year, 1, 1), book.start_date)
     date_to = date_to or dt.date(year, 12, 31)
+    if date_from is None:
+        date_from = dt.date(year, 1, 1)
+        if book.start_date <= date_to:
+            date_from = max(date_from, book.start_date)
     if name == "trial-balance":
         _check_months(year, month_from or month, month)
-        return trial_balance_table(trial_balance(book, year, month_from or month, month))
+        return trial_balance(book, year, month_from or month, month)
     if name == "general-ledger":
-        return general_ledger_table(general_ledger(book, year, month, account or None))
+        return general_ledger(book, year, month, account or None)
     if name == "account-ledger":
         if not account:
             raise Invalid(Problem("明细账需要指定科目", field="account"))
-        return account_ledger_table(account_ledger(book, account, date_from, date_to))
+        return account_ledger(book, account, date_from, date_to)
     if name in ("cash-journal", "bank-journal"):
-        return journal_table(journal(book, name.split("-")[0], date_from, date_to, account or None))
+        return journal(book, name.split("-")[0], date_from, date_to, account or None)
     if name == "income-expense":
-        return income_expense_table(income_expense_detail(book, year, month_from or 1, month))
+        return income_expense_detail(book, year, month_from or 1, month)
     if name == "balance-sheet":
-        return balance_sheet_table(balance_sheet(book, year, month))
-    return income_statement_table(income_statement(book, year, month))
+        return balance_sheet(book, year, month)
+    return income_statement(book, year, month)
+
+
+REPORT_TABLES = {
+    "trial-balance": trial_balance_table, "general-ledger": general_ledger_table, "account-ledger": account_ledger_table,
+    "cash-journal": journal_table, "bank-journal": journal_table, "income-expense": income_expense_table,
+    "balance-sheet": balance_sheet_table, "income-statement": income_statement_table,
+}
+
+
+def report_table(book: Book, name: str, **options):
+    """Any report above as a Table, by its name (options as `report_data`)."""
+    data = report_data(book, name, **options)
+    return REPORT_TABLES[name](data)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.permissions import get_visible_or_404
-from sanwu.core.money import MoneyError, format_yuan, parse_yuan
+from sanwu.core.money import MoneyError, parse_yuan
 from sanwu.core.pdf import pdf_response
 from sanwu.core.tables import download
 from sanwu.core.web import paginate, role_required
@@ -22,61 +22,11 @@ from sanwu.core.web import paginate, role_required
 from .. import services
 from ..charts import CHART_VERSIONS
 from ..models import BankAssertion, Book
-from ..services import reconcile, reports
+from ..services import reconcile, reports, statements
+from ..services.statements import display
 from .common import get_book, refused
 
 TABLE_FORMATS = ("xlsx", "csv", "json")
-
-# Keys whose integer values are fen (wrapped for display; everything else is left alone).
-MONEY_KEYS = {
-    "opening", "closing", "debit", "credit", "balance", "period", "ytd", "amount", "prior",
-    "opening_debit", "opening_credit", "closing_debit", "closing_credit",
-    "statement", "book_balance", "difference",
-}
-
-
-class Yuan:
-    """An amount in fen as pages print it: `{{ v }}` → 1,234.56; `.nz` blank for zero; `.neg`
-    for marking red-ink amounts; `.side`/`.abs` for a balance with its direction (借/贷/平)."""
-
-    __slots__ = ("fen",)
-
-    def __init__(self, fen: int):
-        self.fen = int(fen)
-
-    def __str__(self) -> str:
-        return format_yuan(self.fen)
-
-    def __bool__(self) -> bool:
-        return self.fen != 0
-
-    @property
-    def neg(self) -> bool:
-        return self.fen < 0
-
-    @property
-    def nz(self) -> str:
-        return format_yuan(self.fen) if self.fen else ""
-
-    @property
-    def side(self) -> str:
-        return reports.direction(self.fen)[0]
-
-    @property
-    def abs(self) -> str:
-        return format_yuan(abs(self.fen))
-
-
-def display(obj, key: str | None = None):
-    """A copy of a report's plain data with the amounts wrapped in `Yuan`."""
-    if isinstance(obj, dict):
-        return {k: display(v, k) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [display(v, key) for v in obj]
-    if key in MONEY_KEYS and isinstance(obj, int) and not isinstance(obj, bool):
-        return Yuan(obj)
-    return obj
-
 
 # --- Parameters ---------------------------------------------------------------------------------
 
@@ -155,12 +105,17 @@ def _query(request) -> str:
     return q.urlencode()
 
 
-def _respond(request, book: Book, *, template: str, pdf_template: str, context: dict, table, filename: str):
-    """On screen, as a Table download, or as a PDF, from the same figures."""
+def _respond(request, book: Book, *, template: str, context: dict, table, filename: str, statement: tuple[str, dict] | None = None,
+             pdf_template: str = ""):
+    """On screen, as a Table download, or as a PDF, from the same figures. A report of
+    `reports.REPORT_NAMES` gives `statement=(name, data)`: its PDF is the printed statement of
+    `statements` (the one the CLI prints); others give their `pdf_template`."""
     fmt = request.GET.get("format", "")
     name = f"{filename}-{book.code}"
     if fmt in TABLE_FORMATS:
         return download(table(), name, fmt)
+    if fmt == "pdf" and statement:
+        return pdf_response(statements.PDF_TEMPLATES[statement[0]], statements.pdf_context(*statement), name)
     context = {"book": book, "query": _query(request), "chart_label": CHART_VERSIONS.get(book.chart, book.chart), **context}
     if fmt == "pdf":
         context["printed"] = services.today()
@@ -198,7 +153,7 @@ def trial_balance(request, code: str):
     year, month_from, month_to = _year_month(request, book, errors, range_=True)
     tb = reports.trial_balance(book, year, month_from, month_to)
     return _respond(
-        request, book, template="ledger/reports/trial_balance.html", pdf_template="ledger/pdf/trial_balance.html",
+        request, book, template="ledger/reports/trial_balance.html", statement=("trial-balance", tb),
         context={"tb": display(tb), "year": year, "month_from": month_from, "month_to": month_to, "years": _years(book),
                  "months": range(1, 13), "errors": errors, "period": reports.period_label(year, month_from, month_to)},
         table=lambda: reports.trial_balance_table(tb), filename=f"科目余额表-{reports.period_label(year, month_from, month_to)}",
@@ -223,7 +178,7 @@ def general_ledger(request, code: str):
         account = ""
         gl = reports.general_ledger(book, year, month)
     return _respond(
-        request, book, template="ledger/reports/general_ledger.html", pdf_template="ledger/pdf/general_ledger.html",
+        request, book, template="ledger/reports/general_ledger.html", statement=("general-ledger", gl),
         context={"gl": display(gl), "year": year, "month": month, "account": account, "years": _years(book), "months": range(1, 13),
                  "choices": _account_choices(book), "errors": errors},
         table=lambda: reports.general_ledger_table(gl), filename=f"总账-{year}年",
@@ -260,7 +215,7 @@ def account_ledger(request, code: str):
     shown = display(led)
     page, forward = _paged_ledger(request, shown)
     return _respond(
-        request, book, template="ledger/reports/account_ledger.html", pdf_template="ledger/pdf/account_ledger.html",
+        request, book, template="ledger/reports/account_ledger.html", statement=("account-ledger", led),
         context={**context, "led": shown, "page": page, "forward": forward, "show_account": not led["is_leaf"]},
         table=lambda: reports.account_ledger_table(led), filename=f"明细账-{led['code']}{led['name']}-{date_from}至{date_to}",
     )
@@ -284,7 +239,7 @@ def journal(request, code: str, role: str):
     # Screen pages hold whole days: page through the days, a page's worth of entries at a time.
     page = paginate(request, shown["days"], per_page=_days_per_page(j["days"]))
     return _respond(
-        request, book, template="ledger/reports/journal.html", pdf_template="ledger/pdf/journal.html",
+        request, book, template="ledger/reports/journal.html", statement=(f"{role}-journal", j),
         context={"j": shown, "page": page, "date_from": date_from, "date_to": date_to, "account": account, "choices": choices,
                  "errors": errors, "role": role, "show_account": len(j["accounts"]) > 1},
         table=lambda: reports.journal_table(j), filename=f"{j['title']}-{date_from}至{date_to}",
@@ -305,7 +260,7 @@ def income_expense(request, code: str):
     year, month_from, month_to = _year_month(request, book, errors, range_=True)
     d = reports.income_expense_detail(book, year, month_from, month_to)
     return _respond(
-        request, book, template="ledger/reports/income_expense.html", pdf_template="ledger/pdf/income_expense.html",
+        request, book, template="ledger/reports/income_expense.html", statement=("income-expense", d),
         context={"d": display(d), "year": year, "month_from": month_from, "month_to": month_to, "years": _years(book), "months": range(1, 13),
                  "errors": errors, "period": reports.period_label(year, month_from, month_to)},
         table=lambda: reports.income_expense_table(d), filename=f"收支明细表-{reports.period_label(year, month_from, month_to)}",
@@ -318,13 +273,9 @@ def balance_sheet(request, code: str):
     errors: list[str] = []
     year, month = _year_month(request, book, errors)
     bs = reports.balance_sheet(book, year, month)
-    rows = []
-    for i in range(max(len(bs["assets"]), len(bs["liabilities"]))):
-        rows.append((bs["assets"][i] if i < len(bs["assets"]) else None, bs["liabilities"][i] if i < len(bs["liabilities"]) else None))
-    shown = display(bs)
     return _respond(
-        request, book, template="ledger/reports/balance_sheet.html", pdf_template="ledger/pdf/balance_sheet.html",
-        context={"bs": shown, "pairs": display([{"a": a, "l": li} for a, li in rows]), "year": year, "month": month, "years": _years(book),
+        request, book, template="ledger/reports/balance_sheet.html", statement=("balance-sheet", bs),
+        context={"bs": display(bs), "pairs": display(statements.sheet_pairs(bs)), "year": year, "month": month, "years": _years(book),
                  "months": range(1, 13), "errors": errors},
         table=lambda: reports.balance_sheet_table(bs), filename=f"资产负债表-{year}年{month}月",
     )
@@ -337,7 +288,7 @@ def income_statement(request, code: str):
     year, month = _year_month(request, book, errors)
     st = reports.income_statement(book, year, month)
     return _respond(
-        request, book, template="ledger/reports/income_statement.html", pdf_template="ledger/pdf/income_statement.html",
+        request, book, template="ledger/reports/income_statement.html", statement=("income-statement", st),
         context={"st": display(st), "year": year, "month": month, "years": _years(book), "months": range(1, 13), "errors": errors},
         table=lambda: reports.income_statement_table(st), filename=f"收益及收益分配表-{year}年" + (f"1-{month}月" if month < 12 else ""),
     )

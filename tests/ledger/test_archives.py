@@ -77,6 +77,7 @@ def test_a_closed_year_is_bundled_with_every_part_and_its_digests(demo, closed):
     manifest = json.loads(z.read("清单.json"))
     names = set(z.namelist())
     assert {"报表/科目余额表.csv", "报表/资产负债表.csv", "报表/收益及收益分配表.csv", "账簿/总账.csv",
+            "报表/科目余额表.pdf", "报表/资产负债表.pdf", "报表/收益及收益分配表.pdf", "账簿/总账.pdf", "账簿/银行存款日记账.pdf",
             "凭证/记账凭证.pdf", "数据/凭证.csv", "数据/分录.csv", "数据/科目.csv"} <= names
     assert any(n.startswith("凭证/原始凭证/2025-03-记0001-1-发票") for n in names), sorted(names)
     for f in manifest["files"]:

@@ -4,9 +4,9 @@ for appraisal (鉴定) under the archive rules.
 A year can be bundled once its December is closed (结账待审 or 已结账). The bundle is a ZIP:
 
     清单.json                 the book, the year, the chain head the year ends on, every file's sha256
-    报表/…                    the year's statements (trial balance, balance sheet, income statement) as CSV, and PDF
-                              where a statement has a print (`statement_pdfs`, registered by the report printer)
-    账簿/…                    general ledger and the cash and bank journals, CSV
+    报表/…                    the year's statements (trial balance, balance sheet, income statement, income and
+                              expense detail) as PDF and CSV
+    账簿/…                    general ledger and the cash and bank journals, PDF and CSV
     凭证/记账凭证.pdf          every posted voucher of the year, one to a page
     凭证/原始凭证/…            every receipt as uploaded, named by its voucher
     数据/凭证.csv, 分录.csv, 科目.csv   the data, each value as text
@@ -36,7 +36,7 @@ from sanwu.core.errors import Invalid, Problem
 from sanwu.core.permissions import visible
 
 from ..models import Account, Archive, Attachment, Book, Entry, Period, Voucher
-from . import printing, reports
+from . import printing, reports, statements
 from .roles import MAKE_ROLES, REVIEW_ROLES, audit_change, require_role
 
 SOURCE = "《会计档案管理办法》（财政部 国家档案局令第79号）附表一 企业和其他组织会计档案保管期限表"
@@ -62,15 +62,16 @@ RETENTION = [
     Retention("manifest", "会计档案保管清册（本档案清单）", None, ("清单.json",)),
 ]
 
-# Statement prints the archive includes: (file name, maker(book, year) -> PDF bytes). The report
-# printer registers its statements here, so that the archive and `sanwu report … --format pdf`
-# print the same pages.
-STATEMENT_PDFS: list[tuple[str, Callable]] = []
-
-
-def register_statement_pdf(name: str, make: Callable) -> None:
-    if name not in [n for n, _ in STATEMENT_PDFS]:
-        STATEMENT_PDFS.append((name, make))
+# What the archive prints of the year, each as CSV and PDF (the same pages and tables as the
+# report pages and `sanwu report`): (report name, path in the bundle).
+STATEMENTS = [
+    ("trial-balance", "报表/科目余额表"),
+    ("balance-sheet", "报表/资产负债表"),
+    ("income-statement", "报表/收益及收益分配表"),
+    ("income-expense", "报表/收支明细表"),
+    ("general-ledger", "账簿/总账"),
+]
+JOURNALS = [("cash-journal", "账簿/现金日记账"), ("bank-journal", "账簿/银行存款日记账")]
 
 
 def due_on(year: int, rule: Retention) -> dt.date | None:
@@ -106,7 +107,7 @@ def write_archive(user, book: Book, year: int, out, progress=None) -> dict:
         .order_by("month", "number")
     )
     receipts = list(Attachment.objects.filter(voucher__in=vouchers).select_related("voucher").order_by("voucher_id", "id"))
-    total = 6 + len(receipts)
+    total = 2 * (len(STATEMENTS) + len(JOURNALS)) + 4 + len(receipts)
     done = 0
     files: list[dict] = []
 
@@ -119,20 +120,15 @@ def write_archive(user, book: Book, year: int, out, progress=None) -> dict:
             done += 1
             progress(done, total)
 
-        tb = reports.trial_balance(book, year, 1, 12)
-        put("报表/科目余额表.csv", reports.trial_balance_table(tb).to_csv().encode())
-        put("报表/资产负债表.csv", reports.balance_sheet_table(reports.balance_sheet(book, year, 12)).to_csv().encode())
-        put("报表/收益及收益分配表.csv", reports.income_statement_table(reports.income_statement(book, year, 12)).to_csv().encode())
-        for name, make in STATEMENT_PDFS:
-            total += 1
-            put(f"报表/{name}.pdf", make(book, year))
-        put("账簿/总账.csv", reports.general_ledger_table(reports.general_ledger(book, year, 12)).to_csv().encode())
-        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        for role in ("cash", "bank"):
-            if reports.journal_accounts(book, role):
-                j = reports.journal(book, role, first, last)
-                total += 1
-                put(f"账簿/{j['title']}.csv", reports.journal_table(j).to_csv().encode())
+        for name, filename in STATEMENTS:
+            data = reports.report_data(book, name, year=year, month_from=1 if name == "trial-balance" else None)
+            put(f"{filename}.csv", statements.table(name, data).to_csv().encode())
+            put(f"{filename}.pdf", statements.render_pdf(name, data))
+        for name, filename in JOURNALS:
+            if reports.journal_accounts(book, name.split("-")[0]):
+                data = reports.report_data(book, name, year=year)
+                put(f"{filename}.csv", statements.table(name, data).to_csv().encode())
+                put(f"{filename}.pdf", statements.render_pdf(name, data))
         put("凭证/记账凭证.pdf", printing.vouchers_pdf(book, vouchers) if vouchers else b"")
         numbers = {}
         for a in receipts:

@@ -25,6 +25,9 @@ class EconomySettings(models.Model):
 
     county = models.OneToOneField("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="县")
     measure = models.CharField("分类指标", max_length=20, choices=MEASURES, default="operating_income")
+    # The "351" tiers keep their own measure: a county that classes villages by 经营收益 still
+    # counts its tier targets by 经营性收入 unless it says otherwise.
+    tier_measure = models.CharField("档次指标", max_length=20, choices=MEASURES, default="operating_income")
     operating_roles = models.CharField(
         "经营性收入口径（科目用途）", max_length=200, default="operating_income,contracting_income,investment_income"
     )

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Sum
 
-from sanwu.core.errors import Invalid, Problem
+from sanwu.core.errors import Invalid, NotFound, Problem
 from sanwu.core.money import format_yuan
 from sanwu.ledger.charts import STATISTICS_FORMS
 from sanwu.ledger.models import Account, OpeningBalance
@@ -248,12 +248,12 @@ def _row(form: str, code: str) -> tuple:
     for r in STATISTICS_FORMS[form]["rows"]:
         if r[0] == code:
             return r
-    raise Invalid(Problem(f"{STATISTICS_FORMS[form]['title']}没有代码为「{code}」的指标", field="code"))
+    raise NotFound(f"{STATISTICS_FORMS[form]['title']}没有代码为「{code}」的指标")
 
 
 def check_form(form: str) -> str:
     if form not in STATISTICS_FORMS:
-        raise Invalid(Problem(f"未知统计表「{form}」（可用：{'、'.join(FORMS)}）", field="form"))
+        raise NotFound(f"未知统计表「{form}」（可用：{'、'.join(FORMS)}）")
     return form
 
 

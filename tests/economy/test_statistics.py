@@ -13,6 +13,9 @@ from openpyxl import load_workbook
 
 from sanwu.core.errors import Invalid
 from sanwu.economy.management.commands import economy as cli
+from sanwu.economy.models import KeptBookForms
+from sanwu.ledger import services as ledger
+from tests.ledger.journal import parse
 from sanwu.economy.services import statistics as S
 from sanwu.ledger.charts import STATISTICS_FORMS
 from sanwu.ledger.models import Account, Book, OpeningBalance
@@ -22,14 +25,6 @@ from sanwu.regions.models import Region, RoleAssignment
 from .conftest import CITY, T1, TOWN1, V1, V2, YUEXI
 
 YEAR = 2025
-
-
-@pytest.fixture(autouse=True)
-def _nothing_kept():
-    """Book ids come back in every test's database: start each test with nothing kept."""
-    S.forget_kept()
-    yield
-    S.forget_kept()
 
 
 def yuexi():
@@ -102,6 +97,20 @@ def test_a_village_that_does_not_tie_is_listed_apart_and_not_summed(hand):
     assert "报表不平、未汇入的村" in html and "待查资产" in html
     data = _run(format="json")
     assert [v["code"] for v in data["not_tied"]] == [V2] and data["villages"] == 5
+
+
+def test_kept_figures_follow_the_books(hand):
+    first = S.statistics(None, yuexi(), YEAR)
+    assert KeptBookForms.objects.filter(year=YEAR).count() == 6
+    ledger.post_drafts(None, hand.books[V1], parse("""
+2025-12-20 出租仓库
+  102    1000.00    -          bank
+  501    -          1000.00    rent
+"""))
+    again = S.statistics(None, yuexi(), YEAR)  # V1's book was posted to: read again, the others kept
+    assert value(again, "income_distribution", "1") == value(first, "income_distribution", "1") + 100_000
+    assert value(again, "balance_sheet", "2") == value(first, "balance_sheet", "2") + 100_000
+    assert value(again, "income_distribution", "1") == statement_sums(YUEXI)["经营收入"]
 
 
 def test_the_book_year_checks_the_ties(hand):

@@ -131,3 +131,24 @@ class CadreRewardEvent(Event):
     @property
     def to_label(self) -> str:
         return dict(CadreReward.STATUSES).get(self.to_status, self.to_status)
+
+
+class KeptBookForms(models.Model):
+    """One book's year as the 农经统计 forms read it from the book's statements
+    (`services.statistics.book_year`), kept under the book's fingerprint (its posted vouchers'
+    count and chain head, opening balances, accounts, and the code that computed it): a figure
+    that no longer matches its book is computed again, never shown. Derived data only; deleting
+    every row loses nothing."""
+
+    book = models.ForeignKey("ledger.Book", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    fingerprint = models.CharField(max_length=64)
+    values = models.JSONField(default=dict)
+    problems = models.JSONField(default=list)
+
+    objects = ScopedManager()
+    scope_field = "book__region__code"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["book", "year"], name="unique_kept_book_forms")]
+        verbose_name = "农经统计表（按账簿缓存）"

@@ -151,6 +151,10 @@ def test_the_page_and_the_drill_down_show_the_villages(hand):
     rows = _xlsx(c.get(cell_url, {"region": YUEXI, "year": YEAR, "format": "xlsx"}))
     assert rows[0][0] == "村代码" and rows[-1][1] == "合计" and len(rows) == 8
     assert c.get(reverse("economy:statistics_cell", args=["balance_sheet", "99"]), {"region": YUEXI, "year": YEAR}).status_code == 404
+    # a village is no level the forms are filed at: the page says so
+    resp = c.get(reverse("economy:statistics"), {"region": V1, "year": YEAR})
+    assert resp.status_code == 200 and "请在上方选择乡镇、县或市" in resp.content.decode()
+    assert c.get(reverse("economy:statistics_cell", args=["balance_sheet", "2"]), {"region": V1, "year": YEAR}).status_code == 302
 
 
 def _xlsx(resp):
@@ -212,3 +216,15 @@ def test_the_outsiders(hand):
     from django.test import Client
 
     assert Client().get(reverse("economy:statistics"), {"region": YUEXI}).status_code == 302  # to the login page
+
+
+def test_form_values_from_statement_lines():
+    # the distribution's total from the statement's line, or from its detail when it prints only that
+    lines = {"经营收入": 100, "经营支出": 30, "管理费用": 10, "补助收入": 5, "年初未分配收益": 7, "各项分配": 12, "农户分配": 12}
+    v = S.form_values("income_distribution", "2004", lines)
+    assert (v["7"], v["11"], v["14"], v["15"], v["19"], v["16"], v["21"]) == (60, 65, 72, 12, 12, None, 60)
+    del lines["各项分配"]
+    assert S.form_values("income_distribution", "2004", lines)["15"] == 12
+    # a 2023 book: 税金及附加 goes with 经营支出, 公益支出 and 所得税费用 with 其他支出
+    v = S.form_values("income_distribution", "2023", {"经营收入": 100, "税金及附加": 3, "公益支出": 4, "所得税费用": 1})
+    assert (v["4"], v["7"], v["10"], v["11"]) == (3, 97, 5, 92)

@@ -353,6 +353,8 @@ INCOME_STATEMENT = {
 #       empty (不可取得) rather than 0 — the distribution detail, which the statement gives only
 #       when the chart data defines the sub-accounts of 各项分配;
 #   ("sum", {code: sign})  other rows of the form;
+#   ("total", {"lines": [labels], "parts": [codes]})  the statement's total line when it has one,
+#       else the sum of the parts (a statement that prints only the distribution's detail);
 #   ("count", key)  villages counted (see economy.services.statistics.COUNTS).
 # `verified` is False where the row's code, wording or mapping could not be checked against the
 # published form; the page and the Excel say so.
@@ -386,7 +388,7 @@ STATISTICS_FORMS = {
             ("12", "加：年初未分配收益", "元", ("lines", {"2004": ["年初未分配收益"], "2023": ["年初未分配收益"]}), False),
             ("13", "其他转入", "元", ("lines", {"2004": ["其他转入"], "2023": ["其他转入"]}), False),
             ("14", "三、可分配收益", "元", ("sum", {"11": 1, "12": 1, "13": 1}), True),
-            ("15", "四、各项分配", "元", ("lines", {"2004": ["各项分配"], "2023": ["各项分配"]}), False),
+            ("15", "四、各项分配", "元", ("total", {"lines": ["各项分配"], "parts": ["16", "17", "18", "19", "20"]}), False),
             ("16", "1.提取公积公益金", "元", ("detail", ["提取公积公益金"]), False),
             ("17", "2.提取应付福利费", "元", ("detail", ["提取应付福利费"]), False),
             ("18", "3.外来投资分利", "元", ("detail", ["外来投资分利"]), False),

@@ -97,6 +97,12 @@ def form_values(key: str, chart: str, lines: dict[str, int]) -> dict[str, int | 
             values[code] = sum(lines[label] for label in present) if present else None
         elif kind == "sum":
             sums.append((code, spec))
+        elif kind == "total":
+            present = [label for label in spec["lines"] if label in lines]
+            if present:
+                values[code] = sum(lines[label] for label in present)
+            else:
+                sums.append((code, {c: 1 for c in spec["parts"]}))
     # Sums of sums (流动资产合计 before its lines, 资产总计 of the subtotals): until all are known.
     while sums:
         ready = [(code, spec) for code, spec in sums if all(c in values for c in spec)]

@@ -3,7 +3,8 @@ with its Excel beside it, the villages whose statements do not tie listed apart,
 one click from the villages behind it (`cell`). Thin: the region and year through the scope gate,
 the figures from `services.statistics`, the tables from `tables`."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from sanwu.core.tables import download
 from sanwu.core.web import export_format, role_required
@@ -44,7 +45,9 @@ def statistics(request):
 def cell(request, form: str, code: str):
     errors: list[str] = []
     region, year, years = _region_and_year(request, errors)
-    c = services.statistics.cell(request.user, services.statistics.check_region(region), year, form, code)
+    if region.level not in services.statistics.LEVELS:  # the forms' page says why
+        return redirect(f"{reverse('economy:statistics')}?region={region.code}&year={year}")
+    c = services.statistics.cell(request.user, region, year, form, code)
     fmt = export_format(request)
     if fmt:
         return download(tables.statistics_cell_table(c), f"{c.form.title}-代码{c.row.code}-{region.name}-{year}年", fmt)

@@ -225,6 +225,9 @@ def test_form_values_from_statement_lines():
     assert (v["7"], v["11"], v["14"], v["15"], v["19"], v["16"], v["21"]) == (60, 65, 72, 12, 12, None, 60)
     del lines["各项分配"]
     assert S.form_values("income_distribution", "2004", lines)["15"] == 12
+    # the statement's distribution lines as the year-end work prints them (no total line)
+    v = S.form_values("income_distribution", "2023", {"净收益": 50, "提取公积公益金": 5, "向成员分配": 20, "其他": 1})
+    assert (v["15"], v["16"], v["19"], v["20"], v["17"]) == (26, 5, 20, 1, None)
     # a 2023 book: 税金及附加 goes with 经营支出, 公益支出 and 所得税费用 with 其他支出
     v = S.form_values("income_distribution", "2023", {"经营收入": 100, "税金及附加": 3, "公益支出": 4, "所得税费用": 1})
     assert (v["4"], v["7"], v["10"], v["11"]) == (3, 97, 5, 92)

@@ -24,7 +24,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
 from django.db.models import Count, Max, Sum
 
 from sanwu.core.errors import Invalid, NotFound, Problem
@@ -191,9 +190,10 @@ def book_years(books, year: int) -> list[tuple]:
         fresh.append(KeptBookForms(book=b, year=year, fingerprint=prints[b.pk], values=by.values, problems=by.problems))
         out.append((b, by))
     if fresh:
-        with transaction.atomic():
-            KeptBookForms.objects.filter(book_id__in=[k.book_id for k in fresh], year=year).delete()
-            KeptBookForms.objects.bulk_create(fresh)
+        # Two requests reading the same changed book both write it: the later one wins, no error.
+        KeptBookForms.objects.bulk_create(
+            fresh, update_conflicts=True, unique_fields=["book", "year"], update_fields=["fingerprint", "values", "problems"],
+        )
     return out
 
 

@@ -115,7 +115,9 @@ def test_summary_counts_average_and_top():
 def test_measure_operating_return_changes_classes_but_not_pv_only():
     rules = Rules(measure="operating_return")
     v = vy("1", 60 * WAN, ret=40 * WAN, rules=rules)
-    assert v.measure == 40 * WAN and v.cls == "general" and v.tier.threshold == 30 * WAN
+    # the "351" tiers keep their own measure (operating income, 60万) — issue 12 item 8
+    assert v.measure == 40 * WAN and v.cls == "general" and v.tier.threshold == 50 * WAN
+    assert vy("1", 60 * WAN, ret=40 * WAN, rules=Rules(measure="operating_return", tier_measure="operating_return")).tier.threshold == 30 * WAN
     assert vy("2", 60 * WAN, ret=-1, rules=rules).cls == "hollow"
     assert vy("3", 12 * WAN, ret=9 * WAN, pv=12 * WAN, rules=rules).cls == "pv_only"
 

@@ -15,4 +15,5 @@ class EconomyConfig(AppConfig):
         from .management.commands import economy
 
         hooks.register_report("economy", economy.add_report_arguments, economy.run_report, help=economy.REPORT_HELP)
+        hooks.register_report("statistics", economy.add_statistics_arguments, economy.run_statistics, help=economy.STATISTICS_HELP)
         downloads.register("economy.brief.pdf", services.brief.write_pdf, downloads.PDF)

@@ -25,7 +25,7 @@ TIER_ROWS = 5
 
 def settings_initial(s) -> dict:
     """Form values (yuan text) from a settings row."""
-    data = {"measure": s.measure, "roles": s.role_list, "cadre_rate": R.rate_text(s.cadre_rate_bp).rstrip("%")}
+    data = {"measure": s.measure, "tier_measure": s.tier_measure, "roles": s.role_list, "cadre_rate": R.rate_text(s.cadre_rate_bp).rstrip("%")}
     for f, _, _ in MONEY_FIELDS:
         data[f] = str(fen_to_decimal(getattr(s, f)))
     tiers = list(s.tiers.order_by("threshold"))
@@ -39,6 +39,8 @@ def read_settings(post) -> tuple[dict, dict, list[Tier], list[str]]:
     """(form echo, values for `update_settings`, tiers, problems) from a POST."""
     echo = {"measure": post.get("measure", ""), "roles": post.getlist("roles"), "cadre_rate": post.get("cadre_rate", "").strip()}
     values: dict = {"measure": echo["measure"], "operating_roles": ",".join(r for r in R.OPERATING_ROLE_CHOICES if r in echo["roles"])}
+    if "tier_measure" in post:
+        echo["tier_measure"] = values["tier_measure"] = post.get("tier_measure", "")
     for r in echo["roles"]:
         if r not in R.OPERATING_ROLE_CHOICES:
             values["operating_roles"] += f",{r}"  # the service names it

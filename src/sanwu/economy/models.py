@@ -25,6 +25,9 @@ class EconomySettings(models.Model):
 
     county = models.OneToOneField("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="县")
     measure = models.CharField("分类指标", max_length=20, choices=MEASURES, default="operating_income")
+    # The "351" tiers keep their own measure: a county that classes villages by 经营收益 still
+    # counts its tier targets by 经营性收入 unless it says otherwise.
+    tier_measure = models.CharField("档次指标", max_length=20, choices=MEASURES, default="operating_income")
     operating_roles = models.CharField(
         "经营性收入口径（科目用途）", max_length=200, default="operating_income,contracting_income,investment_income"
     )
@@ -128,3 +131,24 @@ class CadreRewardEvent(Event):
     @property
     def to_label(self) -> str:
         return dict(CadreReward.STATUSES).get(self.to_status, self.to_status)
+
+
+class KeptBookForms(models.Model):
+    """One book's year as the 农经统计 forms read it from the book's statements
+    (`services.statistics.book_year`), kept under the book's fingerprint (its posted vouchers'
+    count and chain head, opening balances, accounts, and the code that computed it): a figure
+    that no longer matches its book is computed again, never shown. Derived data only; deleting
+    every row loses nothing."""
+
+    book = models.ForeignKey("ledger.Book", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    fingerprint = models.CharField(max_length=64)
+    values = models.JSONField(default=dict)
+    problems = models.JSONField(default=list)
+
+    objects = ScopedManager()
+    scope_field = "book__region__code"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["book", "year"], name="unique_kept_book_forms")]
+        verbose_name = "农经统计表（按账簿缓存）"

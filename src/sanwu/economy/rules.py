@@ -18,7 +18,12 @@ Classes (glossary): hollow (空壳村), pv_only (仅光伏村), weak (薄弱村)
 5. general — the rest.
 
 The measure is the county's choice: operating income (经营性收入, the seed's usage and the default)
-or operating return (经营收益). PV-only is always judged on operating income.
+or operating return (经营收益). PV-only is always judged on operating income. The tiers (the
+"351" targets, and the volume award that goes with them) have a measure of their own
+(`Rules.tier_measure`, default operating income): switching the class measure leaves it alone.
+
+Words follow the boundaries: a line a village must reach is "X万元以上" (at or above it); a line
+it must stay under is "不足X万元" (below it) — `below_text`, `at_least_text`.
 """
 
 from dataclasses import dataclass, field
@@ -60,6 +65,7 @@ class Tier:
 class Rules:
     operating_roles: frozenset = DEFAULT_OPERATING_ROLES
     measure: str = "operating_income"
+    tier_measure: str = "operating_income"
     hollow_line: int = 0
     weak_line: int = 15 * WAN
     strong_line: int = 50 * WAN
@@ -73,6 +79,10 @@ class Rules:
     @property
     def measure_label(self) -> str:
         return MEASURE_LABELS[self.measure]
+
+    @property
+    def tier_measure_label(self) -> str:
+        return MEASURE_LABELS[self.tier_measure]
 
     def tiers_sorted(self) -> tuple:
         return tuple(sorted(self.tiers, key=lambda t: t.threshold))
@@ -107,7 +117,13 @@ def operating_income(flows: dict[str, int], rules: Rules = DEFAULTS) -> int:
 
 
 def measure_of(rules: Rules, operating_income: int, operating_return: int) -> int:
+    """The class measure (分类指标)."""
     return operating_return if rules.measure == "operating_return" else operating_income
+
+
+def tier_measure_of(rules: Rules, operating_income: int, operating_return: int) -> int:
+    """The tier measure (档次指标): the "351" targets' own, whatever the class measure."""
+    return operating_return if rules.tier_measure == "operating_return" else operating_income
 
 
 def classify(value: int, operating_income: int, pv_income: int, rules: Rules = DEFAULTS) -> str:
@@ -183,6 +199,16 @@ def wan_text(fen: int) -> str:
     """A line such as 30万 or 15.5万 for labels: 万元 without trailing zeros."""
     d = (Decimal(int(fen)) / Decimal(WAN)).normalize()
     return f"{d:f}"
+
+
+def at_least_text(fen: int) -> str:
+    """A line reached at or above it (`value >= line`): 50万元以上."""
+    return f"{wan_text(fen)}万元以上"
+
+
+def below_text(fen: int) -> str:
+    """A line a value stays under (`value < line`): 不足15万元 (exactly 15万 is not below it)."""
+    return f"不足{wan_text(fen)}万元"
 
 
 def rate_text(bp: int) -> str:

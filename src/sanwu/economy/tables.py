@@ -152,3 +152,103 @@ def awards_table(rows, title: str) -> Table:
     return Table(title, AWARD_COLUMNS, [
         {**a.row(), "decision_url": reverse("decisions:detail", args=[a.basis.pk]) if a.basis else ""} for a in rows
     ])
+
+
+# --- The annual 农经统计 forms (services.statistics) ------------------------------------------------
+
+STATISTICS_COLUMNS = [
+    Column("name", "指标名称", width=34),
+    Column("code", "代码", width=6),
+    Column("unit", "计量单位", width=8),
+    Column("amount", "金额（元）", money=True, width=18),
+    Column("count", "村数（个）", width=10),
+    Column("note", "说明", width=30),
+]
+
+
+def _form_rows(stats, form) -> list[dict]:
+    rows = []
+    for r in form.rows:
+        row = {"name": r.name, "code": r.code, "unit": r.unit, "note": "" if r.verified else "未与原表核对"}
+        if r.is_count:
+            row["count"] = r.value
+        elif r.value is None:
+            row["note"] = "各村报表均未列此项，不能取得" + ("；" + row["note"] if row["note"] else "")
+        else:
+            row["amount"] = r.value
+        rows.append(row)
+    return rows
+
+
+def _form_footer(stats, form) -> list[dict]:
+    return [
+        {"name": f"表号：{form.form_no}" + ("" if form.form_no_verified else "（推定，未与原表核对）")},
+        {"name": f"填报单位：{stats.region.name}　年度：{stats.year}年　汇入本表村数：{len(stats.villages)}个"
+                 + (f"　未汇入（报表不平）：{len(stats.not_tied)}个" if stats.not_tied else "")},
+        {"name": f"来源：{form.source}"},
+        *([{"name": form.not_included}] if form.not_included else []),
+        {"name": "单位负责人：　　　　统计负责人：　　　　填表人：　　　　报出日期：　　年　月　日"},
+    ]
+
+
+def statistics_form_table(stats, key: str) -> Table:
+    """One form in its layout: 指标名称, 代码, 计量单位, the amount (元, exact to the fen; the
+    published form is in 万元) or the number of villages, and a note where a row is not verified;
+    under it the 表号, 填报单位, the source and the signature line."""
+    form = stats.form(key)
+    return Table(f"{form.title} {stats.year}年", STATISTICS_COLUMNS, _form_rows(stats, form) + _form_footer(stats, form))
+
+
+def statistics_table(stats) -> Table:
+    """Both forms, one under the other (the CLI's Excel), each with its title row and footer."""
+    rows: list[dict] = []
+    for form in stats.forms:
+        if rows:
+            rows.append({})
+        rows.append({"name": f"{form.title}（{stats.region.name} {stats.year}年）"})
+        rows += _form_rows(stats, form) + _form_footer(stats, form)
+    if stats.not_tied:
+        rows += [{}, {"name": "报表不平、未汇入的村"}]
+        rows += [{"name": f"{v.name}（{v.code}）", "note": "；".join(v.problems)} for v in stats.not_tied]
+    return Table(f"农经统计年报 {stats.region.name} {stats.year}年", STATISTICS_COLUMNS, rows)
+
+
+def statistics_data(stats) -> dict:
+    """The forms as JSON for the CLI and machines: amounts in integer fen."""
+    return {
+        "region": {"code": stats.region.code, "name": stats.region.name, "level": stats.region.level},
+        "year": stats.year,
+        "villages": len(stats.villages),
+        "forms": [
+            {
+                "key": f.key, "title": f.title, "form_no": f.form_no, "form_no_verified": f.form_no_verified, "source": f.source,
+                "rows": [
+                    {"code": r.code, "name": r.name, "unit": r.unit, "verified": r.verified,
+                     **({"count": r.value} if r.is_count else {"amount_fen": r.value}), "villages": r.villages}
+                    for r in f.rows
+                ],
+            }
+            for f in stats.forms
+        ],
+        "not_tied": [{"code": v.code, "name": v.name, "books": v.books, "problems": v.problems} for v in stats.not_tied],
+    }
+
+
+def statistics_cell_table(c) -> Table:
+    """The villages behind one figure (the drill-down's Excel)."""
+    money = not c.row.is_count
+    cols = [Column("code", "村代码", width=16), Column("name", "村名称", width=14), Column("township", "乡镇", width=14),
+            Column("value", "金额（元）" if money else "计入", money=money, width=18), Column("books", "账簿", width=14)]
+    rows = [{"code": v.code, "name": v.name, "township": v.township_name, "value": x if money else ("是" if x else ""), "books": ",".join(v.books)}
+            for v, x in c.villages]
+    rows.append({"name": "合计", "value": c.row.value if money else len(c.villages)})
+    return Table(f"{c.form.title} 代码{c.row.code} {c.row.name} {c.stats.region.name} {c.stats.year}年", cols, rows)
+
+
+def not_tied_table(stats) -> Table:
+    cols = [Column("code", "村代码", width=16), Column("name", "村名称", width=14), Column("township", "乡镇", width=14),
+            Column("books", "账簿", width=14), Column("problems", "不平的原因", width=60)]
+    return Table(f"报表不平、未汇入的村 {stats.region.name} {stats.year}年", cols, [
+        {"code": v.code, "name": v.name, "township": v.township_name, "books": ",".join(v.books), "problems": "；".join(v.problems)}
+        for v in stats.not_tied
+    ])

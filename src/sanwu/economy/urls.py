@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import awards, brief, figures, settings
+from .views import awards, brief, figures, settings, statistics
 
 app_name = "economy"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("economy/awards/<str:village>/<int:year>/<slug:action>/", awards.award_action, name="award_action"),
     path("economy/brief/", brief.brief, name="brief"),
     path("economy/rules/", settings.settings_page, name="settings"),
+    path("economy/statistics/", statistics.statistics, name="statistics"),
+    path("economy/statistics/<slug:form>/<str:code>/", statistics.cell, name="statistics_cell"),
 ]

@@ -364,3 +364,116 @@ INCOME_STATEMENT = {
         (17, "年末未分配收益", "calc", {15: 1, 16: -1}),
     ],
 }
+
+
+# --- The annual 农经统计 forms a township, a county and the city file (issue 12 item 6) ----------
+# Summed from the village statements above (economy.services.statistics). Each form: its title,
+# 表号, the issuing and approving bodies, where its rows were read, and its rows:
+# (code, name, unit, spec, verified). spec is one of
+#   ("lines", {chart: [statement line labels]})  the village statement's lines of those labels
+#       (the 收益及收益分配表 for form "income_distribution", the 资产负债表's 期末数 for
+#       "balance_sheet"), matched without their 加：/减： prefixes; a chart not named has none;
+#   ("detail", [labels])  as "lines", but a statement without any of these lines leaves the cell
+#       empty (不可取得) rather than 0 — the distribution detail, which the statement gives only
+#       when the chart data defines the sub-accounts of 各项分配;
+#   ("sum", {code: sign})  other rows of the form;
+#   ("total", {"lines": [labels], "parts": [codes]})  the statement's total line when it has one,
+#       else the sum of the parts (a statement that prints only the distribution's detail);
+#   ("count", key)  villages counted (see economy.services.statistics.COUNTS).
+# `verified` is False where the row's code, wording or mapping could not be checked against the
+# published form; the page and the Excel say so.
+STATISTICS_SOURCE = (
+    "《农业部办公厅关于布置2008年农村集体经济统计报表制度的通知》附表（六）村集体经济组织收益分配、"
+    "（七）村集体经济组织资产负债（制表机关：农业部；批准机关：国家统计局；批准文号：国统制〔2008〕27号）"
+)
+STATISTICS_FORMS = {
+    "income_distribution": {
+        "title": "村集体经济组织收益分配统计表",
+        "form_no": "农市(经)年综6表",
+        # The 7表's number was read; the 6表's follows from it and the table's place (六).
+        "form_no_verified": False,
+        "unit": "元、个",
+        "statement": "income_statement",
+        "source": STATISTICS_SOURCE + "；原表的平衡关系（7=1+2+3-4-5；11=7+8+9-10；14=11+12+13；15=16+…+20；21=14-15；"
+        "22=23+24；25=26+27+28）和附报指标22—28的名称按原表；1—21各行的名称未能读到原表，由平衡关系和会计制度的收益及收益分配表推定，"
+        "代码6未能推定、未列。",
+        "rows": [
+            ("1", "1.经营收入", "元", ("lines", {"2004": ["经营收入"], "2023": ["经营收入"]}), False),
+            ("2", "2.发包及上交收入", "元", ("lines", {"2004": ["发包及上交收入"]}), False),
+            ("3", "3.投资收益", "元", ("lines", {"2004": ["投资收益"], "2023": ["投资收益"]}), False),
+            ("4", "4.减：经营支出", "元", ("lines", {"2004": ["经营支出"], "2023": ["经营支出", "税金及附加"]}), False),
+            ("5", "5.减：管理费用", "元", ("lines", {"2004": ["管理费用"], "2023": ["管理费用"]}), False),
+            # Code 6 is not in any balance relation of the form and could not be read: left out.
+            ("7", "一、经营收益", "元", ("sum", {"1": 1, "2": 1, "3": 1, "4": -1, "5": -1}), True),
+            ("8", "加：补助收入", "元", ("lines", {"2004": ["补助收入", "农业税附加返还收入"], "2023": ["补助收入"]}), False),
+            ("9", "其他收入", "元", ("lines", {"2004": ["其他收入"], "2023": ["其他收入"]}), False),
+            ("10", "减：其他支出", "元", ("lines", {"2004": ["其他支出"], "2023": ["公益支出", "其他支出", "所得税费用"]}), False),
+            ("11", "二、本年收益", "元", ("sum", {"7": 1, "8": 1, "9": 1, "10": -1}), True),
+            ("12", "加：年初未分配收益", "元", ("lines", {"2004": ["年初未分配收益"], "2023": ["年初未分配收益"]}), False),
+            ("13", "其他转入", "元", ("lines", {"2004": ["其他转入"], "2023": ["其他转入"]}), False),
+            ("14", "三、可分配收益", "元", ("sum", {"11": 1, "12": 1, "13": 1}), True),
+            ("15", "四、各项分配", "元", ("total", {"lines": ["各项分配"], "parts": ["16", "17", "18", "19", "20"]}), False),
+            ("16", "1.提取公积公益金", "元", ("detail", ["提取公积公益金"]), False),
+            ("17", "2.提取应付福利费", "元", ("detail", ["提取应付福利费"]), False),
+            ("18", "3.外来投资分利", "元", ("detail", ["外来投资分利"]), False),
+            # 2023: 向成员分配 (the 2023 chart's distribution to members) counts as 农户分配.
+            ("19", "4.农户分配", "元", ("detail", ["农户分配", "向成员分配"]), False),
+            ("20", "5.其他", "元", ("detail", ["其他"]), False),
+            ("21", "五、年末未分配收益", "元", ("sum", {"14": 1, "15": -1}), True),
+            ("22", "六、附报指标：1.汇入本表村数", "个", ("count", "villages"), True),
+            ("23", "（1）当年无收益的村", "个", ("count", "no_income"), True),
+            ("24", "（2）当年有收益的村", "个", ("count", "with_income"), True),
+            ("25", "其中：有集体经营收益的村", "个", ("count", "with_return"), True),
+            # 含下不含上 (the forms' rule for bands) is assumed for 5万 and 10万.
+            ("26", "①集体收益5万元以下的村", "个", ("count", "return_under_5"), False),
+            ("27", "②集体收益5—10万元的村", "个", ("count", "return_5_10"), False),
+            ("28", "③集体收益10万元以上的村", "个", ("count", "return_10_up"), False),
+        ],
+        "not_included": "附报指标N1当年扩大再生产支出、N2当年取得土地征占补偿费不能从收益分配表取得，未列。",
+    },
+    "balance_sheet": {
+        "title": "村集体经济组织资产负债情况统计表",
+        "form_no": "农市(经)年综7表",
+        "form_no_verified": True,
+        "unit": "元",
+        "statement": "balance_sheet",
+        "source": STATISTICS_SOURCE + "；资产方1—18的代码和名称按原表，负债及所有者权益方未能读到原表，代码19—33为续排、名称按会计制度的资产负债表。",
+        "rows": [
+            ("1", "一、流动资产合计", "元", ("sum", {"2": 1, "3": 1, "4": 1, "5": 1}), True),
+            ("2", "1.货币资金", "元", ("lines", {"2004": ["货币资金"], "2023": ["货币资金"]}), True),
+            ("3", "2.短期投资", "元", ("lines", {"2004": ["短期投资"], "2023": ["短期投资"]}), True),
+            ("4", "3.应收款项", "元", ("lines", {"2004": ["应收款项"], "2023": ["应收款项"]}), True),
+            ("5", "4.存货", "元", ("lines", {"2004": ["存货"], "2023": ["存货"]}), True),
+            ("6", "二、农业资产合计", "元", ("lines", {"2004": ["农业资产合计"], "2023": ["消耗性生物资产", "生产性生物资产净值", "公益性生物资产"]}), True),
+            ("7", "1.牲畜（禽）资产", "元", ("lines", {"2004": ["牲畜（禽）资产"]}), True),
+            ("8", "2.林木资产", "元", ("lines", {"2004": ["林木资产"]}), True),
+            ("9", "三、长期资产合计", "元", ("sum", {"10": 1, "11": 1, "17": 1}), True),
+            ("10", "1.长期投资", "元", ("lines", {"2004": ["长期投资"], "2023": ["长期投资"]}), True),
+            ("11", "2.固定资产合计", "元", ("sum", {"14": 1, "15": 1, "16": 1}), True),
+            ("12", "（1）固定资产原价", "元", ("lines", {"2004": ["固定资产原价"], "2023": ["固定资产原价"]}), True),
+            ("13", "（2）减：累计折旧", "元", ("lines", {"2004": ["累计折旧"], "2023": ["累计折旧"]}), True),
+            ("14", "（3）固定资产净值", "元", ("sum", {"12": 1, "13": -1}), True),
+            ("15", "（4）固定资产清理", "元", ("lines", {"2004": ["固定资产清理"], "2023": ["固定资产清理"]}), True),
+            ("16", "（5）在建工程", "元", ("lines", {"2004": ["在建工程"], "2023": ["在建工程"]}), True),
+            # 无形资产 and 拨付所属单位资金 (2004), the 2023 chart's other long-term lines: ours.
+            ("17", "3.其他资产", "元", ("lines", {"2004": ["无形资产", "拨付所属单位资金"], "2023": ["无形资产净值", "长期待摊费用", "待处理财产损溢"]}), False),
+            ("18", "四、资产总计", "元", ("sum", {"1": 1, "6": 1, "9": 1}), True),
+            ("19", "五、流动负债合计", "元", ("sum", {"20": 1, "21": 1, "22": 1, "23": 1}), False),
+            ("20", "1.短期借款", "元", ("lines", {"2004": ["短期借款"], "2023": ["短期借款"]}), False),
+            ("21", "2.应付款项", "元", ("lines", {"2004": ["应付款项"], "2023": ["应付款项", "应交税费"]}), False),
+            ("22", "3.应付工资", "元", ("lines", {"2004": ["应付工资"], "2023": ["应付工资", "应付劳务费"]}), False),
+            ("23", "4.应付福利费", "元", ("lines", {"2004": ["应付福利费"]}), False),
+            ("24", "六、长期负债合计", "元", ("sum", {"25": 1, "26": 1, "27": 1}), False),
+            ("25", "1.长期借款及应付款", "元", ("lines", {"2004": ["长期借款及应付款"], "2023": ["长期借款及应付款"]}), False),
+            ("26", "2.一事一议资金", "元", ("lines", {"2004": ["一事一议资金"], "2023": ["一事一议资金"]}), False),
+            ("27", "3.专项应付款", "元", ("lines", {"2004": ["专项应付款"], "2023": ["专项应付款"]}), False),
+            ("28", "七、负债合计", "元", ("sum", {"19": 1, "24": 1}), False),
+            ("29", "八、所有者权益合计", "元", ("sum", {"30": 1, "31": 1, "32": 1}), False),
+            ("30", "1.资本", "元", ("lines", {"2004": ["资本"], "2023": ["资本"]}), False),
+            ("31", "2.公积公益金", "元", ("lines", {"2004": ["公积公益金"], "2023": ["公积公益金"]}), False),
+            ("32", "3.未分配收益", "元", ("lines", {"2004": ["未分配收益"], "2023": ["未分配收益"]}), False),
+            ("33", "九、负债及所有者权益总计", "元", ("sum", {"28": 1, "29": 1}), False),
+        ],
+        "not_included": "原表资产方“其中：生产性固定资产原值”（代码N）不能从资产负债表取得，未列。",
+    },
+}

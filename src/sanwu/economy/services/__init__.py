@@ -2,7 +2,8 @@
 callers write `services.x`: `access` (who may change what, the region gate), `common` (levels,
 codes, years), `settings` (a county's rules), `figures` (a village's year and the summaries, read
 from the books' kept totals), `awards` (incentives and the cadre reward's approval) and `brief`
-(the statistics brief, `services.brief.build`). Pages, the API, the CLI and the brief call these.
+(the statistics brief, `services.brief.build`) and `statistics` (the annual 农经统计 forms summed
+from the village statements, `services.statistics.statistics`). Pages, the API, the CLI and the brief call these.
 
 Figures are read from the books' kept totals — `RoleYear` (yearly flows per account role, without
 the year-end closing) and `SourceMonth` (income by source tag) — which the posting transaction
@@ -13,7 +14,7 @@ Every function takes the acting user (None: the system operator on the CLI) and 
 scope gate: books through `Book.objects.visible_to`, regions through `access.region_for`.
 """
 
-from . import brief
+from . import brief, statistics
 from .access import APPROVE_ROLES, REVOKE_ROLES, SETTINGS_ROLES, region_for
 from .awards import (
     CADRE_PURPOSE,
@@ -94,6 +95,7 @@ __all__ = [
     "bands",
     "books_in",
     "brief",
+    "statistics",
     "cadre_matters",
     "cadre_reason",
     "check_year",

@@ -170,7 +170,7 @@ def volume_reason(v: VillageYear) -> str:
     t = v.tier
     if t is None:
         return ""
-    return f"{v.rules.measure_label}{_w(v.measure)}，达到{t.label}档，体量奖{_w(t.volume_award)}"
+    return f"{v.rules.tier_measure_label}{_w(v.tier_value)}，达到{t.label}档，体量奖{_w(t.volume_award)}"
 
 
 def increment_reason(v: VillageYear) -> str:

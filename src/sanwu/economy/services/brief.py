@@ -64,10 +64,6 @@ def _change(now: int, before: int) -> str:
     return "持平"
 
 
-def _line(fen: int) -> str:
-    return f"{R.wan_text(fen)}万元"
-
-
 def compose(name: str, s: Summary, prev: Summary | None, base: Summary | None, *, children=None, villages=None, awards=None) -> list[Part]:
     """The brief's sentences for a region's year `s`, against the year before (`prev`) and a base
     year (`base`). `children`: [(code, name, Summary)] side by side; `villages`: the year's
@@ -112,9 +108,14 @@ def compose(name: str, s: Summary, prev: Summary | None, base: Summary | None, *
     parts.append(Part("average", text, Table("村均经营性收入", cols, rows)))
 
     # 2. Strong villages and the top village.
-    strong_label = f"{ml}{_line(rules.strong_line)}以上的强村" if rules else "强村"
+    strong_label = f"{ml}{R.at_least_text(rules.strong_line)}的强村" if rules else "强村"
     k = s.classes.get("strong", 0)
     text = f"{strong_label}{k}个，占{s.share('strong')}" if k else f"尚无{strong_label}"
+    # A PV-only village above the strong line is not a strong village (the class order), yet the
+    # tiers count it: say so here, so that the classes and the tiers of one paragraph add up.
+    pv_above = [v for v in villages if v.cls == "pv_only" and rules and v.measure >= rules.strong_line]
+    if pv_above:
+        text += f"；另有仅有光伏收入的村{len(pv_above)}个{ml}在{R.at_least_text(rules.strong_line)}，不计为强村"
     if s.top is not None and s.top.measure > 0:
         text += f"；最高的是{s.top.township_name}{s.top.name}，{s.top.rules.measure_label}{W(s.top.measure)}"
     text += "。"
@@ -131,10 +132,14 @@ def compose(name: str, s: Summary, prev: Summary | None, base: Summary | None, *
     if s.tiers:
         lines = "、".join(f"{R.wan_text(t.threshold)}万元" for t in s.tiers)
         counts = "、".join(f"{t.count}个" for t in s.tiers)
+        tl = s.tier_measure_label
         if len(s.tiers) > 1:
-            text = f"{ml}{lines}以上的村分别有{counts}"
+            text = f"{tl}{lines}以上的村分别有{counts}"
         else:
-            text = f"{ml}{lines}以上的村有{counts}"
+            text = f"{tl}{lines}以上的村有{counts}"
+        pv_in = [v for v in villages if v.cls == "pv_only" and v.tier_value >= s.tiers[0].threshold]
+        if pv_in:
+            text += f"（含仅有光伏收入的村{len(pv_in)}个）"
         if all(t.target is not None for t in s.tiers):
             text += "（目标" + ("分别为" if len(s.tiers) > 1 else "为") + "、".join(f"{t.target}个" for t in s.tiers) + "）"
             short = [t for t in s.tiers if not t.met]
@@ -146,7 +151,8 @@ def compose(name: str, s: Summary, prev: Summary | None, base: Summary | None, *
              "met": "" if t.met is None else ("是" if t.met else "否")} for t in s.tiers])))
 
     # 4. Hollow, PV-only and weak villages, and the change since the base year.
-    weak_label = f"{ml}{_line(rules.weak_line)}以下的薄弱村" if rules else "薄弱村"
+    # The weak line is one a village stays under (value < line): exactly the line is 一般村.
+    weak_label = f"{ml}{R.below_text(rules.weak_line)}的薄弱村" if rules else "薄弱村"
     h, p, w = (s.classes.get(c, 0) for c in ("hollow", "pv_only", "weak"))
     if base is not None and base.villages and base.year != y:
         h0, p0, w0 = (base.classes.get(c, 0) for c in ("hollow", "pv_only", "weak"))

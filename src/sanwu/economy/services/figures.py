@@ -123,8 +123,13 @@ class VillageYear:
         return R.classify(self.prev_measure, self.prev.operating_income, self.prev.pv_income, self.rules)
 
     @cached_property
+    def tier_value(self) -> int:
+        """The tier measure (档次指标): the "351" tiers keep their own, whatever the class measure."""
+        return R.tier_measure_of(self.rules, self.now.operating_income, self.now.operating_return)
+
+    @cached_property
     def tier(self) -> Tier | None:
-        return R.tier_of(self.measure, self.rules)
+        return R.tier_of(self.tier_value, self.rules)
 
     @cached_property
     def tier_label(self) -> str:
@@ -147,7 +152,7 @@ class VillageYear:
     # -- awards --
     @property
     def volume_award(self) -> int:
-        return R.volume_award(self.measure, self.rules)
+        return R.volume_award(self.tier_value, self.rules)
 
     @property
     def increment_award(self) -> int:
@@ -244,6 +249,12 @@ class Summary:
             return R.MEASURE_LABELS[next(iter(self.measures))]
         return "分类指标"
 
+    @property
+    def tier_measure_label(self) -> str:
+        if self.rules is not None:
+            return self.rules.tier_measure_label
+        return "档次指标"
+
 
 def summarise(villages: list[VillageYear], year: int, targets: dict[int, int] | None = None) -> Summary:
     """Counts per class and tier, totals, averages (half up to the fen), the top village.
@@ -255,7 +266,7 @@ def summarise(villages: list[VillageYear], year: int, targets: dict[int, int] | 
         classes[v.cls] += 1
     thresholds = sorted({t.threshold for v in villages for t in v.rules.tiers} | set((targets or {}).keys()))
     tiers = [
-        TierCount(th, sum(1 for v in villages if v.measure >= th), (targets or {}).get(th) if targets is not None else None)
+        TierCount(th, sum(1 for v in villages if v.tier_value >= th), (targets or {}).get(th) if targets is not None else None)
         for th in thresholds
     ]
     n = len(villages)

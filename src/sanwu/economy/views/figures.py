@@ -126,7 +126,7 @@ def villages(request):
         except ValueError:
             th = None
         if th in thresholds:
-            rows = [v for v in rows if v.measure >= th]
+            rows = [v for v in rows if v.tier_value >= th]
         else:
             errors.append("档次无效，已忽略")
             tier = ""

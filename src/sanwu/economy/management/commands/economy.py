@@ -11,6 +11,7 @@ The command parses, calls the services and prints; tables go through `core.cli_s
 (`--format csv|json|xlsx`, `--output`). `--as USER` acts as that user, within their scope."""
 
 import json
+import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -20,6 +21,7 @@ from sanwu.core.money import format_yuan
 from sanwu.economy import services, tables
 
 REPORT_HELP = "集体经济：各村经营性收入、经营收益、总收入、光伏收入、补助收入、类别、档次（每村一行）"
+STATISTICS_HELP = "农经统计年报：村集体经济组织收益分配统计表、资产负债情况统计表（乡镇、县或市，由各村报表汇总）"
 BRIEF_HELP = "集体经济统计简报：brief --region CODE --year Y [--base-year B] [--format text|html|pdf] [--output FILE]"
 
 
@@ -57,6 +59,33 @@ def run_report(opts, stdout=None) -> None:
         year = services.check_year(o["year"])
         table = tables.report_table(services.village_years(actor.user, region, year, with_prev=False), f"{region.name}{year}年集体经济")
         emit(table, o.get("format"), o.get("output"), stdout)
+
+
+# --- `sanwu report statistics`: the annual 农经统计 forms -------------------------------------------
+
+
+def add_statistics_arguments(p) -> None:
+    p.add_argument("--region", required=True, help="区划代码（乡镇、县或市）")
+    p.add_argument("--year", type=int, required=True, help="年度")
+    p.add_argument("--format", choices=["json", "xlsx", "csv"], default="json", help="json（默认，金额单位分）、xlsx（两张表按原表格式上下排列）或 csv")
+    p.add_argument("--output", help="写入文件（xlsx 须给出或重定向），否则输出到标准输出")
+    add_as_argument(p)
+
+
+def run_statistics(opts, stdout=None) -> None:
+    """Both forms of the region's year, summed from the village statements that tie; those that
+    do not are listed apart (JSON `not_tied`, and at the foot of the Excel)."""
+    o = opts if isinstance(opts, dict) else vars(opts)
+    with cli_actor(o.get("as_user")) as actor:
+        region = region_or_error(actor.user, o["region"])
+        stats = services.statistics.statistics(actor.user, region, o["year"])
+        fmt = o.get("format") or "json"
+        if fmt == "json":
+            data = json.dumps(tables.statistics_data(stats), ensure_ascii=False, indent=1).encode("utf-8")
+            if not write_file_or_binary(data, o.get("output")):
+                (stdout or sys.stdout).write(data.decode("utf-8") + "\n")
+        else:
+            emit(tables.statistics_table(stats), fmt, o.get("output"), stdout)
 
 
 # --- `sanwu economy brief` = `sanwu brief` -----------------------------------------------------------

@@ -29,6 +29,7 @@ urlpatterns = [
     path("books/<str:code>/year-end/<int:year>/", periods.year_end, name="year_end"),
     path("books/<str:code>/accounts/", books.accounts, name="accounts"),
     path("books/<str:code>/opening/", books.opening, name="opening"),
+    path("books/<str:code>/chart-move/", books.chart_move, name="chart_move"),
     path("books/<str:code>/import/", imports.import_vouchers, name="import_vouchers"),
     path("books/<str:code>/reports/", reports.index, name="index"),
     path("books/<str:code>/reports/trial-balance/", reports.trial_balance, name="trial_balance"),

@@ -124,8 +124,10 @@ def test_the_move_carries_every_balance_and_sub_account(demo, old_book):
     contracting = acc["50102"]
     assert contracting.name == "发包及上交收入" and not contracting.is_leaf
     assert acc["5010201"].name == "水面发包收入" and acc["5010201"].default_source == "contracting"
-    assert acc["50103"].name == "承包金" and acc["50201"].name == "企业上交利润"
+    # a standard sub-account that brings nothing makes no sub-account: 承包金 maps to 经营收入 itself
+    assert move.account_map["51101"] == "501" and move.account_map["51102"] == "502" and "50103" not in acc and "50201" not in acc
     assert move.account_map["51103"] == "5010201" and move.account_map["13102"] == "132"
+    assert move.account_map["171"] == "141" and acc["141"].is_leaf  # 拨付所属单位资金 unused: no sub-account
 
     # the report ties, line by line
     report = services.chart_move_report(move)

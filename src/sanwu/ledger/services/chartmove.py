@@ -109,6 +109,20 @@ class _NewChart:
         return acc
 
 
+def _carrying(accounts: list[Account], by_id: dict[int, Account], closing: dict[int, int]) -> set[int]:
+    """The old accounts that bring something into the new book: a balance, or a detail
+    sub-account the book added (itself, or below it). Only these get the sub-accounts the
+    mapping names (an unused 应付福利费 or 发包及上交收入 makes none)."""
+    out: set[int] = set()
+    for a in accounts:
+        if (a.is_leaf and closing.get(a.pk)) or not a.standard:
+            node = a
+            while node is not None and node.pk not in out:
+                out.add(node.pk)
+                node = by_id.get(node.parent_id)
+    return out
+
+
 def migrate_chart(user, book: Book, to_chart: str, new_code: str) -> ChartMove:
     """Move `book` to `to_chart` as the new book `new_code` (see the module's text)."""
     require_role(user, book, MOVE_ROLES, "换用新会计制度")
@@ -127,29 +141,29 @@ def migrate_chart(user, book: Book, to_chart: str, new_code: str) -> ChartMove:
         chart = _NewChart(new, {a.code: a for a in Account.objects.filter(book=new)})
         old_accounts = list(Account.objects.filter(book=book).order_by("code"))  # parents before children
         old_by_id = {a.pk: a for a in old_accounts}
+        closing = {acc_id: t[3] for acc_id, t in balances(book, (cutoff.year, 1), (cutoff.year, 12)).items()}
+        carries = _carrying(old_accounts, old_by_id, closing)
         target: dict[str, Account] = {}
         for a in old_accounts:
             m = moves.get(a.code) if a.standard else None
             if m is not None:
                 to = chart.by_code[m.new]
-                target[a.code] = chart.sub(to, m.sub) if m.sub else to
+                target[a.code] = chart.sub(to, m.sub) if m.sub and a.pk in carries else to
             else:
                 parent = old_by_id.get(a.parent_id)
                 if parent is None or parent.code not in target:
                     raise Invalid(Problem(f"科目「{a}」在对照表中没有对应的新科目"))
                 target[a.code] = chart.sub(target[parent.code], a.name, a.default_source, a.is_open)
-        # Every old leaf's balance lands on a leaf: one that arrives on an account with
+        # Every balance lands on a leaf: an old account whose balance arrives on an account with
         # sub-accounts gets a sub-account of its own name there.
         for a in old_accounts:
-            if a.is_leaf and not target[a.code].is_leaf:
+            if a.is_leaf and closing.get(a.pk) and not target[a.code].is_leaf:
                 target[a.code] = chart.sub(target[a.code], a.name, a.default_source, a.is_open)
-        closing = balances(book, (cutoff.year, 1), (cutoff.year, 12))
         opening: dict[str, int] = {}
         for a in old_accounts:
-            amount = closing.get(a.pk, (0, 0, 0, 0))[3]
-            if a.is_leaf and amount:
+            if a.is_leaf and closing.get(a.pk):
                 code = target[a.code].code
-                opening[code] = opening.get(code, 0) + amount
+                opening[code] = opening.get(code, 0) + closing[a.pk]
         set_opening_balances(user, new, opening)
         confirm_opening(user, new)
         book.successor = new
@@ -178,8 +192,8 @@ def _direction(balance: int) -> tuple[str, int]:
 
 def chart_move_report(move: ChartMove) -> dict:
     """The mapping report: one line per old leaf account (old code, name and closing balance →
-    new code, name and the amount carried), the new book's opening by account, and the totals
-    of both sides, which tie."""
+    new code, name and the amount carried into it), and the totals of the old book's closing
+    balances and of the new book's opening balances as stored, which tie."""
     old, new = move.old_book, move.new_book
     moves = chart_moves(old.chart, new.chart)
     closing = balances(old, (move.cutoff.year, 1), (move.cutoff.year, 12))
@@ -203,11 +217,10 @@ def chart_move_report(move: ChartMove) -> dict:
             if not a.standard:
                 note = f"明细科目随上级「{node.code} {node.name}」转入" + (f"；{note}" if note else "")
         side, value = _direction(amount)
-        new_side, new_value = _direction(opening.get(to.code, 0) if to is not None else 0)
         lines.append({
             "old_code": a.code, "old_name": a.name, "old_side": side, "old_balance": value, "balance": amount,
             "new_code": to.code if to else "", "new_name": _path(to, new_accounts) if to else "",
-            "new_side": new_side, "new_balance": new_value, "note": note,
+            "new_side": side, "new_balance": value, "note": note,
         })
     old_debit = sum(line["balance"] for line in lines if line["balance"] > 0)
     old_credit = -sum(line["balance"] for line in lines if line["balance"] < 0)
@@ -244,7 +257,7 @@ def chart_move_table(report: dict) -> Table:
         [
             Column("old_code", "原科目编码", width=12), Column("old_name", "原科目名称", width=22), Column("old_side", "方向"),
             Column("old_balance", "原账期末余额", money=True, width=16), Column("new_code", "新科目编码", width=12),
-            Column("new_name", "新科目名称", width=28), Column("new_side", "方向"), Column("new_balance", "新账期初余额", money=True, width=16),
+            Column("new_name", "新科目名称", width=28), Column("new_side", "方向"), Column("new_balance", "转入新账金额", money=True, width=16),
             Column("note", "说明", width=50),
         ],
         rows,

@@ -25,10 +25,12 @@ OLD = """
   102    -          5000.00    bank
 """
 
+# The old book used 501 and 51101 承包金: in the new book 经营收入 has the sub-accounts 50101 承包金
+# and 50102 经营收入 (each account in use keeps one of its name).
 NEW = """
 2026-03-10 出租厂房租金
   102    200000.00  -          bank
-  501    -          200000.00  rent
+  50102  -          200000.00  rent
 2026-07-15 收到合作社分红
   102    10000.00   -          bank
   502    -          10000.00   investment
@@ -56,7 +58,9 @@ def test_the_increment_compares_the_new_books_year_with_the_old_books_year_befor
     ledger.close_year(None, old, 2025)
     ledger.close_months(demo.accountant, old, (2024, 1), (2025, 12))
     ledger.confirm_close(demo.township, old, 2025, 12)
-    new = ledger.migrate_chart(demo.accountant, old, "2023", "NEW" + village).new_book
+    move = ledger.migrate_chart(demo.accountant, old, "2023", "NEW" + village)
+    new = move.new_book
+    assert move.account_map["51101"] == "50101" and move.account_map["501"] == "50102"
     _post(new, NEW, [2026])
 
     region = Region.objects.get(code=village)

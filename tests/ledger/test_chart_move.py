@@ -124,8 +124,9 @@ def test_the_move_carries_every_balance_and_sub_account(demo, old_book):
     contracting = acc["50102"]
     assert contracting.name == "发包及上交收入" and not contracting.is_leaf
     assert acc["5010201"].name == "水面发包收入" and acc["5010201"].default_source == "contracting"
-    # a standard sub-account that brings nothing makes no sub-account: 承包金 maps to 经营收入 itself
-    assert move.account_map["51101"] == "501" and move.account_map["51102"] == "502" and "50103" not in acc and "50201" not in acc
+    # a standard sub-account in use keeps a sub-account of its name; one never used makes none
+    assert move.account_map["51101"] == "50103" and acc["50103"].name == "承包金"
+    assert move.account_map["51102"] == "502" and acc["502"].is_leaf
     assert move.account_map["51103"] == "5010201" and move.account_map["13102"] == "132"
     assert move.account_map["171"] == "141" and acc["141"].is_leaf  # 拨付所属单位资金 unused: no sub-account
 

@@ -24,7 +24,7 @@ from sanwu.core.money import format_yuan
 from sanwu.core.tables import Column, Table
 
 from ..charts import CHART_VERSIONS, chart_moves
-from ..models import Account, Book, ChartMove, Period, Voucher
+from ..models import Account, AccountMonth, Book, ChartMove, Period, Voucher
 from .books import confirm_opening, make_book, new_book_problems, set_opening_balances
 from .reports import balances
 from .roles import BOOK_ADMIN_ROLES, MAKE_ROLES, audit_change, require_role
@@ -109,15 +109,16 @@ class _NewChart:
         return acc
 
 
-def _carrying(accounts: list[Account], by_id: dict[int, Account], closing: dict[int, int]) -> set[int]:
-    """The old accounts that bring something into the new book: a balance, or a detail
-    sub-account the book added (itself, or below it). Only these get the sub-accounts the
-    mapping names (an unused 应付福利费 or 发包及上交收入 makes none)."""
-    out: set[int] = set()
+def _carrying(accounts: list[Account], by_id: dict[int, Account], used: set[int]) -> set[int]:
+    """The old accounts that bring something into the new book: a balance or postings (`used`),
+    or a detail sub-account the book added (itself and the accounts above it, which it goes
+    under). Only these get the sub-accounts the mapping names (an unused 应付福利费 or 企业上交利润
+    makes none; a standard sub-account has its own mapping and brings its parent nothing)."""
+    out = set(used)
     for a in accounts:
-        if (a.is_leaf and closing.get(a.pk)) or not a.standard:
+        if not a.standard:
             node = a
-            while node is not None and node.pk not in out:
+            while node is not None and node.pk not in out - used:
                 out.add(node.pk)
                 node = by_id.get(node.parent_id)
     return out
@@ -142,7 +143,9 @@ def migrate_chart(user, book: Book, to_chart: str, new_code: str) -> ChartMove:
         old_accounts = list(Account.objects.filter(book=book).order_by("code"))  # parents before children
         old_by_id = {a.pk: a for a in old_accounts}
         closing = {acc_id: t[3] for acc_id, t in balances(book, (cutoff.year, 1), (cutoff.year, 12)).items()}
-        carries = _carrying(old_accounts, old_by_id, closing)
+        used = set(AccountMonth.objects.filter(book=book).values_list("account_id", flat=True).distinct())
+        used |= {pk for pk, v in closing.items() if v}
+        carries = _carrying(old_accounts, old_by_id, used)
         target: dict[str, Account] = {}
         for a in old_accounts:
             m = moves.get(a.code) if a.standard else None
@@ -154,10 +157,10 @@ def migrate_chart(user, book: Book, to_chart: str, new_code: str) -> ChartMove:
                 if parent is None or parent.code not in target:
                     raise Invalid(Problem(f"科目「{a}」在对照表中没有对应的新科目"))
                 target[a.code] = chart.sub(target[parent.code], a.name, a.default_source, a.is_open)
-        # Every balance lands on a leaf: an old account whose balance arrives on an account with
-        # sub-accounts gets a sub-account of its own name there.
+        # Every account in use lands on a leaf: one whose balance or postings arrive on an account
+        # with sub-accounts gets a sub-account of its own name there.
         for a in old_accounts:
-            if a.is_leaf and closing.get(a.pk) and not target[a.code].is_leaf:
+            if a.is_leaf and a.pk in used and not target[a.code].is_leaf:
                 target[a.code] = chart.sub(target[a.code], a.name, a.default_source, a.is_open)
         opening: dict[str, int] = {}
         for a in old_accounts:

@@ -10,6 +10,9 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -213,6 +216,8 @@ def run(*args):
 def test_cli_moves_the_book_and_prints_the_report(demo, old_book, tmp_path):
     with pytest.raises(CommandError, match="不存在或不在您的管辖范围内"):
         run("book", "migrate-chart", old_book.code, "--to", "2023", "--new-code", "CLI1", "--as", demo.other_accountant.username)
+    with pytest.raises(CommandError, match="无权换用新会计制度"):
+        run("book", "migrate-chart", old_book.code, "--to", "2023", "--new-code", "CLI1", "--as", demo.secretary.username)
     assert not Book.objects.filter(code="CLI1").exists()
     xlsx = tmp_path / "对照表.xlsx"
     out = run("book", "migrate-chart", old_book.code, "--to", "2023", "--new-code", "CLI1", "--as", demo.accountant.username, "--output", str(xlsx))
@@ -237,6 +242,9 @@ def test_page_moves_the_book_for_its_accountant_only(demo, old_book):
     url = reverse("ledger:chart_move", args=[old_book.code])
     assert client_for(demo.other_accountant).get(url).status_code == 404
     assert client_for(demo.township).post(url, {"new_code": "WEB1"}).status_code == 403
+    assert Client().get(url).status_code == 302  # a villager (anonymous) goes to the login page
+    assert client_for(demo.secretary).post(url, {"new_code": "WEB1"}).status_code == 403
+    assert not Book.objects.filter(code="WEB1").exists()
     page = client_for(demo.accountant).get(url)
     assert page.status_code == 200 and "2026年1月1日" in page.content.decode()
     resp = client_for(demo.accountant).post(url, {"new_code": "WEB1"})
@@ -262,3 +270,23 @@ def test_create_book_reuses_the_collective(demo):
     other = demo.other_accountant.role_assignments.get().region_id
     with pytest.raises(Invalid, match="不属于该村"):
         services.create_book(demo.county, "C5", other, "2023", collective=c.collective)
+
+
+def _migrate(target):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(target)
+
+
+def test_the_migration_makes_one_collective_per_existing_book(demo_live):
+    village = demo_live.accountant.role_assignments.get().region_id
+    a = services.create_book(None, "M1", village, "2004", name="甲股份经济合作社", credit_code=_credit_code())
+    b = services.create_book(None, "M2", village, "2023", name="乙经济合作社")
+    graph = MigrationExecutor(connection).loader.graph
+    latest = graph.leaf_nodes("ledger")
+    _migrate([d for d in graph.nodes[("ledger", "0010_collective_and_chart_move")].dependencies if d[0] == "ledger"])
+    _migrate(latest)
+    a, b = Book.objects.get(pk=a.pk), Book.objects.get(pk=b.pk)
+    assert (a.collective.name, a.collective.credit_code, a.collective.region_id) == ("甲股份经济合作社", a.credit_code, village)
+    assert (b.collective.name, b.collective.credit_code) == ("乙经济合作社", "") and a.collective != b.collective
+    assert Collective.objects.count() == Book.objects.count() == 2

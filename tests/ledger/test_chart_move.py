@@ -290,3 +290,15 @@ def test_the_migration_makes_one_collective_per_existing_book(demo_live):
     assert (a.collective.name, a.collective.credit_code, a.collective.region_id) == ("甲股份经济合作社", a.credit_code, village)
     assert (b.collective.name, b.collective.credit_code) == ("乙经济合作社", "") and a.collective != b.collective
     assert Collective.objects.count() == Book.objects.count() == 2
+
+
+def test_a_succeeded_book_has_no_months_left_to_close(demo, old_book):
+    from sanwu.oversight import services as oversight
+    from sanwu.oversight.models import Warning
+
+    move = services.migrate_chart(demo.accountant, old_book, "2023", "NEWW")
+    oversight.run_daily(None)
+    late = Warning.objects.filter(rule="month_not_closed")
+    assert not late.filter(book=old_book).exists()  # its 2026 months belong to the new book
+    assert late.filter(book=move.new_book).exists()
+    assert old_book.code not in {b["book"] for b in oversight.overdue_closings(demo.county, old_book.region_id)}

@@ -959,6 +959,7 @@ class BooksResult:
     seconds: float = 0.0
     through: tuple[int, int] = (2020, 12)  # the last month with vouchers
     closed_through: tuple[int, int] = (2020, 12)  # the month closed in most books
+    moved: tuple[str, str] | None = None  # the book moved to the 2023 chart and its successor
 
 
 @dataclass(frozen=True)
@@ -1138,6 +1139,12 @@ def load_books(seed: int, scale: str, progress=None, as_of: dt.date | None = Non
             RoleAssignment.objects.filter(role="township_supervisor", user__username__in=("township_1", "township_2")).values_list("region_id", flat=True)
         )
         current, county_books, county_vouchers = None, 0, 0
+        # the year at whose end one Taihu village's book moves to the 2023 chart: the last year
+        # whose December is closed in every book (none before the later years)
+        cut = _month_before(*_month_before(*result.closed_through))  # closed in every book, whatever its fate
+        move_year = cut[0] if cut[1] == 12 else cut[0] - 1
+        move_year = move_year if move_year >= LATER else None
+        moved = None
         for v in plans:
             if current is not None and v.county != current.county and progress:
                 progress(current.county_name, county_books, county_vouchers)
@@ -1167,10 +1174,30 @@ def load_books(seed: int, scale: str, progress=None, as_of: dt.date | None = Non
                 later += by_year[y]
                 if y < as_of.year:
                     later += services.closing_drafts(leaves, _year_balances(by_year[y], by_code), y)
+            states = _period_states(random.Random(f"{seed}:close:{v.code}"), v.code, through, personas)
+            if moved is None and v.county == TAIHU and v.code not in personas and move_year is not None:
+                # One Taihu village keeps its 2004 book to the end of the last closed year and
+                # goes on in a 2023-chart book (财会〔2023〕20号), its later vouchers moved across.
+                moved = v.code
+                before = [d for d in later if d.date.year <= move_year]
+                later = [d for d in later if d.date.year > move_year]
+                if before:
+                    posted += len(services.post_drafts(None, book, _sign(signs, before, staff[v.code], limit)))
+                Period.objects.bulk_create(
+                    [Period(book=book, year=y, month=m, status="closed") for y in YEARS for m in range(1, 13)]
+                    + [Period(book=book, year=y, month=m, status=st) for (y, m), st in sorted(states.items()) if y <= move_year]
+                )
+                move = services.migrate_chart(None, book, "2023", f"{v.code}-2023")
+                book = move.new_book
+                for d in later:
+                    for e in d.entries:
+                        e.account = move.account_map[e.account]
+                states = {ym: st for ym, st in states.items() if ym[0] > move_year}
+                result.moved = (move.old_book.code, book.code)
+            else:
+                periods.extend(Period(book=book, year=y, month=m, status="closed") for y in YEARS for m in range(1, 13))
             if later:
                 posted += len(services.post_drafts(None, book, _sign(signs, later, staff[v.code], limit)))
-            periods.extend(Period(book=book, year=y, month=m, status="closed") for y in YEARS for m in range(1, 13))
-            states = _period_states(random.Random(f"{seed}:close:{v.code}"), v.code, through, personas)
             periods.extend(Period(book=book, year=y, month=m, status=st) for (y, m), st in sorted(states.items()))
             county_books += 1
             county_vouchers += posted

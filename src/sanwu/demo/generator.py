@@ -70,6 +70,7 @@ class DemoResult:
     book_seconds: float = 0.0
     through: tuple[int, int] = (2020, 12)  # the books' last month
     closed_through: tuple[int, int] = (2020, 12)
+    moved: tuple[str, str] | None = None  # a 2004 book moved to the 2023 chart, and its successor
 
 
 def _name(rng: random.Random, used: set[str], suffix: str) -> str:
@@ -178,7 +179,7 @@ def load(scale: str = "small", seed: int = 2021, books: bool = True, progress=No
 
             done = demo_books.load_books(seed, scale, progress=progress)
             result.books, result.vouchers, result.book_seconds = done.books, done.vouchers, done.seconds
-            result.through, result.closed_through = done.through, done.closed_through
+            result.through, result.closed_through, result.moved = done.through, done.closed_through, done.moved
         SiteFlag.put("demo", "1")
         SiteFlag.put("demo_scale", scale)
         SiteFlag.put("demo_seed", str(seed))

@@ -477,3 +477,80 @@ STATISTICS_FORMS = {
         "not_included": "原表资产方“其中：生产性固定资产原值”（代码N）不能从资产负债表取得，未列。",
     },
 }
+# --- Old chart to new (财会〔2023〕20号, 农村集体经济组织新旧会计制度有关衔接问题的处理规定) ---------
+# Every 2004 standard account and standard sub-account to the 2023 account its closing balance
+# goes to. The notice's own table (新旧制度会计科目对照表, its appendix) could not be read in full
+# here: the rows marked `uncertain` are our reading of the 2023 chart and of the Ministry's
+# release (2023-09-25: 农业资产 → 生物资产; 发包及上交收入 "按其经济实质" into 经营收入 and
+# 投资收益; 应付福利费 and 农业税附加返还收入 removed), to be checked against that table.
+# `sub`: the balance goes to a sub-account of `new` by this name, made in the new book. A
+# detail sub-account a book added under a 2004 account goes under where its parent goes, with
+# its own name (a new code under the new parent); see `services.chartmove`.
+
+
+@dataclass(frozen=True)
+class AccountMove:
+    old: str
+    new: str
+    sub: str = ""
+    note: str = ""
+    uncertain: bool = False
+
+
+def _m(old, new, sub="", note="", uncertain=False):
+    return AccountMove(old, new, sub, note, uncertain)
+
+
+CHART_MOVES = {
+    ("2004", "2023"): [
+        _m("101", "101", note="现金 → 库存现金（改名）"),
+        _m("102", "102"),
+        _m("111", "111"),
+        _m("112", "112"),
+        _m("113", "113"),
+        _m("121", "121"),
+        _m("131", "131", note="牲畜（禽）资产的自设明细：按消耗性生物资产转入；属产役畜的请在新账调整至生产性生物资产", uncertain=True),
+        _m("13101", "131", note="幼畜及育肥畜 → 消耗性生物资产", uncertain=True),
+        _m("13102", "132", note="产役畜 → 生产性生物资产（原制度不计提折旧，新账累计折旧从零开始）", uncertain=True),
+        _m("132", "132", note="林木资产的自设明细：按生产性生物资产转入；非经济林木请在新账调整至公益性生物资产", uncertain=True),
+        _m("13201", "132", note="经济林木 → 生产性生物资产", uncertain=True),
+        _m("13202", "134", note="非经济林木（防护林等）→ 公益性生物资产", uncertain=True),
+        _m("141", "141"),
+        _m("151", "151"),
+        _m("152", "152"),
+        _m("153", "154", note="固定资产清理：编码由153改为154"),
+        _m("154", "153", note="在建工程：编码由154改为153"),
+        _m("161", "161"),
+        _m("171", "141", sub="拨付所属单位资金", note="新制度无拨付所属单位资金科目，按对所属单位的投资转入长期投资", uncertain=True),
+        _m("201", "201"),
+        _m("202", "211", note="应付款：编码由202改为211"),
+        _m("211", "212", note="应付工资：编码由211改为212"),
+        _m("212", "211", sub="应付福利费", note="新制度删除应付福利费，余额转入应付款（明细「应付福利费」）", uncertain=True),
+        _m("221", "221"),
+        _m("231", "231"),
+        _m("241", "241"),
+        _m("301", "301"),
+        _m("311", "311"),
+        _m("321", "321", note="年终结转后应无余额"),
+        _m("322", "322"),
+        _m("32201", "32201"),
+        _m("32202", "32202"),
+        _m("401", "401"),
+        _m("501", "501"),
+        _m("502", "511", note="经营支出：编码由502改为511"),
+        _m("511", "501", sub="发包及上交收入", note="新制度无发包及上交收入，发包收入按经济实质计入经营收入", uncertain=True),
+        _m("51101", "501", sub="承包金", note="承包金（发包收入）→ 经营收入", uncertain=True),
+        _m("51102", "502", sub="企业上交利润", note="企业上交利润按经济实质计入投资收益；属承包经营上交的请改入经营收入", uncertain=True),
+        _m("521", "504", note="新制度删除农业税附加返还收入，计入其他收入", uncertain=True),
+        _m("522", "503"),
+        _m("531", "504", note="其他收入：编码由531改为504"),
+        _m("541", "513", note="管理费用：编码由541改为513"),
+        _m("551", "515", note="其他支出 → 其他支出；新制度另设公益支出（514），原在其他支出中的公益性支出自新账起计入公益支出", uncertain=True),
+        _m("561", "502", note="投资收益：编码由561改为502"),
+    ],
+}
+
+
+def chart_moves(old: str, new: str) -> dict[str, AccountMove]:
+    """The mapping from chart `old` to chart `new` by old code ({} when there is none)."""
+    return {m.old: m for m in CHART_MOVES.get((old, new), [])}

@@ -13,6 +13,28 @@ from sanwu.core.scope import ScopedManager
 from .charts import CATEGORIES, CHART_VERSIONS, COUNTERPARTY_KINDS, SETTLEMENTS, SIDES, SOURCES
 
 
+class Collective(models.Model):
+    """集体经济组织 / 股份经济合作社: the organisation that owns books. A book on the 2004 chart
+    and the book that succeeds it on the 2023 chart belong to the same collective; what is
+    registered to the organisation (members, shares, assets, contracts) belongs to it, not to a
+    book."""
+
+    name = models.CharField("集体经济组织名称", max_length=100)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="collectives", verbose_name="所属村")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_field = "region__code"
+
+    class Meta:
+        ordering = ["region_id", "name", "id"]
+        verbose_name = "集体经济组织"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Book(models.Model):
     """账套: the books of one collective economic organisation."""
 
@@ -22,6 +44,12 @@ class Book(models.Model):
     chart = models.CharField("会计制度", max_length=4, choices=list(CHART_VERSIONS.items()))
     start_date = models.DateField("启用日期")
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    collective = models.ForeignKey(Collective, on_delete=models.PROTECT, related_name="books", verbose_name="集体经济组织")
+    # Set when the book moved to a newer chart (财会〔2023〕20号): the old book stays readable and
+    # verifiable, and takes no more vouchers.
+    successor = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessor", verbose_name="接续账套"
+    )
     opening_confirmed = models.BooleanField("期初余额已确认", default=False)
     # The hash chain over posted vouchers: the head and how many links it has.
     chain_head = models.CharField(max_length=64, blank=True)
@@ -37,6 +65,25 @@ class Book(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
+
+
+class ChartMove(models.Model):
+    """A book moved to a newer chart: the old book's closing balances at `cutoff` became the
+    new book's opening balances, account by account (`account_map`: old code → new code), for
+    the mapping report."""
+
+    old_book = models.OneToOneField(Book, on_delete=models.PROTECT, related_name="chart_move_out")
+    new_book = models.OneToOneField(Book, on_delete=models.PROTECT, related_name="chart_move_in")
+    cutoff = models.DateField("原账截止日期")
+    account_map = models.JSONField("科目对照", default=dict)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_field = "old_book__region__code"
+
+    class Meta:
+        verbose_name = "新旧制度衔接"
 
 
 class Account(models.Model):

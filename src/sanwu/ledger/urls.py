@@ -33,6 +33,7 @@ urlpatterns = [
     path("archives/due/", archives.archives_due, name="archives_due"),
     path("books/<str:code>/accounts/", books.accounts, name="accounts"),
     path("books/<str:code>/opening/", books.opening, name="opening"),
+    path("books/<str:code>/chart-move/", books.chart_move, name="chart_move"),
     path("books/<str:code>/import/", imports.import_vouchers, name="import_vouchers"),
     path("books/<str:code>/reports/", reports.index, name="index"),
     path("books/<str:code>/reports/trial-balance/", reports.trial_balance, name="trial_balance"),

@@ -2,6 +2,7 @@
 
 - `roles`: who may do what (the role sets, the one check `require_role`, `audit_change`)
 - `books`: books, accounts, opening balances
+- `chartmove`: a book moved from the 2004 chart to the 2023 chart, and its mapping report
 - `drafts`: what a form, an API call or an import row says, and the one validator
 - `vouchers`: drafts through submit, review and reject; red-ink reversal
 - `posting`: the one posting path (single post and batch), the cash rule, kept totals
@@ -17,6 +18,7 @@ scope gate itself; web, API, imports and CLI all call these as `services.x`.
 from sanwu.core.dates import today
 
 from .books import accounts_with_role, add_sub_account, confirm_opening, create_book, set_opening_balances
+from .chartmove import MOVE_ROLES, chart_move_of, chart_move_report, chart_move_table, migrate_chart, move_cutoff
 from .counties import negative_cash_mode, set_negative_cash
 from .drafts import BookContext, EntryDraft, Signed, VoucherDraft, voucher_errors
 from .pending import ranking_changes, verification_states, verify_and_record, vouchers_waiting
@@ -52,6 +54,7 @@ __all__ = [
     "BOOK_ADMIN_ROLES",
     "FLOW_ROLES",
     "MAKE_ROLES",
+    "MOVE_ROLES",
     "POST_ROLES",
     "REVIEW_ROLES",
     "BookContext",
@@ -62,6 +65,11 @@ __all__ = [
     "accounts_with_role",
     "add_sub_account",
     "canonical_of",
+    "chart_move_of",
+    "chart_move_report",
+    "chart_move_table",
+    "migrate_chart",
+    "move_cutoff",
     "MonthCheck",
     "close_checks",
     "close_month",

@@ -14,41 +14,71 @@ from sanwu.core.scope import code_in_scope
 from sanwu.regions.models import Region
 
 from ..charts import CHART_VERSIONS, CHARTS, SOURCES
-from ..models import Account, Book, Entry, OpeningBalance
+from ..models import Account, Book, Collective, Entry, OpeningBalance
 from .roles import BOOK_ADMIN_ROLES, MAKE_ROLES, audit_change, require_role
 
 
 
-def create_book(user, code: str, region_code: str, chart: str, name: str = "", credit_code: str = "", start_date: dt.date | None = None) -> Book:
+def new_book_problems(code: str) -> list[Problem]:
+    """What is wrong with `code` as a new book's code."""
+    if not code or len(code) > 32:
+        return [Problem("账套编码不能为空且不超过32个字符", field="code")]
+    if Book.objects.filter(code=code).exists():
+        return [Problem(f"账套编码「{code}」已存在", field="code")]
+    return []
+
+
+def create_book(
+    user, code: str, region_code: str, chart: str, name: str = "", credit_code: str = "", start_date: dt.date | None = None,
+    collective: Collective | None = None,
+) -> Book:
+    """A new book with its chart for the collective that owns it: `collective` when given (in
+    the same village), else the village's collective with this credit code, else a new one made
+    from the name and credit code."""
     problems = []
     region = Region.objects.filter(code=region_code).first()
     if region is None or region.level != "village":
         problems.append(Problem(f"「{region_code}」不是已登记的村", field="region"))
     if chart not in CHART_VERSIONS:
         problems.append(Problem(f"会计制度应为 2023 或 2004，而不是「{chart}」", field="chart"))
-    if not code or len(code) > 32:
-        problems.append(Problem("账套编码不能为空且不超过32个字符", field="code"))
-    elif Book.objects.filter(code=code).exists():
-        problems.append(Problem(f"账套编码「{code}」已存在", field="code"))
+    problems += new_book_problems(code)
     if credit_code:
         problems.extend(Problem(e, field="credit_code") for e in credit_code_errors(credit_code))
+    if collective is not None and collective.region_id != region_code:
+        problems.append(Problem(f"集体经济组织「{collective}」不属于该村", field="collective"))
     if problems:
         raise Invalid(problems)
     if user is not None and not code_in_scope(user, region.code, BOOK_ADMIN_ROLES):
-
         refuse(user, "ledger.book.create", code, region.code)
         raise Refused("无权为该村建立账套")
+    return make_book(user, code, region, chart, name, credit_code, start_date, collective)
+
+
+def make_book(
+    user, code: str, region: Region, chart: str, name: str = "", credit_code: str = "", start_date: dt.date | None = None,
+    collective: Collective | None = None,
+) -> Book:
+    """The book written, its collective made or reused (the checks are the caller's)."""
     with transaction.atomic():
+        credit_code = normalize_credit_code(credit_code)
+        if collective is None and credit_code:
+            collective = Collective.objects.filter(region=region, credit_code=credit_code).order_by("pk").first()
+        if collective is None:
+            collective = Collective.objects.create(name=name or f"{region.name}股份经济合作社", credit_code=credit_code, region=region)
         book = Book.objects.create(
             code=code,
-            name=name or f"{region.name}股份经济合作社",
+            name=name or collective.name,
             region=region,
             chart=chart,
             start_date=start_date or dt.date(today().year, 1, 1),
-            credit_code=normalize_credit_code(credit_code),
+            credit_code=credit_code or collective.credit_code,
+            collective=collective,
         )
         _install_chart(book)
-        audit_change(user, "book.create", book, new={"code": code, "region": region.code, "chart": chart, "credit_code": book.credit_code}, region_code=region.code)
+        audit_change(
+            user, "book.create", book, region_code=region.code,
+            new={"code": code, "region": region.code, "chart": chart, "credit_code": book.credit_code, "collective": collective.pk},
+        )
     return book
 
 

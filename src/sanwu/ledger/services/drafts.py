@@ -119,6 +119,8 @@ def voucher_errors(ctx: BookContext, draft: VoucherDraft, file: str | None = Non
         problems.append(Problem(msg, row=row if row is not None else draft.row, field=fld, file=file))
 
     book = ctx.book
+    if book.successor_id:
+        p("账套已换用新会计制度并由新账套接续，不能再记账")
     if not book.opening_confirmed:
         p("账套的期初余额尚未确认（借贷平衡后才能记账）")
     if not isinstance(draft.date, dt.date):

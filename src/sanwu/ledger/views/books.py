@@ -1,6 +1,7 @@
 """The book pages: the list of books in scope, one book's overview, its chart of accounts (with
-detail sub-accounts added) and its opening balances."""
+detail sub-accounts added), its opening balances and the move to the new chart."""
 
+import datetime as dt
 from collections import defaultdict
 
 from django.contrib import messages
@@ -10,7 +11,8 @@ from django.shortcuts import redirect, render
 from sanwu.core.errors import Invalid, Refused
 from sanwu.core.money import format_yuan
 from sanwu.core.tables import Column, Table, download
-from sanwu.core.web import export_format, paginate, role_required
+from sanwu.core.pdf import pdf_response
+from sanwu.core.web import export_format, paginate, role_required, shows_problems
 from sanwu.regions.models import Region
 
 from .. import services
@@ -225,3 +227,41 @@ def opening(request, code: str):
         }
     )
     return render(request, "ledger/opening.html", ctx)
+
+
+# --- old chart to new ------------------------------------------------------------------------
+
+
+@role_required()
+@shows_problems
+def chart_move(request, code: str, problems=()):
+    """新旧制度衔接: before the move, what it would do (or what stops it) and the form for the
+    book's accountant or the county; after it, the mapping report on either book, as
+    `?format=xlsx|csv|json|pdf` too."""
+    book = get_book(request, code)
+    move = services.chart_move_of(book)
+    can_move = may(request.user, book, services.MOVE_ROLES)
+    if request.method == "POST" and move is None and not problems:
+        if not can_move:
+            return forbidden(request, book, "book.chart_move")
+        move = services.migrate_chart(request.user, book, "2023", request.POST.get("new_code", "").strip())
+        messages.success(request, f"已换用新会计制度：新账套 {move.new_book.code}，原账年末余额已转为新账期初余额并确认。")
+        return redirect("ledger:chart_move", book.code)
+    ctx = book_context(request, book, "book")
+    if move is not None:
+        report = services.chart_move_report(move)
+        fmt = request.GET.get("format", "")
+        name = f"新旧制度科目对照表-{move.old_book.code}-{move.new_book.code}"
+        if fmt == "pdf":
+            return pdf_response("ledger/pdf/chart_move.html", {**report, "printed": services.today()}, name)
+        if fmt in ("xlsx", "csv", "json"):
+            return download(services.chart_move_table(report), name, fmt)
+        ctx.update({"report": report, **report, "book": book})
+        return render(request, "ledger/chart_move.html", ctx)
+    cutoff, blocking = services.move_cutoff(book, "2023")
+    ctx.update({
+        "cutoff": cutoff, "start": cutoff and cutoff + dt.timedelta(days=1), "blocking": [p.message for p in blocking],
+        "problems": problems, "can_move": can_move and cutoff is not None,
+        "new_code": request.POST.get("new_code", f"{book.code}-2023"),
+    })
+    return render(request, "ledger/chart_move.html", ctx)

@@ -26,7 +26,8 @@ def run_daily(user=None, as_of: dt.date | None = None) -> dict[str, int]:
     months not closed in time, overdue disclosures, overdue questions. Idempotent."""
     as_of = as_of or today()
     found: dict[str, list[Finding]] = {r.code: [] for r in rules.DAILY_RULES}
-    books = list(Book.objects.values_list("pk", "region_id", "name", "start_date"))
+    # a book succeeded on a newer chart has no months left to close
+    books = list(Book.objects.filter(successor__isnull=True).values_list("pk", "region_id", "name", "start_date"))
     params = params_by_county({county_of(b[1]) for b in books})
     closed: dict[int, set] = defaultdict(set)
     for book_id, year, month in Period.objects.exclude(status="open").values_list("book_id", "year", "month"):

@@ -100,7 +100,7 @@ def overdue_closings(user, region_code: str, as_of: dt.date | None = None) -> li
     as_of = as_of or today()
     books = [
         _ClosingBook(*row)
-        for row in Book.objects.visible_to(user).filter(region__code__startswith=region_prefix(region_code)).order_by("code")
+        for row in Book.objects.visible_to(user).filter(region__code__startswith=region_prefix(region_code), successor__isnull=True).order_by("code")
         .values_list("pk", "code", "name", "start_date", "region_id", "region__name", "region__parent__name")
     ]  # plain rows: a county's hundreds of Book, Region and parent instances cost more than the rest
     if not books:

@@ -53,6 +53,8 @@ class Command(BaseCommand):
                 f"多数已结账至{result.closed_through[0]}年{result.closed_through[1]}月），凭证 {result.vouchers} 张；"
                 f"账套用时 {result.book_seconds:.1f} 秒，共 {time.perf_counter() - started:.1f} 秒。"
             )
+        if result.moved:
+            self.stdout.write(f"新旧制度衔接示例：账套 {result.moved[0]}（2004年制度）已换用2023年制度，由账套 {result.moved[1]} 接续。")
         self.stdout.write(f"演示账号（密码均为 {settings.SANWU_DEMO_PASSWORD}）：")
         for username, role, code, name in result.users:
             self.stdout.write(f"  {username:<15} {role:<20} {code}  {name}")

@@ -7,6 +7,7 @@
     sanwu book export CODE [--output FILE]                      the book as Beancount text
     sanwu book verify [CODE]                                    recompute chains and kept totals
     sanwu book close CODE --from YYYY-MM --to YYYY-MM           close a range of months (all or nothing)
+    sanwu book migrate-chart CODE --to 2023 --new-code NEW      move the book to the 2023 chart (财会〔2023〕20号)
 
 The verb-first spellings scripts use (`sanwu import vouchers FILE --book CODE`, `sanwu export
 beancount --book CODE`, `sanwu verify [--book CODE]`) are the alias commands `import`, `export`
@@ -20,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sanwu.core.cli_support import RawStream, add_as_argument, cli_actor, date_option, existing_file
+from sanwu.core.cli_support import RawStream, add_as_argument, cli_actor, date_option, emit, existing_file
 from sanwu.core.errors import Invalid, NotFound, Problem
 from sanwu.core.permissions import refuse, visible
 from sanwu.core.money import MoneyError, format_yuan, parse_yuan
@@ -275,6 +276,30 @@ def run_archive(command: BaseCommand, opts: dict) -> None:
     )
 
 
+def run_migrate_chart(command: BaseCommand, opts: dict) -> None:
+    """Move the book to the new chart, then print the mapping report (or write it to --output:
+    .xlsx, .csv, .json or .pdf)."""
+    with cli_actor(opts["as_user"]) as actor:
+        book = find_book(opts["code"], actor.user)
+        move = services.migrate_chart(actor.user, book, opts["to"], opts["new_code"])
+        report = services.chart_move_report(move)
+    new = move.new_book
+    t = report["totals"]
+    output = opts["output"]
+    if output and output.lower().endswith(".pdf"):
+        from sanwu.core.pdf import render_pdf
+
+        with open(output, "wb") as fh:
+            fh.write(render_pdf("ledger/pdf/chart_move.html", {**report, "printed": services.today()}))
+    else:
+        emit(services.chart_move_table(report), None, output, command.stdout)
+    command.stdout.write(
+        f"账套 {book.code} 已换用{report['new_chart']}：新账套 {new.code}，启用日期 {new.start_date}，"
+        f"原账 {move.cutoff} 的余额已转为新账期初余额并确认（借方合计 {format_yuan(t['new_debit'])} 元，"
+        f"贷方合计 {format_yuan(t['new_credit'])} 元，与原账{'相符' if report['tied'] else '不符'}）；原账套保留备查，不再记账"
+    )
+
+
 VERBS = {
     "add": run_add,
     "opening": run_opening,
@@ -284,13 +309,15 @@ VERBS = {
     "verify": run_verify,
     "close": run_close,
     "archive": run_archive,
+    "migrate-chart": run_migrate_chart,
 }
 
 
 class Command(BaseCommand):
     help = (
         "账套：add（新建）、opening（期初余额）、sub-account（增设明细科目）、"
-        "import（导入凭证）、export（导出 Beancount）、verify（核对防篡改校验码与发生额）、close（按月份范围结账）、archive（会计档案）"
+        "import（导入凭证）、export（导出 Beancount）、verify（核对防篡改校验码与发生额）、close（按月份范围结账）、"
+        "archive（会计档案）、migrate-chart（换用2023年会计制度）"
     )
 
     def add_arguments(self, parser):
@@ -343,6 +370,16 @@ class Command(BaseCommand):
         arc.add_argument("--year", type=int, required=True, help="会计年度")
         arc.add_argument("--output", help="另存一份 ZIP 到这个文件")
         add_as_argument(arc)
+        mig = sub.add_parser(
+            "migrate-chart",
+            help="新旧会计制度衔接（财会〔2023〕20号）：在年度之间为同一集体经济组织建立新制度账套，"
+                 "原账年末余额按科目对照转为新账期初余额，打印对照表；原账套保留备查",
+        )
+        mig.add_argument("code", help="原账套编码")
+        mig.add_argument("--to", required=True, choices=["2023"], help="新会计制度：2023")
+        mig.add_argument("--new-code", dest="new_code", required=True, help="新账套编码")
+        mig.add_argument("--output", help="对照表写入文件（按扩展名 .xlsx/.csv/.json/.pdf），否则输出到标准输出")
+        add_as_argument(mig)
 
     def handle(self, *args, action, **opts):
         VERBS[action](self, opts)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0009_voucher_templates'),
+        ('ledger', '0010_collective_and_chart_move'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -277,7 +277,7 @@ def test_import_page_previews_then_imports(demo, as_user, bank_book):
     page = c.get(_base(bank_book) + "import/")
     assert page.status_code == 200 and "交易日期" in page.content.decode()
     bad = c.post(_base(bank_book) + "import/", {"account": "102", "file": SimpleUploadedFile("bad.csv", STATEMENT.replace("1200.00", "x").encode())})
-    assert bad.status_code == 200 and "第4行" in bad.content.decode() and not BankStatement.objects.exists()
+    assert bad.status_code == 422 and "第4行" in bad.content.decode() and not BankStatement.objects.exists()
     preview = c.post(_base(bank_book) + "import/", {"account": "102", "file": SimpleUploadedFile("nov.csv", STATEMENT.encode())})
     html = preview.content.decode()
     assert preview.status_code == 200 and "结息" in html and "确认导入" in html and not BankStatement.objects.exists()

@@ -486,6 +486,14 @@ def parse_bank_statement(book: Book, account_code: str, data: bytes, filename: s
     return parsed
 
 
+def preview_bank_statement(user, book: Book, account_code: str, data: bytes, filename: str) -> ParsedStatement:
+    """What an import would write, for the page to show before the user confirms (nothing written)."""
+    from .services import reconcile
+
+    reconcile.require_role(user, book, "导入银行对账单")
+    return parse_bank_statement(book, account_code, data, filename)
+
+
 def import_bank_statement(user, book: Book, account_code: str, data: bytes, filename: str):
     """Check and store a bank statement (all or nothing), then match its lines to the bank journal
     automatically. Returns (statement, lines matched)."""

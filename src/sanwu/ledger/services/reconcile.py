@@ -401,7 +401,7 @@ def match_screen(book: Book, account: Account, date_from: dt.date, date_to: dt.d
     rows = []
     for x in lines:
         m = getattr(x, "match", None)
-        row = {"line": x, "id": x.pk, "date": x.date, "amount": x.amount, "balance": x.balance, "summary": x.summary,
+        row = {"line": x, "id": x.pk, "date": x.date, "amount": x.amount, "abs": abs(x.amount), "balance": x.balance, "summary": x.summary,
                "counterparty": x.counterparty, "matched": None, "how": "", "candidates": []}
         if m is not None:
             v = m.entry.voucher
@@ -413,41 +413,66 @@ def match_screen(book: Book, account: Account, date_from: dt.date, date_to: dt.d
         rows.append(row)
     entries = [
         {"date": e.voucher.date, "ref": f"{e.voucher.year}年{e.voucher.month}月{_voucher_no(e.voucher)}", "summary": e.summary or e.voucher.summary,
-         "amount": entry_amount(e), "counterparty": e.counterparty, "voucher_id": e.voucher_id}
+         "amount": entry_amount(e), "abs": abs(entry_amount(e)), "counterparty": e.counterparty, "voucher_id": e.voucher_id}
         for e in free if date_from - dt.timedelta(days=window) <= e.voucher.date <= date_to + dt.timedelta(days=window)
     ]
     return {"rows": rows, "entries": entries, "start": start, "unmatched": sum(1 for r in rows if r["matched"] is None)}
 
 
-def bank_reconciliation_table(r: dict):
-    """The 调节表 as one table: the book side on the left, the statement side on the right, each
-    outstanding item under its line."""
-    from sanwu.core.tables import Column, Table
+def reconciliation_rows(r: dict) -> list[dict]:
+    """The 调节表 in the official two-sided layout, row by row: the book side on the left, the
+    statement side on the right; `kind` is balance, head (加/减 a kind of item), item or total."""
+    labels = {k: t for k, t, _ in OUTSTANDING}
 
     def side(balance_label, balance, plus, minus, adjusted):
-        out = [(balance_label, balance, "")]
+        out = [("balance", balance_label, balance, "")]
         for key, sign in ((plus, "加"), (minus, "减")):
-            label = dict((k, t) for k, t, _ in OUTSTANDING)[key]
-            out.append((f"{sign}：{label}", r["totals"][key], ""))
+            out.append(("head", f"{sign}：{labels[key]}", r["totals"][key], ""))
             for i in r["items"][key]:
-                out.append((f"　{i['date']} {i['summary']}" + (f"（{i['counterparty']}）" if i["counterparty"] else ""), i["amount"], i["ref"]))
-        out.append(("调节后的存款余额", adjusted, ""))
+                text = f"{i['date']:%m-%d} {i['summary']}" + (f"（{i['counterparty']}）" if i["counterparty"] else "")
+                out.append(("item", text, i["amount"], i["ref"]))
+        out.append(("total", "调节后的存款余额", adjusted, ""))
         return out
 
     left = side("企业银行存款日记账余额", r["book_balance"], "bank_in", "bank_out", r["adjusted_book"])
     right = side("银行对账单余额", r["bank_balance"], "book_in", "book_out", r["adjusted_bank"])
+    # The items of both sides fill the rows between the balance lines and the totals, which face each other.
+    lb, rb = left[:-1], right[:-1]
+    blank = ("", "", None, "")
+    n = max(len(lb), len(rb))
+    lb += [blank] * (n - len(lb))
+    rb += [blank] * (n - len(rb))
     rows = []
-    for i in range(max(len(left), len(right))):
-        a = left[i] if i < len(left) else ("", None, "")
-        b = right[i] if i < len(right) else ("", None, "")
-        rows.append({"left": a[0], "left_amount": a[1], "left_ref": a[2], "right": b[0], "right_amount": b[1], "right_ref": b[2]})
+    for a, b in [*zip(lb, rb), (left[-1], right[-1])]:
+        rows.append({"left_kind": a[0], "left": a[1], "left_amount": a[2], "left_ref": a[3],
+                     "right_kind": b[0], "right": b[1], "right_amount": b[2], "right_ref": b[3]})
+    return rows
+
+
+def bank_reconciliation_table(r: dict):
+    """The 调节表 as one table (Excel, CSV): each outstanding item under its line."""
+    from sanwu.core.tables import Column, Table
+
+    rows = reconciliation_rows(r)
     if not r["agree"]:
-        rows.append({"left": "调节后余额不符：对账单一方减日记账一方", "left_amount": r["difference"], "left_ref": "", "right": "", "right_amount": None, "right_ref": ""})
+        rows.append({"left": "调节后余额不符：银行对账单一方减日记账一方", "left_amount": r["difference"], "left_ref": "",
+                     "right": "", "right_amount": None, "right_ref": ""})
     cols = [
-        Column("left", "项目（企业日记账）", width=36), Column("left_amount", "金额", money=True), Column("left_ref", "凭证", width=16),
-        Column("right", "项目（银行对账单）", width=36), Column("right_amount", "金额", money=True), Column("right_ref", "行", width=14),
+        Column("left", "项目（企业银行存款日记账）", width=36), Column("left_amount", "金额", money=True), Column("left_ref", "凭证", width=16),
+        Column("right", "项目（银行对账单）", width=36), Column("right_amount", "金额", money=True), Column("right_ref", "对账单", width=14),
     ]
     return Table(f"银行存款余额调节表 {r['account_code']} {r['date']}", cols, rows)
+
+
+PDF_TEMPLATE = "ledger/pdf/bank_reconciliation.html"
+
+
+def pdf_context(r: dict) -> dict:
+    """What the 调节表's PDF template reads (the page's and the CLI's PDF alike)."""
+    from ..charts import CHART_VERSIONS
+
+    book = r["book"]
+    return {"r": r, "rows": reconciliation_rows(r), "book": book, "chart_label": CHART_VERSIONS.get(book.chart, book.chart), "printed": today()}
 
 
 def bank_reconciliation_json(r: dict) -> dict:

@@ -5,3 +5,10 @@ class LedgerConfig(AppConfig):
     name = "sanwu.ledger"
     label = "ledger"
     verbose_name = "账簿"
+
+    def ready(self):
+        from . import hooks
+        from .management.commands import book
+
+        hooks.register_report("bank-reconciliation", book.add_bank_reconciliation_arguments, book.run_bank_reconciliation,
+                              help=book.BANK_RECONCILIATION_HELP)

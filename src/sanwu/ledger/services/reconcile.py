@@ -458,8 +458,8 @@ def bank_reconciliation_table(r: dict):
         rows.append({"left": "调节后余额不符：银行对账单一方减日记账一方", "left_amount": r["difference"], "left_ref": "",
                      "right": "", "right_amount": None, "right_ref": ""})
     cols = [
-        Column("left", "项目（企业银行存款日记账）", width=36), Column("left_amount", "金额", money=True), Column("left_ref", "凭证", width=16),
-        Column("right", "项目（银行对账单）", width=36), Column("right_amount", "金额", money=True), Column("right_ref", "对账单", width=14),
+        Column("left", "项目（企业银行存款日记账）", width=36), Column("left_amount", "金额", money=True), Column("left_ref", "对账单", width=14),
+        Column("right", "项目（银行对账单）", width=36), Column("right_amount", "金额", money=True), Column("right_ref", "凭证", width=16),
     ]
     return Table(f"银行存款余额调节表 {r['account_code']} {r['date']}", cols, rows)
 

@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from sanwu.ledger.migrations_support import triggers_on
+from sanwu.ledger.migrations_support import triggers_for_new_tables
 
 
 class Migration(migrations.Migration):
@@ -97,5 +97,5 @@ class Migration(migrations.Migration):
             model_name='bankstatementline',
             index=models.Index(fields=['book', 'account', 'date'], name='bankline_book_account_date'),
         ),
-        triggers_on(),  # statement lines are append-only
+        triggers_for_new_tables(),  # statement lines are append-only
     ]

@@ -24,6 +24,7 @@ from ..charts import CHART_VERSIONS
 from ..models import BankStatementLine, Book, Entry
 from ..services import reconcile
 from .common import get_book
+from .reports import _date
 
 MAX_STATEMENT = 5 * 1024 * 1024  # a year of a village account is a few hundred lines
 
@@ -87,8 +88,8 @@ def match_screen(request, code: str):
         latest = reconcile.statements(book, account).first()
         default_from = latest.date_from if latest else dt.date(book.start_date.year, book.start_date.month, 1)
         default_to = latest.date_to if latest else default_from
-        date_from = _date(request, "from", default_from, errors)
-        date_to = _date(request, "to", default_to, errors)
+        date_from = _date(request, "from", default_from, errors, "起始日期")
+        date_to = _date(request, "to", default_to, errors, "截止日期")
         screen = reconcile.match_screen(book, account, date_from, date_to)
     return render(request, "ledger/reports/bank_match.html", {
         **_head(book), "accounts": accounts, "account": account, "screen": screen, "date_from": date_from, "date_to": date_to,
@@ -96,58 +97,39 @@ def match_screen(request, code: str):
     })
 
 
-def _date(request, name: str, default: dt.date, errors: list[str]) -> dt.date:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return default
+def _on_line(request, code: str, pk: int, act, done: str):
+    """Match or unmatch one statement line, then back to it on the match screen; a rule broken
+    is a message there."""
+    book = get_book(request, code)
+    line = get_visible_or_404(BankStatementLine, request.user, pk=pk, book=book)
     try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        errors.append(f"日期「{raw}」无效（格式如 2025-03-31），已改用 {default}")
-        return default
-
-
-def _back(request, book: Book, line: BankStatementLine):
+        act(book, line)
+    except Invalid as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, f"{done}：{line.date} {line.summary}")
     url = reverse("ledger:bank_match", args=[book.code])
     st = line.statement
     return redirect(f"{url}?account={line.account.code}&from={st.date_from}&to={st.date_to}#line-{line.pk}")
 
 
-def _line(request, book: Book, pk: int) -> BankStatementLine:
-    return get_visible_or_404(BankStatementLine, request.user, pk=pk, book=book)
-
-
 @role_required()
 @require_POST
 def line_match(request, code: str, pk: int):
-    book = get_book(request, code)
-    line = _line(request, book, pk)
-    entry = Entry.objects.filter(pk=request.POST.get("entry") or 0, voucher__book=book).select_related("voucher").first()
-    try:
+    def act(book, line):
+        entry = Entry.objects.filter(pk=request.POST.get("entry") or 0, voucher__book=book).select_related("voucher").first()
         if entry is None:
             raise Invalid(Problem("请选择要匹配的日记账分录", field="entry"))
         reconcile.match(request.user, line, entry)
-    except Invalid as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-    else:
-        messages.success(request, f"已匹配：{line.date} {line.summary or ''}")
-    return _back(request, book, line)
+
+    return _on_line(request, code, pk, act, "已匹配")
 
 
 @role_required()
 @require_POST
 def line_unmatch(request, code: str, pk: int):
-    book = get_book(request, code)
-    line = _line(request, book, pk)
-    try:
-        reconcile.unmatch(request.user, line)
-    except Invalid as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-    else:
-        messages.success(request, f"已取消匹配：{line.date} {line.summary or ''}")
-    return _back(request, book, line)
+    return _on_line(request, code, pk, lambda book, line: reconcile.unmatch(request.user, line), "已取消匹配")
 
 
 @role_required()
@@ -170,7 +152,7 @@ def reconciliation_statement(request, code: str):
     day = None
     if account is not None:
         latest = reconcile.statements(book, account).first()
-        day = _date(request, "date", latest.date_to if latest else today(), errors)
+        day = _date(request, "date", latest.date_to if latest else today(), errors, "截至日期")
         try:
             r = reconcile.bank_reconciliation(book, account.code, day)
         except Invalid as exc:

@@ -160,6 +160,15 @@ def test_header_variants_newest_first_and_xlsx(demo, bank_book):
     assert [x.amount for x in BankStatementLine.objects.filter(statement=st).order_by("position")][:2] == [5000000, 600000]
 
 
+def test_a_gbk_file_with_one_signed_amount_column(demo, bank_book):
+    text = "记账日期,交易金额,本次余额,对方名称,附言,币种\n" + "\n".join(
+        f"{d},{i or '-' + o},{b},{cp},{s},人民币" for d, i, o, b, cp, s in (line.split(",") for line in STATEMENT.strip().splitlines()[1:])
+    ) + "\n"
+    st, matched = imports.import_bank_statement(demo.township, bank_book, "102", text.encode("gb18030"), "流水.csv")
+    assert st.closing_balance == 5410550 and matched == 4
+    assert BankStatementLine.objects.get(statement=st, position=1).counterparty == "王五"
+
+
 def test_auto_match_is_one_to_one_within_the_window_and_prefers_the_closest_date(demo, book):
     post_journal(demo.accountant, book, """
 2025-11-01 现金存入银行
@@ -294,6 +303,7 @@ def test_import_page_previews_then_imports(demo, as_user, bank_book):
     assert resp.status_code == 302 and not BankMatch.objects.filter(line=line).exists()
     resp = c.post(_base(bank_book) + f"bank/lines/{line.pk}/match/", {"entry": entry_id})
     assert resp.status_code == 302 and BankMatch.objects.get(line=line).how == "manual"
+    assert c.post(_base(bank_book) + "bank/auto/?account=102", {"account": "102"}).status_code == 302
     table = c.get(_base(bank_book) + "bank/?account=102&date=2025-11-30")
     assert table.status_code == 200 and "调节后的存款余额" in table.content.decode() and "两者相符" in table.content.decode()
     pdf = c.get(_base(bank_book) + "bank/?account=102&date=2025-11-30&format=pdf")

@@ -26,7 +26,9 @@ from ..services import reconcile
 from .common import get_book
 from .reports import _date
 
-MAX_STATEMENT = 5 * 1024 * 1024  # a year of a village account is a few hundred lines
+# A year of a village account is a few hundred lines (tens of KB). The preview sends the file back
+# base64 in a form field, which Django bounds by DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB by default).
+MAX_STATEMENT = 1024 * 1024
 
 
 def _bank_accounts(book: Book):

@@ -332,3 +332,22 @@ def test_pages_for_outsiders(demo, as_user, bank_book):
     anon = Client()
     for url in urls:
         assert anon.get(url).status_code == 302
+
+
+# --- Demo ------------------------------------------------------------------------------------------
+
+
+def test_the_demo_statement_reconciles_with_outstanding_items_both_ways(db):
+    from sanwu.demo import generator
+    from sanwu.ledger import demo
+
+    generator.load("small", 2021)
+    made = demo.load_demo("small", 2021)
+    assert made.statements == 1 and made.lines >= 4 and made.matched >= 2
+    st = BankStatement.objects.select_related("book", "account").get()
+    from sanwu.regions.models import RoleAssignment
+
+    assert RoleAssignment.objects.filter(user__username="accountant_1", region_id=st.book.region_id).exists()
+    r = reconcile.bank_reconciliation(st.book, st.account.code, st.date_to)
+    assert r["agree"] and r["items"]["bank_in"] and r["items"]["bank_out"] and (r["items"]["book_in"] or r["items"]["book_out"])
+    assert demo.load_demo("small", 2021).statements == 0 and BankStatement.objects.count() == 1

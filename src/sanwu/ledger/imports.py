@@ -12,6 +12,8 @@ A voucher's rows must be contiguous. Many bookkeeping programs number vouchers p
 in another month is another voucher, while the same number again in the same month — later in
 the file, or already imported into the book (kept as `Voucher.source_no`) — is a duplicate.
 Sanwu numbers the posted vouchers itself.
+
+Bank statements (银行对账单) are imported here too, the same way: see "Bank statements" below.
 """
 
 import datetime as dt
@@ -31,8 +33,8 @@ from sanwu.core.readers import parse_date, read_rows, read_table
 
 from . import services
 from .charts import COUNTERPARTY_KINDS, SETTLEMENTS, SOURCES
-from .models import Account, BankStatement, Book, Voucher
-from .services import EntryDraft, VoucherDraft
+from .models import BankStatement, Book, Voucher
+from .services import EntryDraft, VoucherDraft, reconcile
 from .services.roles import require_role
 
 COLUMNS: dict[str, list[str]] = {
@@ -371,23 +373,11 @@ class ParsedStatement(NamedTuple):
         return -sum(x.amount for x in self.lines if x.amount < 0)
 
 
-def bank_account(book: Book, code: str, file: str = ""):
-    """The leaf account with role `bank` named by `code` in `book`, or `Invalid`."""
-    account = Account.objects.filter(book=book, code=(code or "").strip()).first()
-    if account is None:
-        raise Invalid(Problem(f"科目「{code}」在账套「{book.code}」中不存在", field="account", file=file))
-    if "bank" not in account.role_set:
-        raise Invalid(Problem(f"科目「{account}」不是银行存款科目", field="account", file=file))
-    if not account.is_leaf:
-        raise Invalid(Problem(f"科目「{account}」有明细科目，请按末级科目（每个银行账户）导入对账单", field="account", file=file))
-    return account
-
-
 def parse_bank_statement(book: Book, account_code: str, data: bytes, filename: str) -> ParsedStatement:
     """Read and check a whole bank statement for one bank account of `book`; nothing is written.
     Raises `Invalid` listing every problem by file, row and column."""
     name = Path(filename).name
-    account = bank_account(book, account_code, name)
+    account = reconcile.bank_account(book, account_code, name)
     keys, rows = read_rows(data, name, BANK_COLUMNS)
     problems: list[Problem] = []
     if "date" not in keys:
@@ -488,8 +478,6 @@ def parse_bank_statement(book: Book, account_code: str, data: bytes, filename: s
 
 def preview_bank_statement(user, book: Book, account_code: str, data: bytes, filename: str) -> ParsedStatement:
     """What an import would write, for the page to show before the user confirms (nothing written)."""
-    from .services import reconcile
-
     reconcile.require_role(user, book, "导入银行对账单")
     return parse_bank_statement(book, account_code, data, filename)
 
@@ -497,8 +485,6 @@ def preview_bank_statement(user, book: Book, account_code: str, data: bytes, fil
 def import_bank_statement(user, book: Book, account_code: str, data: bytes, filename: str):
     """Check and store a bank statement (all or nothing), then match its lines to the bank journal
     automatically. Returns (statement, lines matched)."""
-    from .services import reconcile
-
     reconcile.require_role(user, book, "导入银行对账单")
     with transaction.atomic():
         book = Book.objects.select_for_update().get(pk=book.pk)

@@ -14,6 +14,7 @@ balance the day before that statement equals the statement's opening balance (an
 difference plainly when not)."""
 
 import datetime as dt
+from calendar import monthrange
 
 from django.db import transaction
 
@@ -304,7 +305,7 @@ def bank_reconciliation(book: Book, account_code: str, day: dt.date) -> dict:
         statement balance + 企业已收银行未收 − 企业已付银行未付 = adjusted statement balance
 
     An item is outstanding at `day` when its counterpart is missing or dated after `day`."""
-    account = _bank_account(book, account_code)
+    account = bank_account(book, account_code)
     start = reconciliation_start(account)
     if start is None or start > day:
         raise Invalid(Problem(f"银行账户「{account}」在 {day} 之前没有导入银行对账单", field="date"))
@@ -346,19 +347,23 @@ def bank_reconciliation(book: Book, account_code: str, day: dt.date) -> dict:
     }
 
 
-def _bank_account(book: Book, code: str) -> Account:
-    from ..imports import bank_account
-
-    return bank_account(book, code)
+def bank_account(book: Book, code: str, file: str = ""):
+    """The leaf account with role `bank` named by `code` in `book`, or `Invalid`."""
+    account = Account.objects.filter(book=book, code=(code or "").strip()).first()
+    if account is None:
+        raise Invalid(Problem(f"科目「{code}」在账套「{book.code}」中不存在", field="account", file=file))
+    if "bank" not in account.role_set:
+        raise Invalid(Problem(f"科目「{account}」不是银行存款科目", field="account", file=file))
+    if not account.is_leaf:
+        raise Invalid(Problem(f"科目「{account}」有明细科目，请按末级科目（每个银行账户）导入对账单", field="account", file=file))
+    return account
 
 
 def agreed_months(book: Book, account_ids, first: tuple[int, int], last: tuple[int, int]) -> set[tuple[int, int, int]]:
     """(year, month, account id) of the months from `first` to `last` in which an imported
-    statement covers the month and the 调节表 at the month's end (or the statement's last day,
-    when the month has not ended) has agreeing balances: what the month-close check counts as
+    statement covers the month and the 调节表 at the month's end (or today, when the month has
+    not ended) has agreeing balances: what the month-close check counts as
     reconciled beside a balance assertion."""
-    from calendar import monthrange
-
     out: set[tuple[int, int, int]] = set()
     start, end = dt.date(*first, 1), dt.date(*last, monthrange(*last)[1])
     spans: dict[int, list[tuple[dt.date, dt.date]]] = {}

@@ -52,7 +52,9 @@ def test_adding_the_counterparty_kind_keeps_posted_rows_and_the_chain(demo_live)
     with connection.cursor() as cur:
         cur.execute("SELECT * FROM ledger_entry LIMIT 0")
         assert "counterparty_kind" not in [c[0] for c in cur.description]
-    assert len(triggers.installed(connection)) == len(triggers.RULES)
+    # every rule whose table exists at that point (the bank statement lines come later)
+    tables = set(connection.introspection.table_names())
+    assert triggers.installed(connection) == {name for name, table, _, _ in triggers.RULES if table in tables}
     _migrate(latest)
     assert _rows() == before
     with connection.cursor() as cur:

@@ -19,6 +19,7 @@ from sanwu.assessment import demo as assessment
 from sanwu.decisions import demo as decisions
 from sanwu.disclosure import demo as disclosure
 from sanwu.economy import demo as economy
+from sanwu.ledger import demo as ledger
 from sanwu.oversight import demo as oversight
 from sanwu.oversight.models import STATUSES as WARNING_STATUSES
 from sanwu.partywork import demo as partywork
@@ -56,6 +57,10 @@ PARTS = (
     Part(
         "economy", "集体经济", economy.load_demo,
         lambda r: f"集体经济示例：{r.counties} 个县的评定规则，新增奖励决策 {r.decisions} 项，审批村干部奖励 {r.approved} 项",
+    ),
+    Part(
+        "bank", "银行对账", ledger.load_demo,
+        lambda r: f"银行对账示例：导入对账单 {r.statements} 张（{r.lines} 笔），自动匹配 {r.matched} 笔",
     ),
     Part(
         "oversight", "预警", lambda scale, seed: oversight.load_demo(seed),

@@ -9,6 +9,10 @@ class LedgerConfig(AppConfig):
     def ready(self):
         from sanwu.core import downloads
 
+        from . import hooks
+        from .management.commands import book
         from .services import archives
 
         downloads.register("ledger.archive", archives.make_download, "application/zip")
+        hooks.register_report("bank-reconciliation", book.add_bank_reconciliation_arguments, book.run_bank_reconciliation,
+                              help=book.BANK_RECONCILIATION_HELP)

@@ -12,9 +12,12 @@ A voucher's rows must be contiguous. Many bookkeeping programs number vouchers p
 in another month is another voucher, while the same number again in the same month — later in
 the file, or already imported into the book (kept as `Voucher.source_no`) — is a duplicate.
 Sanwu numbers the posted vouchers itself.
+
+Bank statements (银行对账单) are imported here too, the same way: see "Bank statements" below.
 """
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -22,15 +25,16 @@ from typing import NamedTuple
 from django.db import transaction
 
 from sanwu.core import audit
+from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.heap import long_lived_frozen
-from sanwu.core.money import MoneyError, parse_yuan
-from sanwu.core.readers import parse_date, read_table
+from sanwu.core.money import MoneyError, format_yuan, parse_yuan
+from sanwu.core.readers import parse_date, read_rows, read_table
 
 from . import services
 from .charts import COUNTERPARTY_KINDS, SETTLEMENTS, SOURCES
-from .models import Book, Voucher
-from .services import EntryDraft, VoucherDraft
+from .models import BankStatement, Book, Voucher
+from .services import EntryDraft, VoucherDraft, reconcile
 from .services.roles import require_role
 
 COLUMNS: dict[str, list[str]] = {
@@ -306,3 +310,185 @@ def import_vouchers(user, book: Book, data: bytes, filename: str, *, post: bool,
         "drafts": 0 if post else total,
         "months": [f"{y}-{m:02d}" for y, m in months],
     }
+
+
+# --- Bank statements (银行对账单) ---------------------------------------------------------------
+#
+# One row per transaction, as banks export them: 交易日期, 收入/存入金额, 支出/支取金额 (or one
+# signed 交易金额), 余额, 对方户名, 摘要; columns a bank adds that reconciliation does not use
+# (对方账号, 流水号, 币种 …) are read past. Rows in the file's order, oldest first or newest
+# first (a file whose first date is later than its last is read from the bottom); each balance
+# must follow from the one before it. All or nothing, like the voucher import.
+
+BANK_COLUMNS: dict[str, list[str]] = {
+    "date": ["交易日期", "日期", "记账日期", "入账日期", "发生日期", "交易日", "date"],
+    "amount_in": ["收入金额", "存入金额", "收入", "存入", "贷方发生额", "贷方金额（收入）", "收入(元)", "收入（元）", "存入金额(元)", "income", "credit"],
+    "amount_out": ["支出金额", "支取金额", "支出", "支取", "付出金额", "借方发生额", "借方金额（支出）", "支出(元)", "支出（元）", "支取金额(元)", "expense", "debit"],
+    "amount": ["交易金额", "发生额", "金额", "amount"],
+    "balance": ["余额", "账户余额", "本次余额", "交易后余额", "联机余额", "余额(元)", "余额（元）", "balance"],
+    "counterparty": ["对方户名", "对方账户名称", "对方名称", "对方账户户名", "对方单位", "收/付方名称", "对方户名称", "counterparty"],
+    "summary": ["摘要", "用途", "附言", "交易摘要", "交易用途", "备注", "summary"],
+    "ignored": [
+        "对方账号", "对方账户", "对方开户行", "对方行名", "流水号", "交易流水号", "凭证号", "凭证种类", "凭证号码", "币种", "钞汇",
+        "交易渠道", "交易机构", "交易网点", "交易时间", "交易类型", "序号", "本方账号", "账号", "户名",
+    ],
+}
+BANK_LABELS = {"date": "交易日期", "amount_in": "收入金额", "amount_out": "支出金额", "amount": "交易金额", "balance": "余额",
+               "counterparty": "对方户名", "summary": "摘要"}
+MAX_BANK_COUNTERPARTY = 100
+
+
+class BankLine(NamedTuple):
+    row: int
+    date: dt.date
+    amount: int  # fen, in positive
+    balance: int
+    counterparty: str
+    summary: str
+
+
+class ParsedStatement(NamedTuple):
+    account: object  # the book's Account
+    filename: str
+    sha256: str
+    size: int
+    lines: list[BankLine]
+    opening: int
+    closing: int
+
+    @property
+    def date_from(self) -> dt.date:
+        return self.lines[0].date
+
+    @property
+    def date_to(self) -> dt.date:
+        return self.lines[-1].date
+
+    @property
+    def total_in(self) -> int:
+        return sum(x.amount for x in self.lines if x.amount > 0)
+
+    @property
+    def total_out(self) -> int:
+        return -sum(x.amount for x in self.lines if x.amount < 0)
+
+
+def parse_bank_statement(book: Book, account_code: str, data: bytes, filename: str) -> ParsedStatement:
+    """Read and check a whole bank statement for one bank account of `book`; nothing is written.
+    Raises `Invalid` listing every problem by file, row and column."""
+    name = Path(filename).name
+    account = reconcile.bank_account(book, account_code, name)
+    keys, rows = read_rows(data, name, BANK_COLUMNS)
+    problems: list[Problem] = []
+    if "date" not in keys:
+        problems.append(Problem("缺少必需的列「交易日期」", row=1, field="交易日期", file=name))
+    if "balance" not in keys:
+        problems.append(Problem("缺少必需的列「余额」", row=1, field="余额", file=name))
+    if "amount" not in keys and not {"amount_in", "amount_out"} & set(keys):
+        problems.append(Problem("缺少金额列：「收入金额」和「支出金额」（或一列带正负号的「交易金额」）", row=1, field="收入金额", file=name))
+    if problems:
+        raise Invalid(problems)
+    lines: list[BankLine] = []
+    last_day = today()
+    for line, r in rows:
+        bad = False
+
+        def fail(message: str, key: str) -> None:
+            nonlocal bad
+            problems.append(Problem(message, row=line, field=BANK_LABELS[key], file=name))
+            bad = True
+
+        date = parse_date(r.get("date", ""))
+        if date is None:
+            fail(f"交易日期「{r.get('date', '')}」无法识别（格式如 2025-03-05 或 20250305）" if r.get("date") else "交易日期为空", "date")
+        elif date < book.start_date:
+            fail(f"交易日期 {date} 早于账套启用日期 {book.start_date}", "date")
+        elif date > last_day:
+            fail(f"交易日期 {date} 晚于今天", "date")
+        amounts = {}
+        for key in ("amount_in", "amount_out", "amount", "balance"):
+            text = r.get(key, "")
+            if text in _NO_AMOUNT or not text:
+                amounts[key] = None
+                continue
+            try:
+                amounts[key] = parse_yuan(text)
+            except MoneyError as exc:
+                fail(str(exc), key)
+                amounts[key] = None
+        got_in, got_out, signed = amounts["amount_in"] or 0, amounts["amount_out"] or 0, amounts["amount"]
+        if got_in and got_out:
+            fail("同一行的收入金额和支出金额不能都有数", "amount_in")
+        if got_in < 0 or got_out < 0:
+            fail("收入金额和支出金额应为正数（支出写在支出列）", "amount_in" if got_in < 0 else "amount_out")
+        amount = got_in - got_out if (got_in or got_out) else (signed or 0)
+        if not amount and not bad:
+            fail("收入金额和支出金额都为空或为零", "amount_in" if "amount" not in keys else "amount")
+        if amounts["balance"] is None and not bad:
+            fail("余额为空", "balance")
+        counterparty, summary = r.get("counterparty", ""), r.get("summary", "")
+        if len(counterparty) > MAX_BANK_COUNTERPARTY:
+            fail(f"对方户名超过 {MAX_BANK_COUNTERPARTY} 个字", "counterparty")
+        if len(summary) > MAX_SUMMARY:
+            fail(f"摘要超过 {MAX_SUMMARY} 个字", "summary")
+        if not bad:
+            lines.append(BankLine(line, date, amount, amounts["balance"], counterparty, summary))
+    if not lines and not problems:
+        problems.append(Problem("文件里没有交易行", file=name))
+    if problems:
+        raise Invalid(problems)
+    if lines[0].date > lines[-1].date:
+        lines.reverse()  # newest first, as some banks print them
+    for prev, cur in zip(lines, lines[1:]):
+        if cur.date < prev.date:
+            problems.append(Problem(f"交易日期 {cur.date} 早于第{prev.row}行的 {prev.date}（请按日期顺序排列）", row=cur.row, field="交易日期", file=name))
+        elif prev.balance + cur.amount != cur.balance:
+            problems.append(Problem(
+                f"余额 {format_yuan(cur.balance)} 与第{prev.row}行余额 {format_yuan(prev.balance)} 加减本行金额不符（应为 {format_yuan(prev.balance + cur.amount)}）",
+                row=cur.row, field="余额", file=name,
+            ))
+    if problems:
+        raise Invalid(problems)
+    opening = lines[0].balance - lines[0].amount
+    digest = hashlib.sha256(data).hexdigest()
+    parsed = ParsedStatement(account, name, digest, len(data), lines, opening, lines[-1].balance)
+    earlier = BankStatement.objects.filter(book=book, account=account)
+    same = earlier.filter(sha256=digest).first()
+    if same is not None:
+        raise Invalid(Problem(f"这个文件已于 {same.imported_at:%Y-%m-%d} 导入过（{same}），不能重复导入", file=name))
+    overlap = earlier.filter(date_from__lt=parsed.date_to, date_to__gt=parsed.date_from).first()
+    if overlap is None:
+        overlap = earlier.filter(date_from=parsed.date_from, date_to=parsed.date_to).first()
+    if overlap is not None:
+        raise Invalid(Problem(f"对账单的日期 {parsed.date_from} 至 {parsed.date_to} 与已导入的对账单「{overlap}」重叠，请只导入未导入过的日期", file=name))
+    before = earlier.filter(date_to__lte=parsed.date_from).order_by("-date_to", "-id").first()
+    if before is not None and before.closing_balance != opening:
+        raise Invalid(Problem(
+            f"期初余额 {format_yuan(opening)}（第{lines[0].row}行余额减本行金额）与上一张对账单「{before}」的期末余额 {format_yuan(before.closing_balance)} 不符",
+            row=lines[0].row, field="余额", file=name,
+        ))
+    after = earlier.filter(date_from__gte=parsed.date_to).order_by("date_from", "id").first()
+    if after is not None and after.opening_balance != parsed.closing:
+        raise Invalid(Problem(
+            f"期末余额 {format_yuan(parsed.closing)} 与下一张对账单「{after}」的期初余额 {format_yuan(after.opening_balance)} 不符",
+            row=lines[-1].row, field="余额", file=name,
+        ))
+    return parsed
+
+
+def preview_bank_statement(user, book: Book, account_code: str, data: bytes, filename: str) -> ParsedStatement:
+    """What an import would write, for the page to show before the user confirms (nothing written)."""
+    reconcile.require_role(user, book, "导入银行对账单")
+    return parse_bank_statement(book, account_code, data, filename)
+
+
+def import_bank_statement(user, book: Book, account_code: str, data: bytes, filename: str):
+    """Check and store a bank statement (all or nothing), then match its lines to the bank journal
+    automatically. Returns (statement, lines matched)."""
+    reconcile.require_role(user, book, "导入银行对账单")
+    with transaction.atomic():
+        book = Book.objects.select_for_update().get(pk=book.pk)
+        parsed = parse_bank_statement(book, account_code, data, filename)
+        statement = reconcile.store_statement(user, book, parsed)
+        matched = reconcile.auto_match(user, book, parsed.account)
+    return statement, matched

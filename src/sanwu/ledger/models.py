@@ -7,7 +7,7 @@ correction is a reversing voucher. Amounts are integer fen; balances are debit-p
 from django.conf import settings
 from django.db import models
 
-from sanwu.core.models import StoredFile
+from sanwu.core.models import Event, StoredFile
 from sanwu.core.scope import ScopedManager
 
 from .charts import CATEGORIES, CHART_VERSIONS, COUNTERPARTY_KINDS, SETTLEMENTS, SIDES, SOURCES
@@ -321,6 +321,95 @@ class BankAssertion(models.Model):
 
     objects = ScopedManager()
     scope_field = "book__region__code"
+
+
+class BankStatement(models.Model):
+    """One imported bank statement (银行对账单) of one bank account: the file's name and digest
+    (the same file twice is refused), the span of its lines and the balances around them. Its
+    lines are append-only (database triggers); matching them to the bank journal is `BankMatch`.
+
+    The original is not kept as a `StoredFile`: stored files are receipts checked as JPEG, PNG or
+    PDF, and a statement's content is its lines, kept whole."""
+
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="bank_statements")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField(default=0)
+    date_from = models.DateField("起始日期")
+    date_to = models.DateField("截止日期")
+    opening_balance = models.BigIntegerField("期初余额（分）")
+    closing_balance = models.BigIntegerField("期末余额（分）")
+    line_count = models.PositiveIntegerField(default=0)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_field = "book__region__code"
+
+    class Meta:
+        ordering = ["book_id", "account_id", "date_from", "id"]
+        verbose_name = "银行对账单"
+        constraints = [models.UniqueConstraint(fields=["book", "account", "sha256"], name="unique_bank_statement_file")]
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.date_from}至{self.date_to}）"
+
+
+class BankStatementLine(models.Model):
+    """One line of a bank statement: `amount` signed (收入 positive, 支出 negative), the balance the
+    bank printed after it. Never changed or deleted once imported (triggers)."""
+
+    statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="lines")
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="+", db_index=False)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    row = models.PositiveIntegerField("文件行号")
+    position = models.PositiveIntegerField("顺序")  # 0, 1, … in date order within its statement
+    date = models.DateField("交易日期")
+    amount = models.BigIntegerField("金额（分，收入为正）")
+    balance = models.BigIntegerField("余额（分）")
+    counterparty = models.CharField("对方户名", max_length=100, blank=True)
+    summary = models.CharField("摘要", max_length=200, blank=True)
+
+    objects = ScopedManager()
+    scope_field = "book__region__code"
+
+    class Meta:
+        ordering = ["account_id", "date", "statement_id", "position"]
+        indexes = [models.Index(fields=["book", "account", "date"], name="bankline_book_account_date")]
+
+
+class BankMatch(models.Model):
+    """A statement line matched to one bank-journal entry of the same amount (one to one):
+    automatic (by amount and direction within the date window) or by hand. Unmatching deletes
+    the row; every change is a `BankMatchEvent`."""
+
+    HOW = [("auto", "自动"), ("manual", "手工")]
+
+    line = models.OneToOneField(BankStatementLine, on_delete=models.PROTECT, related_name="match")
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="bank_match")
+    how = models.CharField(max_length=8, choices=HOW)
+    matched_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    matched_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_field = "line__book__region__code"
+
+
+class BankMatchEvent(Event):
+    """History of the matching: one row per match (auto or manual) and per unmatch."""
+
+    ACTIONS = [("import", "导入对账单"), ("auto", "自动匹配"), ("match", "手工匹配"), ("unmatch", "取消匹配")]
+
+    statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="events")
+    line = models.ForeignKey(BankStatementLine, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedManager()
+    scope_field = "statement__book__region__code"
+
+    class Meta(Event.Meta):
+        verbose_name = "银行对账匹配记录"
 
 
 class CountyLedgerSettings(models.Model):

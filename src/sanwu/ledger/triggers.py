@@ -1,7 +1,7 @@
 """Database triggers that refuse UPDATE and DELETE of posted vouchers and their entries, and
 any change to the audit trail — on SQLite and PostgreSQL alike."""
 
-MESSAGE = "posted vouchers, their entries and the audit trail are immutable"
+MESSAGE = "posted vouchers, their entries, bank statement lines and the audit trail are immutable"
 
 # (name, table, event, condition on the row) — condition in SQL over OLD/NEW.
 RULES = [
@@ -11,14 +11,21 @@ RULES = [
     ("sanwu_entry_no_delete", "ledger_entry", "DELETE", "(SELECT status FROM ledger_voucher WHERE id = OLD.voucher_id) = 'posted'"),
     ("sanwu_entry_no_insert", "ledger_entry", "INSERT", "(SELECT status FROM ledger_voucher WHERE id = NEW.voucher_id) = 'posted'"),
     ("sanwu_attachment_no_delete", "ledger_attachment", "DELETE", "(SELECT status FROM ledger_voucher WHERE id = OLD.voucher_id) = 'posted'"),
+    ("sanwu_bankline_no_update", "ledger_bankstatementline", "UPDATE", "1 = 1"),
+    ("sanwu_bankline_no_delete", "ledger_bankstatementline", "DELETE", "1 = 1"),
     ("sanwu_audit_no_update", "core_auditevent", "UPDATE", "1 = 1"),
     ("sanwu_audit_no_delete", "core_auditevent", "DELETE", "1 = 1"),
 ]
 
 
 def install(connection) -> None:
+    """Install every rule whose table exists (an early migration runs before later tables are made;
+    the migration that makes them installs theirs)."""
+    tables = set(connection.introspection.table_names())
     with connection.cursor() as cur:
         for name, table, event, cond in RULES:
+            if table not in tables:
+                continue
             if connection.vendor == "sqlite":
                 cur.execute(
                     f"CREATE TRIGGER IF NOT EXISTS {name} BEFORE {event} ON {table} "

@@ -3,7 +3,7 @@ from django.urls import path
 from sanwu.core.views import serve_file
 
 from .models import Archive, Attachment
-from .views import archives, attachments, books, imports, periods, reports, vouchers
+from .views import archives, attachments, bank, books, imports, periods, reports, vouchers
 
 app_name = "ledger"
 
@@ -46,4 +46,10 @@ urlpatterns = [
     path("books/<str:code>/reports/income-statement/", reports.income_statement, name="income_statement"),
     path("books/<str:code>/reports/reconciliation/", reports.reconciliation, name="reconciliation"),
     path("books/<str:code>/reports/reconciliation/<int:pk>/delete/", reports.assertion_delete, name="assertion_delete"),
+    path("books/<str:code>/reports/reconciliation/import/", bank.statement_import, name="bank_import"),
+    path("books/<str:code>/reports/reconciliation/bank/", bank.reconciliation_statement, name="bank_reconciliation"),
+    path("books/<str:code>/reports/reconciliation/bank/match/", bank.match_screen, name="bank_match"),
+    path("books/<str:code>/reports/reconciliation/bank/auto/", bank.auto_match, name="bank_auto_match"),
+    path("books/<str:code>/reports/reconciliation/bank/lines/<int:pk>/match/", bank.line_match, name="bank_line_match"),
+    path("books/<str:code>/reports/reconciliation/bank/lines/<int:pk>/unmatch/", bank.line_unmatch, name="bank_line_unmatch"),
 ]

@@ -20,6 +20,7 @@ from ..charts import EXPENSE_ROLES, INCOME_ROLES
 from ..models import Account, BankAssertion, Book, Entry, Period, Voucher
 from .drafts import EntryDraft, VoucherDraft
 from .posting import post_drafts
+from .reconcile import agreed_months
 from .reports import balance_at_end_of, balances_for
 from .roles import MAKE_ROLES, REVIEW_ROLES, audit_change, require_role
 
@@ -104,8 +105,9 @@ def close_checks(book: Book, first: Month, last: Month) -> list[MonthCheck]:
 
 
 def _unreconciled(book: Book, first: Month, last: Month) -> dict[Month, list[str]]:
-    """Bank accounts with posted entries in a month and no statement balance (对账) at a day of
-    that month that agrees with the books."""
+    """Bank accounts with posted entries in a month and neither a statement balance (对账) at a
+    day of that month that agrees with the books nor an imported statement covering the month
+    whose 银行存款余额调节表 at the month's end agrees."""
     banks = {a.pk: a for a in Account.objects.filter(book=book, is_leaf=True) if "bank" in a.role_set}
     if not banks:
         return {}
@@ -121,6 +123,9 @@ def _unreconciled(book: Book, first: Month, last: Month) -> dict[Month, list[str
         key = (a.date.year, a.date.month, a.account_id)
         if key in moved and key not in agreed and balance_at_end_of(book, [a.account_id], a.date) == a.balance:
             agreed.add(key)
+    if moved - agreed:
+        # An imported bank statement whose 调节表 agrees at the month's end counts as well.
+        agreed |= agreed_months(book, {acc for _, _, acc in moved - agreed}, first, last)
     out: dict[Month, list[str]] = {}
     for y, m, acc in sorted(moved - agreed):
         out.setdefault((y, m), []).append(f"银行账户「{banks[acc]}」本月未对账或对账不符")

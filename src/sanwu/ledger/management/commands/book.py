@@ -8,6 +8,7 @@
     sanwu book verify [CODE]                                    recompute chains and kept totals
     sanwu book close CODE --from YYYY-MM --to YYYY-MM           close a range of months (all or nothing)
     sanwu book migrate-chart CODE --to 2023 --new-code NEW      move the book to the 2023 chart (财会〔2023〕20号)
+    sanwu book bank-import FILE --book CODE --account CODE      import a bank statement (all or nothing)
 
 The verb-first spellings scripts use (`sanwu import vouchers FILE --book CODE`, `sanwu export
 beancount --book CODE`, `sanwu verify [--book CODE]`) are the alias commands `import`, `export`
@@ -16,18 +17,20 @@ functions. Every verb acts as the system operator unless `--as USER`.
 """
 
 import datetime as dt
+import json
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sanwu.core.cli_support import RawStream, add_as_argument, cli_actor, date_option, emit, existing_file
+from sanwu.core.cli_support import RawStream, add_as_argument, cli_actor, date_option, emit, existing_file, write_file_or_binary
 from sanwu.core.errors import Invalid, NotFound, Problem
 from sanwu.core.permissions import refuse, visible
 from sanwu.core.money import MoneyError, format_yuan, parse_yuan
+from sanwu.core.pdf import render_pdf
 from sanwu.ledger import hooks, services
 from sanwu.ledger import imports as importer
-from sanwu.ledger.services import beancount
+from sanwu.ledger.services import beancount, reconcile
 from sanwu.ledger.charts import CHART_VERSIONS, SOURCES
 from sanwu.ledger.models import Book
 from sanwu.ledger.services.verify import verify_book
@@ -300,6 +303,52 @@ def run_migrate_chart(command: BaseCommand, opts: dict) -> None:
     )
 
 
+
+# --- bank statements: `sanwu book bank-import`, `sanwu report bank-reconciliation` ---------------
+
+BANK_IMPORT_HELP = (
+    "导入银行对账单（列：交易日期 收入金额 支出金额 余额 [对方户名 摘要]，也认 存入/支取金额 等常见表头），"
+    "全部成功或一笔都不导入，同一文件不能重复导入；导入后自动与银行存款日记账逐笔匹配"
+)
+BANK_RECONCILIATION_HELP = "银行存款余额调节表：某日的日记账余额、对账单余额与四类未达账项（须先导入对账单）"
+
+
+def run_bank_import(command: BaseCommand, opts: dict) -> None:
+    path = existing_file(opts["file"])
+    with cli_actor(opts["as_user"]) as actor:
+        book = find_book(opts["book"], actor.user)
+        statement, matched = importer.import_bank_statement(actor.user, book, opts["account"], path.read_bytes(), path.name)
+    command.stdout.write(
+        f"账套 {book.code} 科目 {statement.account.code}：已导入对账单 {statement.line_count} 笔（{statement.date_from} 至 {statement.date_to}，"
+        f"期末余额 {format_yuan(statement.closing_balance)} 元），自动匹配 {matched} 笔"
+    )
+
+
+def add_bank_reconciliation_arguments(p) -> None:
+    p.add_argument("--book", required=True, help="账套编码")
+    p.add_argument("--account", required=True, help="银行存款末级科目编码")
+    p.add_argument("--date", required=True, help="截至日期 YYYY-MM-DD（当日日终）")
+    p.add_argument("--format", choices=["csv", "json", "xlsx", "pdf"], default=None, help="csv、json、xlsx 或 pdf（不给出时在终端上显示表格）")
+    p.add_argument("--output", help="写入文件（xlsx、pdf 须给出或重定向），否则输出到标准输出")
+    add_as_argument(p)
+
+
+def run_bank_reconciliation(opts, stdout=None) -> None:
+    o = opts if isinstance(opts, dict) else vars(opts)
+    day = date_option(o["date"], "--date")
+    with cli_actor(o.get("as_user")) as actor:
+        book = find_book(o["book"], actor.user)
+        r = reconcile.bank_reconciliation(book, o["account"], day)
+        fmt = o.get("format")
+        if fmt == "json":
+            text = json.dumps(reconcile.bank_reconciliation_json(r), ensure_ascii=False, indent=2) + "\n"
+            if not write_file_or_binary(text.encode("utf-8"), o.get("output")):
+                stdout.write(text)
+        elif fmt == "pdf":
+            write_file_or_binary(render_pdf(reconcile.PDF_TEMPLATE, reconcile.pdf_context(r)), o.get("output"), "pdf")
+        else:
+            emit(reconcile.bank_reconciliation_table(r), fmt, o.get("output"), stdout)
+
 VERBS = {
     "add": run_add,
     "opening": run_opening,
@@ -310,6 +359,7 @@ VERBS = {
     "close": run_close,
     "archive": run_archive,
     "migrate-chart": run_migrate_chart,
+    "bank-import": run_bank_import,
 }
 
 
@@ -380,6 +430,11 @@ class Command(BaseCommand):
         mig.add_argument("--new-code", dest="new_code", required=True, help="新账套编码")
         mig.add_argument("--output", help="对照表写入文件（按扩展名 .xlsx/.csv/.json/.pdf），否则输出到标准输出")
         add_as_argument(mig)
+        bank = sub.add_parser("bank-import", help=BANK_IMPORT_HELP)
+        bank.add_argument("file", help="CSV（UTF-8 或 GBK）或 XLSX 文件")
+        bank.add_argument("--book", required=True, help="账套编码")
+        bank.add_argument("--account", required=True, help="银行存款末级科目编码，如 102 或 10201")
+        add_as_argument(bank)
 
     def handle(self, *args, action, **opts):
         VERBS[action](self, opts)

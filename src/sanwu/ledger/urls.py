@@ -3,7 +3,7 @@ from django.urls import path
 from sanwu.core.views import serve_file
 
 from .models import Attachment
-from .views import attachments, books, imports, periods, reports, vouchers
+from .views import ageing, attachments, books, imports, periods, reports, vouchers
 
 app_name = "ledger"
 
@@ -41,4 +41,6 @@ urlpatterns = [
     path("books/<str:code>/reports/income-statement/", reports.income_statement, name="income_statement"),
     path("books/<str:code>/reports/reconciliation/", reports.reconciliation, name="reconciliation"),
     path("books/<str:code>/reports/reconciliation/<int:pk>/delete/", reports.assertion_delete, name="assertion_delete"),
+    path("books/<str:code>/reports/ageing/", ageing.book_ageing, name="ageing"),
+    path("ageing/", ageing.region_ageing, name="region_ageing"),
 ]

@@ -22,6 +22,35 @@ def negative_cash_mode(book: Book) -> str:
     return mode or "refuse"
 
 
+def receivable_age_years(county_codes) -> dict[str, int]:
+    """The age in years beyond which each county warns about a receivable (default 3)."""
+    codes = set(county_codes)
+    rows = dict(CountyLedgerSettings.objects.filter(county_id__in=codes).values_list("county_id", "receivable_age_years"))
+    default = CountyLedgerSettings._meta.get_field("receivable_age_years").default
+    return {c: rows.get(c, default) for c in codes}
+
+
+def set_receivable_age_years(user, county_code: str, years: int) -> CountyLedgerSettings:
+    """A county supervisor sets how old a receivable may grow before the daily run warns about
+    it (whole years, 1 to 30; audited, old and new value)."""
+    county = registered_county(county_code)
+    if user is not None and not can_write(user, county_code, SETTINGS_ROLES):
+        refuse(user, "ledger.county_settings", county_code, county_code)
+        raise Refused("只有本县的县级监管可以修改账务设置")
+    if not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 30:
+        raise Invalid(Problem(f"应收款账龄预警年限应为 1 到 30 之间的整数年，而不是「{years}」", field="receivable_age_years"))
+    with transaction.atomic():
+        row, _ = CountyLedgerSettings.objects.select_for_update().get_or_create(county=county)
+        old = row.receivable_age_years
+        row.receivable_age_years, row.updated_by = years, user
+        row.save()
+        audit_change(
+            user, "ledger.county_settings.update", row, old={"receivable_age_years": old}, new={"receivable_age_years": years},
+            region_code=county_code,
+        )
+    return row
+
+
 def set_negative_cash(user, county_code: str, mode: str) -> CountyLedgerSettings:
     """A county supervisor chooses whether a posting that takes cash below zero is refused or
     held for the reviewer (audited, old and new value)."""

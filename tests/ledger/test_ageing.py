@@ -238,6 +238,12 @@ def test_the_region_page(demo, aged_book):
     assert reverse("ledger:ageing", args=[aged_book.code]) in html
     r = client_for(demo.township).get(reverse("ledger:region_ageing"), {"region": township, "date": "2026-06-30", "format": "csv"})
     assert "5500.00" in response_bytes(r).decode()
+    # without a region: the user's own (the county supervisor's county)
+    r = client_for(demo.county).get(reverse("ledger:region_ageing"), {"date": "2026-06-30"})
+    assert r.status_code == 200 and r.context["region"].code == "340828000000"
+    # the book's report index links the page
+    index = client_for(demo.accountant).get(reverse("ledger:index", args=[aged_book.code])).content.decode()
+    assert reverse("ledger:ageing", args=[aged_book.code]) in index
 
 
 def run(*args):

@@ -17,7 +17,7 @@ from sanwu.ledger.services import ageing
 from sanwu.regions.models import Region
 from tests.conftest import api_client, client_for, response_bytes
 
-from .conftest import OPENING_CASH, post_journal
+from .conftest import OPENING_CASH, opened_book, post_journal
 
 Y = 100  # fen per yuan
 AS_OF = dt.date(2026, 6, 30)
@@ -104,12 +104,7 @@ JOURNAL = """
 @pytest.fixture
 def aged_book(demo):
     """The accountant's village's book opened 2022-01-01 with cash only, then JOURNAL."""
-    village = demo.accountant.role_assignments.get().region_id
-    b = services.create_book(demo.county, village, village, "2023", start_date=dt.date(2022, 1, 1))
-    services.set_opening_balances(demo.accountant, b, {"101": OPENING_CASH, "301": -OPENING_CASH})
-    services.confirm_opening(demo.accountant, b)
-    post_journal(demo.accountant, b, JOURNAL)
-    return b
+    return opened_book(demo, dt.date(2022, 1, 1), JOURNAL)
 
 
 def section(a, role):

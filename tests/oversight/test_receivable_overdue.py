@@ -9,7 +9,7 @@ from sanwu.core.errors import Invalid, Refused
 from sanwu.ledger import services as ledger
 from sanwu.oversight import rules, services
 from sanwu.oversight.models import Warning
-from tests.ledger.conftest import OPENING_CASH
+from tests.ledger.conftest import opened_book
 
 from .conftest import post_journal
 
@@ -18,11 +18,7 @@ COUNTY = "340828000000"
 
 @pytest.fixture
 def old_book(demo):
-    village = demo.accountant.role_assignments.get().region_id
-    b = ledger.create_book(demo.county, village, village, "2023", start_date=dt.date(2022, 1, 1))
-    ledger.set_opening_balances(demo.accountant, b, {"101": OPENING_CASH, "301": -OPENING_CASH})
-    ledger.confirm_opening(demo.accountant, b)
-    post_journal(demo.accountant, b, """
+    return opened_book(demo, dt.date(2022, 1, 1), """
 2022-03-10 赊销给张三
   112    5000.00   -         张三
   501    -         5000.00
@@ -36,7 +32,6 @@ def old_book(demo):
   511    3000.00   -
   211    -         3000.00   丰收农资公司
 """)
-    return b
 
 
 def overdue():

@@ -236,6 +236,7 @@ def test_the_region_page(demo, aged_book):
     # without a region: the user's own (the county supervisor's county)
     r = client_for(demo.county).get(reverse("ledger:region_ageing"), {"date": "2026-06-30"})
     assert r.status_code == 200 and r.context["region"].code == "340828000000"
+    assert f"?region={township}&amp;date=2026-06-30" in r.content.decode()  # down to its townships
     # the book's report index links the page
     index = client_for(demo.accountant).get(reverse("ledger:index", args=[aged_book.code])).content.decode()
     assert reverse("ledger:ageing", args=[aged_book.code]) in index

@@ -62,7 +62,10 @@ def region_ageing(request):
         {**v, "sections": [(label, _yuan(v["sections"][role])) for role, label, _ in ageing.SECTIONS]} for v in a["villages"]
     ]
     totals = [(label, _yuan(a["totals"][role])) for role, label, _ in ageing.SECTIONS]
+    # The regions one step up and down that the user may also open (a county's townships).
+    below = Region.objects.visible_to(request.user).filter(parent=region, level__in=("county", "township")).order_by("code")
+    above = Region.objects.visible_to(request.user).filter(code=region.parent_id, level__in=("city", "county", "township")).first()
     return render(request, "ledger/reports/region_ageing.html", {
         "region": region, "query": _query(request), "errors": errors, "as_of": as_of, "villages": villages, "totals": totals,
-        "buckets": ageing.BUCKETS,
+        "buckets": ageing.BUCKETS, "below": below, "above": above,
     })

@@ -38,3 +38,14 @@ def other_book(demo) -> Book:
 
 def post_journal(user, book, text):
     return services.post_drafts(user, book, parse(text))
+
+
+def opened_book(demo, start: dt.date, journal: str = "") -> Book:
+    """A 2023-chart book for the accountant's village opened on `start` with cash only (against
+    资本), then `journal` posted by the accountant."""
+    village = demo.accountant.role_assignments.get().region_id
+    b = services.create_book(demo.county, village, village, "2023", start_date=start)
+    _opening_cash(demo.accountant, b)
+    if journal:
+        post_journal(demo.accountant, b, journal)
+    return b

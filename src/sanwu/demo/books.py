@@ -44,6 +44,7 @@ from sanwu.core.dates import today
 from sanwu.ledger import services
 from sanwu.ledger.models import Account, Period
 from sanwu.ledger.services import EntryDraft, Signed, VoucherDraft
+from sanwu.ledger.services.reports import month_end
 from sanwu.regions.models import RoleAssignment
 
 from . import generator
@@ -885,6 +886,38 @@ def _split_weighted(total: int, weights: list[int]) -> list[int]:
     return [*parts, total - sum(parts)]
 
 
+def _on_credit(drafts: list[VoucherDraft], roles: _Roles, rng: random.Random, last_day: dt.date) -> list[VoucherDraft]:
+    """Some rent and contracting fees are billed before they are paid (应收款): the voucher becomes 借 应收款 / 贷 收入
+    on its date, and the tenant's payment (借 银行存款 / 贷 应收款) follows weeks or months later
+    within the year — or, now and then, not at all — so that the books carry receivables of every
+    age (往来款项明细). Income is unchanged; `rng` is the step's own, so no other draw moves."""
+    out: list[VoucherDraft] = []
+    for d in drafts:
+        rent = [e for e in d.entries if e.source in ("rent", "contracting") and e.credit > 0]
+        money = [e for e in d.entries if e.account == roles.bank and e.debit > 0]
+        recent = (last_day - d.date).days < 3 * 365
+        if len(d.entries) != 2 or not rent or not money or rng.randint(1, 100) > (60 if recent else 30):
+            out.append(d)
+            continue
+        amount, cp = money[0].debit, money[0].counterparty
+        what = d.summary.removeprefix("收取")
+        out.append(VoucherDraft(date=d.date, summary=f"应收{what}", attachment_count=d.attachment_count, entries=[
+            EntryDraft(roles.receivable, debit=amount, counterparty=cp, counterparty_kind="organisation"),
+            EntryDraft(rent[0].account, credit=amount, counterparty=cp, source=rent[0].source),
+        ]))
+        # Paid within the year (or by the last day of the books); old fees nearly always are by
+        # now, of the last two years' a good part is still owed.
+        paid = min(d.date + dt.timedelta(days=rng.randint(10, 150)), last_day, dt.date(d.date.year, 12, 28))
+        unpaid = 40 if (last_day - d.date).days < 730 else 3
+        if rng.randint(1, 100) <= unpaid or paid <= d.date:
+            continue  # still owed
+        out.append(VoucherDraft(date=paid, summary=f"收到{cp}所欠{what}", attachment_count=1, entries=[
+            EntryDraft(roles.bank, debit=amount, settlement="bank", counterparty=cp),
+            EntryDraft(roles.receivable, credit=amount, counterparty=cp, counterparty_kind="organisation"),
+        ]))
+    return out
+
+
 def _money_delta(d: VoucherDraft, code: str) -> int:
     return sum(e.debit - e.credit for e in d.entries if e.account == code)
 
@@ -902,6 +935,8 @@ def village_drafts(
     The brief's years always; with `through` (year, month), the later years up to that month."""
     rng = random.Random(f"{seed}:{v.code}")
     later = random.Random(f"{seed}:later:{v.code}")  # its own draws: the brief's years never move
+    owed = random.Random(f"{seed}:owed:{v.code}")  # rent billed before it is paid (`_on_credit`)
+    last_day = month_end(*through) if through is not None else dt.date(max(YEARS), 12, 31)
     dense = v.county in (YUEXI, TAIHU)
     w = _Writer(v, roles, rng, dense)
     w_later = _Writer(v, roles, later, dense)
@@ -917,7 +952,7 @@ def village_drafts(
         ]
     for y, drafts_of, draws in years:
         out = []
-        for d in sorted(drafts_of(y), key=lambda d: d.date):
+        for d in sorted(_on_credit(drafts_of(y), roles, owed, last_day), key=lambda d: d.date):
             dc, db = _money_delta(d, roles.cash), _money_delta(d, roles.bank)
             if cash + dc < 0:
                 need = -(cash + dc) + _draw(draws, 2_000 * YUAN, 5_000 * YUAN)

@@ -27,7 +27,7 @@ from sanwu.core.views import serve_file
 from . import attachments, services
 from .charts import CATEGORIES, CHART_VERSIONS, SIDES
 from .models import Account, Attachment, Book, Entry, Voucher
-from .services import reports
+from .services import ageing, reports
 from .services.verify import verify_book
 
 router = Router(tags=["账簿"])
@@ -202,6 +202,38 @@ class TrialBalanceOut(Schema):
     rows: list[TrialBalanceRow]
     totals: TrialBalanceTotals
     balanced: bool
+
+
+class AgeingPartyRow(Schema):
+    counterparty: str = Field(description="往来单位（个人往来单位对本村以外的用户隐去姓名）")
+    kind: str = Field(description="person / organisation / 空（未说明）")
+    balance_fen: int
+    within_1_fen: int = Field(description="1年以内（含满1年）")
+    years_1_2_fen: int = Field(description="1–2年")
+    years_2_3_fen: int = Field(description="2–3年")
+    over_3_fen: int = Field(description="3年以上")
+    oldest: dt.date = Field(description="最早一笔未清款项的凭证日期")
+
+
+class AgeingTotals(Schema):
+    balance_fen: int
+    within_1_fen: int
+    years_1_2_fen: int
+    years_2_3_fen: int
+    over_3_fen: int
+
+
+class AgeingSection(Schema):
+    role: str = Field(description="receivable（应收款）/ payable（应付款）/ internal（内部往来）")
+    label: str
+    rows: list[AgeingPartyRow]
+    total: AgeingTotals
+
+
+class AgeingOut(Schema):
+    book: str
+    date: dt.date
+    sections: list[AgeingSection]
 
 
 class VerifyOut(Schema):
@@ -457,6 +489,30 @@ def trial_balance(request, code: str, year: int, month_from: int = 1, month_to: 
         ],
         "totals": {f"{k}_fen": tb["totals"][k] for k in keys},
         "balanced": tb["balanced"],
+    }
+
+
+@router.get(
+    "/books/{code}/reports/ageing", response=_responses(AgeingOut), summary="往来款项明细（账龄，金额单位：分）",
+    description="应收款、应付款、内部往来按往来单位的余额，按先进先出计龄：1年以内、1–2年、2–3年、3年以上；"
+    "date 为截止日期（默认今天）。余额为零的往来单位不列出。",
+)
+def ageing_report(request, code: str, date: IsoDate | None = None):
+    b = _get_book(request, code)
+    a = ageing.book_ageing(request.auth, b, date or services.today())
+
+    def fen(d: dict) -> dict:
+        return {f"{k}_fen": d[k] for k in ("balance", *ageing.BUCKET_KEYS)}
+
+    return {
+        "book": b.code, "date": a["as_of"],
+        "sections": [
+            {
+                "role": s["role"], "label": s["label"], "total": fen(s["total"]),
+                "rows": [{"counterparty": r["counterparty"], "kind": r["kind"], "oldest": r["oldest"], **fen(r)} for r in s["rows"]],
+            }
+            for s in a["sections"]
+        ],
     }
 
 

@@ -417,12 +417,16 @@ class CountyLedgerSettings(models.Model):
 
     `negative_cash`: what happens to a posting that would take a cash account (role `cash`)
     below zero — refused (the default: cash on hand cannot be negative), or held for the
-    reviewer (only a township or county supervisor may post it, having seen it)."""
+    reviewer (only a township or county supervisor may post it, having seen it).
+
+    `receivable_age_years`: a receivable whose oldest unpaid part (FIFO, `services.ageing`) is
+    older than this many years raises the daily warning `receivable_overdue` (default 3)."""
 
     NEGATIVE_CASH = [("refuse", "不予记账"), ("hold", "留待审核人记账")]
 
     county = models.OneToOneField("regions.Region", on_delete=models.PROTECT, primary_key=True, related_name="+")
     negative_cash = models.CharField("库存现金余额为负时", max_length=8, choices=NEGATIVE_CASH, default="refuse")
+    receivable_age_years = models.PositiveSmallIntegerField("应收款账龄预警年限", default=3)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 

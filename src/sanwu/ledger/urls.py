@@ -3,7 +3,7 @@ from django.urls import path
 from sanwu.core.views import serve_file
 
 from .models import Archive, Attachment
-from .views import archives, attachments, bank, books, imports, periods, reports, vouchers
+from .views import ageing, archives, attachments, bank, books, imports, periods, reports, vouchers
 
 app_name = "ledger"
 
@@ -52,4 +52,6 @@ urlpatterns = [
     path("books/<str:code>/reports/reconciliation/bank/auto/", bank.auto_match, name="bank_auto_match"),
     path("books/<str:code>/reports/reconciliation/bank/lines/<int:pk>/match/", bank.line_match, name="bank_line_match"),
     path("books/<str:code>/reports/reconciliation/bank/lines/<int:pk>/unmatch/", bank.line_unmatch, name="bank_line_unmatch"),
+    path("books/<str:code>/reports/ageing/", ageing.book_ageing, name="ageing"),
+    path("ageing/", ageing.region_ageing, name="region_ageing"),
 ]

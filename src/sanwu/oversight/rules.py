@@ -21,7 +21,8 @@ Defaults (each county may change them on the settings page): cash payment at or 
 expenditure at or above 5万元 needs a completed 四议两公开 decision; the same counterparty and
 amount twice within 7 days; round sums from 1万元 that are whole multiples of 1万元; a month must
 be closed by the accountant by the 10th of the next month; a warning should be explained within 7
-days.
+days; a receivable older than 3 years (a ledger setting of the county,
+`CountyLedgerSettings.receivable_age_years`, since it belongs with the books' other settings).
 """
 
 import datetime as dt
@@ -58,6 +59,7 @@ RULES: dict[str, Rule] = {
         Rule("month_not_closed", "月度未按期结账", "low", "daily"),
         Rule("disclosure_overdue", "财务公开逾期", "medium", "daily"),
         Rule("question_overdue", "群众提问逾期未答复", "high", "daily", responsible="township"),
+        Rule("receivable_overdue", "应收款账龄超期", "medium", "daily"),
     ]
 }
 POSTED_RULES = [r for r in RULES.values() if r.when == "posted"]
@@ -445,3 +447,31 @@ def question_overdue(questions: Iterable, as_of: dt.date) -> list[Finding]:
             )
         )
     return out
+
+
+def receivable_overdue(items: Iterable[dict], as_of: dt.date) -> list[Finding]:
+    """Receivables with a part older than the county's limit (from the ledger,
+    `ageing.overdue_receivables`: book, subject, counterparty as shown outside the village, the
+    amount that old by FIFO, its oldest date, the years): one warning per book and counterparty,
+    dated the day its oldest part passed the limit."""
+    out = []
+    for it in items:
+        amount, oldest, years = it["amount"], it["oldest"], it["years"]
+        passed = _years_after(oldest, years) + dt.timedelta(days=1)
+        if amount <= 0 or passed > as_of:
+            continue
+        out.append(
+            Finding(
+                "receivable_overdue", it["subject"], it["village_code"],
+                f"{it['book_name']} 应收「{it['counterparty']}」{y(amount)} 账龄超过 {years} 年未收回（最早一笔 {oldest:%Y-%m-%d}）",
+                book_id=it["book_id"], amount=amount, occurred_on=passed,
+            )
+        )
+    return out
+
+
+def _years_after(d: dt.date, years: int) -> dt.date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)

@@ -8,6 +8,7 @@
 - `posting`: the one posting path (single post and batch), the cash rule, kept totals
 - `periods`: month close and reopening, year-end closing
 - `counties`: a county's settings for its books
+- `ageing`: 往来款项明细, receivables and payables by counterparty with their ageing (FIFO)
 - `chain`, `verify`, `reports`, `reconcile`, `rankings`, `beancount`: the hash chain and its
   verification, the reports, bank reconciliation, city-wide rankings, the Beancount export
 
@@ -19,7 +20,7 @@ from sanwu.core.dates import today
 
 from .books import accounts_with_role, add_sub_account, confirm_opening, create_book, set_opening_balances
 from .chartmove import MOVE_ROLES, chart_move_of, chart_move_report, chart_move_table, migrate_chart, move_cutoff
-from .counties import negative_cash_mode, set_negative_cash
+from .counties import negative_cash_mode, receivable_age_years, set_negative_cash, set_receivable_age_years
 from .drafts import BookContext, EntryDraft, Signed, VoucherDraft, voucher_errors
 from .pending import ranking_changes, verification_states, verify_and_record, vouchers_waiting
 from .periods import (
@@ -95,6 +96,8 @@ __all__ = [
     "save_draft",
     "save_template",
     "set_negative_cash",
+    "set_receivable_age_years",
+    "receivable_age_years",
     "set_opening_balances",
     "start_reversal",
     "store_receipt",

@@ -25,7 +25,6 @@ import json
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from typing import Callable
 
 from django.core.files import File
 from django.utils import timezone

@@ -22,19 +22,42 @@ def negative_cash_mode(book: Book) -> str:
     return mode or "refuse"
 
 
+def receivable_age_years(county_codes) -> dict[str, int]:
+    """The age in years beyond which each county warns about a receivable (default 3)."""
+    codes = set(county_codes)
+    rows = dict(CountyLedgerSettings.objects.filter(county_id__in=codes).values_list("county_id", "receivable_age_years"))
+    default = CountyLedgerSettings._meta.get_field("receivable_age_years").default
+    return {c: rows.get(c, default) for c in codes}
+
+
+def set_receivable_age_years(user, county_code: str, years: int) -> CountyLedgerSettings:
+    """A county supervisor sets how old a receivable may grow before the daily run warns about
+    it (whole years, 1 to 30; audited, old and new value)."""
+    ok = isinstance(years, int) and not isinstance(years, bool) and 1 <= years <= 30
+    return _set(user, county_code, "receivable_age_years", years, None if ok else f"应收款账龄预警年限应为 1 到 30 之间的整数年，而不是「{years}」")
+
+
 def set_negative_cash(user, county_code: str, mode: str) -> CountyLedgerSettings:
     """A county supervisor chooses whether a posting that takes cash below zero is refused or
     held for the reviewer (audited, old and new value)."""
+    bad = None if mode in NEGATIVE_CASH_MODES else f"库存现金余额为负时的处理应为 refuse（不予记账）或 hold（留待审核人记账），而不是「{mode}」"
+    return _set(user, county_code, "negative_cash", mode, bad)
+
+
+def _set(user, county_code: str, field: str, value, problem: str | None) -> CountyLedgerSettings:
+    """One setting of a county changed by the county's supervisor, audited with the old and new
+    value; `problem`: what is wrong with `value` (said once the user may change it at all)."""
     county = registered_county(county_code)
     if user is not None and not can_write(user, county_code, SETTINGS_ROLES):
         refuse(user, "ledger.county_settings", county_code, county_code)
         raise Refused("只有本县的县级监管可以修改账务设置")
-    if mode not in NEGATIVE_CASH_MODES:
-        raise Invalid(Problem(f"库存现金余额为负时的处理应为 refuse（不予记账）或 hold（留待审核人记账），而不是「{mode}」", field="negative_cash"))
+    if problem:
+        raise Invalid(Problem(problem, field=field))
     with transaction.atomic():
         row, _ = CountyLedgerSettings.objects.select_for_update().get_or_create(county=county)
-        old = row.negative_cash
-        row.negative_cash, row.updated_by = mode, user
+        old = getattr(row, field)
+        setattr(row, field, value)
+        row.updated_by = user
         row.save()
-        audit_change(user, "ledger.county_settings.update", row, old={"negative_cash": old}, new={"negative_cash": mode}, region_code=county_code)
+        audit_change(user, "ledger.county_settings.update", row, old={field: old}, new={field: value}, region_code=county_code)
     return row

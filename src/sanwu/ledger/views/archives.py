@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from sanwu.core.tables import download

@@ -1,5 +1,6 @@
 """The daily run (`sanwu oversight run-daily`): the time-based rules — months not closed in time,
-disclosures and villagers' questions past their deadline — and large expenditures warned about
+disclosures and villagers' questions past their deadline, receivables older than the county's
+limit — and large expenditures warned about
 that a decision now covers, settled."""
 
 import datetime as dt
@@ -18,12 +19,12 @@ from ..rules import Finding
 from .lifecycle import lock_warning, record_transition
 from .posting import store
 from .settings import params_by_county
-from .sources import decided_vouchers, overdue_disclosures, overdue_questions
+from .sources import decided_vouchers, overdue_disclosures, overdue_questions, overdue_receivables
 
 
 def run_daily(user=None, as_of: dt.date | None = None) -> dict[str, int]:
     """The time-based rules for every book and village (the system's view, not a user's):
-    months not closed in time, overdue disclosures, overdue questions. Idempotent."""
+    months not closed in time, overdue disclosures, overdue questions, receivables too old. Idempotent."""
     as_of = as_of or today()
     found: dict[str, list[Finding]] = {r.code: [] for r in rules.DAILY_RULES}
     # a book succeeded on a newer chart has no months left to close
@@ -40,7 +41,8 @@ def run_daily(user=None, as_of: dt.date | None = None) -> dict[str, int]:
             )
     found["disclosure_overdue"] = rules.disclosure_overdue(overdue_disclosures(as_of), as_of)
     found["question_overdue"] = rules.question_overdue(overdue_questions(as_of), as_of)
-    for code in ("disclosure_overdue", "question_overdue"):
+    found["receivable_overdue"] = rules.receivable_overdue(overdue_receivables(as_of), as_of)
+    for code in ("disclosure_overdue", "question_overdue", "receivable_overdue"):
         ps = params_by_county({county_of(f.village_code) for f in found[code]})
         found[code] = [f for f in found[code] if ps[county_of(f.village_code)].enabled(code)]
     with transaction.atomic():

@@ -9,9 +9,12 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sanwu.core.cli_support import FORMATS, add_as_argument, add_table_arguments, cli_actor, emit, output_format, write_file_or_binary
+from sanwu.core.cli_support import FORMATS, add_as_argument, add_table_arguments, cli_actor, date_option, emit, output_format, write_file_or_binary
+from sanwu.core.errors import NotFound
+from sanwu.core.permissions import get_visible
 from sanwu.ledger import hooks
-from sanwu.ledger.services import reports, statements
+from sanwu.ledger.services import ageing, reports, statements
+from sanwu.regions.models import Region
 
 from .book import find_book
 
@@ -124,3 +127,33 @@ class Command(BaseCommand):
         table = statements.table(report, data)
         table.title = f"{data['book'].name} {table.title}"
         emit(table, fmt, output, self.stdout)
+
+
+# --- 往来款项明细 (ageing): registered with ledger.hooks from LedgerConfig.ready() -------------
+
+AGEING_HELP = "往来款项明细（账龄）：--book CODE 或 --region CODE，--date YYYY-MM-DD；按往来单位的应收款、应付款、内部往来余额及1年以内、1–2年、2–3年、3年以上"
+
+
+def add_ageing_arguments(parser) -> None:
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--book", help="账套编码：逐个往来单位")
+    which.add_argument("--region", help="区划代码（乡镇、县或市）：按村汇总")
+    parser.add_argument("--date", required=True, help="截止日期 YYYY-MM-DD")
+    add_table_arguments(parser)
+    add_as_argument(parser)
+
+
+def run_ageing(opts: dict, stdout=None) -> None:
+    as_of = date_option(opts["date"], "截止日期")
+    with cli_actor(opts.get("as_user")) as actor:
+        if opts.get("book"):
+            book = find_book(opts["book"], actor.user)
+            table = ageing.book_ageing_table(ageing.book_ageing(actor.user, book, as_of))
+            table.title = f"{book.name} {table.title}"
+        else:
+            try:
+                region = get_visible(Region, actor.user, code=opts["region"])
+            except NotFound:
+                raise CommandError(f"区划「{opts['region']}」不存在，或不在管辖范围内") from None
+            table = ageing.region_ageing_table(ageing.region_ageing(actor.user, region, as_of))
+        emit(table, opts.get("format"), opts.get("output"), stdout)

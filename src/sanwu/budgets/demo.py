@@ -67,7 +67,7 @@ def load_demo(seed: int = 2021) -> dict:
         tops = [a for a in accounts if a.parent_id is None]
         last = _flows(book, year - 1, accounts)
         now = _flows(book, year, accounts)
-        overspends = i % OVER_EVERY == 3
+        overspends = (i + 4) % OVER_EVERY == 0  # the 4th, 11th, … village
         with transaction.atomic():
             b = services.create_budget(None, book, year, "年初编制，经成员代表大会审议通过")
             lines = 0

@@ -8,6 +8,6 @@ from ..models import Budget
 
 def budgets_waiting(user, roles, limit: int = 8) -> tuple[int, list[Budget]]:
     qs = permissions.visible(Budget, user, set(roles)).filter(status="draft")
-    rows = list(qs.select_related("book").order_by("updated_at", "id")[:limit])
+    rows = list(qs.select_related("book__region").order_by("updated_at", "id")[:limit])
     count = len(rows) if len(rows) < limit else qs.count()
     return count, rows

@@ -22,6 +22,7 @@ from .budgets import (
     remove_line,
     revise,
     set_line,
+    set_lines,
 )
 from .disclosure import disclosure_figures, disclosure_section
 from .overruns import find_overruns, over_budget_mode, overruns_of_posted, posting_problems, voucher_notes
@@ -53,6 +54,7 @@ __all__ = [
     "remove_line",
     "revise",
     "set_line",
+    "set_lines",
     "set_over_budget",
     "to_month",
     "voucher_notes",

@@ -5,7 +5,6 @@ import hashlib
 import json
 
 from django.db import transaction
-from django.utils import timezone
 
 from sanwu.core import audit
 from sanwu.core.dates import today
@@ -90,7 +89,10 @@ def create_budget(user, book: Book, year: int, note: str = "") -> Budget:
 def set_line(user, budget: Budget, account: Account, amount: int, months: list[int] | None = None, note: str = "") -> BudgetLine:
     """Set one account's line of a draft (a new line, or a change). Without `months` the year
     is split evenly over the twelve months (largest remainder)."""
-    require(user, DRAFT_ROLES, budget.book.region_id, "修改年度预算", object_type="budgets.line", object_id=budget.pk)
+    return set_lines(user, budget, [(account, amount, months, note)])[0]
+
+
+def _line_problems(budget: Budget, account: Account, amount, months) -> list[Problem]:
     problems = []
     if account.book_id != budget.book_id:
         problems.append(Problem("科目不属于本账套", field="account"))
@@ -100,24 +102,47 @@ def set_line(user, budget: Budget, account: Account, amount: int, months: list[i
         problems.append(Problem("年度预算应为不小于0的金额", field="amount"))
     else:
         problems += rules.month_problems(amount, months)
+    return problems
+
+
+def set_lines(user, budget: Budget, lines) -> list[BudgetLine]:
+    """Set several lines of a draft at once (`lines`: (account, amount, months or None, note)),
+    all or none: one transaction, one history row."""
+    require(user, DRAFT_ROLES, budget.book.region_id, "修改年度预算", object_type="budgets.line", object_id=budget.pk)
+    lines = list(lines)
+    problems = [p for account, amount, months, _ in lines for p in _line_problems(budget, account, amount, months)]
+    if len({a.pk for a, *_ in lines}) != len(lines):
+        problems.append(Problem("同一科目只能列一行", field="account"))
     if problems:
         raise Invalid(problems)
-    months = list(months) if months is not None else rules.even_months(amount)
     with transaction.atomic():
         b = _locked(budget)
         _draft_only(b)
         parents = dict(Account.objects.filter(book_id=b.book_id).values_list("pk", "parent_id"))
-        others = [ln.account for ln in b.lines.select_related("account").exclude(account=account)]
-        overlap = [a for a in others if _related(parents, a.pk, account.pk)]
-        if overlap:
-            a = overlap[0]
-            raise Invalid(Problem(f"「{account.code} {account.name}」与已列入的「{a.code} {a.name}」是上下级科目，只能列一个", field="account"))
-        line, created = BudgetLine.objects.update_or_create(
-            budget=b, account=account, defaults={"amount": amount, "months": months, "note": (note or "").strip()[:200]},
+        mine = {a.pk for a, *_ in lines}
+        kept = {ln.account_id: ln for ln in b.lines.select_related("account")}
+        listed = [ln.account for pk, ln in kept.items() if pk not in mine] + [a for a, *_ in lines]
+        for account, *_ in lines:
+            a = next((x for x in listed if x.pk != account.pk and _related(parents, x.pk, account.pk)), None)
+            if a is not None:
+                raise Invalid(Problem(f"「{account.code} {account.name}」与已列入的「{a.code} {a.name}」是上下级科目，只能列一个", field="account"))
+        out, new = [], []
+        for account, amount, months, note in lines:
+            months = list(months) if months is not None else rules.even_months(amount)
+            line = kept.get(account.pk) or BudgetLine(budget=b, account=account)
+            line.amount, line.months, line.note = amount, months, (note or "").strip()[:200]
+            if line.pk:
+                line.save()
+            else:
+                new.append(line)
+            out.append(line)
+        BudgetLine.objects.bulk_create(new)
+        BudgetEvent.record(user, "line", note="、".join(f"{a.code} {a.name} {format_yuan(amount)}元" for a, amount, *_ in lines), budget=b)
+        audit.record(
+            "budget.line", b, actor=user, region_code=b.book.region_id,
+            new={"lines": [{"account": a.code, "amount": amount, "months": ln.months} for (a, amount, *_), ln in zip(lines, out)]},
         )
-        BudgetEvent.record(user, "line", note=f"{account.code} {account.name} {format_yuan(amount)}元", budget=b)
-        audit.record("budget.line", line, actor=user, region_code=b.book.region_id, new={"account": account.code, "amount": amount, "months": months})
-    return line
+    return out
 
 
 def _lineage(parents: dict[int, int | None], pk: int) -> set[int]:
@@ -231,8 +256,3 @@ def current_budget(book: Book, year: int, as_of=None) -> Budget | None:
     else:
         qs = qs.filter(status="approved")
     return qs.order_by("-approved_on", "-version").first()
-
-
-def stamp(budget: Budget, at) -> None:
-    """Date the budget's history as of `at` (the demo backdates what a village did)."""
-    BudgetEvent.objects.filter(budget=budget).update(at=at or timezone.now())

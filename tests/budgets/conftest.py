@@ -14,12 +14,12 @@ YEAR = 2025
 MEETING = rules.Meeting("representatives", 30, 28, 25, 2, 1)
 
 
-def account(book, code):
-    return Account.objects.get(book=book, code=code)
+def account(b, code):
+    return Account.objects.get(book=b, code=code)
 
 
 @pytest.fixture
-def draft(demo, book):
+def draft(demo, book):  # noqa: F811  (the ledger's fixture)
     b = services.create_budget(demo.accountant, book, YEAR, "年初预算")
     services.set_line(demo.accountant, b, account(book, "513"), 1_200_000)
     services.set_line(demo.accountant, b, account(book, "514"), 600_000)

@@ -29,7 +29,7 @@ def disclosure_section(book, year: int, month_from: int, month_to: int) -> dict 
             continue
         lines += [{"kind": kind, "code": ln["code"], **row(ln, ln["name"])} for ln in mine]
         lines.append({"kind": kind, "code": "", "total": True, **row(data["totals"][kind], f"{KINDS[kind]}合计")})
-    how = f"四议两公开事项决议" if budget.matter_id else MEETING_TYPES.get(budget.meeting_type, "")
+    how = "四议两公开事项决议" if budget.matter_id else MEETING_TYPES.get(budget.meeting_type, "")
     return {
         "year": year, "version": budget.version, "approved_on": budget.approved_on.isoformat(), "approved_by": how,
         "month_to": month_to, "lines": lines,

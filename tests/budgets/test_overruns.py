@@ -91,3 +91,13 @@ def test_only_a_county_supervisor_sets_the_rule(demo):
         services.set_over_budget(demo.township, "340828000000", "refuse")
     with pytest.raises(Invalid):
         services.set_over_budget(demo.county, "340828000000", "maybe")
+
+
+def test_the_voucher_form_shows_the_overrun_of_a_saved_draft(demo, book, approved, as_user):
+    post_journal(demo.accountant, book, SPENT)
+    draft = ledger.save_draft(demo.accountant, book, ledger.VoucherDraft(
+        date=dt.date(2025, 3, 5), summary="支付村部办公设备款",
+        entries=[ledger.EntryDraft("513", debit=400_000, settlement="bank"), ledger.EntryDraft("102", credit=400_000, settlement="bank")],
+    ))
+    html = as_user(demo.accountant).get(reverse("ledger:voucher_edit", args=[book.code, draft.pk])).content.decode()
+    assert "data-voucher-note" in html and "超出 1,000.00元" in html

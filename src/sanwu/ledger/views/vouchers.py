@@ -250,6 +250,7 @@ def _voucher_form(request, book: Book, voucher: Voucher | None):
             "summaries": services.common_summaries(book),
             "templates": list(VoucherTemplate.objects.visible_to(request.user).filter(book=book)) if voucher is None else [],
             "files": list(voucher.attachments.order_by("uploaded_at", "id")) if voucher is not None else [],
+            "notes": hooks.voucher_notes(voucher, list(voucher.entries.all())) if voucher is not None else [],
         }
     )
     if voucher is not None:

@@ -17,6 +17,9 @@ What counts as what (the rules' vocabulary, written in account roles, never in a
 - **counterparty** of an expenditure: the first non-empty counterparty on its money-out or
   expense lines (else on any line).
 
+- **over budget**: an expense past the year's approved budget line (from the budgets app, which
+  reads the budget and the kept totals; the rule only words the warning).
+
 Defaults (each county may change them on the settings page): cash payment at or above 1,000元;
 expenditure at or above 5万元 needs a completed 四议两公开 decision; the same counterparty and
 amount twice within 7 days; round sums from 1万元 that are whole multiples of 1万元; a month must

@@ -177,6 +177,7 @@ def openapi_json(request):
 
 
 from sanwu.assessment.api import router as assessment_router  # noqa: E402
+from sanwu.budgets.api import router as budgets_router  # noqa: E402
 from sanwu.decisions.api import router as decisions_router  # noqa: E402
 from sanwu.disclosure.api import router as disclosure_router  # noqa: E402
 from sanwu.economy.api import router as economy_router  # noqa: E402
@@ -189,6 +190,7 @@ from sanwu.workbench.api import router as workbench_router  # noqa: E402
 api.add_router("/", regions_router)
 api.add_router("/", ledger_router)
 api.add_router("/", decisions_router)
+api.add_router("/", budgets_router)
 api.add_router("/", oversight_router)
 api.add_router("/", disclosure_router)
 api.add_router("/", economy_router)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sanwu.accounts",
     "sanwu.ledger",
     "sanwu.decisions",
+    "sanwu.budgets",
     "sanwu.oversight",
     "sanwu.disclosure",
     "sanwu.economy",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("sanwu.accounts.urls")),
     path("", include("sanwu.ledger.urls")),
     path("", include("sanwu.decisions.urls")),
+    path("", include("sanwu.budgets.urls")),
     path("", include("sanwu.oversight.urls")),
     path("", include("sanwu.disclosure.urls")),
     path("", include("sanwu.economy.urls")),

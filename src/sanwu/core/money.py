@@ -136,3 +136,23 @@ def to_capital(fen: int) -> str:
         else:
             parts.append("整")
     return prefix + "".join(parts)
+
+
+def split_by_largest_remainder(total: int, weights) -> list[int]:
+    """`total` fen split in proportion to `weights` (non-negative integers, not all zero) so that
+    the parts are whole fen and sum to `total` exactly: each part gets the floor of its share,
+    and the fen left over go one each to the largest remainders (ties to the earlier part).
+    `split_by_largest_remainder(100, [1, 1, 1]) == [34, 33, 33]`. A negative total splits as its
+    opposite, negated."""
+    weights = [int(w) for w in weights]
+    if not weights or any(w < 0 for w in weights) or sum(weights) == 0:
+        raise ValueError("weights must be non-negative and not all zero")
+    if total < 0:
+        return [-p for p in split_by_largest_remainder(-total, weights)]
+    whole = sum(weights)
+    parts = [total * w // whole for w in weights]
+    left = total - sum(parts)
+    order = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
+    for i in order[:left]:
+        parts[i] += 1
+    return parts

@@ -44,6 +44,7 @@ GROUPS = [
         "账务监管",
         (
             NavItem("ledger:books", "账簿"),
+            NavItem("budgets:list", "年度预算"),
             NavItem("oversight:feed", "实时监管"),
             NavItem("oversight:warnings", "预警"),
             NavItem("oversight:dashboard", "监管看板", SUPERVISORS),

@@ -1,7 +1,7 @@
 """The rest of the demo city, loaded after the regions, people, users and books: each app's own
 `load_demo`, in the order their data depends on each other (decisions before the warnings that
-look for them and before the economy's cadre rewards that rest on them; disclosures before the
-daily rules that find the late ones).
+look for them and before the economy's cadre rewards that rest on them; budgets before the
+disclosures that show them; disclosures before the daily rules that find the late ones).
 
 `sanwu demo` loads every part (`load_parts`); `sanwu demo --only KEY` loads one part into a
 database that already holds the demo city (`load_part`), and so do the per-app aliases
@@ -16,6 +16,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from sanwu.assessment import demo as assessment
+from sanwu.budgets import demo as budgets
 from sanwu.decisions import demo as decisions
 from sanwu.disclosure import demo as disclosure
 from sanwu.economy import demo as economy
@@ -49,6 +50,10 @@ PARTS = (
     Part(
         "assessment", "研判、整顿与考核", lambda scale, seed: assessment.load_demo(seed),
         lambda r: f"已载入：研判 {r.get('rounds', 0)} 轮，整顿对象 {r.get('listed', 0)} 个，考核 {r.get('assessments', 0)} 次。",
+    ),
+    Part(
+        "budgets", "年度财务预算", lambda scale, seed: budgets.load_demo(seed),
+        lambda r: f"年度预算示例：批准今年预算 {r['budgets']} 份，其中 {r['over']} 份有超预算科目（预警 {r['warnings']} 条）",
     ),
     Part(
         "disclosure", "财务公开与群众提问", lambda scale, seed: disclosure.load_demo(seed),

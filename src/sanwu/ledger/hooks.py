@@ -9,6 +9,11 @@ AppConfig's ready(), so the ledger never imports them.
   totals no longer match (the disclosure app names the published disclosures it affects).
 - `register_close_check(check)`: what else the month-close page shows before a month is closed
   (the oversight app counts the warnings still open).
+- `register_posting_check(check)`: problems that refuse a posting, checked in the posting
+  transaction before numbers are given (the budgets app refuses over-budget spending where the
+  county says so).
+- `register_voucher_note(note)`: lines shown on a voucher's page before it is posted (the
+  budgets app says which budget line the voucher would take past its year's amount).
 """
 
 from collections.abc import Callable
@@ -18,6 +23,8 @@ _posted: list[Callable] = []
 _reports: dict[str, "Report"] = {}
 _verifiers: list[Callable] = []
 _close_checks: list[Callable] = []
+_posting_checks: list[Callable] = []
+_voucher_notes: list[Callable] = []
 
 
 def on_posted(listener: Callable) -> Callable:
@@ -82,3 +89,26 @@ def close_check_notes(book, months: list[tuple[int, int]]) -> dict[tuple[int, in
         for ym, lines in check(book, months).items():
             out.setdefault(ym, []).extend(lines)
     return out
+
+
+def register_posting_check(check: Callable) -> Callable:
+    """Register `check(book, vouchers, groups, user) -> list[Problem]`; usable as a decorator.
+    `groups[i]`: the entries of `vouchers[i]` in line order. Any problem refuses the posting."""
+    if check not in _posting_checks:
+        _posting_checks.append(check)
+    return check
+
+
+def posting_problems(book, vouchers, groups, user) -> list:
+    return [p for check in list(_posting_checks) for p in check(book, vouchers, groups, user)]
+
+
+def register_voucher_note(note: Callable) -> Callable:
+    """Register `note(voucher, entries) -> list[str]`; usable as a decorator."""
+    if note not in _voucher_notes:
+        _voucher_notes.append(note)
+    return note
+
+
+def voucher_notes(voucher, entries) -> list[str]:
+    return [line for note in list(_voucher_notes) for line in note(voucher, entries)]

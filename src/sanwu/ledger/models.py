@@ -427,6 +427,8 @@ class CountyLedgerSettings(models.Model):
     county = models.OneToOneField("regions.Region", on_delete=models.PROTECT, primary_key=True, related_name="+")
     negative_cash = models.CharField("库存现金余额为负时", max_length=8, choices=NEGATIVE_CASH, default="refuse")
     receivable_age_years = models.PositiveSmallIntegerField("应收款账龄预警年限", default=3)
+    # Spending past the approved year's budget (the budgets app): a warning, or refused at posting.
+    over_budget = models.CharField("超预算支出", max_length=8, choices=[("flag", "提示预警"), ("refuse", "不予记账")], default="flag")
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 

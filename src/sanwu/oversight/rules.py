@@ -17,6 +17,9 @@ What counts as what (the rules' vocabulary, written in account roles, never in a
 - **counterparty** of an expenditure: the first non-empty counterparty on its money-out or
   expense lines (else on any line).
 
+- **over budget**: an expense past the year's approved budget line (from the budgets app, which
+  reads the budget and the kept totals; the rule only words the warning).
+
 Defaults (each county may change them on the settings page): cash payment at or above 1,000元;
 expenditure at or above 5万元 needs a completed 四议两公开 decision; the same counterparty and
 amount twice within 7 days; round sums from 1万元 that are whole multiples of 1万元; a month must
@@ -56,6 +59,7 @@ RULES: dict[str, Rule] = {
         Rule("large_without_decision", "大额支出未经四议两公开", "high", "posted"),
         Rule("duplicate_payment", "疑似重复支付", "medium", "posted"),
         Rule("round_sum", "大额整数支付", "low", "posted"),
+        Rule("over_budget", "超预算支出", "medium", "posted"),
         Rule("month_not_closed", "月度未按期结账", "low", "daily"),
         Rule("disclosure_overdue", "财务公开逾期", "medium", "daily"),
         Rule("question_overdue", "群众提问逾期未答复", "high", "daily", responsible="township"),
@@ -333,6 +337,35 @@ def voucher_findings(v: VoucherFacts, p: Params = DEFAULTS, decided: bool = Fals
         out += large_without_decision(v, decided, p)
     if p.enabled("round_sum"):
         out += round_sum(v, p)
+    return out
+
+
+@dataclass(frozen=True)
+class BudgetOverrun:
+    """A voucher's spending past an expense line's approved budget for the year (from the
+    budgets app): `text` says which line, the budget and the spending; `over` how much beyond."""
+
+    voucher_id: int
+    village_code: str
+    book_id: int
+    date: dt.date
+    label: str
+    summary: str
+    text: str
+    over: int
+
+
+def over_budget(overruns: Iterable[BudgetOverrun]) -> list[Finding]:
+    """Spending that took an expense line past the year's approved budget: one warning per
+    voucher, naming each line it took over."""
+    by_voucher: dict[int, list[BudgetOverrun]] = defaultdict(list)
+    for o in overruns:
+        by_voucher[o.voucher_id].append(o)
+    out = []
+    for vid, items in by_voucher.items():
+        o = items[0]
+        text = "；".join(x.text for x in items)
+        out.append(Finding("over_budget", voucher_subject(vid), o.village_code, f"{o.label}「{o.summary}」{text}", vid, o.book_id, sum(x.over for x in items), o.date))
     return out
 
 

@@ -20,6 +20,7 @@ from sanwu.ledger.charts import EXPENSE_ROLES, INCOME_ROLES, ROLE_LABELS, SOURCE
 from sanwu.ledger.models import AccountMonth, Book, Entry, Voucher
 from sanwu.regions.services import registered_names
 
+from .. import hooks
 from .scrub import people_named, public_party
 
 VERSION = 1
@@ -235,6 +236,7 @@ def build(book: Book, year: int, month_from: int, month_to: int, names: Names | 
         "balances": balances,
         "items": items,
         "item_counts": {k: sum(1 for i in items if i["kind"] == k) for k in KIND_LABELS},
+        **hooks.build_sections(book, year, month_from, month_to),
     }
 
 
@@ -253,6 +255,7 @@ def figures(snap: dict) -> dict:
         "sources": lines("sources", flows),
         "balances": lines("balances", ("opening", "closing", "last_closing")),
         "items": [(i["date"], i["no"], i["kind"], i["amount"]) for i in snap.get("items", [])],
+        "sections": hooks.section_figures(snap),
     }
 
 
@@ -263,6 +266,9 @@ def differences(frozen: dict, now: dict) -> list[str]:
     names = {"income": "收入", "expense": "支出", "sources": "收入来源", "balances": "余额"}
     for key, label in names.items():
         if a[key] != b[key]:
+            out.append(f"{label}数字不同")
+    for key, label in hooks.section_labels().items():
+        if key in a["sections"] and a["sections"][key] != b["sections"].get(key):
             out.append(f"{label}数字不同")
     if a["items"] != b["items"]:
         gone = set(a["items"]) - set(b["items"])

@@ -137,6 +137,9 @@ def _book_vouchers(
     numbers and links are set. The caller holds the book's row lock inside a transaction.
     `file`/`rows`: where the vouchers came from, for the problems."""
     _cash_rule(book, ctx, vouchers, groups, user, file, rows)
+    problems = hooks.posting_problems(book, vouchers, groups, user)
+    if problems:
+        raise Invalid(problems)
     _assign_numbers_and_links(book, vouchers, groups, ctx)
     write(vouchers)
     entries = groups[0] if len(groups) == 1 else [e for es in groups for e in es]

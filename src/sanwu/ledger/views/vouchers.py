@@ -19,7 +19,7 @@ from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import Column, Table, download
 from sanwu.core.web import checked, export_format, paginate, role_required, shows_problems
 
-from .. import services
+from .. import hooks, services
 from ..charts import CATEGORIES, COUNTERPARTY_KINDS, INCOME_ROLES, SETTLEMENTS, SOURCES
 from ..forms import (
     AttachmentForm,
@@ -244,6 +244,7 @@ def _voucher_form(request, book: Book, voucher: Voucher | None):
             "summaries": services.common_summaries(book),
             "templates": list(VoucherTemplate.objects.visible_to(request.user).filter(book=book)) if voucher is None else [],
             "files": list(voucher.attachments.order_by("uploaded_at", "id")) if voucher is not None else [],
+            "notes": hooks.voucher_notes(voucher, list(voucher.entries.all())) if voucher is not None else [],
         }
     )
     if voucher is not None:
@@ -352,6 +353,7 @@ def voucher_page(request, book: Book, voucher: Voucher, problems=(), reject_form
             "original": dress(voucher.reverses) if voucher.reverses_id else None,
             "reject_form": reject_form or ReasonForm(), "upload_form": upload_form or AttachmentForm(),
             "maker_name": user_name(voucher.maker), "reviewer_name": user_name(voucher.reviewer), "poster_name": user_name(voucher.poster),
+            "notes": hooks.voucher_notes(voucher, entries) if st != "posted" else [],
         }
     )
     return render(request, "ledger/voucher_detail.html", ctx, status=status)

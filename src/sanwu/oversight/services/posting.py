@@ -20,7 +20,7 @@ from ..rules import Finding
 from .common import chunks
 from .lifecycle import EXPLAIN_ROLES
 from .settings import params_for
-from .sources import decided_vouchers
+from .sources import budget_overruns, decided_vouchers
 from .versions import bump
 
 
@@ -116,6 +116,8 @@ def evaluate_posted(book: Book, vouchers: list[Voucher], entries=None, bumped: s
         new = [pay for f in facts if (pay := rules.payment_of(f, by_id[f.id].seq or 0)) is not None]
         if new:
             findings += rules.duplicate_payments(new, _earlier_payments(book, new, p.duplicate_days, roles, [v.seq or 0 for v in vouchers]), p)
+    if p.enabled("over_budget"):
+        findings += rules.over_budget(budget_overruns(book, vouchers, entries))
     # A warning is raised when its voucher was posted (a re-scan dates it then, not today).
     return store(findings, bumped, {v.id: v.posted_at for v in vouchers if v.posted_at is not None})
 

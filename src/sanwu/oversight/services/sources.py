@@ -1,14 +1,17 @@
 """What the rules need from the apps beside oversight, read here and passed to the pure rules:
 which vouchers a completed 四议两公开 decision covers (decisions), and the disclosures and
-villagers' questions past their deadline (disclosure), and the receivables older than their
-county's limit (the ledger's ageing)."""
+villagers' questions past their deadline (disclosure), the receivables older than their
+county's limit (the ledger's ageing), and the spending past a year's approved budget (budgets)."""
 
 import datetime as dt
 
+from sanwu.budgets.services import overruns_of_posted
 from sanwu.decisions.services import vouchers_with_completed_decision
 from sanwu.disclosure.services import overdue_disclosures as disclosures_overdue_on
 from sanwu.disclosure.services import overdue_questions as questions_overdue_on
 from sanwu.ledger.services.ageing import overdue_receivables as receivables_overdue_on
+
+from .. import rules
 
 
 def decided_vouchers(vouchers) -> set[int]:
@@ -26,3 +29,12 @@ def overdue_questions(as_of: dt.date) -> list:
 
 def overdue_receivables(as_of: dt.date) -> list[dict]:
     return receivables_overdue_on(as_of)
+
+
+def budget_overruns(book, vouchers, entries=None) -> list:
+    """The posted vouchers' spending past their year's approved budget, as the rule sees it."""
+    by_id = {v.pk: v for v in vouchers}
+    return [
+        rules.BudgetOverrun(o.voucher_id, book.region_id, book.pk, by_id[o.voucher_id].date, o.label, by_id[o.voucher_id].summary, o.message(), o.over)
+        for o in overruns_of_posted(book, vouchers, entries)
+    ]

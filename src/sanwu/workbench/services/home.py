@@ -79,6 +79,10 @@ def _section(key, title, counted, make, *, more=None, hint="", on=None) -> Secti
 # --- the pieces each role's workbench is made of -------------------------------------------------
 
 
+def _budget_item(b) -> Item:
+    return Item(f"{b.book.region.name} {b.year}年度财务预算（第{b.version}版）", Target("budgets:detail", (b.pk,)), note=b.get_status_display(), where=b.book.region.name)
+
+
 def _voucher_item(v, note: str = "") -> Item:
     return Item(f"{v.date:%Y-%m-%d} {v.summary or '（无摘要）'}", Target("ledger:voucher", (v.book.code, v.pk)), note=note, where=v.book.region.name)
 
@@ -149,12 +153,14 @@ def _questions(user, roles, on, public: bool) -> Section | None:
 
 
 def _accountant(user, on) -> list:
+    from sanwu.budgets import services as budgets
     from sanwu.disclosure import services as disclosure
     from sanwu.ledger import services as ledger
     from sanwu.oversight import services as oversight
 
     roles = {"village_accountant"}
     return [
+        _section("budgets", "编制中的年度预算", budgets.budgets_waiting(user, roles, LIMIT), _budget_item, on=on),
         _section("rejected", "被退回的凭证", ledger.vouchers_waiting(user, ("rejected",), roles, LIMIT),
                  lambda v: _voucher_item(v, f"退回原因：{v.reject_reason}" if v.reject_reason else "已退回"), on=on),
         _section("drafts", "未提交的草稿", ledger.vouchers_waiting(user, ("draft",), roles, LIMIT), lambda v: _voucher_item(v, "草稿"), on=on),
@@ -168,6 +174,7 @@ def _accountant(user, on) -> list:
 
 
 def _secretary(user, on) -> list:
+    from sanwu.budgets import services as budgets
     from sanwu.decisions import services as decisions
     from sanwu.disclosure import services as disclosure
     from sanwu.economy import services as economy
@@ -177,6 +184,7 @@ def _secretary(user, on) -> list:
     return [
         _section("confirm", "待确认的财务公开", disclosure.disclosures_waiting(user, roles, ("draft",), LIMIT), _disclosure_item, on=on),
         _section("publish", "待发布的财务公开", disclosure.disclosures_waiting(user, roles, ("confirmed",), LIMIT), _disclosure_item, on=on),
+        _section("budgets", "待成员（代表）大会批准的年度预算", budgets.budgets_waiting(user, roles, LIMIT), _budget_item, on=on),
         _section("matters", "四议两公开进行中", decisions.matters_waiting(user, roles, exclude_purpose="cadre_reward", limit=LIMIT), _matter_item,
                  more=Target("decisions:list"), on=on),
         _section("reward_matters", "村干部奖励：决策进行中", decisions.matters_waiting(user, roles, purpose="cadre_reward", limit=LIMIT), _matter_item, on=on),

@@ -30,7 +30,9 @@ from .periods import (
     confirm_close,
     months_between,
     reopen_month,
+    reopen_year,
     year_end_drafts,
+    year_end_left,
 )
 from .posting import FLOW_ROLES, EntryRow, canonical_of, post, post_drafts, review_and_post
 from .roles import BOOK_ADMIN_ROLES, MAKE_ROLES, POST_ROLES, REVIEW_ROLES
@@ -82,6 +84,7 @@ __all__ = [
     "ranking_changes",
     "reject",
     "reopen_month",
+    "reopen_year",
     "review",
     "review_and_post",
     "save_draft",
@@ -97,4 +100,5 @@ __all__ = [
     "voucher_errors",
     "vouchers_waiting",
     "year_end_drafts",
+    "year_end_left",
 ]

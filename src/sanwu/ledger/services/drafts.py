@@ -14,8 +14,10 @@ from sanwu.core.errors import Problem
 from sanwu.core.codes import credit_code_errors
 from sanwu.core.money import format_yuan
 
-from ..charts import COUNTERPARTY_KINDS, SETTLEMENTS, SOURCES
-from ..models import Account, Book, Period
+from ..charts import COUNTERPARTY_KINDS, EXPENSE_ROLES, INCOME_ROLES, SETTLEMENTS, SOURCES
+from ..models import Account, Book, Period, Voucher
+
+PNL_ROLES = INCOME_ROLES | EXPENSE_ROLES
 
 
 @dataclass(slots=True)
@@ -111,6 +113,30 @@ class BookContext:
     def period_status(self, year: int, month: int) -> str:
         return self.periods.get((year, month), "open")
 
+    _closings: dict[int, int] | None = None
+    _closed_years: frozenset[int] = frozenset()
+
+    def _load_closings(self) -> None:
+        """The book's posted year-end closing vouchers (a few a year), read once when first
+        needed: which years have their income and expense closed (a closing voucher not
+        reversed), and each closing voucher's year."""
+        rows = list(Voucher.objects.filter(book=self.book, status="posted", kind="closing").values_list("pk", "year", "reverses_id"))
+        reversed_ids = {r for _, _, r in rows if r}
+        self._closings = {pk: year for pk, year, _ in rows}
+        self._closed_years = frozenset(year for pk, year, r in rows if r is None and pk not in reversed_ids)
+
+    def closing_year(self, voucher_id: int) -> int | None:
+        """The year of a posted closing voucher of the book (None for any other voucher)."""
+        if self._closings is None:
+            self._load_closings()
+        return self._closings.get(voucher_id)
+
+    def year_closed(self, year: int) -> bool:
+        """Whether the year's income and expense are closed into 本年收益 (and not undone)."""
+        if self._closings is None:
+            self._load_closings()
+        return year in self._closed_years
+
 
 def voucher_errors(ctx: BookContext, draft: VoucherDraft, file: str | None = None, check_period: bool = True) -> list[Problem]:
     problems: list[Problem] = []
@@ -142,6 +168,7 @@ def voucher_errors(ctx: BookContext, draft: VoucherDraft, file: str | None = Non
         p("一张凭证至少要有两条分录", "account")
     elif len(draft.entries) > ctx.max_entries:
         p(f"一张凭证最多{ctx.max_entries}条分录，这张有{len(draft.entries)}条；请分成几张凭证", "account")
+    _year_end_errors(ctx, draft, p)
     debit = credit = 0
     max_entry = ctx.max_entry
     for n, e in enumerate(draft.entries, start=1):
@@ -183,3 +210,19 @@ def voucher_errors(ctx: BookContext, draft: VoucherDraft, file: str | None = Non
     elif abs(debit) > ctx.max_voucher:
         p(f"凭证借方合计 {format_yuan(debit)} 元超过一张凭证的上限 {format_yuan(ctx.max_voucher)} 元", "debit")
     return problems
+
+
+def _year_end_errors(ctx: BookContext, draft: VoucherDraft, p) -> None:
+    """The year end (docs/parts/yearend.md): once a year's income and expense are closed, no
+    ordinary voucher of that year touches them until a county supervisor undoes the closing
+    (`reopen_year`); a closing voucher is reversed only within its own year."""
+    year = draft.date.year
+    closing_of = ctx.closing_year(draft.reverses_id) if draft.reverses_id else None
+    if closing_of is not None and closing_of != year:
+        p(f"{closing_of}年的年终结转凭证不能冲销到以后年度（{year}年）；如需重新结转，请县级监管反结转{closing_of}年度", "date")
+    if draft.kind == "closing" or closing_of is not None:
+        return
+    touched = [ctx.accounts[e.account] for e in draft.entries if e.account in ctx.accounts]
+    pnl = next((a for a in touched if a.role_set & PNL_ROLES), None)
+    if pnl is not None and ctx.year_closed(year):
+        p(f"{year}年已年终结转，损益类科目「{pnl}」不能再记入{year}年；如需补记，请县级监管反结转该年度后重新结转", "date")

@@ -7,6 +7,7 @@
     sanwu book export CODE [--output FILE]                      the book as Beancount text
     sanwu book verify [CODE]                                    recompute chains and kept totals
     sanwu book close CODE --from YYYY-MM --to YYYY-MM           close a range of months (all or nothing)
+    sanwu book year-end CODE --year Y                           the year-end closing (结转), as the page does it
 
 The verb-first spellings scripts use (`sanwu import vouchers FILE --book CODE`, `sanwu export
 beancount --book CODE`, `sanwu verify [--book CODE]`) are the alias commands `import`, `export`
@@ -258,6 +259,13 @@ def run_close(command: BaseCommand, opts: dict) -> None:
     command.stdout.write(f"账套 {book.code}：{span}已结账，等待乡镇确认")
 
 
+def run_year_end(command: BaseCommand, opts: dict) -> None:
+    with cli_actor(opts["as_user"]) as actor:
+        book = find_book(opts["code"], actor.user)
+        posted = services.close_year(actor.user, book, opts["year"])
+    command.stdout.write(f"账套 {book.code}：{opts['year']}年损益已结转，生成并记账 {len(posted)} 张凭证（{'、'.join(v.label for v in posted)}）")
+
+
 VERBS = {
     "add": run_add,
     "opening": run_opening,
@@ -266,13 +274,14 @@ VERBS = {
     "export": run_export,
     "verify": run_verify,
     "close": run_close,
+    "year-end": run_year_end,
 }
 
 
 class Command(BaseCommand):
     help = (
         "账套：add（新建）、opening（期初余额）、sub-account（增设明细科目）、"
-        "import（导入凭证）、export（导出 Beancount）、verify（核对防篡改校验码与发生额）、close（按月份范围结账）"
+        "import（导入凭证）、export（导出 Beancount）、verify（核对防篡改校验码与发生额）、close（按月份范围结账）、year-end（年终结转）"
     )
 
     def add_arguments(self, parser):
@@ -319,6 +328,11 @@ class Command(BaseCommand):
         close.add_argument("--from", dest="month_from", required=True, metavar="YYYY-MM", help="起始月份")
         close.add_argument("--to", dest="month_to", required=True, metavar="YYYY-MM", help="结束月份（含）")
         close.add_argument("--as", dest="as_user", help="以该用户身份操作（按其管辖范围检查）")
+
+        ye = sub.add_parser("year-end", help="年终结转：损益结转本年收益，本年收益及各项分配转入未分配收益（与年终结转页面相同）")
+        ye.add_argument("code", help="账套编码")
+        ye.add_argument("--year", required=True, type=int, help="结转的年度")
+        add_as_argument(ye)
 
     def handle(self, *args, action, **opts):
         VERBS[action](self, opts)

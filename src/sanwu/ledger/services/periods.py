@@ -67,7 +67,8 @@ class MonthCheck:
 
 def close_checks(book: Book, first: Month, last: Month) -> list[MonthCheck]:
     """The pre-close checks of every month from `first` to `last`, in a few queries whatever the
-    range: vouchers not posted (which keep a month open), posted vouchers without a receipt file,
+    range: vouchers not posted and, in December, the year-end closing not done (which keep a
+    month open), posted vouchers without a receipt file,
     bank accounts with entries and no matching statement balance in the month, and what the
     apps above the ledger register (`hooks.register_close_check`: the open warnings)."""
     months = months_between(first, last)
@@ -100,6 +101,9 @@ def close_checks(book: Book, first: Month, last: Month) -> list[MonthCheck]:
     for ym, lines in hooks.close_check_notes(book, months).items():
         if ym in checks:
             checks[ym].notes.extend(lines)
+    for (y, m), c in checks.items():
+        if m == 12 and c.status == "open":  # December waits for the year-end closing
+            c.blocking.extend(year_end_left(book, y))
     return [checks[ym] for ym in months]
 
 
@@ -150,8 +154,6 @@ def close_months(user, book: Book, first: Month, last: Month) -> list[Period]:
             problems.append(Problem(f"请先结账 {y}年{m}月" + (f"（{first[0]}年{first[1]}月之前还有 {len(earlier)} 个月未结账）" if len(earlier) > 1 else "")))
         checks = close_checks(book, first, last)
         for c in checks:
-            if c.month == 12:
-                problems.extend(Problem(f"{c.label}{line}") for line in year_end_left(book, c.year))
             if c.status != "open":
                 problems.append(Problem(f"{c.label}状态为「{dict(Period.STATUSES)[c.status]}」，不能结账"))
             problems.extend(Problem(f"{c.label}{line}") for line in c.blocking)

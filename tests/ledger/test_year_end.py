@@ -229,3 +229,44 @@ def test_cli_year_end_runs_the_closing_as_the_page_does(demo, book):
     assert Voucher.objects.filter(book=book, kind="closing", poster=demo.accountant).count() == 2
     with pytest.raises(CommandError, match="没有需要结转"):
         run("book", "year-end", book.code, "--year", "2025")
+
+
+# --- Books opened before the sub-accounts ------------------------------------------------------------
+
+
+def _as_before_the_sub_accounts(book):
+    """The book as it was opened before charts.py had 各项分配's sub-accounts."""
+    parent = Account.objects.get(book=book, roles="distribution_items")
+    Account.objects.filter(parent=parent).delete()
+    Account.objects.filter(pk=parent.pk).update(is_leaf=True)
+    return parent.code
+
+
+def test_the_migration_adds_the_sub_accounts_only_where_no_entry_needs_moving(demo, book):
+    import importlib
+    import pkgutil
+
+    from django.apps import apps
+
+    import sanwu.ledger.migrations as migrations
+
+    name = next(m.name for m in pkgutil.iter_modules(migrations.__path__) if m.name.endswith("_distribution_sub_accounts"))
+    migration = importlib.import_module(f"{migrations.__name__}.{name}")
+    village = demo.other_accountant.role_assignments.get().region_id
+    used = services.create_book(None, "Y-USED", village, "2004", start_date=dt.date(2025, 1, 1))
+    services.set_opening_balances(None, used, {"101": 100000 * Y, "301": -100000 * Y})
+    services.confirm_opening(None, used)
+    code = _as_before_the_sub_accounts(book)
+    _as_before_the_sub_accounts(used)
+    post_journal(None, used, SALES + DISTRIBUTION.format(dist=code))
+    migration.add_sub_accounts(apps, None)
+    assert [a.name for a in Account.objects.filter(book=book, parent__code=code).order_by("code")] == [
+        "提取公积公益金", "提取应付福利费", "外来投资分利", "农户分配", "其他",
+    ]
+    assert not Account.objects.get(book=book, code=code).is_leaf
+    # the book with entries on its leaf 各项分配 keeps it; its statement shows them under 其他
+    assert Account.objects.get(book=used, code=code).is_leaf and not Account.objects.filter(book=used, parent__code=code).exists()
+    v = reports.income_statement(used, 2025)["by_label"]
+    assert v["其他"] == 6000 * Y and v["农户分配"] == 0
+    assert v["年末未分配收益"] == _sheet(reports.balance_sheet(used, 2025, 12))["未分配收益"]
+    assert verify_book(used).ok and verify_book(book).ok

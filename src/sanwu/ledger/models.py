@@ -281,12 +281,18 @@ class CountyLedgerSettings(models.Model):
 
     `negative_cash`: what happens to a posting that would take a cash account (role `cash`)
     below zero — refused (the default: cash on hand cannot be negative), or held for the
-    reviewer (only a township or county supervisor may post it, having seen it)."""
+    reviewer (only a township or county supervisor may post it, having seen it).
+
+    `december_close_month`/`december_close_day`: the day of the next year by which December is
+    closed (default 31 March): December stays open until then for the year end (the closing,
+    the distribution plan's vouchers), and the "month not closed" warning waits for it."""
 
     NEGATIVE_CASH = [("refuse", "不予记账"), ("hold", "留待审核人记账")]
 
     county = models.OneToOneField("regions.Region", on_delete=models.PROTECT, primary_key=True, related_name="+")
     negative_cash = models.CharField("库存现金余额为负时", max_length=8, choices=NEGATIVE_CASH, default="refuse")
+    december_close_month = models.PositiveSmallIntegerField("12月结账截止月（次年）", default=3)
+    december_close_day = models.PositiveSmallIntegerField("12月结账截止日（次年）", default=31)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -17,7 +17,7 @@ scope gate itself; web, API, imports and CLI all call these as `services.x`.
 from sanwu.core.dates import today
 
 from .books import accounts_with_role, add_sub_account, confirm_opening, create_book, set_opening_balances
-from .counties import negative_cash_mode, set_negative_cash
+from .counties import december_close_by, december_deadline, negative_cash_mode, set_december_deadline, set_negative_cash
 from .drafts import BookContext, EntryDraft, Signed, VoucherDraft, voucher_errors
 from .pending import ranking_changes, verification_states, verify_and_record, vouchers_waiting
 from .periods import (
@@ -78,6 +78,9 @@ __all__ = [
     "delete_draft",
     "delete_template",
     "negative_cash_mode",
+    "december_close_by",
+    "december_deadline",
+    "set_december_deadline",
     "next_waiting",
     "post",
     "post_drafts",

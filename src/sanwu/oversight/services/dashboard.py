@@ -133,7 +133,7 @@ def overdue_closings(user, region_code: str, as_of: dt.date | None = None) -> li
             out.append({
                 "book": b.code, "name": b.name, "village": b.village, "village_code": b.region_id,
                 "township": b.township or "", "first": f"{y_}-{m_:02d}",
-                "deadline": rules.close_deadline(y_, m_, p), "months": n,
+                "deadline": rules.close_deadline(y_, m_, p, b.start_date), "months": n,
             })
     return out
 

@@ -270,3 +270,26 @@ def test_the_migration_adds_the_sub_accounts_only_where_no_entry_needs_moving(de
     assert v["其他"] == 6000 * Y and v["农户分配"] == 0
     assert v["年末未分配收益"] == _sheet(reports.balance_sheet(used, 2025, 12))["未分配收益"]
     assert verify_book(used).ok and verify_book(book).ok
+
+
+# --- The page ------------------------------------------------------------------------------------
+
+
+def test_the_year_end_page_shows_the_order_and_the_county_reopens_the_year_there(demo, as_user, book):
+    from django.urls import reverse
+
+    page, reopen = (reverse(f"ledger:{n}", args=[book.code, 2025]) for n in ("year_end", "year_reopen"))
+    acc, county = as_user(demo.accountant), as_user(demo.county)
+    text = acc.get(page).content.decode()
+    assert "损益尚未结转" in text and "12月可保留到 2026年3月31日 前结账" in text and "请先进行2025年年终结转" in text
+    assert acc.post(page).status_code == 302
+    text = acc.get(page).content.decode()
+    assert "损益已结转" in text and reopen not in text  # the accountant does not reopen a year
+    assert acc.post(reopen, {"reason": "漏记"}).status_code == 403
+    assert as_user(demo.township).post(reopen, {"reason": "漏记"}).status_code == 403
+    assert as_user(demo.other_accountant).post(reopen, {"reason": "漏记"}).status_code == 404
+    assert reopen in county.get(page).content.decode()
+    answer = county.post(reopen, {"reason": ""})
+    assert answer.status_code == 422 and "请填写反结转原因" in answer.content.decode()
+    assert county.post(reopen, {"reason": "漏记12月租金"}).status_code == 302
+    assert not services.year_closed(book, 2025) and "损益尚未结转" in acc.get(page).content.decode()

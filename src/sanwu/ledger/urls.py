@@ -27,6 +27,7 @@ urlpatterns = [
     path("books/<str:code>/periods/close/", periods.period_close, name="period_close"),
     path("books/<str:code>/periods/<int:year>/<int:month>/<slug:action>/", periods.period_action, name="period_action"),
     path("books/<str:code>/year-end/<int:year>/", periods.year_end, name="year_end"),
+    path("books/<str:code>/year-end/<int:year>/reopen/", periods.year_reopen, name="year_reopen"),
     path("books/<str:code>/accounts/", books.accounts, name="accounts"),
     path("books/<str:code>/opening/", books.opening, name="opening"),
     path("books/<str:code>/import/", imports.import_vouchers, name="import_vouchers"),

@@ -31,6 +31,7 @@ from .periods import (
     months_between,
     reopen_month,
     reopen_year,
+    year_closed,
     year_end_drafts,
     year_end_left,
 )
@@ -104,4 +105,5 @@ __all__ = [
     "vouchers_waiting",
     "year_end_drafts",
     "year_end_left",
+    "year_closed",
 ]

@@ -80,6 +80,14 @@ class VoucherDraft:
     signed: Signed | None = None  # honoured only in a batch posted by the system operator
 
 
+def closing_state(book: Book) -> tuple[dict[int, int], frozenset[int]]:
+    """The book's posted year-end closing vouchers (a few a year): each one's year (by id), and
+    the years whose income and expense are closed (a closing voucher not reversed)."""
+    rows = list(Voucher.objects.filter(book=book, status="posted", kind="closing").values_list("pk", "year", "reverses_id"))
+    reversed_ids = {r for _, _, r in rows if r}
+    return {pk: year for pk, year, _ in rows}, frozenset(year for pk, year, r in rows if r is None and pk not in reversed_ids)
+
+
 class BookContext:
     """What validating a voucher needs from the database, loaded once per book; the amount
     ceilings are read from the settings once here too (`voucher_errors` runs per voucher of an
@@ -117,13 +125,7 @@ class BookContext:
     _closed_years: frozenset[int] = frozenset()
 
     def _load_closings(self) -> None:
-        """The book's posted year-end closing vouchers (a few a year), read once when first
-        needed: which years have their income and expense closed (a closing voucher not
-        reversed), and each closing voucher's year."""
-        rows = list(Voucher.objects.filter(book=self.book, status="posted", kind="closing").values_list("pk", "year", "reverses_id"))
-        reversed_ids = {r for _, _, r in rows if r}
-        self._closings = {pk: year for pk, year, _ in rows}
-        self._closed_years = frozenset(year for pk, year, r in rows if r is None and pk not in reversed_ids)
+        self._closings, self._closed_years = closing_state(self.book)
 
     def closing_year(self, voucher_id: int) -> int | None:
         """The year of a posted closing voucher of the book (None for any other voucher)."""

@@ -18,7 +18,7 @@ from sanwu.core.scope import can_write
 from .. import hooks
 from ..charts import EXPENSE_ROLES, INCOME_ROLES
 from ..models import Account, BankAssertion, Book, Entry, Period, Voucher
-from .drafts import EntryDraft, VoucherDraft
+from .drafts import EntryDraft, VoucherDraft, closing_state
 from .posting import post_drafts
 from .reports import balance_at_end_of, balances_for
 from .roles import MAKE_ROLES, REVIEW_ROLES, audit_change, require_role
@@ -283,6 +283,11 @@ def close_year(user, book: Book, year: int) -> list[Voucher]:
 
 
 YEAR_END_ROLES = INCOME_ROLES | EXPENSE_ROLES | {"current_year_income"}
+
+
+def year_closed(book: Book, year: int) -> bool:
+    """Whether the year's income and expense are closed (closing vouchers posted, not undone)."""
+    return year in closing_state(book)[1]
 
 
 def year_end_left(book: Book, year: int) -> list[str]:

@@ -25,13 +25,19 @@ def negative_cash_mode(book: Book) -> str:
     return mode or "refuse"
 
 
-def set_negative_cash(user, county_code: str, mode: str) -> CountyLedgerSettings:
-    """A county supervisor chooses whether a posting that takes cash below zero is refused or
-    held for the reviewer (audited, old and new value)."""
+def _county_to_set(user, county_code: str):
+    """The county whose book settings `user` changes: its supervisor's only (refusal audited)."""
     county = registered_county(county_code)
     if user is not None and not can_write(user, county_code, SETTINGS_ROLES):
         refuse(user, "ledger.county_settings", county_code, county_code)
         raise Refused("只有本县的县级监管可以修改账务设置")
+    return county
+
+
+def set_negative_cash(user, county_code: str, mode: str) -> CountyLedgerSettings:
+    """A county supervisor chooses whether a posting that takes cash below zero is refused or
+    held for the reviewer (audited, old and new value)."""
+    county = _county_to_set(user, county_code)
     if mode not in NEGATIVE_CASH_MODES:
         raise Invalid(Problem(f"库存现金余额为负时的处理应为 refuse（不予记账）或 hold（留待审核人记账），而不是「{mode}」", field="negative_cash"))
     with transaction.atomic():
@@ -74,10 +80,7 @@ def december_close_errors(month: int, day: int) -> list[str]:
 
 def set_december_deadline(user, county_code: str, month: int, day: int) -> CountyLedgerSettings:
     """A county supervisor sets the day of the next year by which December is closed (audited)."""
-    county = registered_county(county_code)
-    if user is not None and not can_write(user, county_code, SETTINGS_ROLES):
-        refuse(user, "ledger.county_settings", county_code, county_code)
-        raise Refused("只有本县的县级监管可以修改账务设置")
+    county = _county_to_set(user, county_code)
     errors = december_close_errors(month, day)
     if errors:
         raise Invalid([Problem(e, field="december_close") for e in errors])

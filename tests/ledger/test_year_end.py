@@ -293,3 +293,14 @@ def test_the_year_end_page_shows_the_order_and_the_county_reopens_the_year_there
     assert answer.status_code == 422 and "请填写反结转原因" in answer.content.decode()
     assert county.post(reopen, {"reason": "漏记12月租金"}).status_code == 302
     assert not services.year_closed(book, 2025) and "损益尚未结转" in acc.get(page).content.decode()
+
+
+def test_one_batch_cannot_slip_income_in_after_its_own_closing(demo, book):
+    closing = services.year_end_drafts(book, 2025)
+    late = services.VoucherDraft(dt.date(2025, 12, 31), "收到租金", [services.EntryDraft("101", debit=5000 * Y), services.EntryDraft("501", credit=5000 * Y)])
+    with pytest.raises(Invalid, match="已年终结转"):
+        services.post_drafts(demo.accountant, book, closing + [late])
+    assert not Voucher.objects.filter(book=book, kind="closing").exists()
+    services.post_drafts(demo.accountant, book, [late] + closing)  # before it in the same batch: taken
+    assert _balances(book, 2025)["501"] == -5000 * Y  # (the closing was computed without it: December waits)
+    assert services.year_end_left(book, 2025)

@@ -224,7 +224,28 @@ def _year_end_errors(ctx: BookContext, draft: VoucherDraft, p) -> None:
         p(f"{closing_of}年的年终结转凭证不能冲销到以后年度（{year}年）；如需重新结转，请县级监管反结转{closing_of}年度", "date")
     if draft.kind == "closing" or closing_of is not None:
         return
-    touched = [ctx.accounts[e.account] for e in draft.entries if e.account in ctx.accounts]
-    pnl = next((a for a in touched if a.role_set & PNL_ROLES), None)
+    pnl = _pnl_account(ctx, draft)
     if pnl is not None and ctx.year_closed(year):
-        p(f"{year}年已年终结转，损益类科目「{pnl}」不能再记入{year}年；如需补记，请县级监管反结转该年度后重新结转", "date")
+        p(_closed_year_message(year, pnl), "date")
+
+
+def _pnl_account(ctx: BookContext, draft: VoucherDraft) -> Account | None:
+    return next((a for e in draft.entries if (a := ctx.accounts.get(e.account)) is not None and a.role_set & PNL_ROLES), None)
+
+
+def _closed_year_message(year: int, account: Account) -> str:
+    return f"{year}年已年终结转，损益类科目「{account}」不能再记入{year}年；如需补记，请县级监管反结转该年度后重新结转"
+
+
+def batch_year_end_errors(ctx: BookContext, drafts: list[VoucherDraft], file: str | None = None) -> list[Problem]:
+    """Within one batch, in posting order (`drafts` sorted by date): an ordinary voucher after a
+    closing of its year in the same batch may not touch income or expense either."""
+    closed: set[int] = set()
+    problems = []
+    for d in drafts:
+        if d.kind == "closing":
+            if not d.reverses_id:
+                closed.add(d.date.year)
+        elif d.date.year in closed and (pnl := _pnl_account(ctx, d)) is not None:
+            problems.append(Problem(_closed_year_message(d.date.year, pnl), row=d.row, field="date", file=file))
+    return problems

@@ -329,12 +329,8 @@ def reopen_year(user, book: Book, year: int, reason: str) -> list[Voucher]:
         originals = [v for v in closings.filter(reverses__isnull=True).order_by("seq") if v.pk not in undone]
         if not originals:
             raise Invalid(Problem(f"{year}年没有已结转的凭证，无需反结转"))
-        december = _period(book, year, 12)
-        if december.status != "open":
-            old = december.status
-            december.status = "open"
-            december.save(update_fields=["status", "changed_at"])
-            audit_change(user, "period.reopen", december, old={"status": old}, new={"status": "open"}, note=reason, region_code=book.region_id)
+        if _period(book, year, 12).status != "open":
+            reopen_month(user, book, year, 12, reason)
         drafts = [
             VoucherDraft(
                 date=dt.date(year, 12, 31), summary=f"反结转：冲销{v.label}：{v.summary}"[:200], reverses_id=v.pk, kind="closing",

@@ -17,7 +17,7 @@ from ..models import Warning
 from ..rules import Finding
 from .lifecycle import lock_warning, record_transition
 from .posting import store
-from .settings import params_by_county
+from .settings import closing_params_by_county, params_by_county
 from .sources import decided_vouchers, overdue_disclosures, overdue_questions
 
 
@@ -27,7 +27,7 @@ def run_daily(user=None, as_of: dt.date | None = None) -> dict[str, int]:
     as_of = as_of or today()
     found: dict[str, list[Finding]] = {r.code: [] for r in rules.DAILY_RULES}
     books = list(Book.objects.values_list("pk", "region_id", "name", "start_date"))
-    params = params_by_county({county_of(b[1]) for b in books})
+    params = closing_params_by_county({county_of(b[1]) for b in books})
     closed: dict[int, set] = defaultdict(set)
     for book_id, year, month in Period.objects.exclude(status="open").values_list("book_id", "year", "month"):
         closed[book_id].add((year, month))

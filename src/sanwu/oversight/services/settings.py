@@ -56,12 +56,17 @@ def params_for(county_code: str) -> Params:
 
 
 def params_by_county(codes: Iterable[str]) -> dict[str, Params]:
-    """Each county's parameters, with the deadline for December from its book settings
-    (`ledger.services.december_close_by`): what the daily rules and the dashboards read."""
     codes = set(codes)
     rows = {r.county_id: r for r in RuleSettings.objects.filter(county_id__in=codes)}
-    december = december_close_by(codes)
-    return {c: replace(_params_of(rows.get(c)), december_close_by=december[c]) for c in codes}
+    return {c: _params_of(rows.get(c)) for c in codes}
+
+
+def closing_params_by_county(codes: Iterable[str]) -> dict[str, Params]:
+    """`params_by_county` with each county's deadline for December from its book settings
+    (`ledger.services.december_close_by`): what the closing rule and the overdue closings read."""
+    params = params_by_county(codes)
+    december = december_close_by(params)
+    return {c: replace(p, december_close_by=december[c]) for c, p in params.items()}
 
 
 PARAM_FIELDS = ("cash_limit", "large_amount", "duplicate_days", "round_min", "round_unit", "close_day", "response_days")

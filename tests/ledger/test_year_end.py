@@ -220,7 +220,7 @@ def run(*args):
 
 def test_cli_year_end_runs_the_closing_as_the_page_does(demo, book):
     with pytest.raises(CommandError, match="无权"):
-        run("book", "year-end", book.code, "--year", "2025", "--as", demo.township.username.replace("township_1", "secretary_1"))
+        run("book", "year-end", book.code, "--year", "2025", "--as", demo.secretary.username)
     with pytest.raises(CommandError, match="不存在或不在您的管辖范围内"):
         run("book", "year-end", book.code, "--year", "2025", "--as", demo.other_accountant.username)
     assert not Voucher.objects.filter(book=book, kind="closing").exists()

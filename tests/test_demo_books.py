@@ -107,6 +107,31 @@ def test_months_closed_years_closed_and_nothing_in_the_future(small_city):
     assert small_city.vouchers == Voucher.objects.count()
 
 
+def test_every_books_statement_ties_with_its_balance_sheet_and_every_year_over_is_closed(small_city):
+    """收益及收益分配表's 年末未分配收益 is the balance sheet's 未分配收益 in every book and year; a
+    year over leaves 本年收益 and every income and expense account at zero, December closed."""
+    from sanwu.ledger.charts import EXPENSE_ROLES, INCOME_ROLES
+    from sanwu.ledger.models import Account
+    from sanwu.ledger.services.reports import balance_sheet, balances_for, income_statement
+
+    zeroed = INCOME_ROLES | EXPENSE_ROLES | {"current_year_income"}
+    this_year = dates.today().year
+    for book in Book.objects.all():
+        leaves = [a for a in Account.objects.filter(book=book, is_leaf=True) if a.role_set & zeroed]
+        for year in range(book.start_date.year, this_year + 1):
+            st = income_statement(book, year)
+            sheet = {r["label"]: r["closing"] for r in balance_sheet(book, year, 12)["liabilities"]}
+            assert st["by_label"]["年末未分配收益"] == sheet["未分配收益"], (book.code, year)
+            if year < this_year:
+                bal = balances_for(book, year, 12)
+                assert all(bal.get(a.pk, [0, 0, 0, 0])[3] == 0 for a in leaves), (book.code, year)
+                assert services.year_end_left(book, year) == []
+    # the later years over carry a distribution plan: a tenth of the year's income to 公积公益金
+    shown = [income_statement(b, books.LATER)["by_label"] for b in Book.objects.all()]
+    assert all(v["减：提取公积公益金"] == v["本年收益"] // 1000 * 100 for v in shown if v["本年收益"] > 0)
+    assert any(v["减：提取公积公益金"] > 0 for v in shown)
+
+
 def test_vouchers_carry_who_made_reviewed_and_posted_them_and_when(small_city):
     from django.contrib.auth import get_user_model
 

@@ -346,7 +346,8 @@ def test_books_and_accounts(demo, book, other_book):
     assert accounts["102"]["category"] == "asset" and accounts["102"]["side"] == "debit" and accounts["102"]["is_leaf"]
     assert accounts["322"]["is_leaf"] is False
     children = [a for a in accounts.values() if a["parent"] == "322"]
-    assert children and all(a["is_leaf"] for a in children)
+    assert [a["is_leaf"] for a in children] == [False, True]  # 各项分配 has its own sub-accounts, 未分配收益 none
+    assert all(a["is_leaf"] for a in accounts.values() if a["parent"] == children[0]["code"])
 
 
 def test_voucher_list_paging_and_bad_filters(demo, book):

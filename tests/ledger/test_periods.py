@@ -101,7 +101,11 @@ def test_the_page_shows_the_checks_and_closes_the_range_with_one_confirmation(de
     groups = page.context["close"]["groups"]
     assert [g["label"] for g in groups][:3] == ["2025年1月至2025年2月", "2025年3月", "2025年4月"]
     assert groups[0]["months"] == 2 and "均无凭证，一并结账" in html
-    assert "没有上传原始凭证" in html and html.count("data-confirm=\"将 2025年1月至2025年12月共 12 个月一次结账") == 1
+    assert "没有上传原始凭证" in html and "请先进行2025年年终结转" in html  # December waits for the closing
+    assert acc.post(url("period_close", book), {"from": "2025-01", "to": "2025-12"}).status_code == 422
+    services.close_year(demo.accountant, book, 2025)
+    html = acc.get(url("periods", book), {"from": "2025-01", "to": "2025-12"}).content.decode()
+    assert html.count("data-confirm=\"将 2025年1月至2025年12月共 12 个月一次结账") == 1
     resp = acc.post(url("period_close", book), {"from": "2025-01", "to": "2025-12"})
     assert resp.status_code == 302
     months = services.months_between((2025, 1), (2025, 12))

@@ -71,7 +71,7 @@ JOURNAL_2023 = """
   521    100.00    -
   214    -         100.00
 2025-07-01 分配到户
-  32201  4000.00   -
+  3220102  4000.00   -
   11302  -         4000.00
 """
 
@@ -334,7 +334,7 @@ def test_income_statement_2023_matches_the_formulas(books):
     assert v["收益总额"] == 1485000 + 2000000 + 5000 - 600000 - 20000 == 2870000
     assert v["净收益"] == 2870000 - 10000 == 2860000
     assert v["加：年初未分配收益"] == 800000 and v["可分配收益"] == 3660000
-    assert v["减：各项分配"] == 400000 and v["年末未分配收益"] == 3260000
+    assert v["向成员分配"] == 400000 and v["年末未分配收益"] == 3260000
     # the statement agrees with the balance sheet
     assert v["年末未分配收益"] == _sheet(reports.balance_sheet(book, 2025, 12))["未分配收益"][1]
     assert not st["has_prior"] and st["note"]

@@ -42,6 +42,7 @@ from sanwu.core import audit
 from sanwu.core.codes import county_of, credit_check_char, org_code_check_char, township_of
 from sanwu.core.dates import today
 from sanwu.ledger import services
+from sanwu.ledger.charts import EXPENSE_ROLES, INCOME_ROLES
 from sanwu.ledger.models import Account, Period
 from sanwu.ledger.services import EntryDraft, Signed, VoucherDraft
 from sanwu.ledger.services.reports import month_end
@@ -624,6 +625,7 @@ class _Roles:
         self.payable = one("payable")
         self.capital = one("capital")
         self.reserve = one("reserve_fund")
+        self.distribute_reserve = one("distribute_reserve")
         self.operating_income = one("operating_income")
         self.contracting = one("contracting_income", "承包")
         self.remitted = one("contracting_income", "上交")
@@ -1082,6 +1084,20 @@ def _year_balances(drafts: list[VoucherDraft], by_code: dict[str, int]) -> dict[
     return out
 
 
+def _reserve_drafts(leaves: list[Account], balances: dict[int, int], roles: _Roles, year: int) -> list[VoucherDraft]:
+    """The distribution plan's one voucher for a later year over (docs/parts/yearend.md): a tenth
+    of the year's positive income, in whole yuan, set aside as 公积公益金 on 12-31 (none in a
+    year of loss)."""
+    pnl = INCOME_ROLES | EXPENSE_ROLES
+    income = -sum(balances.get(a.pk, 0) for a in leaves if a.role_set & pnl)
+    amount = income // 10 // YUAN * YUAN
+    if amount <= 0:
+        return []
+    return [VoucherDraft(date=dt.date(year, 12, 31), summary="按收益分配方案提取公积公益金", entries=[
+        EntryDraft(roles.distribute_reserve, debit=amount, summary="提取公积公益金"), EntryDraft(roles.reserve, credit=amount, summary="提取公积公益金"),
+    ])]
+
+
 def _month_before(y: int, m: int) -> tuple[int, int]:
     return (y - 1, 12) if m == 1 else (y, m - 1)
 
@@ -1208,7 +1224,8 @@ def load_books(seed: int, scale: str, progress=None, as_of: dt.date | None = Non
             for y in sorted(k for k in by_year if k > YEARS[-1]):
                 later += by_year[y]
                 if y < as_of.year:
-                    later += services.closing_drafts(leaves, _year_balances(by_year[y], by_code), y)
+                    year = by_year[y] + _reserve_drafts(leaves, _year_balances(by_year[y], by_code), roles, y)
+                    later += year[len(by_year[y]):] + services.closing_drafts(leaves, _year_balances(year, by_code), y)
             states = _period_states(random.Random(f"{seed}:close:{v.code}"), v.code, through, personas)
             if moved is None and v.county == TAIHU and v.code not in personas and move_year is not None:
                 # One Taihu village keeps its 2004 book to the end of the last closed year and

@@ -54,6 +54,14 @@ ROLE_LABELS = {
     "current_year_income": "本年收益",
     "income_distribution": "收益分配",
     "distribution_items": "各项分配",
+    # 各项分配's standard sub-accounts (domain.md 1.5): each gives one line of the statement's
+    # distribution section.
+    "distribute_reserve": "提取公积公益金",
+    "distribute_welfare": "提取应付福利费",
+    "distribute_investors": "外来投资分利",
+    "distribute_households": "农户分配",
+    "distribute_members": "向成员分配",
+    "distribute_other": "其他分配",
     "undistributed": "未分配收益",
     "production_cost": "生产（劳务）成本",
     "operating_income": "经营收入",
@@ -97,10 +105,14 @@ class StdAccount:
     side: str
     roles: tuple[str, ...] = ()
     parent: str | None = None  # standard sub-accounts name their parent
+    note: str = ""  # what is not verified about this account
 
 
-def _a(code, name, category, side, *roles, parent=None):
-    return StdAccount(code, name, category, side, tuple(roles), parent)
+def _a(code, name, category, side, *roles, parent=None, note=""):
+    return StdAccount(code, name, category, side, tuple(roles), parent, note)
+
+
+UNVERIFIED_2023 = "2023年制度的收益分配明细项目未与财政部附录核对，按目前已知情况设置"
 
 
 CHART_2023 = [
@@ -136,6 +148,9 @@ CHART_2023 = [
     _a("321", "本年收益", "equity", "credit", "current_year_income"),
     _a("322", "收益分配", "equity", "credit", "income_distribution"),
     _a("32201", "各项分配", "equity", "debit", "distribution_items", parent="322"),
+    _a("3220101", "提取公积公益金", "equity", "debit", "distribution_items", "distribute_reserve", parent="32201", note=UNVERIFIED_2023),
+    _a("3220102", "向成员分配", "equity", "debit", "distribution_items", "distribute_members", parent="32201", note=UNVERIFIED_2023),
+    _a("3220103", "其他", "equity", "debit", "distribution_items", "distribute_other", parent="32201", note=UNVERIFIED_2023),
     _a("32202", "未分配收益", "equity", "credit", "undistributed", parent="322"),
     _a("401", "生产（劳务）成本", "cost", "debit", "production_cost"),
     _a("501", "经营收入", "pnl", "credit", "operating_income"),
@@ -182,6 +197,13 @@ CHART_2004 = [
     _a("321", "本年收益", "equity", "credit", "current_year_income"),
     _a("322", "收益分配", "equity", "credit", "income_distribution"),
     _a("32201", "各项分配", "equity", "debit", "distribution_items", parent="322"),
+    # The five items of the 2004 收益及收益分配表 (domain.md 1.5; 32200201–05 in one published
+    # numbering, here in the book's own code style).
+    _a("3220101", "提取公积公益金", "equity", "debit", "distribution_items", "distribute_reserve", parent="32201"),
+    _a("3220102", "提取应付福利费", "equity", "debit", "distribution_items", "distribute_welfare", parent="32201"),
+    _a("3220103", "外来投资分利", "equity", "debit", "distribution_items", "distribute_investors", parent="32201"),
+    _a("3220104", "农户分配", "equity", "debit", "distribution_items", "distribute_households", parent="32201"),
+    _a("3220105", "其他", "equity", "debit", "distribution_items", "distribute_other", parent="32201"),
     _a("32202", "未分配收益", "equity", "credit", "undistributed", parent="322"),
     _a("401", "生产（劳务）成本", "cost", "debit", "production_cost"),
     _a("501", "经营收入", "pnl", "credit", "operating_income"),
@@ -324,7 +346,12 @@ STATEMENT_FORMS = {
 STATEMENT_SIGNERS = ("单位负责人", "会计主管", "审核", "制表")
 
 # 收益及收益分配表: (row, label, kind, spec). "flow" sums the year's activity of the roles
-# (credit-positive for income, debit-positive for expense, by sign).
+# (credit-positive for income, debit-positive for expense, by sign). "other_in" (其他转入): what
+# came into 未分配收益 in the year other than from income, e.g. 公积公益金 covering a loss.
+# "distribution": the year's net debits (debits less credits back) to the 各项分配 accounts with
+# the line's role; an account with none of the lines' roles (a book's own sub-account, or a leaf
+# 各项分配 without the standard sub-accounts) goes on the line with "other" in its spec, unless its
+# name is that of a standard sub-account. Closing vouchers are left out of both.
 INCOME_STATEMENT = {
     "2004": [
         (1, "经营收入", "flow", {"operating_income": 1}),
@@ -341,9 +368,14 @@ INCOME_STATEMENT = {
         (12, "加：年初未分配收益", "opening_undistributed", {}),
         (13, "其他转入", "other_in", {}),
         (14, "可分配收益", "calc", {11: 1, 12: 1, 13: 1}),
-        (15, "减：各项分配", "distribution", {}),
-        (16, "年末未分配收益", "calc", {14: 1, 15: -1}),
+        (15, "减：提取公积公益金", "distribution", {"distribute_reserve": 1}),
+        (16, "提取应付福利费", "distribution", {"distribute_welfare": 1}),
+        (17, "外来投资分利", "distribution", {"distribute_investors": 1}),
+        (18, "农户分配", "distribution", {"distribute_households": 1}),
+        (19, "其他", "distribution", {"distribute_other": 1, "other": 1}),
+        (20, "年末未分配收益", "calc", {14: 1, 15: -1, 16: -1, 17: -1, 18: -1, 19: -1}),
     ],
+    # 2023: 其他转入 and the distribution lines as far as known (UNVERIFIED_2023).
     "2023": [
         (1, "经营收入", "flow", {"operating_income": 1}),
         (2, "加：投资收益", "flow", {"investment_income": 1}),
@@ -359,9 +391,12 @@ INCOME_STATEMENT = {
         (12, "减：所得税费用", "flow", {"income_tax": 1}),
         (13, "净收益", "calc", {11: 1, 12: -1}),
         (14, "加：年初未分配收益", "opening_undistributed", {}),
-        (15, "可分配收益", "calc", {13: 1, 14: 1}),
-        (16, "减：各项分配", "distribution", {}),
-        (17, "年末未分配收益", "calc", {15: 1, 16: -1}),
+        (15, "其他转入", "other_in", {}),
+        (16, "可分配收益", "calc", {13: 1, 14: 1, 15: 1}),
+        (17, "减：提取公积公益金", "distribution", {"distribute_reserve": 1}),
+        (18, "向成员分配", "distribution", {"distribute_members": 1}),
+        (19, "其他", "distribution", {"distribute_other": 1, "other": 1}),
+        (20, "年末未分配收益", "calc", {16: 1, 17: -1, 18: -1, 19: -1}),
     ],
 }
 
@@ -533,7 +568,12 @@ CHART_MOVES = {
         _m("311", "311"),
         _m("321", "321", note="年终结转后应无余额"),
         _m("322", "322"),
-        _m("32201", "32201"),
+        _m("32201", "32201", note="各项分配：年终结转后应无余额"),
+        _m("3220101", "3220101", note="提取公积公益金"),
+        _m("3220102", "3220103", note="新制度删除应付福利费，提取应付福利费计入其他", uncertain=True),
+        _m("3220103", "3220103", note="外来投资分利计入其他（新制度明细待核对）", uncertain=True),
+        _m("3220104", "3220102", note="农户分配 → 向成员分配", uncertain=True),
+        _m("3220105", "3220103", note="其他"),
         _m("32202", "32202"),
         _m("401", "401"),
         _m("501", "501"),

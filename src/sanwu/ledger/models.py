@@ -420,7 +420,11 @@ class CountyLedgerSettings(models.Model):
     reviewer (only a township or county supervisor may post it, having seen it).
 
     `receivable_age_years`: a receivable whose oldest unpaid part (FIFO, `services.ageing`) is
-    older than this many years raises the daily warning `receivable_overdue` (default 3)."""
+    older than this many years raises the daily warning `receivable_overdue` (default 3).
+
+    `december_close_month`/`december_close_day`: the day of the next year by which December is
+    closed (default 31 March): December stays open until then for the year end (the closing,
+    the distribution plan's vouchers), and the "month not closed" warning waits for it."""
 
     NEGATIVE_CASH = [("refuse", "不予记账"), ("hold", "留待审核人记账")]
 
@@ -429,6 +433,8 @@ class CountyLedgerSettings(models.Model):
     receivable_age_years = models.PositiveSmallIntegerField("应收款账龄预警年限", default=3)
     # Spending past the approved year's budget (the budgets app): a warning, or refused at posting.
     over_budget = models.CharField("超预算支出", max_length=8, choices=[("flag", "提示预警"), ("refuse", "不予记账")], default="flag")
+    december_close_month = models.PositiveSmallIntegerField("12月结账截止月（次年）", default=3)
+    december_close_day = models.PositiveSmallIntegerField("12月结账截止日（次年）", default=31)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 

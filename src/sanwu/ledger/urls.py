@@ -31,6 +31,7 @@ urlpatterns = [
     path("books/<str:code>/archives/<int:year>/make/", archives.archive_make, name="archive_make"),
     path("books/<str:book__code>/archives/file/<int:pk>/", serve_file, {"model": Archive}, name="archive_file"),
     path("archives/due/", archives.archives_due, name="archives_due"),
+    path("books/<str:code>/year-end/<int:year>/reopen/", periods.year_reopen, name="year_reopen"),
     path("books/<str:code>/accounts/", books.accounts, name="accounts"),
     path("books/<str:code>/opening/", books.opening, name="opening"),
     path("books/<str:code>/chart-move/", books.chart_move, name="chart_move"),

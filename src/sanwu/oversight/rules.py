@@ -85,6 +85,10 @@ class Params:
     round_min: int = 1 * WAN
     round_unit: int = 1 * WAN
     close_day: int = 10
+    # (month, day) of the next year by which December is closed: the county's
+    # CountyLedgerSettings.december_close_month/_day (docs/parts/yearend.md), filled in by
+    # services.params_by_county; the posting rules do not read it.
+    december_close_by: tuple[int, int] = (3, 31)
     response_days: int = 7
     disabled: frozenset[str] = frozenset()
 
@@ -376,9 +380,19 @@ def _next_month(year: int, month: int) -> tuple[int, int]:
     return (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def close_deadline(year: int, month: int, p: Params = DEFAULTS) -> dt.date:
+def close_deadline(year: int, month: int, p: Params = DEFAULTS, start: dt.date | None = None) -> dt.date:
+    """The day by which a month is closed: the `close_day` of the next month; December by the
+    county's day of the next year (`december_close_by`, default 31 March), for the year end. The
+    months after a December cannot close before it (months close in order), so while it waits
+    they wait with it: their deadline is never before that December's. `start`: the book's
+    start, when known (a book opened in January has no December before it to wait for)."""
     ny, nm = _next_month(year, month)
-    return dt.date(ny, nm, p.close_day)
+    if month == 12:
+        return dt.date(ny, *p.december_close_by)
+    own = dt.date(ny, nm, p.close_day)
+    if start is not None and (start.year, start.month) > (year - 1, 12):
+        return own
+    return max(own, dt.date(year, *p.december_close_by))
 
 
 @dataclass(frozen=True)
@@ -397,7 +411,7 @@ def overdue_months(b: BookMonths, as_of: dt.date, p: Params = DEFAULTS) -> list[
     """Months of the book still open after their deadline (the 10th of the next month)."""
     out = []
     y_, m_ = b.start.year, b.start.month
-    while close_deadline(y_, m_, p) < as_of:
+    while close_deadline(y_, m_, p, b.start) < as_of:
         if (y_, m_) not in b.closed:
             out.append((y_, m_))
         y_, m_ = _next_month(y_, m_)
@@ -408,18 +422,22 @@ def _month_index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
 
-def last_due_month(as_of: dt.date, p: Params = DEFAULTS) -> int:
+def last_due_month(as_of: dt.date, p: Params = DEFAULTS, start: dt.date | None = None) -> int:
     """The index (year × 12 + month − 1) of the latest month whose closing deadline is before
-    `as_of`: last month's, or the month before it while last month's deadline is still to come."""
+    `as_of`: last month's, or an earlier one while later deadlines are still to come (the months
+    waiting with December, at most a half year). Deadlines never fall as months go on, so the
+    months up to it are all due."""
     last = _month_index(as_of.year, as_of.month) - 1
-    return last if close_deadline(last // 12, last % 12 + 1, p) < as_of else last - 1
+    while close_deadline(last // 12, last % 12 + 1, p, start) >= as_of:
+        last -= 1
+    return last
 
 
 def overdue_of_closed_run(start: dt.date, run: tuple[int, int] | None, as_of: dt.date, p: Params = DEFAULTS) -> tuple[tuple[int, int], int] | None:
     """`overdue_months` for a book whose closed months are one unbroken run (first and last month
     index, None for none closed), in arithmetic: the first overdue month and how many months are
     overdue, or None. Costs the same for a book started decades ago."""
-    s, e = _month_index(start.year, start.month), last_due_month(as_of, p)
+    s, e = _month_index(start.year, start.month), last_due_month(as_of, p, start)
     if e < s:
         return None
     closed, first = 0, s
@@ -434,13 +452,14 @@ def overdue_of_closed_run(start: dt.date, run: tuple[int, int] | None, as_of: dt
 
 
 def month_not_closed(b: BookMonths, as_of: dt.date, p: Params = DEFAULTS) -> list[Finding]:
-    """A month not closed by the 10th of the next. One warning per book for the earliest such
-    month (months close in order, so the later ones wait on it); its message counts them all."""
+    """A month not closed by the 10th of the next (December: by the county's day of the next
+    year, see `close_deadline`). One warning per book for the earliest such month (months close
+    in order, so the later ones wait on it); its message counts them all."""
     months = overdue_months(b, as_of, p)
     if not months:
         return []
     y_, m_ = months[0]
-    deadline = close_deadline(y_, m_, p)
+    deadline = close_deadline(y_, m_, p, b.start)
     more = f"，至今共 {len(months)} 个月逾期未结账" if len(months) > 1 else ""
     return [
         Finding(

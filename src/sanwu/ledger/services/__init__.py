@@ -20,7 +20,15 @@ from sanwu.core.dates import today
 
 from .books import accounts_with_role, add_sub_account, confirm_opening, create_book, set_opening_balances
 from .chartmove import MOVE_ROLES, chart_move_of, chart_move_report, chart_move_table, migrate_chart, move_cutoff
-from .counties import negative_cash_mode, receivable_age_years, set_negative_cash, set_receivable_age_years
+from .counties import (
+    december_close_by,
+    december_deadline,
+    negative_cash_mode,
+    receivable_age_years,
+    set_december_deadline,
+    set_negative_cash,
+    set_receivable_age_years,
+)
 from .drafts import BookContext, EntryDraft, Signed, VoucherDraft, voucher_errors
 from .pending import ranking_changes, verification_states, verify_and_record, vouchers_waiting
 from .periods import (
@@ -33,7 +41,10 @@ from .periods import (
     confirm_close,
     months_between,
     reopen_month,
+    reopen_year,
+    year_closed,
     year_end_drafts,
+    year_end_left,
 )
 from .posting import FLOW_ROLES, EntryRow, canonical_of, post, post_drafts, review_and_post
 from .roles import BOOK_ADMIN_ROLES, MAKE_ROLES, POST_ROLES, REVIEW_ROLES
@@ -85,12 +96,16 @@ __all__ = [
     "delete_draft",
     "delete_template",
     "negative_cash_mode",
+    "december_close_by",
+    "december_deadline",
+    "set_december_deadline",
     "next_waiting",
     "post",
     "post_drafts",
     "ranking_changes",
     "reject",
     "reopen_month",
+    "reopen_year",
     "review",
     "review_and_post",
     "save_draft",
@@ -108,4 +123,6 @@ __all__ = [
     "voucher_errors",
     "vouchers_waiting",
     "year_end_drafts",
+    "year_end_left",
+    "year_closed",
 ]

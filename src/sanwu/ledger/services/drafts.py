@@ -14,8 +14,10 @@ from sanwu.core.errors import Problem
 from sanwu.core.codes import credit_code_errors
 from sanwu.core.money import format_yuan
 
-from ..charts import COUNTERPARTY_KINDS, SETTLEMENTS, SOURCES
-from ..models import Account, Book, Period
+from ..charts import COUNTERPARTY_KINDS, EXPENSE_ROLES, INCOME_ROLES, SETTLEMENTS, SOURCES
+from ..models import Account, Book, Period, Voucher
+
+PNL_ROLES = INCOME_ROLES | EXPENSE_ROLES
 
 
 @dataclass(slots=True)
@@ -78,6 +80,14 @@ class VoucherDraft:
     signed: Signed | None = None  # honoured only in a batch posted by the system operator
 
 
+def closing_state(book: Book) -> tuple[dict[int, int], frozenset[int]]:
+    """The book's posted year-end closing vouchers (a few a year): each one's year (by id), and
+    the years whose income and expense are closed (a closing voucher not reversed)."""
+    rows = list(Voucher.objects.filter(book=book, status="posted", kind="closing").values_list("pk", "year", "reverses_id"))
+    reversed_ids = {r for _, _, r in rows if r}
+    return {pk: year for pk, year, _ in rows}, frozenset(year for pk, year, r in rows if r is None and pk not in reversed_ids)
+
+
 class BookContext:
     """What validating a voucher needs from the database, loaded once per book; the amount
     ceilings are read from the settings once here too (`voucher_errors` runs per voucher of an
@@ -110,6 +120,24 @@ class BookContext:
 
     def period_status(self, year: int, month: int) -> str:
         return self.periods.get((year, month), "open")
+
+    _closings: dict[int, int] | None = None
+    _closed_years: frozenset[int] = frozenset()
+
+    def _load_closings(self) -> None:
+        self._closings, self._closed_years = closing_state(self.book)
+
+    def closing_year(self, voucher_id: int) -> int | None:
+        """The year of a posted closing voucher of the book (None for any other voucher)."""
+        if self._closings is None:
+            self._load_closings()
+        return self._closings.get(voucher_id)
+
+    def year_closed(self, year: int) -> bool:
+        """Whether the year's income and expense are closed into 本年收益 (and not undone)."""
+        if self._closings is None:
+            self._load_closings()
+        return year in self._closed_years
 
 
 def voucher_errors(ctx: BookContext, draft: VoucherDraft, file: str | None = None, check_period: bool = True) -> list[Problem]:
@@ -144,6 +172,7 @@ def voucher_errors(ctx: BookContext, draft: VoucherDraft, file: str | None = Non
         p("一张凭证至少要有两条分录", "account")
     elif len(draft.entries) > ctx.max_entries:
         p(f"一张凭证最多{ctx.max_entries}条分录，这张有{len(draft.entries)}条；请分成几张凭证", "account")
+    _year_end_errors(ctx, draft, p)
     debit = credit = 0
     max_entry = ctx.max_entry
     for n, e in enumerate(draft.entries, start=1):
@@ -184,4 +213,41 @@ def voucher_errors(ctx: BookContext, draft: VoucherDraft, file: str | None = Non
         p("凭证金额合计不能为零", "debit")
     elif abs(debit) > ctx.max_voucher:
         p(f"凭证借方合计 {format_yuan(debit)} 元超过一张凭证的上限 {format_yuan(ctx.max_voucher)} 元", "debit")
+    return problems
+
+
+def _year_end_errors(ctx: BookContext, draft: VoucherDraft, p) -> None:
+    """The year end (docs/parts/yearend.md): once a year's income and expense are closed, no
+    ordinary voucher of that year touches them until a county supervisor undoes the closing
+    (`reopen_year`); a closing voucher is reversed only within its own year."""
+    year = draft.date.year
+    closing_of = ctx.closing_year(draft.reverses_id) if draft.reverses_id else None
+    if closing_of is not None and closing_of != year:
+        p(f"{closing_of}年的年终结转凭证不能冲销到以后年度（{year}年）；如需重新结转，请县级监管反结转{closing_of}年度", "date")
+    if draft.kind == "closing" or closing_of is not None:
+        return
+    pnl = _pnl_account(ctx, draft)
+    if pnl is not None and ctx.year_closed(year):
+        p(_closed_year_message(year, pnl), "date")
+
+
+def _pnl_account(ctx: BookContext, draft: VoucherDraft) -> Account | None:
+    return next((a for e in draft.entries if (a := ctx.accounts.get(e.account)) is not None and a.role_set & PNL_ROLES), None)
+
+
+def _closed_year_message(year: int, account: Account) -> str:
+    return f"{year}年已年终结转，损益类科目「{account}」不能再记入{year}年；如需补记，请县级监管反结转该年度后重新结转"
+
+
+def batch_year_end_errors(ctx: BookContext, drafts: list[VoucherDraft], file: str | None = None) -> list[Problem]:
+    """Within one batch, in posting order (`drafts` sorted by date): an ordinary voucher after a
+    closing of its year in the same batch may not touch income or expense either."""
+    closed: set[int] = set()
+    problems = []
+    for d in drafts:
+        if d.kind == "closing":
+            if not d.reverses_id:
+                closed.add(d.date.year)
+        elif d.date.year in closed and (pnl := _pnl_account(ctx, d)) is not None:
+            problems.append(Problem(_closed_year_message(d.date.year, pnl), row=d.row, field="date", file=file))
     return problems

@@ -18,7 +18,7 @@ from sanwu.core.scope import can_write
 from .. import hooks
 from ..charts import EXPENSE_ROLES, INCOME_ROLES
 from ..models import Account, BankAssertion, Book, Entry, Period, Voucher
-from .drafts import EntryDraft, VoucherDraft
+from .drafts import EntryDraft, VoucherDraft, closing_state
 from .posting import post_drafts
 from .reconcile import agreed_months
 from .reports import balance_at_end_of, balances_for
@@ -68,7 +68,8 @@ class MonthCheck:
 
 def close_checks(book: Book, first: Month, last: Month) -> list[MonthCheck]:
     """The pre-close checks of every month from `first` to `last`, in a few queries whatever the
-    range: vouchers not posted (which keep a month open), posted vouchers without a receipt file,
+    range: vouchers not posted and, in December, the year-end closing not done (which keep a
+    month open), posted vouchers without a receipt file,
     bank accounts with entries and no matching statement balance in the month, and what the
     apps above the ledger register (`hooks.register_close_check`: the open warnings)."""
     months = months_between(first, last)
@@ -101,6 +102,9 @@ def close_checks(book: Book, first: Month, last: Month) -> list[MonthCheck]:
     for ym, lines in hooks.close_check_notes(book, months).items():
         if ym in checks:
             checks[ym].notes.extend(lines)
+    for (y, m), c in checks.items():
+        if m == 12 and c.status == "open":  # December waits for the year-end closing
+            c.blocking.extend(year_end_left(book, y))
     return [checks[ym] for ym in months]
 
 
@@ -250,7 +254,7 @@ def closing_drafts(accounts: list[Account], closing: dict[int, int], year: int) 
             lines.append(EntryDraft(cyi[0].code, credit=income_total, summary="结转本年收益"))
         else:
             lines.append(EntryDraft(cyi[0].code, debit=-income_total, summary="结转本年收益"))
-        drafts.append(VoucherDraft(date=d, summary=f"{year}年损益结转本年收益", entries=lines, kind="closing"))
+        drafts.append(VoucherDraft(date=d, summary=f"{year}年损益结转本年收益", entries=_in_code_order(lines), kind="closing"))
     if income_total > 0:
         second = [EntryDraft(cyi[0].code, debit=income_total), EntryDraft(und[0].code, credit=income_total)]
     elif income_total < 0:
@@ -258,18 +262,90 @@ def closing_drafts(accounts: list[Account], closing: dict[int, int], year: int) 
     else:
         second = []
     # 各项分配 (distributions made this year) closes into 未分配收益 too.
-    for acc in [a for a in accounts if "distribution_items" in a.role_set]:
+    for acc in [a for a in accounts if "distribution_items" in a.role_set and a.is_leaf]:
         amount = closing.get(acc.pk, 0)
         if amount:
             second.append(EntryDraft(acc.code, debit=-amount if amount < 0 else 0, credit=amount if amount > 0 else 0, summary="结转各项分配"))
             second.append(EntryDraft(und[0].code, debit=amount if amount > 0 else 0, credit=-amount if amount < 0 else 0, summary="结转各项分配"))
     if second:
-        drafts.append(VoucherDraft(date=d, summary=f"{year}年本年收益及各项分配转入未分配收益", entries=second, kind="closing"))
+        drafts.append(VoucherDraft(date=d, summary=f"{year}年本年收益及各项分配转入未分配收益", entries=_in_code_order(second), kind="closing"))
     return drafts
 
 
+def _in_code_order(lines: list[EntryDraft]) -> list[EntryDraft]:
+    """A closing voucher's lines in account-code order (as the books print them)."""
+    return sorted(lines, key=lambda e: e.account)
+
+
 def close_year(user, book: Book, year: int) -> list[Voucher]:
+    """结转 the year (the page's 年终结转 and `sanwu book year-end`): income and expense into
+    本年收益, 本年收益 and 各项分配 into 未分配收益. Run again after the distribution plan's
+    vouchers (dated 12-31) to close 各项分配; December must still be open."""
     drafts = year_end_drafts(book, year)
     if not drafts:
         raise Invalid(Problem(f"{year}年没有需要结转的损益"))
     return post_drafts(user, book, drafts)
+
+
+YEAR_END_ROLES = INCOME_ROLES | EXPENSE_ROLES | {"current_year_income"}
+
+
+def year_closed(book: Book, year: int) -> bool:
+    """Whether the year's income and expense are closed (closing vouchers posted, not undone)."""
+    return year in closing_state(book)[1]
+
+
+def year_end_left(book: Book, year: int) -> list[str]:
+    """What keeps December of `year` from closing: income or expense accounts or 本年收益 with a
+    balance at the year's end (the year-end closing not done, or done before later postings), or
+    各项分配 not yet closed into 未分配收益 (the distribution plan's vouchers after the closing)."""
+    bal = balances_for(book, year, 12)
+    left, dist = [], []
+    for a in Account.objects.filter(book=book, is_leaf=True).order_by("code"):
+        amount = bal.get(a.pk, (0, 0, 0, 0))[3]
+        if amount and a.role_set & YEAR_END_ROLES:
+            left.append(a)
+        elif amount and "distribution_items" in a.role_set:
+            dist.append(a)
+    out = []
+    if left:
+        names = "、".join(str(a) for a in left[:3]) + (f"等 {len(left)} 个科目" if len(left) > 3 else "")
+        out.append(f"损益类科目或本年收益尚有余额（{names}），请先进行{year}年年终结转")
+    if dist:
+        out.append(f"各项分配尚有余额（{'、'.join(str(a) for a in dist[:3])}），请再次进行{year}年年终结转，转入未分配收益")
+    return out
+
+
+def reopen_year(user, book: Book, year: int, reason: str) -> list[Voucher]:
+    """Only a county supervisor undoes a year's closing, with a reason: December reopened if it
+    was closed, and every closing voucher of the year not yet reversed reversed by a red-ink
+    voucher dated 12-31 of that year, through the one posting path (nothing posted is changed).
+    The year then takes its late income and expense, and the closing is run again."""
+    if user is not None and not can_write(user, book.region_id, {"county_supervisor"}):
+        refuse(user, "ledger.year.reopen", book.code, book.region_id)
+        raise Refused("只有县级监管可以反结转年度")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(Problem("请填写反结转原因", field="reason"))
+    with transaction.atomic():
+        Book.objects.select_for_update().filter(pk=book.pk).first()
+        closings = Voucher.objects.filter(book=book, year=year, status="posted", kind="closing")
+        undone = set(closings.filter(reverses__isnull=False).values_list("reverses_id", flat=True))
+        originals = [v for v in closings.filter(reverses__isnull=True).order_by("seq") if v.pk not in undone]
+        if not originals:
+            raise Invalid(Problem(f"{year}年没有已结转的凭证，无需反结转"))
+        if _period(book, year, 12).status != "open":
+            reopen_month(user, book, year, 12, reason)
+        drafts = [
+            VoucherDraft(
+                date=dt.date(year, 12, 31), summary=f"反结转：冲销{v.label}：{v.summary}"[:200], reverses_id=v.pk, kind="closing",
+                entries=[EntryDraft(e.account.code, -e.debit, -e.credit, f"冲销：{e.summary}"[:200]) for e in v.entries.select_related("account").order_by("line")],
+            )
+            for v in reversed(originals)
+        ]
+        posted = post_drafts(user, book, drafts)
+        audit_change(
+            user, "ledger.year.reopen", book, old={"closed": year}, note=reason, region_code=book.region_id,
+            new={"year": year, "reversed": [v.label for v in originals], "reversals": [v.label for v in posted]},
+        )
+    return posted

@@ -29,7 +29,7 @@ from ..charts import EXPENSE_ROLES, INCOME_ROLES
 from ..models import Account, AccountMonth, Book, Entry, OpeningBalance, RoleYear, SourceMonth, Voucher
 from . import chain
 from .counties import negative_cash_mode
-from .drafts import BookContext, VoucherDraft, kind_of, voucher_errors
+from .drafts import BookContext, VoucherDraft, batch_year_end_errors, kind_of, voucher_errors
 from .roles import POST_ROLES, REVIEW_ROLES, audit_change, require_role
 from .vouchers import draft_of, locked_voucher, review
 
@@ -120,8 +120,12 @@ def post_drafts(
             book = Book.objects.select_for_update().get(pk=book.pk)
             ctx = BookContext(book)
             problems = [p for d in drafts for p in voucher_errors(ctx, d, file=file)]
+            in_order = sorted(drafts, key=lambda d: d.date)
+            if any(d.kind == "closing" for d in drafts):
+                problems += batch_year_end_errors(ctx, in_order, file)
             if problems:
                 raise Invalid(problems)
+            return _post_batch(book, ctx, in_order, user, file, progress)
         return _post_batch(book, ctx, sorted(drafts, key=lambda d: d.date), user, file, progress)
 
 

@@ -17,7 +17,7 @@ from django.db.models import Q, Sum
 
 from sanwu.core.errors import Invalid, Problem
 
-from ..charts import BALANCE_SHEETS, CATEGORIES, CHART_NOTES, EXPENSE_ROLES, INCOME_ROLES, INCOME_STATEMENT, ROLE_LABELS, SOURCES
+from ..charts import BALANCE_SHEETS, CATEGORIES, CHART_NOTES, CHARTS, EXPENSE_ROLES, INCOME_ROLES, INCOME_STATEMENT, ROLE_LABELS, SOURCES
 from ..models import Account, AccountMonth, Book, Entry, OpeningBalance, SourceMonth, Voucher
 
 PNL_ROLES = INCOME_ROLES | EXPENSE_ROLES
@@ -637,9 +637,43 @@ def balance_sheet_table(bs: dict):
 # --- 收益及收益分配表 ----------------------------------------------------------------------------
 
 
+OTHER_IN_ROLES = {"current_year_income", "income_distribution", "undistributed"}
+
+
+def _business_net(book: Book, year: int, month: int, ids: list[int]) -> dict[int, int]:
+    """Account id → the year's net activity (debit − credit) to the end of `month`, without the
+    closing vouchers, from the kept totals."""
+    out: dict[int, int] = defaultdict(int)
+    if not ids:
+        return out
+    rows = AccountMonth.objects.filter(book=book, year=year, month__lte=month, account_id__in=ids)
+    for acc_id, d, c, cd, cc in rows.values_list("account_id", "debit", "credit", "close_debit", "close_credit"):
+        out[acc_id] += (d - cd) - (c - cc)
+    return out
+
+
+def _distribution_lines(book: Book, chart: Chart, year: int, month: int) -> dict[int, int]:
+    """Row → the year's distributions on that line: each 各项分配 leaf's net debits (a credit back
+    corrects a distribution), on the line of its role, else of its name (a book's own
+    sub-account named as a standard one), else the "other" line."""
+    lines = [(row, label, spec) for row, label, kind, spec in INCOME_STATEMENT[book.chart] if kind == "distribution"]
+    std_names = {a.name: set(a.roles) for a in CHARTS[book.chart] if "distribution_items" in a.roles}
+    leaves = chart.leaves_with({"distribution_items"})
+    net = _business_net(book, year, month, [a.pk for a in leaves])
+    out: dict[int, int] = defaultdict(int)
+    for acc in leaves:
+        roles = acc.role_set | std_names.get(acc.name, set())
+        row = next((r for r, _, spec in lines if roles & set(spec)), None)
+        if row is None:
+            row = next(r for r, _, spec in lines if "other" in spec)
+        out[row] += net.get(acc.pk, 0)
+    return out
+
+
 def _statement_values(book: Book, chart: Chart, year: int, month: int) -> dict[int, int]:
     flows = pnl_flows(book, year, 1, month, chart)
     values: dict[int, int] = {}
+    distributed = None
     for row, _, kind, spec in INCOME_STATEMENT[book.chart]:
         if kind == "flow":
             v = 0
@@ -658,13 +692,14 @@ def _statement_values(book: Book, chart: Chart, year: int, month: int) -> dict[i
             bal = balances(book, (year, 1), (year, 1))
             values[row] = -sum(bal.get(a.pk, [0])[0] for a in chart.leaves() if _sheet_roles(a) & UNDISTRIBUTED_ROLES)
         elif kind == "other_in":
-            # 其他转入 (e.g. 公积公益金 used to cover a loss) has no account role of its own yet:
-            # reported as 0 for now.
-            values[row] = 0
+            # 其他转入, credit-positive: what came into 本年收益 and 未分配收益 in the year other than
+            # by the closing (e.g. 公积公益金 covering a loss: 借 公积公益金 / 贷 未分配收益).
+            ids = [a.pk for a in chart.leaves_with(OTHER_IN_ROLES) if not a.role_set & ({"distribution_items"} | PNL_ROLES)]
+            values[row] = -sum(_business_net(book, year, month, ids).values())
         elif kind == "distribution":
-            ids = [a.pk for a in chart.leaves_with({"distribution_items"})]
-            agg = AccountMonth.objects.filter(book=book, year=year, month__lte=month, account_id__in=ids).aggregate(d=Sum("debit"), cd=Sum("close_debit"))
-            values[row] = (agg["d"] or 0) - (agg["cd"] or 0)
+            if distributed is None:
+                distributed = _distribution_lines(book, chart, year, month)
+            values[row] = distributed.get(row, 0)
         else:  # pragma: no cover - charts.py data error
             raise ValueError(f"unknown income-statement line kind {kind!r}")
     return values
@@ -684,7 +719,6 @@ def income_statement(book: Book, year: int, month: int = 12) -> dict:
     ]
     return {
         "book": book, "year": year, "month": month, "rows": rows, "has_prior": prior is not None,
-        "has_other_in": any(r["kind"] == "other_in" for r in rows),
         "by_label": {r["label"]: r["amount"] for r in rows},
         "note": SHEET_NOTES.get(book.chart, "") if book.chart != "2004" else "",
     }

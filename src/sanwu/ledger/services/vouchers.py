@@ -177,7 +177,7 @@ def draft_of(v: Voucher, entries: list[Entry] | None = None, code_of: dict[int, 
     if code_of is None:
         code_of = {e.account_id: e.account.code for e in entries}
     return VoucherDraft(
-        date=v.date, summary=v.summary, attachment_count=v.attachment_count, reverses_id=v.reverses_id,
+        date=v.date, summary=v.summary, attachment_count=v.attachment_count, reverses_id=v.reverses_id, kind=v.kind,
         entries=[
             EntryDraft(code_of[e.account_id], e.debit, e.credit, e.summary, e.counterparty, e.settlement, e.source, counterparty_kind=e.counterparty_kind)
             for e in entries
@@ -195,7 +195,8 @@ def start_reversal(user, voucher: Voucher) -> Voucher:
     if voucher.reverses_id:
         raise Invalid(Problem("冲销凭证本身不能再冲销"))
     draft = VoucherDraft(
-        date=today(),
+        # a year-end closing is undone within its own year, on its day (never into a later year)
+        date=voucher.date if voucher.kind == "closing" else today(),
         summary=f"冲销{voucher.label}：{voucher.summary}"[:200],
         reverses_id=voucher.pk,
         kind=voucher.kind,

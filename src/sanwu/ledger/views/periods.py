@@ -186,6 +186,10 @@ def year_end(request, code: str, year: int):
         else:
             messages.success(request, f"{year}年损益已结转，生成并记账 {len(done)} 张凭证。")
             return redirect("ledger:periods", book.code)
+    return _year_end_page(request, book, year, problems)
+
+
+def _year_end_page(request, book: Book, year: int, problems):
     accounts = {a.code: a for a in Account.objects.filter(book=book)}
     drafts = []
     for d in services.year_end_drafts(book, year):
@@ -201,5 +205,25 @@ def year_end(request, code: str, year: int):
         total = sum(e.debit for e in d.entries)
         drafts.append({"date": d.date, "summary": d.summary, "lines": lines, "total": format_yuan(total), "capital": to_capital(total)})
     ctx = book_context(request, book, "periods")
-    ctx.update({"year": year, "drafts": drafts, "problems": problems})
+    december = Period.objects.filter(book=book, year=year, month=12).values_list("status", flat=True).first() or "open"
+    ctx.update({
+        "year": year, "drafts": drafts, "problems": problems, "closed": services.year_closed(book, year),
+        "left": services.year_end_left(book, year), "deadline": services.december_deadline(book, year),
+        "december": PERIOD_LABELS[december], "can_reopen": may(request.user, book, {"county_supervisor"}),
+    })
     return render(request, "ledger/year_end.html", ctx)
+
+
+@role_required()
+@require_POST
+@shows_problems
+def year_reopen(request, code: str, year: int, problems=()):
+    """The county supervisor undoes a year's closing, with a reason (services.reopen_year)."""
+    book = get_book(request, code)
+    if not may(request.user, book, {"county_supervisor"}):
+        return forbidden(request, book, "year.reopen")
+    if problems:
+        return _year_end_page(request, book, year, problems)
+    done = services.reopen_year(request.user, book, year, request.POST.get("reason", ""))
+    messages.success(request, f"{year}年已反结转：红字冲销 {len(done)} 张结转凭证，12月重新开放；补记后请重新结转。")
+    return redirect("ledger:year_end", book.code, year)

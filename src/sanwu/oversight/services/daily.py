@@ -18,7 +18,7 @@ from ..models import Warning
 from ..rules import Finding
 from .lifecycle import lock_warning, record_transition
 from .posting import store
-from .settings import params_by_county
+from .settings import closing_params_by_county, params_by_county
 from .sources import decided_vouchers, overdue_disclosures, overdue_questions, overdue_receivables
 
 
@@ -29,7 +29,7 @@ def run_daily(user=None, as_of: dt.date | None = None) -> dict[str, int]:
     found: dict[str, list[Finding]] = {r.code: [] for r in rules.DAILY_RULES}
     # a book succeeded on a newer chart has no months left to close
     books = list(Book.objects.filter(successor__isnull=True).values_list("pk", "region_id", "name", "start_date"))
-    params = params_by_county({county_of(b[1]) for b in books})
+    params = closing_params_by_county({county_of(b[1]) for b in books})
     closed: dict[int, set] = defaultdict(set)
     for book_id, year, month in Period.objects.exclude(status="open").values_list("book_id", "year", "month"):
         closed[book_id].add((year, month))

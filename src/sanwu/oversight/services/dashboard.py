@@ -20,7 +20,7 @@ from ..models import ACTIVE_STATUSES, SEVERITY_RANK, STATUSES, Warning
 from ..rules import RULES
 from .common import chunks
 from .lifecycle import overdue_q
-from .settings import params_by_county
+from .settings import closing_params_by_county
 from .sources import overdue_disclosures, overdue_questions
 
 
@@ -119,7 +119,7 @@ def overdue_closings(user, region_code: str, as_of: dt.date | None = None) -> li
     for part in chunks(gaps):
         for book_id, year, month in Period.objects.filter(book_id__in=part).exclude(status="open").values_list("book_id", "year", "month"):
             closed[book_id].add((year, month))
-    params = params_by_county({county_of(b.region_id) for b in books})
+    params = closing_params_by_county({county_of(b.region_id) for b in books})
     out = []
     for b in books:
         p = params[county_of(b.region_id)]
@@ -133,7 +133,7 @@ def overdue_closings(user, region_code: str, as_of: dt.date | None = None) -> li
             out.append({
                 "book": b.code, "name": b.name, "village": b.village, "village_code": b.region_id,
                 "township": b.township or "", "first": f"{y_}-{m_:02d}",
-                "deadline": rules.close_deadline(y_, m_, p), "months": n,
+                "deadline": rules.close_deadline(y_, m_, p, b.start_date), "months": n,
             })
     return out
 

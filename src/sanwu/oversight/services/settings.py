@@ -2,11 +2,13 @@
 (`rules.DEFAULTS`); a county supervisor sets them, audited with the old and new values."""
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.db import connection, transaction
 
 from sanwu.core import audit, permissions
 from sanwu.core.errors import Invalid, Problem
+from sanwu.ledger.services import december_close_by
 from sanwu.regions.models import Region
 from sanwu.regions.services import registered_county
 
@@ -57,6 +59,14 @@ def params_by_county(codes: Iterable[str]) -> dict[str, Params]:
     codes = set(codes)
     rows = {r.county_id: r for r in RuleSettings.objects.filter(county_id__in=codes)}
     return {c: _params_of(rows.get(c)) for c in codes}
+
+
+def closing_params_by_county(codes: Iterable[str]) -> dict[str, Params]:
+    """`params_by_county` with each county's deadline for December from its book settings
+    (`ledger.services.december_close_by`): what the closing rule and the overdue closings read."""
+    params = params_by_county(codes)
+    december = december_close_by(params)
+    return {c: replace(p, december_close_by=december[c]) for c, p in params.items()}
 
 
 PARAM_FIELDS = ("cash_limit", "large_amount", "duplicate_days", "round_min", "round_unit", "close_day", "response_days")

@@ -9,6 +9,7 @@
     sanwu book close CODE --from YYYY-MM --to YYYY-MM           close a range of months (all or nothing)
     sanwu book migrate-chart CODE --to 2023 --new-code NEW      move the book to the 2023 chart (财会〔2023〕20号)
     sanwu book bank-import FILE --book CODE --account CODE      import a bank statement (all or nothing)
+    sanwu book year-end CODE --year Y                           the year-end closing (结转), as the page does it
 
 The verb-first spellings scripts use (`sanwu import vouchers FILE --book CODE`, `sanwu export
 beancount --book CODE`, `sanwu verify [--book CODE]`) are the alias commands `import`, `export`
@@ -349,6 +350,15 @@ def run_bank_reconciliation(opts, stdout=None) -> None:
         else:
             emit(reconcile.bank_reconciliation_table(r), fmt, o.get("output"), stdout)
 
+
+
+def run_year_end(command: BaseCommand, opts: dict) -> None:
+    with cli_actor(opts["as_user"]) as actor:
+        book = find_book(opts["code"], actor.user)
+        posted = services.close_year(actor.user, book, opts["year"])
+    command.stdout.write(f"账套 {book.code}：{opts['year']}年损益已结转，生成并记账 {len(posted)} 张凭证（{'、'.join(v.label for v in posted)}）")
+
+
 VERBS = {
     "add": run_add,
     "opening": run_opening,
@@ -360,14 +370,15 @@ VERBS = {
     "archive": run_archive,
     "migrate-chart": run_migrate_chart,
     "bank-import": run_bank_import,
+    "year-end": run_year_end,
 }
 
 
 class Command(BaseCommand):
     help = (
         "账套：add（新建）、opening（期初余额）、sub-account（增设明细科目）、"
-        "import（导入凭证）、export（导出 Beancount）、verify（核对防篡改校验码与发生额）、close（按月份范围结账）、"
-        "archive（会计档案）、migrate-chart（换用2023年会计制度）"
+        "import（导入凭证）、export（导出 Beancount）、verify（核对防篡改校验码与发生额）、close（按月份范围结账）、year-end（年终结转）、"
+        "archive（会计档案）、migrate-chart（换用2023年会计制度）、bank-import（导入银行对账单）"
     )
 
     def add_arguments(self, parser):
@@ -435,6 +446,10 @@ class Command(BaseCommand):
         bank.add_argument("--book", required=True, help="账套编码")
         bank.add_argument("--account", required=True, help="银行存款末级科目编码，如 102 或 10201")
         add_as_argument(bank)
+        ye = sub.add_parser("year-end", help="年终结转：损益结转本年收益，本年收益及各项分配转入未分配收益（与年终结转页面相同）")
+        ye.add_argument("code", help="账套编码")
+        ye.add_argument("--year", required=True, type=int, help="结转的年度")
+        add_as_argument(ye)
 
     def handle(self, *args, action, **opts):
         VERBS[action](self, opts)

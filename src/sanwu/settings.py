@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sanwu.ledger",
     "sanwu.decisions",
     "sanwu.oversight",
+    "sanwu.payments",
     "sanwu.disclosure",
     "sanwu.economy",
     "sanwu.partywork",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("sanwu.ledger.urls")),
     path("", include("sanwu.decisions.urls")),
     path("", include("sanwu.oversight.urls")),
+    path("", include("sanwu.payments.urls")),
     path("", include("sanwu.disclosure.urls")),
     path("", include("sanwu.economy.urls")),
     path("", include("sanwu.partywork.urls")),

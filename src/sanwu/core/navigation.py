@@ -48,6 +48,7 @@ GROUPS = [
             NavItem("oversight:warnings", "预警"),
             NavItem("oversight:dashboard", "监管看板", SUPERVISORS),
             NavItem("oversight:queue", "待审核凭证", SUPERVISORS),
+            NavItem("payments:list", "付款审批"),
         ),
     ),
     NavGroup(

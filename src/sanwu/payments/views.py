@@ -92,12 +92,15 @@ def request_edit(request, pk: int, problems=()):
     permissions.require(request.user, services.MAKE_ROLES, req.book.region_id, "修改付款申请", object_type="payments.edit", object_id=req.pk)
     accounts, matters = _choices(req.book)
     initial = {
-        "payee_name": req.payee_name, "payee_kind": req.payee_kind, "payee_account": req.payee_account, "payee_bank": req.payee_bank,
+        "payee_name": req.payee_name, "payee_kind": req.payee_kind, "payee_bank": req.payee_bank,
         "amount": format_yuan(req.amount).replace(",", ""), "purpose": req.purpose, "account": req.account.code, "matter": req.matter_id,
     }
     form = RequestForm(request.POST or None, accounts=accounts, matters=matters, initial=initial)
+    form.fields["payee_account"].required = False  # left blank: the number kept (it is never shown in full)
     if request.method == "POST" and not problems:
-        services.update_request(request.user, req, _data(checked(form)), receipts=receipts_of(request.FILES))
+        d = checked(form)
+        d["payee_account"] = d["payee_account"] or req.payee_account
+        services.update_request(request.user, req, _data(d), receipts=receipts_of(request.FILES))
         messages.success(request, "付款申请已修改。")
         return redirect("payments:detail", req.pk)
     return render(request, "payments/form.html", {"form": form, "book": req.book, "req": req, "problems": problems})

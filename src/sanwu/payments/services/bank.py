@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from sanwu.core import audit
+from sanwu.core.codes import region_prefix
 from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.money import format_yuan, parse_yuan
@@ -42,7 +43,7 @@ def _township(code: str) -> Region:
 def waiting_for_bank(user, township_code: str):
     """The township's reviewed requests not yet paid: what its next payment file holds."""
     return (
-        visible(PaymentRequest, user).filter(book__region__code__startswith=township_code, status="reviewed", bank_status__in=("", "sent"), voucher__isnull=True)
+        visible(PaymentRequest, user).filter(book__region__code__startswith=region_prefix(township_code), status="reviewed", bank_status__in=("", "sent"), voucher__isnull=True)
         .select_related("book__region", "account").order_by("book__region_id", "id")
     )
 
@@ -89,7 +90,7 @@ def _result_rows(user, township_code: str, data: bytes, filename: str):
     problems = [Problem(f"缺少「{label}」列", row=1, field=label, file=name) for key, label in (("reference", "业务参考号"), ("result", "结果")) if key not in keys]
     if problems:
         raise Invalid(problems)
-    sent = {r.reference: r for r in visible(PaymentRequest, user).filter(book__region__code__startswith=township_code, status="reviewed", bank_status="sent").select_related("book")}
+    sent = {r.reference: r for r in visible(PaymentRequest, user).filter(book__region__code__startswith=region_prefix(township_code), status="reviewed", bank_status="sent").select_related("book")}
     out, seen = [], {}
     for line, row in rows:
         ref, word = row.get("reference", ""), row.get("result", "")

@@ -21,7 +21,7 @@ def requests_table(requests) -> Table:
             Column("matter", "四议两公开事项"), Column("status", "状态"), Column("bank", "银行支付"), Column("voucher", "付款凭证", width=24),
             Column("created", "申请日期", width=12),
         ],
-        (
+        [
             {
                 "reference": r.reference, "village": r.book.region_id, "village_name": r.book.region.name, "payee": r.shown_payee,
                 "payee_kind": PAYEE_KINDS[r.payee_kind], "payee_account": r.payee_account_masked, "amount": r.amount, "purpose": r.purpose,
@@ -29,7 +29,7 @@ def requests_table(requests) -> Table:
                 "voucher": r.voucher.label if r.voucher_id else "", "created": r.created_at.date(),
             }
             for r in requests
-        ),
+        ],
     )
 
 

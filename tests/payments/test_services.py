@@ -205,3 +205,26 @@ def test_voucher_made_again_after_its_draft_was_thrown_away(demo, book):
     v2 = services.make_voucher(demo.accountant, req, date=dt.date(2025, 5, 7))
     req.refresh_from_db()
     assert req.voucher_id == v2.pk
+
+
+def test_key_rotation_reencrypts_payee_accounts(demo, book, settings, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from sanwu.core import crypto
+    from sanwu.regions.models import Person
+
+    Person.objects.all().delete()  # the demo's rows are under the suite's key file
+    settings.SANWU_PII_KEY_FILE = str(tmp_path / "keys.json")
+    crypto.forget_keys()
+    try:
+        req = walk(demo, book, "draft")
+        before = req.payee_account_encrypted
+        out = io.StringIO()
+        call_command("keys", "rotate", stdout=out)
+        assert "重新加密 1 项" in out.getvalue()
+        after = PaymentRequest.objects.get(pk=req.pk)
+        assert after.payee_account_encrypted != before and after.payee_account == "6228480012345678901"
+    finally:
+        crypto.forget_keys()

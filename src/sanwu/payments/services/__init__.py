@@ -9,7 +9,7 @@ and the bank's result file), `pending` (the workbench).
 from .bank import FILE_COLUMNS, BankLine, ResultSummary, read_bank_result, send_bank_file, waiting_for_bank
 from .pending import requests_waiting
 from .permissions import APPROVE_ROLES, BANK_ROLES, MAKE_ROLES, REVIEW_ROLES, SETTINGS_ROLES, may_approve, may_make, may_review
-from .requests import RequestData, add_receipt, approve, create_request, matter_problems, reject, review, submit, update_request
+from .requests import RequestData, add_receipt, approve, create_request, matter_problems, needs_matter_for, reject, review, submit, update_request
 from .settings import bank_accounts, payer_account_of, set_payer_account, thresholds_for, update_thresholds
 from .vouchers import make_voucher, paying_account, requested_vouchers
 
@@ -29,6 +29,7 @@ __all__ = [
     "create_request",
     "make_voucher",
     "matter_problems",
+    "needs_matter_for",
     "may_approve",
     "may_make",
     "may_review",

@@ -66,6 +66,11 @@ def data_problems(book: Book, d: RequestData) -> tuple[list[Problem], Account | 
     return problems, account, matter
 
 
+def needs_matter_for(book: Book, amount: int) -> bool:
+    """Whether a payment of `amount` from this book must rest on a 四议两公开 matter."""
+    return rules.needs_matter(amount, thresholds_for(county_of(book.region_id)))
+
+
 def matter_problems(req: PaymentRequest) -> list[Problem]:
     """Above the county's threshold a request rests on a decided 四议两公开 matter."""
     t = thresholds_for(county_of(req.book.region_id))

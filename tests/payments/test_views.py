@@ -4,7 +4,6 @@ the step (403); the workbench sections and the API."""
 
 import io
 
-import pytest
 from django.urls import reverse
 
 from sanwu.core.codes import township_of

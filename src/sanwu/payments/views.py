@@ -23,7 +23,7 @@ from sanwu.regions.models import Region
 
 from . import services
 from .forms import ApproveForm, FilterForm, PayerForm, ReasonForm, ReceiptForm, RequestForm, ResultForm
-from .models import PaymentEvent, PaymentReceipt, PaymentRequest
+from .models import PaymentEvent, PaymentRequest
 from .rules import BANK_STATUSES, STATUS_LABELS
 from .tables import bank_file_table, history_table, requests_table
 

@@ -5,6 +5,7 @@ one transaction."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 
 from sanwu.core import audit, uploads
@@ -48,6 +49,8 @@ def data_problems(book: Book, d: RequestData) -> tuple[list[Problem], Account | 
         payee_name=d.payee_name, payee_kind=d.payee_kind, payee_account=d.payee_account, payee_bank=d.payee_bank,
         amount=d.amount, purpose=d.purpose,
     )
+    if isinstance(d.amount, int) and d.amount > settings.SANWU_MAX_ENTRY_FEN:
+        problems.append(Problem(f"金额超过一条分录的上限 {format_yuan(settings.SANWU_MAX_ENTRY_FEN)} 元", field="金额"))
     account = Account.objects.filter(book=book, code=(d.account or "").strip()).first()
     if account is None:
         problems.append(Problem(f"科目「{d.account}」在本账套中不存在", field="支出科目"))

@@ -1,6 +1,8 @@
 """资金支付审批 pages. Thin: every object through the scope gate, every change through the
 services (which check roles themselves); buttons appear only for those who may use them."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -130,14 +132,19 @@ def request_detail(request, pk: int, problems=()):
 
 
 def _posted(view):
-    """A transition from the detail page: POST only, problems shown on the page (422)."""
-    return require_POST(role_required()(shows_problems(view)))
+    """A transition from the detail page: POST only; its problems shown on the request's page (422)."""
+
+    @wraps(view)
+    def act(request, pk: int, problems=()):
+        if problems:
+            return request_detail(request, pk, problems=problems)
+        return view(request, pk)
+
+    return require_POST(role_required()(shows_problems(act)))
 
 
 @_posted
-def submit(request, pk: int, problems=()):
-    if problems:
-        return request_detail(request, pk, problems=problems)
+def submit(request, pk: int):
     req = _request(request, pk)
     services.submit(request.user, req)
     messages.success(request, "已提交村级审批。")
@@ -145,9 +152,7 @@ def submit(request, pk: int, problems=()):
 
 
 @_posted
-def approve(request, pk: int, problems=()):
-    if problems:
-        return request_detail(request, pk, problems=problems)
+def approve(request, pk: int):
     req = _request(request, pk)
     services.approve(request.user, req, checked(ApproveForm(request.POST))["committee_signer"])
     messages.success(request, "村级审批同意，已报乡镇审核。")
@@ -155,36 +160,28 @@ def approve(request, pk: int, problems=()):
 
 
 @_posted
-def review(request, pk: int, problems=()):
-    if problems:
-        return request_detail(request, pk, problems=problems)
+def review(request, pk: int):
     services.review(request.user, _request(request, pk))
     messages.success(request, "乡镇审核同意，可以付款。")
     return redirect("payments:detail", pk)
 
 
 @_posted
-def reject(request, pk: int, problems=()):
-    if problems:
-        return request_detail(request, pk, problems=problems)
+def reject(request, pk: int):
     services.reject(request.user, _request(request, pk), request.POST.get("reason", ""))
     messages.success(request, "已退回会计。")
     return redirect("payments:detail", pk)
 
 
 @_posted
-def make_voucher(request, pk: int, problems=()):
-    if problems:
-        return request_detail(request, pk, problems=problems)
+def make_voucher(request, pk: int):
     v = services.make_voucher(request.user, _request(request, pk))
     messages.success(request, "付款凭证草稿已生成，请核对后提交审核。")
     return redirect("ledger:voucher", v.book.code, v.pk)
 
 
 @_posted
-def receipt_add(request, pk: int, problems=()):
-    if problems:
-        return request_detail(request, pk, problems=problems)
+def receipt_add(request, pk: int):
     f = checked(ReceiptForm(request.POST, request.FILES))["file"]
     services.add_receipt(request.user, _request(request, pk), f.name, f.read())
     messages.success(request, "附件已上传。")

@@ -120,3 +120,21 @@ def test_api(demo, book):
     assert api_client(demo.other_township).get(f"/api/v1/payments/{out['id']}").status_code == 404
     assert api_client(demo.secretary).post(f"/api/v1/payments/{out['id']}/review").status_code == 403
     assert [p["id"] for p in api_client(demo.township).get("/api/v1/payments").json()] == [out["id"]]
+
+
+def test_county_settings_page(demo, book):
+    from sanwu.core.codes import county_of
+    from sanwu.payments import services
+
+    url = reverse("payments:settings")
+    county = county_of(book.region_id)
+    page = client_for(demo.township).get(url).content.decode()
+    assert "50000.00" in page and "由县级监管修改" in page
+    assert client_for(demo.township).post(url + f"?county={county}", {"matter_threshold": "1", "committee_threshold": "1", "warn_min_amount": "1"}).status_code == 403
+    form = {"matter_threshold": "30000", "committee_threshold": "5000.00", "warn_without_request": "on", "warn_min_amount": "500"}
+    assert client_for(demo.county).post(url + f"?county={county}", form).status_code == 302
+    t = services.thresholds_for(county)
+    assert (t.matter_threshold, t.committee_threshold, t.warn_without_request, t.warn_min_amount) == (3_000_000, 500_000, True, 50_000)
+    bad = client_for(demo.county).post(url + f"?county={county}", {**form, "matter_threshold": "abc"})
+    assert bad.status_code == 422
+    assert client_for(demo.other_township).get(url + "?county=340825000000").status_code == 404  # not its county

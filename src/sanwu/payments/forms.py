@@ -56,3 +56,26 @@ class PayerForm(forms.Form):
     def __init__(self, *args, accounts=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].choices = [(a.code, f"{a.code} {a.name}") for a in accounts]
+
+
+def _yuan_field(label: str):
+    return forms.CharField(label=label, max_length=20)
+
+
+class SettingsForm(forms.Form):
+    matter_threshold = _yuan_field("须经四议两公开的金额（元）")
+    committee_threshold = _yuan_field("须经村务监督委员会审核的金额（元）")
+    warn_without_request = forms.BooleanField(label="付款凭证没有经过审批的付款申请时预警", required=False)
+    warn_min_amount = _yuan_field("预警起点（元）")
+
+    MONEY = ("matter_threshold", "committee_threshold", "warn_min_amount")
+
+    def clean(self):
+        data = super().clean()
+        for name in self.MONEY:
+            if name in data:
+                try:
+                    data[name] = parse_yuan(data[name].strip())
+                except MoneyError as exc:
+                    self.add_error(name, str(exc))
+        return data

@@ -21,4 +21,5 @@ urlpatterns = [
     path("payments/<int:pk>/receipts/", views.receipt_add, name="receipt_add"),
     path("payments/receipts/<int:pk>/", serve_file, {"model": PaymentReceipt}, name="receipt"),
     path("payments/bank/<str:code>/", views.bank, name="bank"),
+    path("payments/settings/", views.county_settings, name="settings"),
 ]

@@ -24,7 +24,7 @@ from sanwu.ledger.models import Account, Book
 from sanwu.regions.models import Region
 
 from . import services
-from .forms import ApproveForm, FilterForm, PayerForm, ReasonForm, ReceiptForm, RequestForm, ResultForm
+from .forms import ApproveForm, FilterForm, PayerForm, ReasonForm, ReceiptForm, RequestForm, ResultForm, SettingsForm
 from .models import PaymentEvent, PaymentRequest
 from .rules import BANK_STATUSES, STATUS_LABELS
 from .tables import bank_file_table, history_table, requests_table
@@ -224,3 +224,22 @@ def payer(request, code: str, problems=()):
         return redirect("payments:list")
     return render(request, "payments/payer.html", {"form": form, "book": book, "problems": problems})
 
+
+
+@role_required()
+@shows_problems
+def county_settings(request, problems=()):
+    """The county's thresholds: shown for the counties the user's regions lie in, changed by the
+    county supervisor."""
+    counties = permissions.county_regions(request.user)
+    code = request.GET.get("county") or (counties[0].code if counties else "")
+    county = permissions.county_offered(request.user, code, what="payments.settings") if code else None
+    t = services.thresholds_for(county.code) if county else None
+    initial = {f: (format_yuan(getattr(t, f)).replace(",", "") if f in SettingsForm.MONEY else getattr(t, f)) for f in services.THRESHOLD_FIELDS} if t else {}
+    form = SettingsForm(request.POST or None, initial=initial)
+    may_edit = bool(county) and permissions.may(request.user, services.SETTINGS_ROLES, county.code)
+    if request.method == "POST" and county and not problems:
+        services.update_thresholds(request.user, county.code, **checked(form))
+        messages.success(request, f"{county.name}的资金支付审批参数已保存。")
+        return redirect(f"{request.path}?county={county.code}")
+    return render(request, "payments/settings.html", {"county": county, "counties": counties, "form": form, "may_edit": may_edit, "problems": problems})

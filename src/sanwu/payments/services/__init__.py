@@ -10,6 +10,7 @@ from .bank import FILE_COLUMNS, BankLine, ResultSummary, read_bank_result, send_
 from .pending import requests_waiting
 from .permissions import APPROVE_ROLES, BANK_ROLES, MAKE_ROLES, REVIEW_ROLES, SETTINGS_ROLES, may_approve, may_make, may_review
 from .requests import RequestData, add_receipt, approve, create_request, matter_problems, needs_matter_for, reject, review, submit, update_request
+from .settings import FIELDS as THRESHOLD_FIELDS
 from .settings import bank_accounts, payer_account_of, set_payer_account, thresholds_for, update_thresholds
 from .vouchers import make_voucher, paying_account, requested_vouchers
 
@@ -20,6 +21,7 @@ __all__ = [
     "MAKE_ROLES",
     "REVIEW_ROLES",
     "SETTINGS_ROLES",
+    "THRESHOLD_FIELDS",
     "BankLine",
     "RequestData",
     "ResultSummary",

@@ -99,7 +99,10 @@ class Command(BaseCommand):
     def handle(self, *args, verb, **opts):
         with cli_actor(opts.get("as_user")) as actor:
             user = actor.user
-            getattr(self, "do_" + verb.replace("-", "_"))(user, opts)
+            if verb in self.MOVES:
+                self.move(verb, user, opts)
+            else:
+                getattr(self, "do_" + verb.replace("-", "_"))(user, opts)
 
     def do_list(self, user, opts):
         qs = within(visible(PaymentRequest, user), opts["within"], "book__region__code")
@@ -135,21 +138,18 @@ class Command(BaseCommand):
         r = services.create_request(user, book, d, receipts=receipts)
         self.stdout.write(f"已保存付款申请 {r.reference}（{format_yuan(r.amount)} 元，附件 {len(receipts)} 个）\n")
 
-    def do_submit(self, user, opts):
-        r = services.submit(user, _request(user, opts["ref"]))
-        self.stdout.write(f"{r.reference} 已提交村级审批\n")
+    # The transitions: the service's call and what is said after it.
+    MOVES = {
+        "submit": (lambda user, r, o: services.submit(user, r), "{r.reference} 已提交村级审批"),
+        "approve": (lambda user, r, o: services.approve(user, r, o["committee"]), "{r.reference} 村级审批同意，已报乡镇审核"),
+        "review": (lambda user, r, o: services.review(user, r), "{r.reference} 乡镇审核同意"),
+        "reject": (lambda user, r, o: services.reject(user, r, o["reason"]), "{r.reference} 已退回会计：{r.reject_reason}"),
+    }
 
-    def do_approve(self, user, opts):
-        r = services.approve(user, _request(user, opts["ref"]), opts["committee"])
-        self.stdout.write(f"{r.reference} 村级审批同意，已报乡镇审核\n")
-
-    def do_review(self, user, opts):
-        r = services.review(user, _request(user, opts["ref"]))
-        self.stdout.write(f"{r.reference} 乡镇审核同意\n")
-
-    def do_reject(self, user, opts):
-        r = services.reject(user, _request(user, opts["ref"]), opts["reason"])
-        self.stdout.write(f"{r.reference} 已退回会计：{r.reject_reason}\n")
+    def move(self, verb, user, opts):
+        act, said = self.MOVES[verb]
+        r = act(user, _request(user, opts["ref"]), opts)
+        self.stdout.write(said.format(r=r) + "\n")
 
     def do_voucher(self, user, opts):
         v = services.make_voucher(user, _request(user, opts["ref"]), date=date_option(opts.get("date"), "凭证日期"))

@@ -75,6 +75,9 @@ def world(demo, settings, tmp_path):
     difficult = _api(demo.county, "get", "/api/v1/difficult-villages")[0]
     case = _api(demo.county, "post", "/api/v1/rectifications/screenings", {"village": V1, "year": 2021, "situations": [2, 4], "screened_on": "2021-03-20"})["rectification"]
     assessment = _api(demo.county, "post", "/api/v1/assessments", {"county": YUEXI, "year": 2021})
+    payment = _api(demo.accountant, "post", "/api/v1/payments", {
+        "book": book.code, "payee_name": "县路桥公司", "payee_kind": "organisation", "payee_account": "6228480012345678901",
+        "payee_bank": "农商银行", "amount_fen": 800000, "purpose": "道路维修", "account": "513"})
     from sanwu.oversight.models import Warning
 
     from sanwu.workbench.models import Message
@@ -99,6 +102,7 @@ def world(demo, settings, tmp_path):
         "/api/v1/rectifications": {"id": case["id"]},
         "/api/v1/assessments": {"id": assessment["id"]},
         "/api/v1/inbox": {"id": message.pk if message else None},
+        "/api/v1/payments": {"id": payment["id"]},
     }
     return demo, ids, draft
 

@@ -20,18 +20,22 @@ SKIP = ("/static/", "/media/")
 
 
 @pytest.fixture(scope="module")
-def demo_city(django_db_setup, django_db_blocker):
-    """The small demo city loaded once for this module, removed after it."""
+def demo_city(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The small demo city loaded once for this module, removed after it; its stored files (the
+    payment requests' receipts) in a media directory of the module's own, which the tests use."""
     from django.db import connection
+    from django.test import override_settings
 
     from sanwu.ledger import triggers
 
+    media = tmp_path_factory.mktemp("crawl-media")
     with django_db_blocker.unblock():
         if len(triggers.installed(connection)) < len(triggers.RULES):
             triggers.install(connection)
-        generator.load("small", 2021)
-        parts.load_parts("small", 2021)
-        yield
+        with override_settings(MEDIA_ROOT=media):
+            generator.load("small", 2021)
+            parts.load_parts("small", 2021)
+        yield media
         triggers.uninstall(connection)
         from django.core.management import call_command
 
@@ -84,7 +88,8 @@ def crawl(client: Client) -> list[str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", ROLES)
-def test_every_link_shown_to_each_role_answers(demo_city, username):
+def test_every_link_shown_to_each_role_answers(demo_city, username, settings):
+    settings.MEDIA_ROOT = demo_city
     user = get_user_model().objects.get(username=username)
     client = Client(raise_request_exception=False)
     client.force_login(user)

@@ -24,7 +24,7 @@ def test_village_accountant_sees_no_party_group(demo):
     assert "党建" not in labels(groups)
     assert labels(groups) == ["工作台", "账务监管", "决策公开", "集体经济", "系统"]
     ledger = next(g for g in groups if g.label == "账务监管")
-    assert [i.label for i in ledger.items] == ["账簿", "年度预算", "实时监管", "预警"]
+    assert [i.label for i in ledger.items] == ["账簿", "年度预算", "付款审批", "实时监管", "预警"]
     system = next(g for g in groups if g.label == "系统")
     assert "审计记录" not in [i.label for i in system.items]
 

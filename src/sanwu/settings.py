@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sanwu.decisions",
     "sanwu.budgets",
     "sanwu.oversight",
+    "sanwu.payments",
     "sanwu.disclosure",
     "sanwu.economy",
     "sanwu.partywork",

@@ -45,6 +45,7 @@ GROUPS = [
         (
             NavItem("ledger:books", "账簿"),
             NavItem("budgets:list", "年度预算"),
+            NavItem("payments:list", "付款审批"),
             NavItem("oversight:feed", "实时监管"),
             NavItem("oversight:warnings", "预警"),
             NavItem("oversight:dashboard", "监管看板", SUPERVISORS),

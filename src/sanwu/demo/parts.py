@@ -24,6 +24,7 @@ from sanwu.ledger import demo as ledger
 from sanwu.oversight import demo as oversight
 from sanwu.oversight.models import STATUSES as WARNING_STATUSES
 from sanwu.partywork import demo as partywork
+from sanwu.payments import demo as payments
 from sanwu.workbench.models import Message
 
 
@@ -71,6 +72,7 @@ PARTS = (
         "oversight", "预警", lambda scale, seed: oversight.load_demo(seed),
         lambda r: "预警示例：" + "，".join(f"{label} {r.get(code, 0)} 条" for code, label in WARNING_STATUSES),
     ),
+    Part("payments", "资金支付审批", lambda scale, seed: payments.load_demo(seed), lambda r: f"资金支付审批示例：付款申请 {r['requests']} 份"),
 )
 KEYS = tuple(p.key for p in PARTS)
 _BY_KEY = {p.key: p for p in PARTS}

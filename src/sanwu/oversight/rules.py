@@ -60,6 +60,7 @@ RULES: dict[str, Rule] = {
         Rule("duplicate_payment", "疑似重复支付", "medium", "posted"),
         Rule("round_sum", "大额整数支付", "low", "posted"),
         Rule("over_budget", "超预算支出", "medium", "posted"),
+        Rule("payment_without_request", "付款未经审批", "medium", "posted"),
         Rule("month_not_closed", "月度未按期结账", "low", "daily"),
         Rule("disclosure_overdue", "财务公开逾期", "medium", "daily"),
         Rule("question_overdue", "群众提问逾期未答复", "high", "daily", responsible="township"),
@@ -266,6 +267,16 @@ def round_sum(v: VoucherFacts, p: Params = DEFAULTS) -> list[Finding]:
     if amount < p.round_min or amount % p.round_unit:
         return []
     return [_on_voucher("round_sum", v, f"{v.label}「{v.summary}」支付整数金额 {y(amount)}", amount)]
+
+
+def payment_without_request(v: VoucherFacts, requested: bool, least: int) -> list[Finding]:
+    """A payment voucher — money out of cash or bank to an expense account — of at least `least`
+    (the county's payments setting, default 1,000元) not made from an approved payment request
+    (`requested`: whether it was; the payments app says)."""
+    amount = min(v.money_out, v.expense) if v.kind != "closing" else 0
+    if requested or amount <= 0 or amount < least:
+        return []
+    return [_on_voucher("payment_without_request", v, f"{v.label}「{v.summary}」付款 {y(amount)}，没有经过审批的付款申请", amount)]
 
 
 @dataclass(frozen=True)

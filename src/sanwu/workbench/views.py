@@ -43,6 +43,7 @@ PAGES = {
     "disclosure.question": lambda pk: reverse("disclosure:question", args=(int(pk),)),
     "disclosure.disclosure": lambda pk: reverse("disclosure:detail", args=(int(pk),)),
     "decisions.matter": lambda pk: reverse("decisions:detail", args=(int(pk),)),
+    "payments.paymentrequest": lambda pk: reverse("payments:detail", args=(int(pk),)),
     "oversight.village_warnings": lambda code: reverse("oversight:warnings") + "?" + urlencode({"region": code, "status": "open"}),
 }
 

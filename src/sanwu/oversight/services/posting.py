@@ -20,7 +20,7 @@ from ..rules import Finding
 from .common import chunks
 from .lifecycle import EXPLAIN_ROLES
 from .settings import params_for
-from .sources import budget_overruns, decided_vouchers
+from .sources import budget_overruns, decided_vouchers, payment_check, requested_vouchers
 from .versions import bump
 
 
@@ -112,6 +112,12 @@ def evaluate_posted(book: Book, vouchers: list[Voucher], entries=None, bumped: s
     findings: list[Finding] = []
     for f in facts:
         findings += rules.voucher_findings(f, p, f.id in decided)
+    least = payment_check(county_of(book.region_id)) if p.enabled("payment_without_request") else None
+    if least is not None:
+        paying = [f for f in facts if min(f.money_out, f.expense) >= max(least, 1)]
+        made = requested_vouchers([f.id for f in paying])
+        for f in paying:
+            findings += rules.payment_without_request(f, f.id in made, least)
     if p.enabled("duplicate_payment"):
         new = [pay for f in facts if (pay := rules.payment_of(f, by_id[f.id].seq or 0)) is not None]
         if new:

@@ -1,7 +1,9 @@
 """What the rules need from the apps beside oversight, read here and passed to the pure rules:
 which vouchers a completed 四议两公开 decision covers (decisions), and the disclosures and
 villagers' questions past their deadline (disclosure), the receivables older than their
-county's limit (the ledger's ageing), and the spending past a year's approved budget (budgets)."""
+county's limit (the ledger's ageing), the spending past a year's approved budget (budgets), and
+which vouchers were made from an approved payment request and whether the county checks that
+(payments)."""
 
 import datetime as dt
 
@@ -10,6 +12,7 @@ from sanwu.decisions.services import vouchers_with_completed_decision
 from sanwu.disclosure.services import overdue_disclosures as disclosures_overdue_on
 from sanwu.disclosure.services import overdue_questions as questions_overdue_on
 from sanwu.ledger.services.ageing import overdue_receivables as receivables_overdue_on
+from sanwu.payments.services import requested_vouchers, thresholds_for
 
 from .. import rules
 
@@ -38,3 +41,15 @@ def budget_overruns(book, vouchers, entries=None) -> list:
         rules.BudgetOverrun(o.voucher_id, book.region_id, book.pk, by_id[o.voucher_id].date, o.label, by_id[o.voucher_id].summary, o.message(), o.over)
         for o in overruns_of_posted(book, vouchers, entries)
     ]
+
+
+def payment_check(county_code: str) -> int | None:
+    """The least payment the county wants an approved request for, or None when it does not check."""
+    t = thresholds_for(county_code)
+    return t.warn_min_amount if t.warn_without_request else None
+
+
+__all__ = [
+    "budget_overruns", "decided_vouchers", "overdue_disclosures", "overdue_questions", "overdue_receivables", "payment_check",
+    "requested_vouchers",
+]

@@ -103,6 +103,20 @@ def _matter_item(m) -> Item:
     return Item(m.title, Target("decisions:detail", (m.pk,)), note=f"下一步：{m.next_label}" if m.next_label else "", where=m.village.name)
 
 
+def _payment_item(r) -> Item:
+    note = r.reject_reason if r.status == "rejected" else r.get_bank_status_display() if r.status == "reviewed" else r.get_status_display()
+    from sanwu.core.money import format_yuan
+
+    return Item(f"{r.purpose}（{format_yuan(r.amount)}元）", Target("payments:detail", (r.pk,)), note=note, where=r.book.region.name)
+
+
+def _payments(user, roles, key: str, title: str, statuses, on) -> Section | None:
+    from sanwu.payments import services as payments
+
+    return _section(key, title, payments.requests_waiting(user, roles, statuses, LIMIT), _payment_item,
+                    more=Target("payments:list", query={"status": statuses[0]}), on=on)
+
+
 def _late_closings(user, roles, on) -> Section | None:
     from sanwu.oversight import services as oversight
 
@@ -164,6 +178,8 @@ def _accountant(user, on) -> list:
         _section("rejected", "被退回的凭证", ledger.vouchers_waiting(user, ("rejected",), roles, LIMIT),
                  lambda v: _voucher_item(v, f"退回原因：{v.reject_reason}" if v.reject_reason else "已退回"), on=on),
         _section("drafts", "未提交的草稿", ledger.vouchers_waiting(user, ("draft",), roles, LIMIT), lambda v: _voucher_item(v, "草稿"), on=on),
+        _payments(user, roles, "payments_rejected", "被退回的付款申请", ("rejected",), on),
+        _payments(user, roles, "payments_to_pay", "待付款的付款申请（生成付款凭证）", ("reviewed",), on),
         _section("explain", "待说明的预警", oversight.warnings_waiting(user, roles, ("open",), "village", LIMIT), _warning_item,
                  more=Target("oversight:warnings", query={"status": "open"}), on=on),
         _late_closings(user, roles, on),
@@ -182,6 +198,7 @@ def _secretary(user, on) -> list:
 
     roles = {"village_secretary"}
     return [
+        _payments(user, roles, "payments_approve", "待审批的付款申请", ("submitted",), on),
         _section("confirm", "待确认的财务公开", disclosure.disclosures_waiting(user, roles, ("draft",), LIMIT), _disclosure_item, on=on),
         _section("publish", "待发布的财务公开", disclosure.disclosures_waiting(user, roles, ("confirmed",), LIMIT), _disclosure_item, on=on),
         _section("budgets", "待成员（代表）大会批准的年度预算", budgets.budgets_waiting(user, roles, LIMIT), _budget_item, on=on),
@@ -207,6 +224,7 @@ def _township(user, on) -> list:
                  more=Target("oversight:queue"), on=on),
         _section("post", "已审核待记账", ledger.vouchers_waiting(user, ("reviewed",), roles, LIMIT), lambda v: _voucher_item(v, "已审核"),
                  more=Target("oversight:queue"), on=on),
+        _payments(user, roles, "payments_review", "待审核的付款申请", ("approved",), on),
         _section("accept", "待认可的预警说明", oversight.warnings_waiting(user, roles, ("explained",), "village", LIMIT), _warning_item,
                  more=Target("oversight:warnings", query={"status": "explained"}), on=on),
         _section("explain", "待乡镇说明的预警", oversight.warnings_waiting(user, roles, ("open",), "township", LIMIT), _warning_item,

@@ -1,5 +1,6 @@
 """`sanwu keys status|rotate`: the keys of personal data encrypted at rest (core.crypto)."""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -8,15 +9,22 @@ from sanwu.core.cli_support import cli_actor
 from sanwu.regions.models import Person
 
 
+# Every encrypted column: ID numbers, payees' bank account numbers.
+ENCRYPTED = (("regions.Person", "id_number_encrypted"), ("payments.PaymentRequest", "payee_account_encrypted"))
+
+
 def rotate() -> int:
     """A new current key; every encrypted value re-encrypted under it in one transaction; then
     the old keys dropped. Returns the number of values re-encrypted."""
     crypto.add_key()
     count = 0
     with transaction.atomic():
-        for pk, token in Person.objects.values_list("pk", "id_number_encrypted").iterator(chunk_size=2000):
-            Person.objects.filter(pk=pk).update(id_number_encrypted=crypto.reencrypt(token))
-            count += 1
+        for label, column in ENCRYPTED:
+            model = apps.get_model(label)
+            for pk, token in model.objects.values_list("pk", column).iterator(chunk_size=2000):
+                if token:
+                    model.objects.filter(pk=pk).update(**{column: crypto.reencrypt(token)})
+                    count += 1
         audit.record("keys.rotate", object_type="core.crypto", note=f"{count} 项个人信息已用新密钥重新加密")
     crypto.drop_old_keys()
     return count
@@ -36,4 +44,4 @@ class Command(BaseCommand):
             return
         with cli_actor(None):
             count = rotate()
-        self.stdout.write(f"已轮换密钥，重新加密 {count} 条身份证号。")
+        self.stdout.write(f"已轮换密钥，重新加密 {count} 项个人信息（身份证号、收款账号）。")

@@ -77,6 +77,14 @@ ACTIONS: dict[str, str] = {
     "voucher.reject": "退回凭证", "voucher.post": "记账", "voucher.batch_post": "批量记账", "voucher.import": "导入凭证",
     "attachment.add": "上传附件", "period.close": "结账", "period.confirm": "确认结账", "period.reopen": "反结账", "archive.make": "生成会计档案",
     "assertion.add": "记录对账", "assertion.delete": "删除对账记录",
+    "bank_statement.import": "导入银行对账单", "bank.auto_match": "自动匹配银行对账单", "bank.match": "手工匹配对账单与日记账",
+    "bank.unmatch": "取消对账匹配", "book.chart_move": "换用新会计制度", "ledger.year.reopen": "反结转（重新打开年度）",
+    # budgets and payments
+    "budget.create": "编制年度预算", "budget.line": "修改预算项目", "budget.remove_line": "删除预算项目",
+    "budget.approve": "批准年度预算", "budget.revise": "调整年度预算", "budget.setting": "修改本县预算设置",
+    "payments.create": "新建付款申请", "payments.edit": "修改付款申请", "payments.receipt": "上传付款附件",
+    "payments.payer": "登记付款账户", "payments.settings.update": "修改本县付款审批设置",
+    "payments.bank_file": "生成银行付款文件", "payments.bank_result": "导入银行付款结果",
     # oversight
     "oversight.warning.explain": "说明预警", "oversight.warning.accept": "认可预警说明", "oversight.warning.escalate": "上报预警",
     "oversight.settings.update": "修改预警参数", "oversight.run_daily": "运行每日预警检查",

@@ -61,7 +61,7 @@ def send_bank_file(user, township_code: str) -> list[BankLine]:
     _township(township_code)
     require(user, BANK_ROLES, township_code, "生成银行支付文件", object_type="payments.bank_file", object_id=township_code)
     with transaction.atomic():
-        reqs = list(waiting_for_bank(user, township_code).select_for_update())
+        reqs = list(waiting_for_bank(user, township_code).select_for_update(of=("self",)))
         payers = {p.book_id: p for p in PayerAccount.objects.filter(book_id__in={r.book_id for r in reqs})}
         missing = sorted({r.book.name for r in reqs if r.book_id not in payers})
         if missing:
@@ -132,7 +132,7 @@ def read_bank_result(user, township_code: str, data: bytes, filename: str) -> Re
         lines = _result_rows(user, township_code, data, filename)
         paid = failed = 0
         for req, result, reason in lines:
-            r = PaymentRequest.objects.select_for_update().select_related("book__region").get(pk=req.pk)
+            r = PaymentRequest.objects.select_for_update(of=("self",)).select_related("book__region").get(pk=req.pk)
             if result == "success":
                 r.bank_status, r.bank_note, r.paid_on = "success", reason, today()
                 r.save()

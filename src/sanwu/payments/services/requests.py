@@ -126,7 +126,7 @@ def _facts(req: PaymentRequest) -> dict:
 
 
 def _locked(req: PaymentRequest, allowed, what: str) -> PaymentRequest:
-    r = PaymentRequest.objects.select_for_update().select_related("book", "account", "matter").get(pk=req.pk)
+    r = PaymentRequest.objects.select_for_update(of=("self",)).select_related("book", "account", "matter").get(pk=req.pk)
     if r.status not in allowed:
         raise Invalid(Problem(f"付款申请 {r.reference} 状态为「{STATUS_LABELS[r.status]}」，不能{what}"))
     return r

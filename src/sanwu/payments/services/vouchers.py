@@ -48,7 +48,7 @@ def make_voucher(user, req: PaymentRequest, date=None) -> Voucher:
     was thrown away may have its voucher made again."""
     require(user, MAKE_ROLES, req.book.region_id, "制作付款凭证", object_type="payments.pay", object_id=req.pk)
     with transaction.atomic():
-        r = PaymentRequest.objects.select_for_update().select_related("book", "account", "matter").get(pk=req.pk)
+        r = PaymentRequest.objects.select_for_update(of=("self",)).select_related("book", "account", "matter").get(pk=req.pk)
         remade = r.status == "paid" and r.voucher_id is None
         if r.status != "reviewed" and not remade:
             raise Invalid(Problem(f"付款申请 {r.reference} 状态为「{STATUS_LABELS[r.status]}」，乡镇审核通过后才能制作付款凭证"))

@@ -1,33 +1,13 @@
 """Forms of the pages: they only read what was typed (dates, whole numbers, yuan → fen through
-`parse_yuan`); every rule lives in `services`."""
+`core.forms.YuanField`); every rule lives in `services`."""
 
 from django import forms
 
-from sanwu.core.money import MoneyError, parse_yuan
+from sanwu.core.forms import YuanField
 
 from .rules import RATINGS
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-
-
-class YuanField(forms.CharField):
-    """An amount typed in yuan (at most two decimals), cleaned to integer fen."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in (None, ""):
-            return 0
-        try:
-            fen = parse_yuan(value)
-        except MoneyError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        if fen < 0:
-            raise forms.ValidationError("金额不能为负数")
-        return fen
 
 
 class RoundForm(forms.Form):

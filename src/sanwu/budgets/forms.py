@@ -2,19 +2,9 @@ import re
 
 from django import forms
 
-from sanwu.core.money import MoneyError, parse_yuan
+from sanwu.core.forms import yuan_fen
 
 from .rules import MEETING_TYPES, MONTHS, STATUSES
-
-
-def _yuan(text: str) -> int:
-    try:
-        fen = parse_yuan(text)
-    except MoneyError as exc:
-        raise forms.ValidationError(str(exc)) from None
-    if fen < 0:
-        raise forms.ValidationError("金额不能为负数")
-    return fen
 
 
 class FilterForm(forms.Form):
@@ -51,7 +41,7 @@ class LineForm(forms.Form):
         self.fields["account"].choices = [(a.code, f"{a.code} {a.name}") for a in accounts]
 
     def clean_amount(self):
-        return _yuan(self.cleaned_data["amount"].strip())
+        return yuan_fen(self.cleaned_data["amount"].strip())
 
     def clean_months(self):
         text = self.cleaned_data["months"].strip()
@@ -60,7 +50,7 @@ class LineForm(forms.Form):
         parts = [p for p in re.split(r"[\s,，、;；]+", text) if p]
         if len(parts) != MONTHS:
             raise forms.ValidationError(f"应为12个金额，现有{len(parts)}个")
-        return [_yuan(p) for p in parts]
+        return [yuan_fen(p) for p in parts]
 
 
 class ApproveForm(forms.Form):

@@ -1,6 +1,6 @@
 from django import forms
 
-from sanwu.core.money import MoneyError, parse_yuan
+from sanwu.core.forms import yuan_fen
 
 from .services.attachments import KINDS
 from .rules import CATEGORIES, CHANNELS, MEETING_TYPES, PURPOSES, STAGE_MEETING_TYPES, STAGES, STATUSES, StageData
@@ -41,13 +41,7 @@ class MatterForm(forms.Form):
         text = self.cleaned_data["amount"].strip()
         if not text:
             return None
-        try:
-            fen = parse_yuan(text)
-        except MoneyError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        if fen < 0:
-            raise forms.ValidationError("金额不能为负数")
-        return fen
+        return yuan_fen(text)
 
 
 class StageForm(forms.Form):

@@ -32,7 +32,7 @@ from django.utils import timezone
 from sanwu.core.codes import region_prefix
 from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem
-from sanwu.core.permissions import visible
+from sanwu.core.permissions import get_visible, visible
 
 from ..models import Account, Archive, Attachment, Book, Entry, Period, Voucher
 from . import printing, reports, statements
@@ -196,7 +196,7 @@ def archive_year(user, book: Book, year: int, progress=None) -> Archive:
 
 def make_download(user, params: dict, out, progress) -> None:
     """`core.downloads` maker: bundle and keep the year, and hand the same ZIP to who asked."""
-    book = visible(Book, user).get(code=params["book"]) if user is not None else Book.objects.get(code=params["book"])
+    book = get_visible(Book, user, code=params["book"])
     archive = archive_year(user, book, int(params["year"]), progress)
     with archive.file.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

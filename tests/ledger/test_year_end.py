@@ -231,6 +231,17 @@ def test_cli_year_end_runs_the_closing_as_the_page_does(demo, book):
         run("book", "year-end", book.code, "--year", "2025")
 
 
+def test_cli_reopens_a_year_for_the_county_supervisor_only(demo, book):
+    run("book", "year-end", book.code, "--year", "2025", "--as", demo.accountant.username)
+    with pytest.raises(CommandError, match="县级监管"):
+        run("book", "reopen-year", book.code, "--year", "2025", "--reason", "漏记租金", "--as", demo.accountant.username)
+    out = run("book", "reopen-year", book.code, "--year", "2025", "--reason", "漏记租金", "--as", demo.county.username)
+    assert "2025年的结转已冲销" in out and "红字凭证 2 张" in out
+    assert Voucher.objects.filter(book=book, kind="closing").count() == 4  # two closings, two reversals
+    assert verify_book(book).ok
+    run("book", "year-end", book.code, "--year", "2025", "--as", demo.accountant.username)
+
+
 # --- Books opened before the sub-accounts ------------------------------------------------------------
 
 

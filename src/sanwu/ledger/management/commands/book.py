@@ -359,6 +359,17 @@ def run_year_end(command: BaseCommand, opts: dict) -> None:
     command.stdout.write(f"账套 {book.code}：{opts['year']}年损益已结转，生成并记账 {len(posted)} 张凭证（{'、'.join(v.label for v in posted)}）")
 
 
+def run_reopen_year(command: BaseCommand, opts: dict) -> None:
+    """The county supervisor undoes a year's closing with a reason, as the year-end page does."""
+    with cli_actor(opts["as_user"]) as actor:
+        book = find_book(opts["code"], actor.user)
+        posted = services.reopen_year(actor.user, book, opts["year"], opts["reason"])
+    command.stdout.write(
+        f"账套 {book.code}：{opts['year']}年的结转已冲销（红字凭证 {len(posted)} 张：{'、'.join(v.label for v in posted)}），"
+        f"可补记本年收支后重新结转（sanwu book year-end {book.code} --year {opts['year']}）"
+    )
+
+
 VERBS = {
     "add": run_add,
     "opening": run_opening,
@@ -371,13 +382,14 @@ VERBS = {
     "migrate-chart": run_migrate_chart,
     "bank-import": run_bank_import,
     "year-end": run_year_end,
+    "reopen-year": run_reopen_year,
 }
 
 
 class Command(BaseCommand):
     help = (
         "账套：add（新建）、opening（期初余额）、sub-account（增设明细科目）、"
-        "import（导入凭证）、export（导出 Beancount）、verify（核对防篡改校验码与发生额）、close（按月份范围结账）、year-end（年终结转）、"
+        "import（导入凭证）、export（导出 Beancount）、verify（核对防篡改校验码与发生额）、close（按月份范围结账）、year-end（年终结转）、reopen-year（反结转）、"
         "archive（会计档案）、migrate-chart（换用2023年会计制度）、bank-import（导入银行对账单）"
     )
 
@@ -450,6 +462,11 @@ class Command(BaseCommand):
         ye.add_argument("code", help="账套编码")
         ye.add_argument("--year", required=True, type=int, help="结转的年度")
         add_as_argument(ye)
+        ry = sub.add_parser("reopen-year", help="反结转：县级监管填写原因，冲销某年的结转凭证并重新打开12月（与年终结转页面相同）")
+        ry.add_argument("code", help="账套编码")
+        ry.add_argument("--year", required=True, type=int, help="要重新打开的年度")
+        ry.add_argument("--reason", required=True, help="反结转原因（记入审计记录）")
+        add_as_argument(ry)
 
     def handle(self, *args, action, **opts):
         VERBS[action](self, opts)

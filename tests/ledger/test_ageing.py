@@ -263,8 +263,8 @@ def test_cli_refuses_outsiders_and_bad_options(demo, aged_book):
         run("--book", aged_book.code, "--date", "2026-06-30", "--as", demo.other_accountant.username)
     with pytest.raises(CommandError, match="不存在，或不在管辖范围内"):
         run("--region", aged_book.region_id[:9] + "000", "--date", "2026-06-30", "--as", demo.other_township.username)
-    with pytest.raises(CommandError):
-        run("--book", aged_book.code, "--region", "340828000000", "--date", "2026-06-30")
+    with pytest.raises(CommandError, match="not allowed with"):
+        run("--book", aged_book.code, "--region", "340828000000", "--date", "2026-06-30", "--as", demo.county.username)
     with pytest.raises(CommandError, match="无效"):
         run("--book", aged_book.code, "--date", "2026-02-30")
 

@@ -154,5 +154,8 @@ def test_the_cli_archives_a_year_as_the_page_does(demo, closed, tmp_path, capsys
     call_command("book", "archive", closed.code, "--year", "2025", "--output", str(out), "--as", demo.accountant.username)
     assert "2025年会计档案已生成" in capsys.readouterr().out
     assert hashlib.sha256(out.read_bytes()).hexdigest() == Archive.objects.get().sha256
-    with pytest.raises((CommandError, SystemExit, Refused)):
+    with pytest.raises(CommandError, match="不存在或不在您的管辖范围内"):
         call_command("book", "archive", closed.code, "--year", "2025", "--as", demo.other_accountant.username)
+    with pytest.raises(CommandError, match="无权"):
+        call_command("book", "archive", closed.code, "--year", "2025", "--as", demo.secretary.username)
+    assert Archive.objects.count() == 1

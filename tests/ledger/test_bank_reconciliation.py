@@ -351,3 +351,16 @@ def test_the_demo_statement_reconciles_with_outstanding_items_both_ways(db):
     r = reconcile.bank_reconciliation(st.book, st.account.code, st.date_to)
     assert r["agree"] and r["items"]["bank_in"] and r["items"]["bank_out"] and (r["items"]["book_in"] or r["items"]["book_out"])
     assert demo.load_demo("small", 2021).statements == 0 and BankStatement.objects.count() == 1
+
+
+def test_a_month_counts_as_reconciled_only_when_the_statements_cover_it_to_its_end():
+    """A statement of 1–3 March does not reconcile March; two statements meeting mid-month do."""
+    import datetime as dt
+
+    from sanwu.ledger.services.reconcile import _covers
+
+    d = dt.date
+    assert not _covers([(d(2026, 3, 1), d(2026, 3, 3))], d(2026, 3, 1), d(2026, 3, 31))
+    assert _covers([(d(2026, 2, 15), d(2026, 3, 14)), (d(2026, 3, 15), d(2026, 4, 14))], d(2026, 3, 1), d(2026, 3, 31))
+    assert not _covers([(d(2026, 2, 15), d(2026, 3, 10)), (d(2026, 3, 15), d(2026, 4, 14))], d(2026, 3, 1), d(2026, 3, 31))
+    assert not _covers([(d(2026, 3, 5), d(2026, 3, 31))], d(2026, 3, 1), d(2026, 3, 31))

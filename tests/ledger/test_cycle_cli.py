@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from sanwu.ledger.models import Period
+from sanwu.ledger.models import Period, Voucher
 
 VOUCHERS = """日期,凭证号,摘要,科目编码,借方金额,贷方金额
 2025-02-10,1,收到机动地承包费,102,80000.00,
@@ -51,7 +51,7 @@ def test_a_year_from_opening_to_the_year_end_closing_on_the_command_line(demo, o
     code, acc = opened, demo.accountant
     run("book", "close", code, "--from", "2025-01", "--to", "2025-11", "--as", acc.username)
     # December waits for the closing: income and expense still carry balances
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="年终结转"):
         run("book", "close", code, "--from", "2025-12", "--to", "2025-12", "--as", acc.username)
     said = run("book", "year-end", code, "--year", "2025", "--as", acc.username)
     assert "2025年损益已结转" in said
@@ -86,6 +86,10 @@ def test_an_outsider_runs_none_of_the_cycle(demo, opened):
         ("book", "year-end", opened, "--year", "2025", "--as", other),
         ("report", "balance-sheet", "--book", opened, "--year", "2025", "--format", "json", "--as", other),
     ):
-        with pytest.raises(CommandError):
+        with pytest.raises(CommandError, match="不存在或不在您的管辖范围内"):
             run(*args)
-    assert not Period.objects.filter(book__code=opened, status="audit_hold").exists()
+    assert not Period.objects.filter(book__code=opened).exclude(status="open").exists()
+    assert not Voucher.objects.filter(book__code=opened, kind="closing").exists()
+    # the same steps as the book's own accountant do happen
+    run("book", "close", opened, "--from", "2025-01", "--to", "2025-01", "--as", demo.accountant.username)
+    assert Period.objects.get(book__code=opened, year=2025, month=1).status == "audit_hold"

@@ -1,6 +1,6 @@
 from django import forms
 
-from sanwu.core.money import MoneyError, parse_yuan
+from sanwu.core.forms import yuan_fen
 
 from .rules import PAYEE_KINDS, STATUSES
 
@@ -26,10 +26,7 @@ class RequestForm(forms.Form):
         self.fields["matter"].choices = [("", "（不关联）"), *[(m.pk, f"{m.title}（{m.year}年，{m.stage_label}）") for m in matters]]
 
     def clean_amount(self):
-        try:
-            return parse_yuan(self.cleaned_data["amount"].strip())
-        except MoneyError as exc:
-            raise forms.ValidationError(str(exc)) from None
+        return yuan_fen(self.cleaned_data["amount"].strip())
 
 
 class ApproveForm(forms.Form):
@@ -75,7 +72,7 @@ class SettingsForm(forms.Form):
         for name in self.MONEY:
             if name in data:
                 try:
-                    data[name] = parse_yuan(data[name].strip())
-                except MoneyError as exc:
-                    self.add_error(name, str(exc))
+                    data[name] = yuan_fen(data[name].strip())
+                except forms.ValidationError as exc:
+                    self.add_error(name, exc)
         return data

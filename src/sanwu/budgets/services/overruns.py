@@ -51,13 +51,15 @@ def _spent(book: Book, year: int, to_line: dict[int, int], before_seq: int | Non
     return out
 
 
-def find_overruns(book: Book, vouchers, groups, *, posted: bool) -> list[rules.Overrun]:
+def find_overruns(book: Book, vouchers, groups, *, posted: bool, budgets: dict | None = None) -> list[rules.Overrun]:
     """The overruns of `vouchers` (in posting order; `groups[i]` their entries). `posted`: the
-    vouchers are in the kept totals already (the posting hook, a re-scan)."""
+    vouchers are in the kept totals already (the posting hook, a re-scan). `budgets`: the
+    approved budgets by year when the caller has read them already."""
     pairs = [(v, es) for v, es in zip(vouchers, groups) if v.kind != "closing"]
     if not pairs:
         return []
-    budgets = _budgets(book, {v.year for v, _ in pairs})
+    if budgets is None:
+        budgets = _budgets(book, {v.year for v, _ in pairs})
     if not budgets:
         return []
     chart = Chart(book)
@@ -100,9 +102,11 @@ def find_overruns(book: Book, vouchers, groups, *, posted: bool) -> list[rules.O
 def posting_problems(book: Book, vouchers, groups, user) -> list[Problem]:
     """The ledger's posting check: where the county refuses over-budget spending, the problems
     that keep these vouchers from being posted (else none: the warning follows the posting)."""
-    if not _budgets(book, {v.year for v in vouchers}) or over_budget_mode(book) != "refuse":
+    budgets = _budgets(book, {v.year for v in vouchers})
+    if not budgets or over_budget_mode(book) != "refuse":
         return []
-    return [Problem(f"超出年度预算，不能记账：{o.message()}", field="debit") for o in find_overruns(book, vouchers, groups, posted=False)]
+    found = find_overruns(book, vouchers, groups, posted=False, budgets=budgets)
+    return [Problem(f"超出年度预算，不能记账：{o.message()}", field="debit") for o in found]
 
 
 def voucher_notes(voucher, entries) -> list[str]:
@@ -122,7 +126,8 @@ def overruns_of_posted(book: Book, vouchers, entries=None) -> list[rules.Overrun
     """For the oversight rule: the overruns of vouchers just posted (or re-scanned), each with
     its voucher's label. `entries`: theirs in line order when the caller has them."""
     vouchers = [v for v in vouchers if v.status == "posted"]
-    if not vouchers or not _budgets(book, {v.year for v in vouchers}):
+    budgets = _budgets(book, {v.year for v in vouchers}) if vouchers else {}
+    if not budgets:
         return []
     by_voucher: dict[int, list] = defaultdict(list)
     if entries is None:
@@ -130,4 +135,4 @@ def overruns_of_posted(book: Book, vouchers, entries=None) -> list[rules.Overrun
     for e in entries:
         by_voucher[e.voucher_id].append(e)
     vouchers = sorted(vouchers, key=lambda v: v.seq or 0)
-    return find_overruns(book, vouchers, [by_voucher[v.pk] for v in vouchers], posted=True)
+    return find_overruns(book, vouchers, [by_voucher[v.pk] for v in vouchers], posted=True, budgets=budgets)

@@ -225,11 +225,20 @@ def book_ageing(user, book: Book, as_of: dt.date) -> dict:
     return {"book": book.code, "name": book.name, "as_of": as_of, "names_shown": full, "sections": list(sections.values())}
 
 
+def current_books(books, as_of: dt.date):
+    """The books that hold the balances at `as_of`: a book succeeded on a newer chart whose
+    successor has opened by then handed its balances over (counted once, in the new book)."""
+    return books.exclude(successor__start_date__lte=as_of)
+
+
 def region_ageing(user, region, as_of: dt.date) -> dict:
     """The ageing of every book the user sees in `region` (a township, county or city; the caller
     fetched it through the scope gate), summed per village: each counterparty is aged in its own
     book first (FIFO), then the buckets are added up. Villages with nothing owing are left out."""
-    books = list(visible(Book, user).filter(region__code__startswith=region_prefix(region.code)).select_related("region__parent").order_by("region_id", "code"))
+    books = list(
+        current_books(visible(Book, user).filter(region__code__startswith=region_prefix(region.code)), as_of)
+        .select_related("region__parent").order_by("region_id", "code")
+    )
     by_id = {b.pk: b for b in books}
     cutoffs = bucket_cutoffs(as_of)
     villages: dict[str, dict] = {}
@@ -306,7 +315,7 @@ def overdue_receivables(as_of: dt.date) -> list[dict]:
     `receivable_age_years` at `as_of`, for every book (the system's view, for the daily run):
     book id, village code, book name, subject, counterparty (a person masked), the amount that old,
     the date of its oldest part, the county's years."""
-    books = list(Book.objects.order_by("pk"))
+    books = list(current_books(Book.objects.all(), as_of).order_by("pk"))
     by_id = {b.pk: b for b in books}
     years = receivable_age_years({county_of(b.region_id) for b in books})
     out = []

@@ -159,7 +159,7 @@ def write_archive(user, book: Book, year: int, out, progress=None) -> dict:
             "made_at": timezone.localtime().isoformat(timespec="seconds"),
             "vouchers": len(vouchers),
             "receipts": len(receipts),
-            "chain_head": vouchers[-1].hash if vouchers else "",
+            "chain_head": max(vouchers, key=lambda v: v.seq).hash if vouchers else "",  # the year's last link
             "retention": [
                 {"part": r.label, "period": r.period, "due": (d.isoformat() if (d := due_on(year, r)) else None), "covers": list(r.parts)}
                 for r in RETENTION

@@ -72,11 +72,12 @@ def move_cutoff(book: Book, to_chart: str) -> tuple[dt.date | None, list[Problem
 
 
 def _pnl_left(book: Book, year: int) -> list[tuple[Account, int]]:
-    """Income, expense and 本年收益 accounts with a balance at the end of `year`."""
+    """Income, expense, 本年收益 and 各项分配 accounts with a balance at the end of `year` (what the
+    year-end closing leaves at zero, as `periods.year_end_left` keeps December open for)."""
     closing = {acc_id: t[3] for acc_id, t in balances(book, (year, 1), (year, 12)).items()}
     out = []
     for a in Account.objects.filter(book=book, is_leaf=True).order_by("code"):
-        if (a.category == "pnl" or "current_year_income" in a.role_set) and closing.get(a.pk, 0):
+        if (a.category == "pnl" or a.role_set & {"current_year_income", "distribution_items"}) and closing.get(a.pk, 0):
             out.append((a, closing[a.pk]))
     return out
 

@@ -376,13 +376,26 @@ def agreed_months(book: Book, account_ids, first: tuple[int, int], last: tuple[i
     while (y, m) <= last:
         m_start, m_end = dt.date(y, m, 1), dt.date(y, m, monthrange(y, m)[1])
         for acc, ranges in spans.items():
-            covering = [b for a, b in ranges if a <= m_end and b >= m_start]
-            if covering:
-                day = min(m_end, today())
+            day = min(m_end, today())
+            # the statements together must cover the month to its end (or today): one that stops
+            # on the 3rd leaves the rest of the month unseen
+            if _covers(ranges, m_start, day):
                 if bank_reconciliation(book, accounts[acc].code, day)["agree"]:
                     out.add((y, m, acc))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
+
+
+def _covers(ranges: list[tuple[dt.date, dt.date]], first: dt.date, last: dt.date) -> bool:
+    """Whether the date ranges together cover every day from `first` to `last`."""
+    reached = first - dt.timedelta(days=1)
+    for a, b in sorted(ranges):
+        if a > reached + dt.timedelta(days=1):
+            break
+        reached = max(reached, b)
+        if reached >= last:
+            return True
+    return reached >= last
 
 
 def statements(book: Book, account: Account | None = None):

@@ -196,6 +196,7 @@ def submit(user, req: PaymentRequest) -> PaymentRequest:
         if problems:
             raise Invalid(problems)
         r.reject_reason = ""
+        r.bank_status = r.bank_note = ""  # a payment the bank failed goes into the next bank file again
         _move(user, r, "submit")
         _tell(APPROVE_ROLES, r.book.region_id, "confirm", f"待审批的付款申请：{r.purpose} {format_yuan(r.amount)}元", r, user)
     return r

@@ -185,6 +185,7 @@ from sanwu.ledger.api import router as ledger_router  # noqa: E402
 from sanwu.oversight.api import router as oversight_router  # noqa: E402
 from sanwu.partywork.api import router as partywork_router  # noqa: E402
 from sanwu.payments.api import router as payments_router  # noqa: E402
+from sanwu.coop.api import router as coop_router  # noqa: E402
 from sanwu.regions.api import router as regions_router  # noqa: E402
 from sanwu.workbench.api import router as workbench_router  # noqa: E402
 
@@ -194,6 +195,7 @@ api.add_router("/", decisions_router)
 api.add_router("/", budgets_router)
 api.add_router("/", oversight_router)
 api.add_router("/", payments_router)
+api.add_router("/", coop_router)
 api.add_router("/", disclosure_router)
 api.add_router("/", economy_router)
 api.add_router("/", partywork_router)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "sanwu.budgets",
     "sanwu.oversight",
     "sanwu.payments",
+    "sanwu.coop",
     "sanwu.disclosure",
     "sanwu.economy",
     "sanwu.partywork",

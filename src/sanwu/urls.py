@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("sanwu.budgets.urls")),
     path("", include("sanwu.oversight.urls")),
     path("", include("sanwu.payments.urls")),
+    path("", include("sanwu.coop.urls")),
     path("", include("sanwu.disclosure.urls")),
     path("", include("sanwu.economy.urls")),
     path("", include("sanwu.partywork.urls")),

@@ -118,3 +118,16 @@ def scrub(text: str, names: Names | None = None) -> str:
     """Free text for the public: numbers that identify a person dropped, registered names masked."""
     text = drop_numbers((text or "").strip())
     return names.mask(text) if names is not None else text
+
+
+def normalize_account(number: str) -> str:
+    """A bank account number as the bank file carries it: digits only (spaces and dashes dropped)."""
+    return "".join(ch for ch in (number or "") if ch not in " -\u3000")
+
+
+def mask_account(number: str) -> str:
+    """6222 **** **** 1234 style: the first four and last four digits kept."""
+    n = normalize_account(number)
+    if len(n) <= 8:
+        return "*" * len(n)
+    return n[:4] + "*" * (len(n) - 8) + n[-4:]

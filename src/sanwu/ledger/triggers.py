@@ -18,6 +18,14 @@ RULES = [
 ]
 
 
+def register(rules) -> None:
+    """An app above the ledger adds the rules of its own append-only registers (`coop`'s share
+    register), so that `install`, `uninstall` and the test fixtures treat them as these."""
+    for rule in rules:
+        if rule not in RULES:
+            RULES.append(rule)
+
+
 def install(connection) -> None:
     """Install every rule whose table exists (an early migration runs before later tables are made;
     the migration that makes them installs theirs)."""

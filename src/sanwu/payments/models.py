@@ -8,10 +8,11 @@ from django.conf import settings
 from django.db import models
 
 from sanwu.core import crypto
+from sanwu.core.masking import mask_account, normalize_account
 from sanwu.core.models import Event, StoredFile
 from sanwu.core.scope import ScopedManager
 
-from .rules import BANK_STATUSES, DEFAULTS, PAYEE_KINDS, STATUSES, mask_account, normalize_account
+from .rules import BANK_STATUSES, DEFAULTS, PAYEE_KINDS, STATUSES
 
 
 class PaymentSettings(models.Model):

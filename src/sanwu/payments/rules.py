@@ -14,6 +14,7 @@ warning where the county turns the check on (`warn_without_request`, off by defa
 from dataclasses import dataclass
 
 from sanwu.core.errors import Problem
+from sanwu.core.masking import normalize_account
 
 YUAN = 100
 WAN = 10_000 * YUAN
@@ -72,19 +73,6 @@ def needs_committee(amount: int, t: Thresholds = DEFAULTS) -> bool:
 
 
 MAX_ACCOUNT_DIGITS = 32
-
-
-def normalize_account(number: str) -> str:
-    """A bank account number as the bank file carries it: digits only (spaces and dashes dropped)."""
-    return "".join(ch for ch in (number or "") if ch not in " -\u3000")
-
-
-def mask_account(number: str) -> str:
-    """6222 **** **** 1234 style: the first four and last four digits kept."""
-    n = normalize_account(number)
-    if len(n) <= 8:
-        return "*" * len(n)
-    return n[:4] + "*" * (len(n) - 8) + n[-4:]
 
 
 def request_problems(*, payee_name: str, payee_kind: str, payee_account: str, payee_bank: str, amount, purpose: str) -> list[Problem]:

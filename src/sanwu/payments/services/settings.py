@@ -5,6 +5,7 @@ from django.db import connection, transaction
 
 from sanwu.core import audit, permissions
 from sanwu.core.errors import Invalid, Problem
+from sanwu.core.masking import normalize_account
 from sanwu.ledger.models import Account, Book
 from sanwu.regions.services import registered_county
 
@@ -69,7 +70,7 @@ def set_payer_account(user, book: Book, account_code: str, number: str, bank: st
     account = next((a for a in bank_accounts(book) if a.code == account_code), None)
     if account is None:
         problems.append(Problem(f"科目「{account_code}」不是本账套启用的末级银行存款科目", field="银行存款科目"))
-    digits = rules.normalize_account(number)
+    digits = normalize_account(number)
     if not digits.isdigit() or not 8 <= len(digits) <= rules.MAX_ACCOUNT_DIGITS:
         problems.append(Problem(f"付款账号应为8到{rules.MAX_ACCOUNT_DIGITS}位数字", field="付款账号"))
     if not (bank or "").strip() or len(bank.strip()) > 100:

@@ -1,0 +1,1 @@
+"""The cooperative's forms."""

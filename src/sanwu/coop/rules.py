@@ -1,0 +1,217 @@
+"""股份经济合作社 as data and pure rules (农村集体经济组织法, domain.md 6 and 8.1–8.2).
+
+Nothing here touches the database. Share quantities are integers in hundredths of a share
+(`units`: 1.5 shares = 150); rates are integers in basis points (万分比: 30% = 3000); money in fen.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from sanwu.core.errors import Problem
+from sanwu.core.money import split_by_largest_remainder
+
+UNITS_PER_SHARE = 100
+BP = 10_000  # basis points in a whole
+
+HOLDING_UNITS = {"household": "按户持股", "member": "按人持股"}
+MANAGEMENT = {"static": "静态管理（增人不增股、减人不减股）", "dynamic": "动态管理（定期调整）"}
+# domain.md 8.2: no Anhui or Anqing figure was found; the defaults show where they come from.
+DEFAULT_HOLDER_CAP_BP = 300  # 浙江省农村集体资产管理条例 (2020): no holder above 3% of all shares
+DEFAULT_RESERVE_RATE_BP = 3000  # 浙江 公积金+公益金 ≥ 30%; 上海 15% + 15%
+SETTING_SOURCES = {
+    "holder_cap_bp": "参考浙江省农村集体资产管理条例（2020）：单一成员持股不超过总股份的3%",
+    "reserve_rate_bp": "参考浙江（公积公益金不低于30%）、上海（公积金15%、公益金15%）",
+}
+
+RELATIONS = {
+    "head": "户主",
+    "spouse": "配偶",
+    "child": "子女",
+    "parent": "父母",
+    "grandchild": "孙子女",
+    "grandparent": "祖父母",
+    "sibling": "兄弟姐妹",
+    "in_law": "儿媳/女婿",
+    "other": "其他",
+}
+
+# How membership began (Art. 12) and ended (Arts. 16–17).
+JOIN_REASONS = {
+    "original": "初始确认",
+    "birth": "出生",
+    "marriage": "婚入",
+    "adoption": "收养",
+    "return": "回迁（政策性移民）",
+    "vote": "成员大会表决吸收",
+}
+LEAVE_REASONS = {
+    "death": "死亡",
+    "nationality": "丧失中华人民共和国国籍",
+    "other_collective": "取得其他集体经济组织成员身份",
+    "civil_servant": "成为公务员（聘任制除外）",
+    "renunciation": "书面申请自愿退出",
+}
+# Art. 18: these never end membership.
+NOT_ENDING = {
+    "study": "就学",
+    "military": "服兵役",
+    "work_away": "外出务工、经商",
+    "divorce": "离婚",
+    "widowhood": "丧偶",
+    "prison": "服刑",
+}
+
+MEMBER_ACTIONS = {
+    "add": "登记家庭成员",
+    "join": "取得成员身份",
+    "leave": "丧失成员身份",
+    "head": "变更户主",
+    "move": "迁入其他户",
+    "bank": "变更收款账户",
+}
+
+ROSTER_STATUSES = {
+    "draft": "待确认",
+    "confirmed": "成员大会已确认",
+    "filed": "已报乡镇备案",
+    "acknowledged": "乡镇已确认备案",
+}
+ROSTER_ACTIONS = {
+    "draft": "生成成员名册",
+    "confirm": "成员大会确认",
+    "file": "报乡镇备案",
+    "acknowledge": "乡镇确认备案",
+}
+
+SHARE_KINDS = {"member": "成员股", "collective": "集体股", "investment": "资金股（投资股）"}
+HOLDER_KINDS = {"household": "户", "member": "成员", "collective": "集体"}
+COLLECTIVE_HOLDER_LABEL = "集体"
+
+OPERATION_KINDS = {
+    "allocation": "初始配置",
+    "transfer": "内部转让",
+    "inheritance": "继承",
+    "gift": "赠与",
+    "sell_back": "退股（由集体回购）",
+    "adjustment": "民主议定调整",
+}
+# Operations that move shares from one holder to another (the others create or cancel them).
+MOVES = {"transfer", "inheritance", "gift", "sell_back"}
+
+CERTIFICATE_STATUSES = {"valid": "有效", "superseded": "已换发（失效）"}
+
+DISTRIBUTION_STATUSES = {
+    "draft": "草拟",
+    "published": "已向成员公布",
+    "decided": "成员大会已通过",
+    "approved": "乡镇已审核",
+    "posted": "已入账",
+    "withdrawn": "已撤回",
+}
+DISTRIBUTION_ACTIONS = {
+    "draft": "草拟分配方案",
+    "recompute": "重新计算",
+    "publish": "向成员公布",
+    "decide": "成员大会通过",
+    "approve": "乡镇审核通过",
+    "reject": "乡镇退回",
+    "post": "入账",
+    "pay": "支付分红",
+    "withdraw": "撤回",
+}
+NOTICE_DAYS = 10  # Art. 46: the plan is available to members 10 days before the meeting
+
+
+def parse_units(value, field: str = "份额") -> tuple[int | None, list[Problem]]:
+    """Shares as typed (up to two decimals, 全角 digits accepted) → hundredths of a share."""
+    text = str(value if value is not None else "").strip().translate(_FULL_WIDTH)
+    if not text:
+        return None, [Problem(f"{field}不能为空", field=field)]
+    try:
+        d = Decimal(text)
+    except InvalidOperation:
+        return None, [Problem(f"{field}「{value}」不是数字", field=field)]
+    if not d.is_finite() or d <= 0:
+        return None, [Problem(f"{field}应大于零", field=field)]
+    if d != d.quantize(Decimal("0.01")):
+        return None, [Problem(f"{field}最多两位小数", field=field)]
+    return int(d * UNITS_PER_SHARE), []
+
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+
+
+def format_units(units: int) -> str:
+    """Hundredths of a share as the decimal string the CLI and the API show ("12.50")."""
+    sign = "-" if units < 0 else ""
+    units = abs(units)
+    return f"{sign}{units // UNITS_PER_SHARE}.{units % UNITS_PER_SHARE:02d}"
+
+
+def rate_of(amount: int, rate_bp: int) -> int:
+    """`rate_bp` basis points of `amount` fen, rounded half up to the fen."""
+    return int((Decimal(amount) * rate_bp / BP).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class Plan:
+    available: int
+    reserve: int
+    welfare: int
+    outside: int
+    distributable: int
+    total_units: int
+    amounts: list[int]  # per holder, in the order given
+
+    @property
+    def per_share(self) -> str:
+        """The amount per share in fen, a decimal string to four places."""
+        if not self.total_units:
+            return "0.0000"
+        q = Decimal(self.distributable) * UNITS_PER_SHARE / Decimal(self.total_units)
+        return str(q.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
+def plan(available: int, units: list[int], *, reserve_bp: int, welfare_bp: int = 0, outside_bp: int = 0) -> Plan:
+    """The year's distribution (Art. 42; 2021 rules Art. 28): the appropriations first, at the
+    county's rates of 可分配收益, then what is left shared among the holders by their shares, each
+    to the fen by largest remainder so the parts sum to it exactly (ties to the earlier holder:
+    give them in household-number order). Nothing is distributed out of a loss."""
+    available = max(int(available), 0)
+    reserve = rate_of(available, reserve_bp)
+    welfare = rate_of(available, welfare_bp)
+    outside = rate_of(available, outside_bp)
+    distributable = max(available - reserve - welfare - outside, 0)
+    total = sum(units)
+    if distributable and total:
+        amounts = split_by_largest_remainder(distributable, units)
+    else:
+        amounts = [0] * len(units)
+    return Plan(available, reserve, welfare, outside, distributable, total, amounts)
+
+
+def rate_problems(*, reserve_bp: int, welfare_bp: int = 0, outside_bp: int = 0) -> list[Problem]:
+    out = []
+    for value, label in ((reserve_bp, "公积公益金提取比例"), (welfare_bp, "应付福利费提取比例"), (outside_bp, "外来投资分利比例")):
+        if value < 0 or value > BP:
+            out.append(Problem(f"{label}应在0%到100%之间", field=label))
+    if reserve_bp + welfare_bp + outside_bp > BP:
+        out.append(Problem("各项提取比例合计不能超过100%", field="公积公益金提取比例"))
+    return out
+
+
+def leave_problems(reason: str) -> list[Problem]:
+    """Whether `reason` ends membership (Arts. 17–18)."""
+    if reason in LEAVE_REASONS:
+        return []
+    if reason in NOT_ENDING:
+        return [Problem(f"{NOT_ENDING[reason]}不丧失集体经济组织成员身份（农村集体经济组织法第十八条）", field="丧失原因")]
+    return [Problem(f"丧失原因「{reason}」不在法定情形之内", field="丧失原因")]
+
+
+def cap_problems(holder_units: int, total_units: int, cap_bp: int, holder: str) -> list[Problem]:
+    """A per-holder cap (a county setting): no holder above `cap_bp` of all shares. The
+    collective's own share is not a holder under the cap (the caller leaves it out)."""
+    if cap_bp and total_units and holder_units * BP > total_units * cap_bp:
+        return [Problem(f"{holder}持股{format_units(holder_units)}股，超过总股份的{cap_bp / 100:g}%上限", field="份额")]
+    return []

@@ -1,0 +1,1 @@
+"""Each list's columns, once (`core.tables.Table`): the page, its Excel/CSV export and the CLI."""

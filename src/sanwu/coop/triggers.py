@@ -1,0 +1,10 @@
+"""The share register is append-only in the database: triggers refuse UPDATE and DELETE of a
+share operation, on SQLite and PostgreSQL alike (installed by `ledger.triggers`, to which
+`apps.ready` registers these rules)."""
+
+RULES = [
+    ("sanwu_shareop_no_update", "coop_shareoperation", "UPDATE", "1 = 1"),
+    ("sanwu_shareop_no_delete", "coop_shareoperation", "DELETE", "1 = 1"),
+    ("sanwu_divpayment_no_update", "coop_dividendpayment", "UPDATE", "1 = 1"),
+    ("sanwu_divpayment_no_delete", "coop_dividendpayment", "DELETE", "1 = 1"),
+]

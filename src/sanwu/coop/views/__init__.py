@@ -1,0 +1,1 @@
+"""The cooperative's pages, one module per topic."""

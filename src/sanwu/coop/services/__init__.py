@@ -8,3 +8,9 @@ workbench).
 
 from .permissions import BANK_LIST_ROLES, BOARD_ROLES, KEEP_ROLES, SETTING_ROLES, TOWNSHIP_ROLES, may_keep
 from .register import collective_holder, holdings_at, household_holder, member_holder, record, record_many, replay_problems
+
+__all__ = [
+    "BANK_LIST_ROLES", "BOARD_ROLES", "KEEP_ROLES", "SETTING_ROLES", "TOWNSHIP_ROLES", "may_keep",
+    "collective_holder", "holdings_at", "household_holder", "member_holder", "record", "record_many",
+    "replay_problems",
+]

@@ -213,5 +213,5 @@ def cap_problems(holder_units: int, total_units: int, cap_bp: int, holder: str) 
     """A per-holder cap (a county setting): no holder above `cap_bp` of all shares. The
     collective's own share is not a holder under the cap (the caller leaves it out)."""
     if cap_bp and total_units and holder_units * BP > total_units * cap_bp:
-        return [Problem(f"{holder}持股{format_units(holder_units)}股，超过总股份的{cap_bp / 100:g}%上限", field="份额")]
+        return [Problem(f"{holder}持股{format_units(holder_units)}股，超过总股份{format_units(total_units)}股的{cap_bp / 100:g}%上限", field="份额")]
     return []

@@ -77,11 +77,14 @@ class Event(models.Model):
     def record(cls, user, action: str, *, from_status: str = "", to_status: str = "", note: str = "", **fields):
         """Write one event. `user` None is the system operator (the CLI, the demo, daily jobs);
         its name then comes from whoever `core.context` says is acting."""
+        return cls.objects.create(**cls.actor_fields(user), action=action, from_status=from_status, to_status=to_status, note=note, **fields)
+
+    @staticmethod
+    def actor_fields(user) -> dict:
+        """`actor` and `actor_name` of a row written for `user` (also for rows written in bulk)."""
         actor = user if user is not None and getattr(user, "pk", None) else None
         name = getattr(actor, "username", "") if actor is not None else (getattr(context.current().acting_user, "username", "") or "")
-        return cls.objects.create(
-            actor=actor, actor_name=name, action=action, from_status=from_status, to_status=to_status, note=note, **fields
-        )
+        return {"actor": actor, "actor_name": name}
 
     @property
     def action_label(self) -> str:

@@ -1,17 +1,37 @@
-"""sanwu coop <verb>: the cooperative's members, shares, certificates and distributions."""
+"""sanwu coop <verb>: the cooperative's members, shares, certificates and distributions, each as
+the page does it and honouring `--as USERNAME` (without it, the system operator)."""
 
 from django.core.management.base import BaseCommand
 
-from sanwu.core.cli_support import cli_actor
+from sanwu.coop.imports import import_members
+from sanwu.coop.services.holdings import holdings
+from sanwu.coop.tables import holdings_table
+from sanwu.core.cli_support import add_as_argument, add_table_arguments, cli_actor, date_option, emit, existing_file
+from sanwu.core.permissions import get_visible
+from sanwu.ledger.models import Book
+
+
+def _book(user, code: str) -> Book:
+    return get_visible(Book, user, code=code)
 
 
 class Command(BaseCommand):
     help = "股份经济合作社：成员、股权、股权证与收益分配"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True)  # noqa: F841  (each topic adds its verbs below)
+        sub = parser.add_subparsers(dest="action", required=True)
         # --- members and rosters ---
+        imp = sub.add_parser("import-members", help="从 Excel/CSV 导入成员名册和期初股权（全部无误才导入）")
+        imp.add_argument("file")
+        imp.add_argument("--book", required=True, help="账套编码（账套所属的集体经济组织）")
+        imp.add_argument("--date", help="期初登记日期 YYYY-MM-DD（默认今天）")
+        add_as_argument(imp)
         # --- shares, the register and certificates ---
+        hold = sub.add_parser("holdings", help="某日的持股明细：每个持股人（户或集体）一行，按股份类别")
+        hold.add_argument("--book", required=True, help="账套编码")
+        hold.add_argument("--date", help="截至日期 YYYY-MM-DD（默认今天）")
+        add_table_arguments(hold)
+        add_as_argument(hold)
         # --- the distribution ---
         # --- joint ventures ---
         # --- the supervisory committee ---
@@ -19,3 +39,21 @@ class Command(BaseCommand):
     def handle(self, *args, action, **opts):
         with cli_actor(opts.get("as_user")) as actor:
             getattr(self, "_" + action.replace("-", "_"))(actor.user, opts)
+
+    # --- members and rosters ---
+
+    def _import_members(self, user, opts):
+        path = existing_file(opts["file"])
+        book = _book(user, opts["book"])
+        r = import_members(user, book, path.read_bytes(), path.name, date_option(opts["date"], "期初登记日期"))
+        self.stdout.write(
+            f"已导入{book.collective.name}：{r.households}户、{r.people}人（成员{r.members}人，新登记人员{r.new_people}人），股权登记{r.operations}笔\n"
+        )
+
+    # --- shares, the register and certificates ---
+
+    def _holdings(self, user, opts):
+        book = _book(user, opts["book"])
+        on = date_option(opts["date"], "截至日期")
+        classes, rows = holdings(book.collective, on)
+        emit(holdings_table(classes, rows, on), opts["format"], opts["output"], self.stdout)

@@ -45,7 +45,7 @@ def book(coop):
 
 
 @pytest.fixture(autouse=True)
-def no_cap(demo):
+def no_cap(db):
     """These sheets hold two households: no cap, unless a test sets one (浙江's 3% needs 34)."""
     return CoopSettings.objects.create(county_id="340828000000", holder_cap_bp=0)
 

@@ -72,7 +72,7 @@ def test_verify_names_the_first_operation_that_does_not_match(coop, classes, hou
         triggers.install(connection)
     problems = services.replay_problems(coop)
     assert problems[0] == "股权登记簿第2号与校验码不符：登记内容被改动"
-    assert any("按登记簿应为2.50股" in p for p in problems)
+    assert any("按股权登记簿应为2.50股" in p for p in problems)
 
 
 def test_the_other_cooperative_is_not_touched(coop, other_coop, classes, households):

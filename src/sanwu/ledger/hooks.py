@@ -7,6 +7,8 @@ AppConfig's ready(), so the ledger never imports them.
   (the economy app adds `sanwu report economy`).
 - `register_verifier(check)`: what else `sanwu verify` reports about a book whose chain or kept
   totals no longer match (the disclosure app names the published disclosures it affects).
+- `register_book_check(check)`: what else `sanwu verify` recomputes for every book, each line a
+  problem that fails the book (the cooperative replays the share register of the book's collective).
 - `register_close_check(check)`: what else the month-close page shows before a month is closed
   (the oversight app counts the warnings still open).
 - `register_posting_check(check)`: problems that refuse a posting, checked in the posting
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 
 _posted: list[Callable] = []
 _reports: dict[str, "Report"] = {}
+_book_checks: list[Callable] = []
 _verifiers: list[Callable] = []
 _close_checks: list[Callable] = []
 _posting_checks: list[Callable] = []
@@ -73,6 +76,18 @@ def register_verifier(check: Callable) -> Callable:
 def verifier_problems(book) -> list[str]:
     """Every registered check's lines for `book`, in registration order."""
     return [line for check in list(_verifiers) for line in check(book)]
+
+
+def register_book_check(check: Callable) -> Callable:
+    """Register `check(book) -> list[str]`; usable as a decorator. `sanwu verify` calls it for
+    every book it checks, and any line it returns fails the book."""
+    if check not in _book_checks:
+        _book_checks.append(check)
+    return check
+
+
+def book_check_problems(book) -> list[str]:
+    return [line for check in list(_book_checks) for line in check(book)]
 
 
 def register_close_check(check: Callable) -> Callable:

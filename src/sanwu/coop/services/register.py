@@ -13,10 +13,10 @@ import hashlib
 from django.db import connection
 
 from sanwu.core.errors import Invalid, Problem
-from sanwu.ledger.models import Collective
+from sanwu.ledger.models import Book, Collective
 
 from .. import rules
-from ..models import Holder, Holding, ShareOperation
+from ..models import Holder, Holding, ShareClass, ShareOperation
 
 GENESIS = "0" * 64
 
@@ -153,10 +153,35 @@ def replay_problems(collective: Collective) -> list[str]:
         if op.to_holder_id:
             replay[(op.to_holder_id, op.share_class_id)] = replay.get((op.to_holder_id, op.share_class_id), 0) + op.units
     kept = {(h, c): u for h, c, u in Holding.objects.filter(holder__collective=collective).values_list("holder_id", "share_class_id", "units")}
-    for key in sorted(set(replay) | set(kept)):
-        if replay.get(key, 0) != kept.get(key, 0):
+    wrong = [key for key in sorted(set(replay) | set(kept)) if replay.get(key, 0) != kept.get(key, 0)]
+    if wrong:
+        names = holder_names(collective, {h for h, _ in wrong})
+        classes = dict(ShareClass.objects.filter(collective=collective).values_list("pk", "name"))
+        for key in wrong:
             out.append(
-                f"持股人{key[0]}的股份类别{key[1]}：现存{rules.format_units(kept.get(key, 0))}股，"
-                f"按登记簿应为{rules.format_units(replay.get(key, 0))}股"
+                f"{collective.name} {names.get(key[0], key[0])}的{classes.get(key[1], key[1])}：现存{rules.format_units(kept.get(key, 0))}股，"
+                f"按股权登记簿应为{rules.format_units(replay.get(key, 0))}股"
             )
     return out
+
+
+def holder_names(collective: Collective, ids) -> dict[int, str]:
+    """How a holder is named in messages: 「001户」, a member's masked name, or 集体."""
+    out = {}
+    for h in Holder.objects.filter(collective=collective, pk__in=ids).select_related("household", "member__person"):
+        if h.kind == "household":
+            out[h.pk] = f"{h.household.number}户"
+        elif h.kind == "member":
+            out[h.pk] = h.member.person.masked_name
+        else:
+            out[h.pk] = rules.COLLECTIVE_HOLDER_LABEL
+    return out
+
+
+def book_problems(book) -> list[str]:
+    """`sanwu verify`'s check of a book's cooperative: its share register replayed (once per
+    cooperative: only on its newest book, which the 2023 chart's move makes the current one)."""
+    newest = Book.objects.filter(collective_id=book.collective_id).order_by("-start_date", "-id").values_list("pk", flat=True).first()
+    if newest != book.pk or not ShareOperation.objects.filter(collective_id=book.collective_id).exists():
+        return []
+    return replay_problems(book.collective)

@@ -172,22 +172,25 @@ def run_verify(command: BaseCommand, opts: dict) -> None:
         for book in books:
             count += 1
             check = verify_book(book)
-            if check.ok:
+            # What the apps above the ledger recompute (the cooperative's share register).
+            others = hooks.book_check_problems(book)
+            if check.ok and not others:
                 out.write(f"{book.code} ok（{check.vouchers} 张已记账凭证）")
             else:
                 out.write(f"{book.code} 有问题：")
-                for p in check.problems:
+                for p in check.problems + others:
                     out.write(f"  {p}")
-                # What else the mismatch affects (published disclosures carry the chain head of their day).
-                for p in hooks.verifier_problems(book):
-                    out.write(f"  {p}")
-                bad.append(check)
+                if not check.ok:
+                    # What else the mismatch affects (published disclosures carry the chain head of their day).
+                    for p in hooks.verifier_problems(book):
+                        out.write(f"  {p}")
+                bad.append((check, others))
     if not count:
         out.write("没有可校验的账套")
     if bad:
-        first = bad[0]
+        first, others = bad[0]
         where = f"第一张不再相符的凭证：{first.first_bad.label}；" if first.first_bad is not None else ""
-        raise CommandError(f"{len(bad)} 个账套校验未通过。账套 {first.book.code}：{where}{first.problems[0]}")
+        raise CommandError(f"{len(bad)} 个账套校验未通过。账套 {first.book.code}：{where}{(first.problems + others)[0]}")
 
 
 # --- the book's own set-up ------------------------------------------------------------------------

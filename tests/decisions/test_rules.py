@@ -97,9 +97,9 @@ def test_a_county_rule_replaces_the_default_quorum():
     assert problems == ["未通过：到会 22，须超过半数村民代表会议组成人员 44（岳西县规定）"]
 
 
-def test_villagers_meeting_type_must_be_one_of_the_three():
+def test_villagers_meeting_type_must_be_one_of_the_five():
     problems = messages(rules.villagers_meeting_problems(meeting("villagers_meeting", 45, 30, 16, meeting_type="party_members")))
-    assert problems == ["会议形式应为：村民代表会议、村民会议、户代表会议"]
+    assert problems == ["会议形式应为：村民代表会议、村民会议、户代表会议、集体经济组织成员大会、集体经济组织成员代表大会"]
 
 
 # --- Counts that do not fit together ----------------------------------------------------------------

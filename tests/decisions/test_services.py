@@ -203,7 +203,7 @@ def test_create_matter_checks_its_input(demo, village):
     assert messages(exc) == [
         "请填写事项名称",
         "事项类别「nonsense」无效（村规民约及村级发展规划、土地、林地承包、租赁、流转、集体资产购置或处置、举债（借款）、集体企业改制、工程项目招投标、公益事业建设及筹资筹劳、收益分配方案、其他重大事项）",
-        "用途标记「x」无效（expenditure、cadre_reward、dividend、contract、borrowing、investment、other）",
+        "用途标记「x」无效（expenditure、cadre_reward、dividend、contract、borrowing、investment、membership、quantification、income_rights、other）",
         "涉及金额应为不小于0的整数（单位：分）",
         "年度「1999」无效",
     ]

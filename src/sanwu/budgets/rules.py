@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from sanwu.core.errors import Problem
 from sanwu.core.money import format_yuan, split_by_largest_remainder
+from sanwu.decisions.rules import StageData, coop_meeting_problems
 
 STATUSES = [("draft", "草稿"), ("approved", "已批准"), ("superseded", "已被新版本替代")]
 STATUS_LABELS = dict(STATUSES)
 MEETING_TYPES = {"members": "成员大会", "representatives": "成员代表大会"}
+COOP_MEETING_TYPE = {"members": "coop_members", "representatives": "coop_representatives"}  # decisions.rules
 KINDS = {"income": "收入", "expense": "支出"}
 MODES = {"flag": "提示预警", "refuse": "不予记账"}
 MONTHS = 12
@@ -47,28 +49,16 @@ class Meeting:
 
 
 def meeting_problems(m: Meeting) -> list[Problem]:
-    """Whether the meeting's attendance and votes approve the budget (Arts. 27, 28)."""
+    """Whether the meeting's attendance and votes approve the budget: the cooperative's meeting
+    rules, one definition for every app (`decisions.rules.coop_meeting_checks`, Arts. 27, 28);
+    a budget's approval records no notice date."""
     if m.meeting_type not in MEETING_TYPES:
         return [Problem(f"会议形式应为 {'、'.join(f'{k}（{v}）' for k, v in MEETING_TYPES.items())}", field="meeting_type")]
-    counts = (m.entitled, m.present, m.votes_for, m.votes_against or 0, m.votes_abstain or 0)
-    if any(c is None or isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in counts):
-        return [Problem("请填写应到人数、实到人数和表决票数（不小于0的整数）", field="entitled")]
-    entitled, present, yes, no, abstain = counts
-    label = MEETING_TYPES[m.meeting_type]
-    out = []
-    if entitled <= 0:
-        out.append(Problem("应到人数应大于0", field="entitled"))
-        return out
-    if present > entitled:
-        out.append(Problem("实到人数不能多于应到人数", field="present"))
-    if yes + no + abstain > present:
-        out.append(Problem("同意、反对、弃权票合计不能多于实到人数", field="votes_for"))
-    if m.meeting_type == "members" and 3 * present < 2 * entitled:
-        out.append(Problem(f"{label}须有三分之二以上成员出席（应到{entitled}人，实到{present}人）", field="present"))
-    if 3 * yes < 2 * entitled:
-        who = "全体成员" if m.meeting_type == "members" else "全体成员代表"
-        out.append(Problem(f"预算须经{who}三分之二以上同意（应到{entitled}人，同意{yes}人）", field="votes_for"))
-    return out
+    d = StageData(
+        meeting_type=COOP_MEETING_TYPE[m.meeting_type], entitled=m.entitled, present=m.present,
+        votes_for=m.votes_for, votes_against=m.votes_against or 0, votes_abstain=m.votes_abstain or 0,
+    )
+    return coop_meeting_problems(d, notice=False)
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ class StageIn(Schema):
     votes_abstain: Count = None
     text: Annotated[str, text_field(20000, "内容")] = Field("", description="提议内容、会议纪要、决议内容、公开文本或实施结果")
     channel: str = Field("", description="公开渠道（决议公开、实施结果公开）：" + "、".join(f"{k} {v}" for k, v in CHANNELS.items()))
+    notice_date: IsoDate | None = Field(None, description="集体经济组织成员大会的会议通知日期（须提前十日，第二十七条）")
     correction_reason: Annotated[str, text_field(200, "更正原因")] = Field("", description="更正已记录的环节时必填；原记录保留")
 
 
@@ -335,7 +336,9 @@ def matter(request, id: int):
 @router.post(
     "/decisions/{id}/stages/{stage}", response=_responses(MatterOut, 201), summary="记录（或更正）一个环节",
     description="环节须按顺序：" + " → ".join(f"{k}（{v}）" for k, v in rules.STAGES)
-    + "。党员大会：实到不少于应到的三分之二，同意超过应到的半数；村民（代表）会议：法定到会人数，同意超过到会的半数。"
+    + "。党员大会：实到不少于应到的三分之二，同意超过应到的半数；村民（代表）会议：法定到会人数，同意超过到会的半数；"
+    "集体经济组织成员大会：提前十日通知，实到不少于全体成员的三分之二，同意不少于全体成员的三分之二（非成员享有收益分配权：四分之三）；"
+    "成员代表大会：同意不少于全体成员代表的三分之二，不得确认成员或量化份额。"
     "已记录的环节只能以 correction_reason 更正（原记录保留）。",
 )
 def record_stage(request, id: int, stage: str, payload: StageIn):
@@ -343,7 +346,7 @@ def record_stage(request, id: int, stage: str, payload: StageIn):
     data = StageData(
         date=payload.date, meeting_type=payload.meeting_type, entitled=payload.entitled, present=payload.present,
         votes_for=payload.votes_for, votes_against=payload.votes_against, votes_abstain=payload.votes_abstain,
-        text=payload.text, channel=payload.channel,
+        text=payload.text, channel=payload.channel, notice_date=payload.notice_date,
     )
     services.record_stage(request.auth, m, stage, data, correction_reason=payload.correction_reason)
     return Status(201, _matter(request.auth, m))

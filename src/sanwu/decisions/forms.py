@@ -56,6 +56,7 @@ class StageForm(forms.Form):
     votes_abstain = forms.IntegerField(label="弃权", required=False, min_value=0)
     text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 6}))
     channel = forms.ChoiceField(label="公开渠道", required=False, choices=[("", "请选择"), *CHANNELS.items()])
+    notice_date = forms.DateField(label="会议通知日期（成员大会）", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     correction_reason = forms.CharField(label="更正原因", required=False, max_length=200)
 
     def __init__(self, *args, stage: str, **kwargs):
@@ -68,7 +69,7 @@ class StageForm(forms.Form):
         return StageData(
             date=d["date"], meeting_type=d.get("meeting_type") or "", entitled=d.get("entitled"), present=d.get("present"),
             votes_for=d.get("votes_for"), votes_against=d.get("votes_against"), votes_abstain=d.get("votes_abstain"),
-            text=d.get("text") or "", channel=d.get("channel") or "",
+            text=d.get("text") or "", channel=d.get("channel") or "", notice_date=d.get("notice_date"),
         )
 
 

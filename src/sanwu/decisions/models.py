@@ -69,6 +69,7 @@ class StageRecord(models.Model):
     text = models.TextField("内容")
     public_text = models.TextField("公开文本（已脱敏）", blank=True)
     channel = models.CharField("公开渠道", max_length=16, blank=True, choices=list(CHANNELS.items()))
+    notice_date = models.DateField("会议通知日期", null=True, blank=True)  # 成员大会 (Art. 27)
     checks = models.JSONField("检查结果", default=list)
     rule = models.JSONField("适用的法定人数规则", null=True, blank=True)
     content_hash = models.CharField("内容哈希", max_length=64)

@@ -17,8 +17,14 @@ The thresholds, in integers only (no floats):
   村民会议 more than half of the adult villagers present (Art. 22); 户代表会议 at least two
   thirds of the households represented (Art. 22); 村民代表会议 at least two thirds of its members
   present (Art. 26).
+- 集体经济组织成员大会 / 成员代表大会 (the cooperative's own matters, at the same stage,
+  农村集体经济组织法): 10 days' notice, two thirds of the members present and two thirds of ALL
+  members in favour (Art. 27; three quarters for a non-member's income rights, Art. 15); a
+  representatives' meeting two thirds of ALL representatives and never for confirming members or
+  quantifying shares (Art. 28). `coop_meeting_checks`; the budgets and the cooperative use it too.
 """
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 
 from sanwu.core.errors import FIELD_LABELS, Problem
@@ -61,6 +67,11 @@ PURPOSES = {
     "contract": "资产资源发包、租赁",
     "borrowing": "举债",
     "investment": "对外投资",
+    # The cooperative's own matters (农村集体经济组织法): only a members' meeting confirms members
+    # or quantifies shares (Art. 28); income rights for a non-member need 3/4 of all members (Art. 15).
+    "membership": "确认集体经济组织成员",
+    "quantification": "折股量化、确认份额",
+    "income_rights": "非成员享有集体收益分配权",
     "other": "其他",
 }
 
@@ -74,14 +85,21 @@ MEETING_TYPES = {
     "villagers": "村民会议",
     "households": "户代表会议",
     "representatives": "村民代表会议",
+    "coop_members": "集体经济组织成员大会",
+    "coop_representatives": "集体经济组织成员代表大会",
 }
+# The villagers' meetings (村民委员会组织法) and the cooperative's meetings (农村集体经济组织法
+# Arts. 27–28): the collective's own matters are decided by its members, not by all villagers.
+VILLAGERS_MEETING_TYPES = ("representatives", "villagers", "households")
+COOP_MEETING_TYPES = ("coop_members", "coop_representatives")
 STAGE_MEETING_TYPES = {
     "proposal": ("branch_committee",),
     "committees": ("joint_committees",),
     "members_meeting": ("party_members",),
-    "villagers_meeting": ("representatives", "villagers", "households"),
+    "villagers_meeting": VILLAGERS_MEETING_TYPES + COOP_MEETING_TYPES,
 }
-VILLAGERS_MEETING_TYPES = STAGE_MEETING_TYPES["villagers_meeting"]
+COOP_NOTICE_DAYS = 10  # Art. 27: the members are told at least 10 days before the meeting
+MEMBERS_ONLY_PURPOSES = ("membership", "quantification")  # Art. 28
 
 CHANNELS = {
     "notice_board": "村务公开栏",
@@ -100,6 +118,8 @@ ENTITLED_LABELS = {
     "villagers": "本村18周岁以上村民",
     "households": "本村户数",
     "representatives": "村民代表会议组成人员",
+    "coop_members": "本集体经济组织全体成员",
+    "coop_representatives": "成员代表大会全体成员代表",
 }
 TEXT_LABELS = {
     "proposal": "提议内容",
@@ -117,7 +137,7 @@ FIELD_NAMES = {
     "stage": "环节", "meeting_type": "会议形式", "entitled": "应到人数", "present": "实到人数", "votes_for": "同意票",
     "votes_against": "反对票", "votes_abstain": "弃权票", "text": "内容", "channel": "公开渠道", "correction_reason": "更正原因",
     "title": "事项名称", "category": "事项类别", "purpose": "用途标记", "amount": "涉及金额", "year": "年度", "voucher": "凭证",
-    "kind": "附件类型", "status": "状态",
+    "kind": "附件类型", "status": "状态", "notice_date": "会议通知日期",
 }
 
 
@@ -155,6 +175,7 @@ _CN_FRACTIONS = {(1, 2): "半数", (2, 3): "三分之二", (3, 4): "四分之三
 
 HALF = Fraction(1, 2, strict=True)
 TWO_THIRDS = Fraction(2, 3, strict=False)
+THREE_QUARTERS = Fraction(3, 4, strict=False)
 
 
 @dataclass(frozen=True)
@@ -211,6 +232,7 @@ class StageData:
     votes_abstain: int | None = None
     text: str = ""
     channel: str = ""
+    notice_date: object = None  # the cooperative's meetings: when the members were told (Art. 27)
 
 
 # --- The checks ---------------------------------------------------------------------------------
@@ -288,9 +310,12 @@ def members_meeting_checks(d: StageData) -> list[Check]:
     return checks
 
 
-def villagers_meeting_checks(d: StageData, rule: QuorumRule | None = None) -> list[Check]:
-    """村民（代表）会议决议: the legal quorum for its type, then > 1/2 of those present in favour."""
+def villagers_meeting_checks(d: StageData, rule: QuorumRule | None = None, purpose: str = "") -> list[Check]:
+    """村民（代表）会议决议: the legal quorum for its type, then > 1/2 of those present in favour.
+    A cooperative's members' (representatives') meeting has its own rules (`coop_meeting_checks`)."""
     checks = _meeting_type_check("villagers_meeting", d) + _text_check("villagers_meeting", d)
+    if d.meeting_type in COOP_MEETING_TYPES:
+        return checks + coop_meeting_checks(d, purpose)
     if d.meeting_type not in VILLAGERS_MEETING_TYPES:
         return checks
     rule = rule or DEFAULT_QUORUM[d.meeting_type]
@@ -303,6 +328,44 @@ def villagers_meeting_checks(d: StageData, rule: QuorumRule | None = None) -> li
     return checks
 
 
+def coop_meeting_checks(d: StageData, purpose: str = "", *, notice: bool = True) -> list[Check]:
+    """成员大会 / 成员代表大会 (农村集体经济组织法):
+
+    - members' meeting (Art. 27): called at least 10 days ahead, at least 2/3 of the members
+      present, at least 2/3 of ALL members in favour — 3/4 to give a non-member income rights
+      (Art. 15);
+    - representatives' meeting (Art. 28): at least 2/3 of ALL representatives in favour, and it
+      may not confirm members or quantify shares (those go to the members' meeting).
+    The counts are whole numbers that fit together, as at every meeting. `notice=False` where the
+    notice is not recorded (a budget's approval)."""
+    members = d.meeting_type == "coop_members"
+    label = MEETING_TYPES[d.meeting_type]
+    checks: list[Check] = []
+    if not members and purpose in MEMBERS_ONLY_PURPOSES:
+        checks.append(Check(f"{PURPOSES[purpose]}须由成员大会决定，成员代表大会不得决定（农村集体经济组织法第二十八条）", False, "meeting_type", rule=True))
+    if members and notice:
+        if not isinstance(d.notice_date, dt.date) or isinstance(d.notice_date, dt.datetime):
+            checks.append(Check("请填写会议通知日期（成员大会应提前十日通知全体成员）", False, "notice_date"))
+        elif isinstance(d.date, dt.date):
+            days = (d.date - d.notice_date).days
+            checks.append(Check(f"会议通知日期 {d.notice_date}，距会议 {days} 日，须提前{COOP_NOTICE_DAYS}日以上通知全体成员（第二十七条）", days >= COOP_NOTICE_DAYS, "notice_date", rule=True))
+    counts = _count_checks(d, True, ENTITLED_LABELS[d.meeting_type])
+    if counts:
+        return checks + counts
+    whole = ENTITLED_LABELS[d.meeting_type]
+    if members:
+        checks.append(Check(f"实到 {d.present} 人：{label}须有三分之二以上成员出席（全体成员 {d.entitled} 人，第二十七条）", TWO_THIRDS.met(d.present, d.entitled), "present", rule=True))
+    need, article = (THREE_QUARTERS, "第十五条") if purpose == "income_rights" else (TWO_THIRDS, "第二十七条" if members else "第二十八条")
+    who = "全体成员" if members else "全体成员代表"
+    share = _CN_FRACTIONS[(need.num, need.den)]
+    checks.append(Check(f"同意 {d.votes_for} 人：须经{who}{share}以上同意（{who} {d.entitled} 人，{label}，{article}）", need.met(d.votes_for, d.entitled), "votes_for", rule=True))
+    return checks
+
+
+def coop_meeting_problems(d: StageData, purpose: str = "", *, notice: bool = True) -> list[Problem]:
+    return as_problems(coop_meeting_checks(d, purpose, notice=notice))
+
+
 def publication_checks(stage: str, d: StageData) -> list[Check]:
     """决议公开 / 实施结果公开: the text as published and the channel."""
     checks = _text_check(stage, d)
@@ -311,7 +374,7 @@ def publication_checks(stage: str, d: StageData) -> list[Check]:
     return checks
 
 
-def stage_checks(stage: str, d: StageData, rule: QuorumRule | None = None) -> list[Check]:
+def stage_checks(stage: str, d: StageData, rule: QuorumRule | None = None, purpose: str = "") -> list[Check]:
     if stage == "proposal":
         return proposal_checks(d)
     if stage == "committees":
@@ -319,7 +382,7 @@ def stage_checks(stage: str, d: StageData, rule: QuorumRule | None = None) -> li
     if stage == "members_meeting":
         return members_meeting_checks(d)
     if stage == "villagers_meeting":
-        return villagers_meeting_checks(d, rule)
+        return villagers_meeting_checks(d, rule, purpose)
     if stage in PUBLICATION_STAGES:
         return publication_checks(stage, d)
     return [Check(f"未知环节「{stage}」", False, "stage")]
@@ -329,8 +392,8 @@ def as_problems(checks: list[Check]) -> list[Problem]:
     return [c.problem for c in checks if not c.ok]
 
 
-def stage_problems(stage: str, d: StageData, rule: QuorumRule | None = None) -> list[Problem]:
-    return as_problems(stage_checks(stage, d, rule))
+def stage_problems(stage: str, d: StageData, rule: QuorumRule | None = None, purpose: str = "") -> list[Problem]:
+    return as_problems(stage_checks(stage, d, rule, purpose))
 
 
 def committees_problems(d: StageData) -> list[Problem]:
@@ -341,8 +404,8 @@ def members_meeting_problems(d: StageData) -> list[Problem]:
     return as_problems(members_meeting_checks(d))
 
 
-def villagers_meeting_problems(d: StageData, rule: QuorumRule | None = None) -> list[Problem]:
-    return as_problems(villagers_meeting_checks(d, rule))
+def villagers_meeting_problems(d: StageData, rule: QuorumRule | None = None, purpose: str = "") -> list[Problem]:
+    return as_problems(villagers_meeting_checks(d, rule, purpose))
 
 
 def stage_order(merged_first_steps: bool) -> list[str]:

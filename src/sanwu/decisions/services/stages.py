@@ -51,6 +51,8 @@ def _content_hash(matter: Matter, stage: str, version: int, d: StageData, public
         "meeting_type": d.meeting_type, "entitled": d.entitled, "present": d.present, "for": d.votes_for,
         "against": d.votes_against, "abstain": d.votes_abstain, "text": d.text, "public_text": public_text, "channel": d.channel,
     }
+    if d.notice_date is not None:  # the cooperative's meetings (records before them keep their hash)
+        payload["notice_date"] = d.notice_date.isoformat()
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
@@ -68,6 +70,7 @@ def _normalised(stage: str, d: StageData) -> StageData:
         votes_abstain=d.votes_abstain if keep_votes else None,
         text=(d.text or "").strip(),
         channel=d.channel if stage in PUBLICATION_STAGES else "",
+        notice_date=d.notice_date if stage == "villagers_meeting" and d.meeting_type in rules.COOP_MEETING_TYPES else None,
     )
 
 
@@ -115,7 +118,7 @@ def record_stage(user, matter: Matter, stage: str, data: StageData, *, correctio
             raise Invalid(problems)
         problems += _date_problems(d.date, stage, order, records)
         rule = quorum_rule_for(m.village_id, d.meeting_type) if stage == "villagers_meeting" and d.meeting_type in VILLAGERS_MEETING_TYPES else None
-        checks = rules.stage_checks(stage, d, rule)
+        checks = rules.stage_checks(stage, d, rule, m.purpose)
         problems += rules.as_problems(checks)
         if problems:
             raise Invalid(problems)
@@ -125,7 +128,7 @@ def record_stage(user, matter: Matter, stage: str, data: StageData, *, correctio
             matter=m, stage=stage, version=version, supersedes=records.get(stage), correction_reason=reason if correcting else "",
             date=d.date, meeting_type=d.meeting_type, entitled=d.entitled, present=d.present, votes_for=d.votes_for,
             votes_against=d.votes_against, votes_abstain=d.votes_abstain, text=d.text, public_text=public_text, channel=d.channel,
-            checks=[c.as_dict() for c in checks if c.rule], rule=rule.as_dict() if rule else None,
+            notice_date=d.notice_date, checks=[c.as_dict() for c in checks if c.rule], rule=rule.as_dict() if rule else None,
             content_hash=_content_hash(m, stage, version, d, public_text),
             recorded_by=user if user is not None and getattr(user, "pk", None) else None,
         )

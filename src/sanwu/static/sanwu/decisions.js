@@ -12,9 +12,12 @@
   function update(form) {
     var typeSelect = form.querySelector("[data-meeting-type]");
     var type = typeSelect ? typeSelect.value : "";
+    // What applies to some meeting types only (data-for-type: one or more types, space-separated).
+    form.querySelectorAll("[data-for-type]").forEach(function (el) {
+      var types = el.getAttribute("data-for-type").split(" ");
+      el.classList.toggle("off", types.indexOf(type) < 0);
+    });
     form.querySelectorAll('[data-check="share"]').forEach(function (li) {
-      var only = li.getAttribute("data-for-type");
-      li.classList.toggle("off", !!only && only !== type);
       var part = count(form, li.getAttribute("data-part"));
       var whole = count(form, li.getAttribute("data-whole"));
       li.classList.remove("ok", "bad");

@@ -352,7 +352,6 @@ def coop_meeting_checks(d: StageData, purpose: str = "", *, notice: bool = True)
     counts = _count_checks(d, True, ENTITLED_LABELS[d.meeting_type])
     if counts:
         return checks + counts
-    whole = ENTITLED_LABELS[d.meeting_type]
     if members:
         checks.append(Check(f"实到 {d.present} 人：{label}须有三分之二以上成员出席（全体成员 {d.entitled} 人，第二十七条）", TWO_THIRDS.met(d.present, d.entitled), "present", rule=True))
     need, article = (THREE_QUARTERS, "第十五条") if purpose == "income_rights" else (TWO_THIRDS, "第二十七条" if members else "第二十八条")

@@ -45,6 +45,7 @@ PAGES = {
     "townships": ("county_yuexi", "/economy/?region=340828000000&year=2020", "各乡镇对比"),
     "feed": ("township_1", "/oversight/feed/", "摘要"),
     "audit": ("county_yuexi", "/audit/", "审计记录"),
+    "coop": ("county_yuexi", "/coop/", "股份经济合作社"),
 }
 
 

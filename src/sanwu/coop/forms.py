@@ -1,1 +1,48 @@
 """The cooperative's forms."""
+
+from django import forms
+
+from . import rules
+
+PERCENT = forms.DecimalField  # rates are typed as percentages and kept in basis points
+
+
+def _percent(label: str) -> forms.DecimalField:
+    return forms.DecimalField(label=label, min_value=0, max_value=100, decimal_places=2)
+
+
+class SettingsForm(forms.Form):
+    holding_unit = forms.ChoiceField(label="持股单位", choices=list(rules.HOLDING_UNITS.items()))
+    management = forms.ChoiceField(label="股权管理方式", choices=list(rules.MANAGEMENT.items()))
+    holder_cap = _percent("单一成员持股上限（%，0为不设上限）")
+    reserve_rate = _percent("公积公益金提取比例（%）")
+    welfare_rate = _percent("应付福利费提取比例（%）")
+    outside_rate = _percent("外来投资分利比例（%）")
+
+    RATES = {"holder_cap": "holder_cap_bp", "reserve_rate": "reserve_rate_bp", "welfare_rate": "welfare_rate_bp", "outside_rate": "outside_rate_bp"}
+
+    def values(self) -> dict:
+        """The cleaned form as `update_settings` takes it: rates in basis points."""
+        d = self.cleaned_data
+        out = {"holding_unit": d["holding_unit"], "management": d["management"]}
+        out.update({bp: int(d[pct] * 100) for pct, bp in self.RATES.items()})
+        return out
+
+
+class ChangeForm(forms.Form):
+    """A change to the share register (not the opening allocation)."""
+
+    kind = forms.ChoiceField(label="变动类型", choices=[(k, v) for k, v in rules.OPERATION_KINDS.items() if k != "allocation"])
+    share_class = forms.ChoiceField(label="股份类别")
+    from_holder = forms.CharField(label="转出方户号（集体填“集体”）", required=False, max_length=20)
+    to_holder = forms.CharField(label="转入方户号（集体填“集体”）", required=False, max_length=20)
+    shares = forms.CharField(label="份额（股，最多两位小数）", max_length=20)
+    on = forms.DateField(label="变动日期", widget=forms.DateInput(attrs={"type": "date"}))
+    matter = forms.TypedChoiceField(label="四议两公开事项", required=False, coerce=int, empty_value=None)
+    approval = forms.CharField(label="批准依据", required=False, max_length=200)
+    note = forms.CharField(label="说明", required=False, max_length=200)
+
+    def __init__(self, *args, classes=(), matters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["share_class"].choices = [(c.pk, c.name) for c in classes]
+        self.fields["matter"].choices = [("", "不关联")] + [(m.pk, f"{m.year} {m.title}") for m in matters]

@@ -19,3 +19,53 @@ def holdings_table(classes, rows, on=None) -> Table:
         row.update({c.name: rules.format_units(r.units.get(c.pk, 0)) for c in classes})
         body.append(row)
     return Table(title, columns, body)
+
+
+def cooperatives_table(collectives) -> Table:
+    return Table(
+        "股份经济合作社",
+        [Column("village", "村代码", width=14), Column("village_name", "村"), Column("name", "集体经济组织", width=30), Column("households", "户数")],
+        [{"village": c.region_id, "village_name": c.region.name, "name": c.name, "households": c.household_count} for c in collectives],
+    )
+
+
+def members_table(members) -> Table:
+    """The roster as everyone in scope sees it: names and ID numbers masked."""
+    return Table(
+        "成员名册",
+        [
+            Column("household", "户号"), Column("head", "户主"), Column("name", "姓名"), Column("id_number", "身份证号（脱敏）", width=20),
+            Column("relation", "与户主关系"), Column("member", "集体经济组织成员"), Column("joined_on", "取得日期", width=12),
+            Column("join_reason", "取得方式", width=14), Column("left_on", "丧失日期", width=12), Column("leave_reason", "丧失原因", width=20),
+        ],
+        [
+            {
+                "household": m.household.number, "head": "是" if m.is_head else "", "name": m.person.masked_name,
+                "id_number": m.person.id_number_masked, "relation": rules.RELATIONS.get(m.relation, m.relation),
+                "member": "是" if m.active else "否", "joined_on": m.joined_on or "", "join_reason": rules.JOIN_REASONS.get(m.join_reason, ""),
+                "left_on": m.left_on or "", "leave_reason": rules.LEAVE_REASONS.get(m.leave_reason, ""),
+            }
+            for m in members
+        ],
+    )
+
+
+def register_table(ops, names: dict[int, str]) -> Table:
+    """The share register, one row per operation in number order; holders named as in messages."""
+    return Table(
+        "股权登记簿",
+        [
+            Column("number", "序号"), Column("on", "变动日期", width=12), Column("kind", "变动类型", width=14), Column("share_class", "股份类别"),
+            Column("from", "转出方"), Column("to", "转入方"), Column("shares", "份额（股）"), Column("basis", "批准依据", width=30),
+            Column("note", "说明", width=30), Column("digest", "防篡改校验码", width=20),
+        ],
+        [
+            {
+                "number": op.number, "on": op.on, "kind": rules.OPERATION_KINDS[op.kind], "share_class": op.share_class.name,
+                "from": names.get(op.from_holder_id, "") if op.from_holder_id else "", "to": names.get(op.to_holder_id, "") if op.to_holder_id else "",
+                "shares": rules.format_units(op.units), "basis": op.approval or (f"四议两公开：{op.matter.title}" if op.matter_id else ""),
+                "note": op.note, "digest": op.digest[:16],
+            }
+            for op in ops
+        ],
+    )

@@ -46,3 +46,27 @@ class ChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["share_class"].choices = [(c.pk, c.name) for c in classes]
         self.fields["matter"].choices = [("", "不关联")] + [(m.pk, f"{m.year} {m.title}") for m in matters]
+
+
+class MemberForm(forms.Form):
+    household = forms.CharField(label="户号（新户号即新立一户）", max_length=20)
+    name = forms.CharField(label="姓名", max_length=50)
+    id_number = forms.CharField(label="身份证号", max_length=18)
+    relation = forms.ChoiceField(label="与户主关系", choices=list(rules.RELATIONS.items()))
+    is_member = forms.BooleanField(label="取得集体经济组织成员身份", required=False, initial=True)
+    join_reason = forms.ChoiceField(label="取得方式", choices=list(rules.JOIN_REASONS.items()), initial="birth")
+    joined_on = forms.DateField(label="取得日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class LeaveForm(forms.Form):
+    reason = forms.ChoiceField(label="丧失原因", choices=list(rules.LEAVE_REASONS.items()) + list(rules.NOT_ENDING.items()))
+    on = forms.DateField(label="丧失日期", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="说明", required=False, max_length=200)
+
+
+class ConfirmRosterForm(forms.Form):
+    matter = forms.TypedChoiceField(label="确认名册的四议两公开事项（成员大会决议）", coerce=int)
+
+    def __init__(self, *args, matters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["matter"].choices = [(m.pk, f"{m.year} {m.title}") for m in matters]

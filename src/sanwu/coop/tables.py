@@ -69,3 +69,22 @@ def register_table(ops, names: dict[int, str]) -> Table:
             for op in ops
         ],
     )
+
+
+def roster_table(roster) -> Table:
+    """One frozen roster version: its lines as they were confirmed (names and IDs masked)."""
+    return Table(
+        f"成员名册（第{roster.version}版）",
+        [
+            Column("household", "户号"), Column("head", "户主"), Column("name", "姓名"), Column("id_masked", "身份证号（脱敏）", width=20),
+            Column("relation", "与户主关系"), Column("joined_on", "取得日期", width=12), Column("join_reason", "取得方式", width=14),
+        ],
+        [
+            {
+                "household": ln["household"], "head": "是" if ln["head"] else "", "name": ln["name"], "id_masked": ln["id_masked"],
+                "relation": rules.RELATIONS.get(ln["relation"], ln["relation"]), "joined_on": ln["joined_on"],
+                "join_reason": rules.JOIN_REASONS.get(ln["join_reason"], ""),
+            }
+            for ln in roster.lines
+        ],
+    )

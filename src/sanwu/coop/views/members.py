@@ -73,7 +73,7 @@ def members(request, pk: int):
     fmt = export_format(request)
     if fmt:
         return download(members_table(qs), f"成员名册-{c.name}", fmt)
-    return render(request, "coop/members.html", {"c": c, "page": paginate(request, qs), "q": text, "relations": rules.RELATIONS})
+    return render(request, "coop/members.html", {"c": c, "page": paginate(request, qs), "q": text, "may_keep": may_keep(request.user, c)})
 
 
 @role_required("village_accountant")

@@ -76,7 +76,7 @@ def test_rendered_menu(demo, as_user):
     page = as_user(demo.accountant).get("/").content.decode()
     nav = re.search(r'<nav class="nav" aria-label="主导航">(.*?)</nav>', page, re.S).group(1)
     summaries = re.findall(r"<summary>(.*?)</summary>", nav)
-    assert summaries == ["菜单", "账务监管", "决策公开", "系统"]  # 工作台 and 集体经济 are plain links
+    assert summaries == ["菜单", "账务监管", "决策公开", "集体经济", "系统"]  # 工作台 is a plain link
     assert "党建" not in nav and "重点工作" not in nav
     assert 'aria-current="page">工作台</a>' in nav
     assert 'class="nav-group current"><a href="/"' in nav
@@ -84,7 +84,7 @@ def test_rendered_menu(demo, as_user):
 
     page = as_user(demo.county).get("/audit/").content.decode()
     nav = re.search(r'<nav class="nav" aria-label="主导航">(.*?)</nav>', page, re.S).group(1)
-    assert re.findall(r"<summary>(.*?)</summary>", nav) == ["菜单", "账务监管", "决策公开", "党建", "系统"]
+    assert re.findall(r"<summary>(.*?)</summary>", nav) == ["菜单", "账务监管", "决策公开", "集体经济", "党建", "系统"]
     current = re.search(r'<li class="nav-group current">\s*<details data-nav-group>\s*<summary>(.*?)</summary>', nav)
     assert current and current.group(1) == "系统"
     assert nav.count('aria-current="page"') == 1

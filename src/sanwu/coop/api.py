@@ -1,5 +1,186 @@
-"""/api/v1/coop/…: the cooperative behind the same gate as the pages (one block per topic)."""
+"""/api/v1/coop/…: the cooperative behind the same gate as the pages (one block per topic).
+Thin handlers: fetch through the scope gate (404 outside it), call the services (403 on refusal,
+422 with Chinese problems). Shares are decimal strings with two places ("12.50"); names and ID
+numbers are always masked here."""
 
-from ninja import Router
+import datetime as dt
+from typing import Annotated
+
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from sanwu.core.api_errors import responses
+from sanwu.core.api_fields import IsoDate, Offset, page_limit, text_field
+from sanwu.core.errors import Invalid, Problem
+from sanwu.core.permissions import get_visible_or_404
+from sanwu.decisions.models import Matter
+from sanwu.ledger.models import Collective
+
+from . import rules
+from .models import Member, Roster, ShareClass, ShareOperation
+from .services.holdings import holdings as holdings_of
+from .services.register import holder_names
+from .services.shares import Change, apply_change, holder_for
 
 router = Router(tags=["股份经济合作社"])
+
+
+def _collective(request, id: int) -> Collective:
+    return get_visible_or_404(Collective, request.auth, pk=id)
+
+
+# --- members and rosters ------------------------------------------------------------------------
+
+
+class CoopBrief(Schema):
+    id: int
+    village: str
+    village_name: str
+    name: str
+
+
+class CoopMemberOut(Schema):
+    household: str
+    is_head: bool
+    name: str = Field(description="姓名（脱敏）")
+    id_number_masked: str
+    relation: str
+    is_member: bool = Field(description="目前是集体经济组织成员")
+    joined_on: dt.date | None
+    join_reason: str
+    left_on: dt.date | None
+    leave_reason: str
+
+
+class CoopRosterOut(Schema):
+    version: int
+    status: str
+    status_label: str
+    members_count: int
+    households_count: int
+    digest: str
+    held_on: dt.date | None
+    matter_id: int | None
+
+
+@router.get("/coop", response=responses(list[CoopBrief]), summary="管辖范围内的集体经济组织（股份经济合作社）")
+def cooperatives(request, limit: page_limit(1000) = 100, offset: Offset = 0):
+    qs = Collective.objects.visible_to(request.auth).select_related("region").order_by("region_id", "id")
+    return [{"id": c.pk, "village": c.region_id, "village_name": c.region.name, "name": c.name} for c in qs[offset: offset + limit]]
+
+
+@router.get("/coop/{id}/members", response=responses(list[CoopMemberOut]), summary="成员名册（姓名、身份证号脱敏）")
+def members(request, id: int, limit: page_limit(5000) = 500, offset: Offset = 0):
+    c = _collective(request, id)
+    qs = Member.objects.filter(collective=c).select_related("household", "person").order_by("household__number", "-is_head", "id")
+    return [
+        {
+            "household": m.household.number, "is_head": m.is_head, "name": m.person.masked_name, "id_number_masked": m.person.id_number_masked,
+            "relation": m.relation, "is_member": m.active, "joined_on": m.joined_on, "join_reason": m.join_reason, "left_on": m.left_on,
+            "leave_reason": m.leave_reason,
+        }
+        for m in qs[offset: offset + limit]
+    ]
+
+
+@router.get("/coop/{id}/rosters", response=responses(list[CoopRosterOut]), summary="成员名册的各版本（确认、备案状态）")
+def rosters(request, id: int):
+    c = _collective(request, id)
+    return [
+        {
+            "version": r.version, "status": r.status, "status_label": rules.ROSTER_STATUSES[r.status], "members_count": r.members_count,
+            "households_count": r.households_count, "digest": r.digest, "held_on": r.held_on, "matter_id": r.matter_id,
+        }
+        for r in Roster.objects.filter(collective=c).order_by("-version")
+    ]
+
+
+# --- shares, the register and certificates -----------------------------------------------------
+
+
+class CoopHolderOut(Schema):
+    holder: str = Field(description="户号；集体股为“集体”")
+    kind: str
+    head: str = Field(description="户主（脱敏）")
+    shares: dict[str, str] = Field(description="各股份类别的份额（两位小数的字符串）")
+    total: str
+
+
+class CoopOperationOut(Schema):
+    number: int
+    on: dt.date
+    kind: str
+    kind_label: str
+    share_class: str
+    from_holder: str | None
+    to_holder: str | None
+    shares: str
+    matter_id: int | None
+    approval: str
+    note: str
+    digest: str
+
+
+class CoopChangeIn(Schema):
+    kind: str = Field(description="、".join(f"{k} {v}" for k, v in rules.OPERATION_KINDS.items() if k != "allocation"))
+    share_class: Annotated[str, text_field(20, "股份类别")] = Field(description="股份类别名称")
+    from_holder: Annotated[str, text_field(20, "转出方")] = Field("", description="转出方户号，集体为“集体”")
+    to_holder: Annotated[str, text_field(20, "转入方")] = Field("", description="转入方户号，集体为“集体”")
+    shares: Annotated[str, text_field(20, "份额")] = Field(description="份额，最多两位小数")
+    on: IsoDate = Field(description="变动日期")
+    matter_id: int | None = Field(None, description="四议两公开事项编号（民主议定调整必填）")
+    approval: Annotated[str, text_field(200, "批准依据")] = ""
+    note: Annotated[str, text_field(200, "说明")] = ""
+
+
+@router.get("/coop/{id}/holdings", response=responses(list[CoopHolderOut]), summary="某日的持股明细（每个持股人一行）")
+def holdings(request, id: int, date: IsoDate | None = None):
+    c = _collective(request, id)
+    classes, rows = holdings_of(c, date)
+    return [
+        {"holder": r.key, "kind": r.kind, "head": r.head, "shares": {cls.name: rules.format_units(r.units.get(cls.pk, 0)) for cls in classes}, "total": rules.format_units(r.total)}
+        for r in rows
+    ]
+
+
+def _operations(c, ops) -> list[dict]:
+    names = holder_names(c, {h for op in ops for h in (op.from_holder_id, op.to_holder_id) if h})
+    return [
+        {
+            "number": op.number, "on": op.on, "kind": op.kind, "kind_label": rules.OPERATION_KINDS[op.kind], "share_class": op.share_class.name,
+            "from_holder": names.get(op.from_holder_id) if op.from_holder_id else None, "to_holder": names.get(op.to_holder_id) if op.to_holder_id else None,
+            "shares": rules.format_units(op.units), "matter_id": op.matter_id, "approval": op.approval, "note": op.note, "digest": op.digest,
+        }
+        for op in ops
+    ]
+
+
+@router.get("/coop/{id}/register", response=responses(list[CoopOperationOut]), summary="股权登记簿（按序号）")
+def register(request, id: int, limit: page_limit(5000) = 500, offset: Offset = 0):
+    c = _collective(request, id)
+    ops = list(ShareOperation.objects.filter(collective=c).select_related("share_class").order_by("number")[offset: offset + limit])
+    return _operations(c, ops)
+
+
+@router.post("/coop/{id}/register", response=responses(CoopOperationOut, 201), summary="登记股权变动（村会计）")
+def record_change(request, id: int, payload: CoopChangeIn):
+    c = _collective(request, id)
+    share_class = ShareClass.objects.filter(collective=c, name=payload.share_class).first()
+    if share_class is None:
+        raise Invalid(Problem(f"没有股份类别「{payload.share_class}」", field="share_class"))
+    units, bad = rules.parse_units(payload.shares)
+    if bad:
+        raise Invalid(bad)
+    matter = None
+    if payload.matter_id is not None:
+        matter = Matter.objects.filter(pk=payload.matter_id, village_id=c.region_id).first()
+        if matter is None:
+            raise Invalid(Problem("四议两公开事项不属于本村", field="matter_id"))
+    change = Change(
+        kind=payload.kind, share_class=share_class, units=units, on=payload.on,
+        from_holder=holder_for(c, payload.from_holder) if payload.from_holder else None,
+        to_holder=holder_for(c, payload.to_holder) if payload.to_holder else None,
+        matter=matter, approval=payload.approval, note=payload.note,
+    )
+    op = apply_change(request.auth, c, change)
+    return Status(201, _operations(c, [op])[0])

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from sanwu.assessment import demo as assessment
 from sanwu.budgets import demo as budgets
+from sanwu.coop import demo as coop
 from sanwu.decisions import demo as decisions
 from sanwu.disclosure import demo as disclosure
 from sanwu.economy import demo as economy
@@ -73,6 +74,10 @@ PARTS = (
         lambda r: "预警示例：" + "，".join(f"{label} {r.get(code, 0)} 条" for code, label in WARNING_STATUSES),
     ),
     Part("payments", "资金支付审批", lambda scale, seed: payments.load_demo(seed), lambda r: f"资金支付审批示例：付款申请 {r['requests']} 份"),
+    Part(
+        "coop", "股份经济合作社", lambda scale, seed: coop.load_demo(seed),
+        lambda r: f"股份经济合作社示例：{r['cooperatives']} 个合作社，{r['households']} 户、{r['people']} 人的期初名册和股权",
+    ),
 )
 KEYS = tuple(p.key for p in PARTS)
 _BY_KEY = {p.key: p for p in PARTS}

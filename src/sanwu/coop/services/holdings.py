@@ -28,15 +28,19 @@ def holdings(collective, on: dt.date | None = None) -> tuple[list[ShareClass], l
     (today's kept holdings when None): households by number, then members, the collective last."""
     held = holdings_at(collective, on)
     classes = list(ShareClass.objects.filter(collective=collective))
-    ids = {h for h, _ in held}
-    holders = Holder.objects.filter(pk__in=ids).select_related("household", "member__person", "member__household")
+    by_holder: dict[int, dict[int, int]] = {}
+    for (hid, c), u in held.items():
+        by_holder.setdefault(hid, {})[c] = u
+    holders = Holder.objects.filter(collective=collective).select_related("household", "member__person", "member__household")
     heads = {
         m.household_id: m.person.masked_name
         for m in Member.objects.filter(collective=collective, is_head=True).select_related("person")
     }
     rows = []
     for h in holders:
-        units = {c: u for (hid, c), u in held.items() if hid == h.pk}
+        units = by_holder.get(h.pk)
+        if not units:
+            continue
         if h.kind == "household":
             rows.append(HolderRow(h.pk, h.kind, h.household.number, heads.get(h.household_id, ""), units))
         elif h.kind == "member":

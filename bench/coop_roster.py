@@ -26,14 +26,16 @@ sys.path[0] = str(REPO / "src")  # bench/ off the path (its http.py would shadow
 TARGETS = {"import_s": 2.0, "holdings_at_ms": 50.0}
 
 
-def sheet(members: int, households: int) -> bytes:
+def sheet(members: int, households: int, first: int = 0) -> bytes:
+    """The roster of `members` people in `households`; people numbered from `first` + 1 (ID
+    numbers differ between sheets whose ranges do not overlap)."""
     from sanwu.core.codes import id_check_char
 
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(["户号", "户主", "姓名", "身份证号", "与户主关系", "成员", "股份类别", "份额", "开户行", "银行账号"])
     per, extra = divmod(members, households)
-    n = 0
+    n = first
     for h in range(1, households + 1):
         for i in range(per + (1 if h <= extra else 0)):
             n += 1
@@ -49,12 +51,10 @@ def sheet(members: int, households: int) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--members", type=int, default=5000)
-    ap.add_argument("--households", type=int, default=1500)
-    ap.add_argument("--runs", type=int, default=50)
-    args = ap.parse_args()
+def fresh_database() -> None:
+    """Django set up on a database of the bench's own (SQLite in a temporary SANWU_VAR_DIR, or
+    the PostgreSQL database named by DATABASE_URL, emptied), migrated, with the small demo's
+    regions and users and no books."""
     os.environ.setdefault("SANWU_VAR_DIR", tempfile.mkdtemp(prefix="sanwu-coop-bench-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanwu.settings")
     import django
@@ -66,15 +66,26 @@ def main() -> None:
     if connection.vendor == "postgresql":
         call_command("flush", "--noinput", verbosity=0)
     call_command("migrate", verbosity=0)
+    from sanwu.demo import generator
+
+    generator.load("small", 2021, books=False)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--members", type=int, default=5000)
+    ap.add_argument("--households", type=int, default=1500)
+    ap.add_argument("--runs", type=int, default=50)
+    args = ap.parse_args()
+    fresh_database()
+    from django.db import connection
 
     from sanwu.coop.imports import import_members
     from sanwu.coop.models import CoopSettings
     from sanwu.coop.services.holdings import holdings
     from sanwu.coop.services.register import holdings_at, replay_problems
-    from sanwu.demo import generator
     from sanwu.ledger import services as ledger
 
-    generator.load("small", 2021, books=False)
     CoopSettings.objects.update_or_create(county_id="340828000000", defaults={"holder_cap_bp": 300})
     village = "340828100200"
     book = ledger.create_book(None, "BENCH-COOP", village, "2023", start_date=dt.date(2025, 1, 1))

@@ -28,6 +28,8 @@ def test_the_secretary_records_the_members_meeting_on_a_phone(demo_live, live_se
         page.goto(f"{live_server.url}/decisions/")
         assert fits(page)
         page.click("text=村组道路硬化工程")
+        page.wait_for_url(f"**/decisions/{m.pk}/**")
+        page.wait_for_selector(".track .step-done")
         assert page.locator(".track .step-done").count() == 2
         assert fits(page)
         page.click("#stage-members_meeting >> text=记录此环节")

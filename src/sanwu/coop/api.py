@@ -18,6 +18,7 @@ from sanwu.ledger.models import Collective
 
 from . import rules
 from .models import Member, Roster, ShareClass, ShareOperation
+from .services import distribution
 from .services.holdings import holdings as holdings_of
 from .services.register import holder_names
 from .services.shares import Change, apply_change, holder_for
@@ -184,3 +185,98 @@ def record_change(request, id: int, payload: CoopChangeIn):
     )
     op = apply_change(request.auth, c, change)
     return Status(201, _operations(c, [op])[0])
+
+
+# --- the distribution ---------------------------------------------------------------------------
+
+
+class CoopDistributionHousehold(Schema):
+    household: str = Field(description="户号；集体股为“集体”")
+    shares: str
+    amount_fen: int
+
+
+class CoopDistributionOut(Schema):
+    book: str
+    year: int
+    status: str = Field(description="computed（按账簿测算，未保存）、" + "、".join(f"{k} {v}" for k, v in rules.DISTRIBUTION_STATUSES.items()))
+    available_fen: int = Field(description="可分配收益（分）")
+    reserve_fen: int = Field(description="提取公积公益金（分）")
+    other_appropriations_fen: int = Field(description="提取应付福利费与外来投资分利（分）")
+    distributable_fen: int = Field(description="向成员分配（分）")
+    total_shares: str
+    per_share_fen: str = Field(description="每股分配额（分，四位小数）")
+    households: list[CoopDistributionHousehold]
+
+
+class CoopDistributionDraftIn(Schema):
+    reserve_rate_bp: int | None = Field(None, ge=0, le=10_000, description="公积公益金提取比例（万分比；不给出时用本县规则）")
+
+
+class CoopDistributionDecideIn(Schema):
+    matter_id: int = Field(description="通过方案的四议两公开事项（用途为收益分配）")
+
+
+class CoopDistributionPublishIn(Schema):
+    on: IsoDate | None = Field(None, description="公布日期（默认今天）")
+
+
+class CoopDistributionPayIn(Schema):
+    households: list[Annotated[str, text_field(20, "户号")]] = Field(description="已支付的户号")
+    paid_on: IsoDate | None = Field(None, description="支付日期（默认今天）")
+
+
+def _book_of(c: Collective):
+    from sanwu.ledger.models import Book
+
+    book = Book.objects.filter(collective=c).order_by("-start_date", "-id").first()
+    if book is None:
+        raise Invalid(Problem(f"{c.name}还没有账套"))
+    return book
+
+
+def _saved_plan(c: Collective, year: int):
+    d = distribution.distribution_of(_book_of(c), year)
+    if d is None:
+        raise Invalid(Problem(f"没有{year}年的收益分配方案", field="year"))
+    return d
+
+
+@router.get("/coop/{id}/distributions/{year}", response=responses(CoopDistributionOut), summary="收益分配方案：已草拟的，或按年终结转后的账簿测算")
+def distribution_plan(request, id: int, year: int):
+    c = _collective(request, id)
+    book = _book_of(c)
+    return distribution.plan_json(distribution.distribution_of(book, year) or distribution.compute(book, year))
+
+
+@router.post("/coop/{id}/distributions/{year}/draft", response=responses(CoopDistributionOut, 201), summary="草拟（或重新计算）分配方案（村会计）")
+def distribution_draft(request, id: int, year: int, payload: CoopDistributionDraftIn):
+    c = _collective(request, id)
+    return Status(201, distribution.plan_json(distribution.draft(request.auth, _book_of(c), year, reserve_rate_bp=payload.reserve_rate_bp)))
+
+
+@router.post("/coop/{id}/distributions/{year}/publish", response=responses(CoopDistributionOut), summary="记录向成员公布方案")
+def distribution_publish(request, id: int, year: int, payload: CoopDistributionPublishIn):
+    c = _collective(request, id)
+    return distribution.plan_json(distribution.publish(request.auth, _saved_plan(c, year), payload.on))
+
+
+@router.post("/coop/{id}/distributions/{year}/decide", response=responses(CoopDistributionOut), summary="记录成员大会通过方案（村党组织书记）")
+def distribution_decide(request, id: int, year: int, payload: CoopDistributionDecideIn):
+    c = _collective(request, id)
+    matter = Matter.objects.filter(pk=payload.matter_id, village_id=c.region_id).first()
+    return distribution.plan_json(distribution.decide(request.auth, _saved_plan(c, year), matter))
+
+
+@router.post("/coop/{id}/distributions/{year}/approve", response=responses(CoopDistributionOut), summary="乡镇审核通过并入账")
+def distribution_approve(request, id: int, year: int):
+    c = _collective(request, id)
+    return distribution.plan_json(distribution.approve(request.auth, _saved_plan(c, year)))
+
+
+@router.post("/coop/{id}/distributions/{year}/pay", response=responses(CoopDistributionOut), summary="登记已支付分红的户（生成付款凭证并提交审核）")
+def distribution_pay(request, id: int, year: int, payload: CoopDistributionPayIn):
+    c = _collective(request, id)
+    d = _saved_plan(c, year)
+    distribution.pay(request.auth, d, payload.households, payload.paid_on)
+    return distribution.plan_json(d)

@@ -26,4 +26,14 @@ urlpatterns = [
     path("coop/<int:pk>/holdings/", views.holdings, name="holdings"),
     path("coop/<int:pk>/register/", views.register, name="register"),
     path("coop/<int:pk>/register/new/", views.change_new, name="change_new"),
+    # --- the distribution ---
+    path("coop/<int:pk>/distributions/", views.distributions, name="distributions"),
+    path("coop/<int:pk>/distributions/<int:year>/", views.distribution, name="distribution"),
+    path("coop/<int:pk>/distributions/<int:year>/publish/", views.distribution_publish, name="distribution_publish"),
+    path("coop/<int:pk>/distributions/<int:year>/decide/", views.distribution_decide, name="distribution_decide"),
+    path("coop/<int:pk>/distributions/<int:year>/withdraw/", views.distribution_withdraw, name="distribution_withdraw"),
+    path("coop/<int:pk>/distributions/<int:year>/approve/", views.distribution_approve, name="distribution_approve"),
+    path("coop/<int:pk>/distributions/<int:year>/reject/", views.distribution_reject, name="distribution_reject"),
+    path("coop/<int:pk>/distributions/<int:year>/pay/", views.distribution_pay, name="distribution_pay"),
+    path("coop/<int:pk>/distributions/<int:year>/bank-list/", views.distribution_bank_list, name="distribution_bank_list"),
 ]

@@ -88,6 +88,11 @@ ACTIONS: dict[str, str] = {
     "coop.share_operation": "登记股权变动", "coop.member.add": "登记集体经济组织成员", "coop.member.leave": "登记成员身份丧失",
     "coop.roster.draft": "生成成员名册", "coop.roster.confirm": "成员大会确认成员名册", "coop.roster.file": "成员名册报乡镇备案",
     "coop.roster.acknowledge": "乡镇确认成员名册备案",
+    "coop.distribution.draft": "草拟收益分配方案", "coop.distribution.recompute": "重新计算收益分配方案",
+    "coop.distribution.publish": "公布收益分配方案", "coop.distribution.decide": "成员大会通过收益分配方案",
+    "coop.distribution.approve": "乡镇审核通过收益分配方案", "coop.distribution.reject": "乡镇退回收益分配方案",
+    "coop.distribution.post": "收益分配入账", "coop.distribution.withdraw": "撤回收益分配方案",
+    "coop.distribution.pay": "登记分红支付", "coop.distribution.bank_list": "下载分红银行代发清单（完整账号）",
     "payments.bank_file": "生成银行付款文件", "payments.bank_result": "导入银行付款结果",
     # oversight
     "oversight.warning.explain": "说明预警", "oversight.warning.accept": "认可预警说明", "oversight.warning.escalate": "上报预警",

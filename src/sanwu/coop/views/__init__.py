@@ -1,10 +1,15 @@
 """The cooperative's pages, one module per topic."""
 
+from .distribution import (
+    distribution, distribution_approve, distribution_bank_list, distribution_decide, distribution_pay, distribution_publish, distribution_reject,
+    distribution_withdraw, distributions,
+)
 from .members import coop_detail, coop_list, county_settings, import_members, members
 from .rosters import member_leave, member_new, roster_acknowledge, roster_confirm, roster_detail, roster_draft, roster_file, rosters
 from .shares import change_new, holdings, register
 
 __all__ = [
-    "change_new", "coop_detail", "coop_list", "county_settings", "holdings", "import_members", "member_leave", "member_new", "members",
+    "change_new", "coop_detail", "distribution", "distribution_approve", "distribution_bank_list", "distribution_decide", "distribution_pay",
+    "distribution_publish", "distribution_reject", "distribution_withdraw", "distributions", "coop_list", "county_settings", "holdings", "import_members", "member_leave", "member_new", "members",
     "register", "roster_acknowledge", "roster_confirm", "roster_detail", "roster_draft", "roster_file", "rosters",
 ]

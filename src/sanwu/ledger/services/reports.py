@@ -705,14 +705,14 @@ def _statement_values(book: Book, chart: Chart, year: int, month: int) -> dict[i
     return values
 
 
-def income_statement(book: Book, year: int, month: int = 12) -> dict:
+def income_statement(book: Book, year: int, month: int = 12, *, with_prior: bool = True) -> dict:
     """收益及收益分配表 for a year (or the year to the end of `month`), lines from
     charts.INCOME_STATEMENT, with the same months of the previous year beside it when the book
     was open then. Income and expense are the activity before the year-end closing."""
     _check_months(year, month)
     chart = Chart(book)
     current = _statement_values(book, chart, year, month)
-    prior = _statement_values(book, chart, year - 1, month) if book.start_date.year <= year - 1 else None
+    prior = _statement_values(book, chart, year - 1, month) if with_prior and book.start_date.year <= year - 1 else None
     rows = [
         {"row": row, "label": label, "kind": kind, "total": kind == "calc", "amount": current[row], "prior": prior[row] if prior else None}
         for row, label, kind, _ in INCOME_STATEMENT[book.chart]

@@ -1,12 +1,18 @@
 """sanwu coop <verb>: the cooperative's members, shares, certificates and distributions, each as
 the page does it and honouring `--as USERNAME` (without it, the system operator)."""
 
-from django.core.management.base import BaseCommand
+import json
+from decimal import Decimal, InvalidOperation
+
+from django.core.management.base import BaseCommand, CommandError
 
 from sanwu.coop.imports import import_members
+from sanwu.coop.services import distribution as dist
 from sanwu.coop.services.holdings import holdings
 from sanwu.coop.tables import holdings_table
-from sanwu.core.cli_support import add_as_argument, add_table_arguments, cli_actor, date_option, emit, existing_file
+from sanwu.core.cli_support import (
+    add_as_argument, add_table_arguments, cli_actor, date_option, emit, existing_file, output_format, write_file_or_binary,
+)
 from sanwu.core.permissions import get_visible
 from sanwu.ledger.models import Book
 
@@ -33,6 +39,24 @@ class Command(BaseCommand):
         add_table_arguments(hold)
         add_as_argument(hold)
         # --- the distribution ---
+        dis = sub.add_parser("distribution", help="收益分配方案：已草拟的方案（含审核、入账、支付情况），或按年终结转后的账簿测算")
+        dis.add_argument("--book", required=True, help="账套编码")
+        dis.add_argument("--year", required=True, type=int, help="年度")
+        dis.add_argument("--reserve-rate", help="公积公益金提取比例（%%，占可分配收益；不给出时用本县规则）；给出时按此测算")
+        dis.add_argument("--save", action="store_true", help="把测算结果保存为草拟方案（村会计；已有草拟方案时重新计算）")
+        add_table_arguments(dis)
+        add_as_argument(dis)
+        pay = sub.add_parser("distribution-pay", help="登记已支付分红的户（每户付清），生成付款凭证并提交乡镇审核")
+        pay.add_argument("--book", required=True, help="账套编码")
+        pay.add_argument("--year", required=True, type=int, help="年度")
+        pay.add_argument("--households", required=True, help="已支付的户号，逗号分隔")
+        pay.add_argument("--date", help="支付日期 YYYY-MM-DD（默认今天）")
+        add_as_argument(pay)
+        bank = sub.add_parser("distribution-bank-list", help="分红银行代发清单（未支付的户，含完整账号；仅村会计和乡镇，留审计记录）")
+        bank.add_argument("--book", required=True, help="账套编码")
+        bank.add_argument("--year", required=True, type=int, help="年度")
+        add_table_arguments(bank)
+        add_as_argument(bank)
         # --- joint ventures ---
         # --- the supervisory committee ---
 
@@ -57,3 +81,48 @@ class Command(BaseCommand):
         on = date_option(opts["date"], "截至日期")
         classes, rows = holdings(book.collective, on)
         emit(holdings_table(classes, rows, on), opts["format"], opts["output"], self.stdout)
+
+    # --- the distribution ---
+
+    def _saved(self, user, opts):
+        book = _book(user, opts["book"])
+        d = dist.distribution_of(book, opts["year"])
+        if d is None:
+            raise CommandError(f"{book}没有{opts['year']}年的收益分配方案")
+        return d
+
+    def _distribution(self, user, opts):
+        book = _book(user, opts["book"])
+        rate = _percent_bp(opts["reserve_rate"]) if opts["reserve_rate"] is not None else None
+        if opts["save"]:
+            plan = dist.draft(user, book, opts["year"], reserve_rate_bp=rate)
+        else:
+            saved = dist.distribution_of(book, opts["year"]) if rate is None else None
+            plan = saved or dist.compute(book, opts["year"], reserve_rate_bp=rate)
+        fmt = output_format(opts["format"], opts["output"])
+        if fmt == "json":
+            text = json.dumps(dist.plan_json(plan), ensure_ascii=False, indent=1) + "\n"
+            if not write_file_or_binary(text.encode("utf-8"), opts["output"]):
+                self.stdout.write(text, ending="")
+            return
+        emit(dist.plan_table(plan), fmt, opts["output"], self.stdout)
+
+    def _distribution_pay(self, user, opts):
+        d = self._saved(user, opts)
+        v = dist.pay(user, d, opts["households"].split(","), date_option(opts["date"], "支付日期"))
+        self.stdout.write(f"已登记支付，付款凭证草稿已提交乡镇审核：{v.summary}\n")
+
+    def _distribution_bank_list(self, user, opts):
+        d = self._saved(user, opts)
+        emit(dist.bank_list(user, d), opts["format"], opts["output"], self.stdout)
+
+
+def _percent_bp(text: str) -> int:
+    """A percentage as typed ("30", "12.5") → basis points."""
+    try:
+        value = Decimal(text.strip().rstrip("%"))
+    except InvalidOperation:
+        raise CommandError(f"--reserve-rate「{text}」不是百分比数字") from None
+    if not value.is_finite() or not 0 <= value <= 100 or value != value.quantize(Decimal("0.01")):
+        raise CommandError(f"--reserve-rate 应为0到100之间的百分比，最多两位小数（给出的是「{text}」）")
+    return int(value * 100)

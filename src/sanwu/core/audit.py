@@ -87,7 +87,8 @@ ACTIONS: dict[str, str] = {
     "coop.import_members": "导入成员名册和期初股权", "coop.settings.update": "修改本县合作社规则",
     "coop.share_operation": "登记股权变动", "coop.member.add": "登记集体经济组织成员", "coop.member.leave": "登记成员身份丧失",
     "coop.roster.draft": "生成成员名册", "coop.roster.confirm": "成员大会确认成员名册", "coop.roster.file": "成员名册报乡镇备案",
-    "coop.roster.acknowledge": "乡镇确认成员名册备案",
+    "coop.roster.acknowledge": "乡镇确认成员名册备案", "coop.certificate.issue": "发放股权证",
+    "coop.certificate.pdf": "下载股权证", "coop.certificate.lookup": "农户凭查询码查询股权",
     "payments.bank_file": "生成银行付款文件", "payments.bank_result": "导入银行付款结果",
     # oversight
     "oversight.warning.explain": "说明预警", "oversight.warning.accept": "认可预警说明", "oversight.warning.escalate": "上报预警",

@@ -1,10 +1,12 @@
 """The cooperative's pages, one module per topic."""
 
+from .certificates import certificate_detail, certificate_new, certificate_pdf, certificates, public_check, public_lookup
 from .members import coop_detail, coop_list, county_settings, import_members, members
 from .rosters import member_leave, member_new, roster_acknowledge, roster_confirm, roster_detail, roster_draft, roster_file, rosters
 from .shares import change_new, holdings, register
 
 __all__ = [
+    "certificate_detail", "certificate_new", "certificate_pdf", "certificates", "public_check", "public_lookup",
     "change_new", "coop_detail", "coop_list", "county_settings", "holdings", "import_members", "member_leave", "member_new", "members",
     "register", "roster_acknowledge", "roster_confirm", "roster_detail", "roster_draft", "roster_file", "rosters",
 ]

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from sanwu.coop import rules
 from sanwu.coop.imports import import_members
-from sanwu.coop.models import Certificate, CertificateEvent, Distribution, DistributionLine, Holder, LookupAttempt
+from sanwu.coop.models import Certificate, CertificateEvent, CoopSettings, Distribution, DistributionLine, Holder, LookupAttempt
 from sanwu.coop.services import certificates as service
 from sanwu.coop.services.members import add_member
 from sanwu.coop.services.register import collective_holder, household_holder
@@ -26,6 +26,7 @@ from sanwu.disclosure.services import versions
 
 from ..conftest import api_client, client_for, response_bytes
 from ..disclosure import pdftext
+from ..disclosure.test_public import _csp_clean
 from .conftest import make_id, sheet
 from .test_import import book_of, no_cap, rows  # noqa: F401  (the fixture)
 
@@ -130,6 +131,18 @@ def test_what_is_refused(demo, imported, other_coop):
     assert not Certificate.objects.filter(collective=imported).exists()
 
 
+def test_where_the_county_holds_per_member_the_head_holds_the_households_certificate(demo, coop, no_cap):
+    CoopSettings.objects.filter(county_id="340828000000").update(holding_unit="member")
+    import_members(demo.accountant, book_of(coop), sheet(rows()), "名册.csv", D)
+    holder = service.household_holder_for(coop, "001")
+    assert holder.kind == "member" and holder.member.person.name == "王大山"
+    cert, code = service.issue_certificate(demo.accountant, holder, as_at=AS_AT, collective=coop)
+    assert [(ln["class"], ln["units"]) for ln in cert.holdings] == [("人口股", 100), ("劳龄股", 250)]  # his own, not 李桂英's
+    text = pdftext.text(service.certificate_pdf(cert, code))
+    assert "王大山" in text and "李*英" in text and "李桂英" not in text
+    assert service.lookup(cert.number, code)["head"] == "王*山"
+
+
 # --- the PDF ---------------------------------------------------------------------------------------
 
 
@@ -165,6 +178,15 @@ def test_the_check_page_shows_the_certificate_masked_and_whether_it_is_valid(dem
     new, _ = issue(demo, imported, replaces=cert.number)
     html = public.get(service.check_path(cert)).content.decode()
     assert 'data-valid="0"' in html and "已换发" in html and new.number in html
+
+
+def test_the_public_pages_are_csp_clean_and_kept_by_no_one(demo, imported):
+    cert, code = issue(demo, imported)
+    public = Client()
+    for resp in (public.get(service.check_path(cert)), public.get(url("public_lookup")), lookup_post(public, cert.number, code)):
+        assert resp.status_code == 200
+        _csp_clean(resp.content.decode())
+        assert "no-store" in resp["Cache-Control"] and resp["X-Robots-Tag"] == "noindex"
 
 
 def test_a_wrong_token_and_an_unknown_number_answer_the_same(demo, imported):

@@ -118,6 +118,8 @@ def test_what_is_refused(demo, imported, other_coop):
         issue(demo, imported, "001", as_at=dt.date(2024, 12, 31))  # before the opening allocation
     with pytest.raises(Invalid, match="晚于今天"):
         issue(demo, imported, as_at=dt.date.today() + dt.timedelta(days=2))
+    with pytest.raises(Invalid, match="发证日期 .* 晚于今天"):
+        issue(demo, imported, issued_on=dt.date.today() + dt.timedelta(days=2))
     other_book = book_of(other_coop)
     import_members(None, other_book, sheet([["001", "是", "钱多多", make_id(9), "户主", "是", "人口股", "1", "", ""]]), "a.csv", D)
     foreign = household_holder(other_coop.households.get(number="001"))

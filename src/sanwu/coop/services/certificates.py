@@ -25,7 +25,7 @@ import hmac
 import secrets
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -36,7 +36,7 @@ from sanwu.core.pdf import render_pdf
 from sanwu.ledger.models import Collective
 
 from .. import rules
-from ..models import Certificate, CertificateEvent, DistributionLine, Holder, Holding, LookupAttempt, Member, ShareClass
+from ..models import Certificate, CertificateEvent, DistributionLine, Holder, Holding, Household, LookupAttempt, Member, ShareClass, ShareOperation
 from .holdings import totals_by_class
 from .permissions import KEEP_ROLES
 from .register import holdings_at, household_holder, lock_collective
@@ -132,6 +132,8 @@ def issue_certificate(
     problems = holder_problems(holder, collective)
     if as_at > dates.today():
         problems.append(Problem(f"持股截止日期 {as_at} 晚于今天", field="持股截止日期"))
+    if issued_on > dates.today():
+        problems.append(Problem(f"发证日期 {issued_on} 晚于今天", field="发证日期"))
     if as_at > issued_on:
         problems.append(Problem(f"持股截止日期 {as_at} 晚于发证日期 {issued_on}", field="持股截止日期"))
     if problems:
@@ -375,22 +377,29 @@ def approved_distribution(collective: Collective) -> dict | None:
     return None
 
 
+# One statement: it runs for every request of the village page (`disclosure.services.versions`).
+_VERSION = """
+SELECT (SELECT MAX(o.id) FROM {o} o WHERE o.collective_id IN (SELECT c.id FROM {c} c WHERE c.region_id = %s)),
+       (SELECT COUNT(*) FROM {s} s WHERE s.collective_id IN (SELECT c.id FROM {c} c WHERE c.region_id = %s)),
+       (SELECT MAX(s.id) FROM {s} s WHERE s.collective_id IN (SELECT c.id FROM {c} c WHERE c.region_id = %s))
+"""
+
+
 def public_version(village_code: str) -> tuple:
     """What the village page's frozen copy depends on here (`disclosure.hooks`): the newest share
-    operation and the share classes of the village's cooperatives. Add the distribution's
-    approval here with `approved_distribution`."""
-    from ..models import ShareOperation
-
-    ops = ShareOperation.objects.filter(collective__region_id=village_code).order_by("-id").values_list("id", flat=True).first()
-    classes = list(ShareClass.objects.filter(collective__region_id=village_code).values_list("id", "name", "order"))
-    return (ops, tuple(classes))
+    operation and the share classes of the village's cooperatives (a renamed class shows within
+    the frozen page's lifetime). Add the distribution's approval here with
+    `approved_distribution`."""
+    q = connection.ops.quote_name
+    sql = _VERSION.format(o=q(ShareOperation._meta.db_table), c=q(Collective._meta.db_table), s=q(ShareClass._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [village_code] * 3)
+        return tuple(cursor.fetchone())
 
 
 def household_holder_for(collective: Collective, household_number: str) -> Holder:
     """The holder a page or the CLI names by 户号: the household, or — when the county holds
     shares per member — the household's head as a member holder if that is who holds them."""
-    from ..models import Household
-
     number = (household_number or "").strip()
     hh = Household.objects.filter(collective=collective, number=number).first()
     if hh is None:

@@ -20,6 +20,7 @@ from sanwu.coop.services import certificates as service
 from sanwu.coop.services.members import add_member
 from sanwu.coop.services.register import collective_holder, household_holder
 from sanwu.coop.services.shares import Change, apply_change, holder_for
+from sanwu.core import dates
 from sanwu.core.audit import AuditEvent
 from sanwu.core.errors import Invalid, Refused
 from sanwu.disclosure.services import versions
@@ -117,9 +118,9 @@ def test_what_is_refused(demo, imported, other_coop):
     with pytest.raises(Invalid, match="没有股份"):
         issue(demo, imported, "001", as_at=dt.date(2024, 12, 31))  # before the opening allocation
     with pytest.raises(Invalid, match="晚于今天"):
-        issue(demo, imported, as_at=dt.date.today() + dt.timedelta(days=2))
+        issue(demo, imported, as_at=dates.today() + dt.timedelta(days=2))
     with pytest.raises(Invalid, match="发证日期 .* 晚于今天"):
-        issue(demo, imported, issued_on=dt.date.today() + dt.timedelta(days=2))
+        issue(demo, imported, issued_on=dates.today() + dt.timedelta(days=2))
     other_book = book_of(other_coop)
     import_members(None, other_book, sheet([["001", "是", "钱多多", make_id(9), "户主", "是", "人口股", "1", "", ""]]), "a.csv", D)
     foreign = household_holder(other_coop.households.get(number="001"))
@@ -283,8 +284,9 @@ def test_the_lookup_shows_the_households_approved_dividends_only(demo, imported)
 
 def test_the_accountant_issues_on_the_page_sees_the_code_once_and_downloads_it(demo, imported):
     client = client_for(demo.accountant)
-    assert client.get(url("certificate_new", imported.pk)).status_code == 200
-    today = dt.date.today().isoformat()
+    today = dates.today().isoformat()
+    form = client.get(url("certificate_new", imported.pk))
+    assert form.status_code == 200 and f'name="as_at" value="{today}"' in form.content.decode()  # the date input reads it
     r = client.post(url("certificate_new", imported.pk), {"household": "001", "as_at": "2025-06-30", "issued_on": today, "replaces": ""})
     assert r.status_code == 200
     cert = Certificate.objects.get(collective=imported, status="valid")

@@ -76,8 +76,8 @@ class CertificateForm(forms.Form):
     """Issue (or reissue) a household's certificate."""
 
     household = forms.CharField(label="户号", max_length=20)
-    as_at = forms.DateField(label="持股截止日期", widget=forms.DateInput(attrs={"type": "date"}))
-    issued_on = forms.DateField(label="发证日期", widget=forms.DateInput(attrs={"type": "date"}))
+    as_at = forms.DateField(label="持股截止日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    issued_on = forms.DateField(label="发证日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     # The valid certificate the accountant saw ("" for none): a form posted twice reissues once.
     replaces = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     confirm = forms.BooleanField(label="我已知道：换发后原证作废，原证上的查询码不能再用", required=False)

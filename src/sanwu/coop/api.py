@@ -17,11 +17,13 @@ from sanwu.decisions.models import Matter
 from sanwu.ledger.models import Collective
 
 from . import rules
-from .models import Member, Roster, ShareClass, ShareOperation
+from .models import Certificate, Member, Roster, ShareClass, ShareOperation
 from .services import distribution
+from .services.certificates import certificates_of, head_names
 from .services.holdings import holdings as holdings_of
 from .services.register import holder_names
 from .services.shares import Change, apply_change, holder_for
+from .tables import certificates_table
 
 router = Router(tags=["股份经济合作社"])
 
@@ -185,6 +187,43 @@ def record_change(request, id: int, payload: CoopChangeIn):
     )
     op = apply_change(request.auth, c, change)
     return Status(201, _operations(c, [op])[0])
+
+
+class CoopCertificateOut(Schema):
+    number: str = Field(description="证书编号")
+    household: str = Field(description="户号")
+    head: str = Field(description="户主或持股人（脱敏）")
+    as_at: dt.date = Field(description="持股截止日期")
+    issued_on: dt.date
+    shares: dict[str, str] = Field(description="证上记载的各类股份（两位小数的字符串）")
+    total: str
+    status: str = Field(description="valid 有效、superseded 已换发（失效）")
+    status_label: str
+    supersedes: str | None = Field(description="换发的原证编号")
+    superseded_by: str | None = Field(description="换发后的新证编号")
+
+
+def _certificate_out(cert: Certificate, row: dict) -> dict:
+    successor = getattr(cert, "superseded_by", None) if cert.status == "superseded" else None
+    return {
+        "number": cert.number, "household": row["household"], "head": row["head"], "as_at": cert.as_at, "issued_on": cert.issued_on,
+        "shares": {ln["class"]: rules.format_units(ln["units"]) for ln in cert.holdings}, "total": row["shares"],
+        "status": cert.status, "status_label": row["status"], "supersedes": row["supersedes"] or None,
+        "superseded_by": successor.number if successor else None,
+    }
+
+
+@router.get("/coop/{id}/certificates", response=responses(list[CoopCertificateOut]), summary="股权证（持股人脱敏，不含查询码）")
+def certificates(request, id: int, status: str | None = None, limit: page_limit(5000) = 500, offset: Offset = 0):
+    c = _collective(request, id)
+    qs = certificates_of(c).select_related("superseded_by")
+    if status:
+        if status not in rules.CERTIFICATE_STATUSES:
+            raise Invalid(Problem("状态应为 valid 或 superseded", field="status"))
+        qs = qs.filter(status=status)
+    certs = list(qs[offset: offset + limit])
+    rows = certificates_table(certs, head_names(c)).rows
+    return [_certificate_out(cert, row) for cert, row in zip(certs, rows)]
 
 
 # --- the distribution ---------------------------------------------------------------------------

@@ -7,12 +7,17 @@ class CoopConfig(AppConfig):
     verbose_name = "股份经济合作社"
 
     def ready(self):
+        from sanwu.disclosure import hooks as disclosure_hooks
         from sanwu.ledger import hooks
         from sanwu.ledger import triggers as ledger_triggers
 
         from . import triggers
-        from .services import register
+        from .services import certificates, register
 
         ledger_triggers.register(triggers.RULES)
         # `sanwu verify`: the share register of the book's cooperative replayed against its holdings.
         hooks.register_book_check(register.book_problems)
+        # The public village page: the cooperative's share totals and the household lookup's door.
+        disclosure_hooks.register_public_section(
+            "coop", certificates.public_summary, "coop/public_village_section.html", certificates.public_version,
+        )

@@ -70,3 +70,21 @@ class ConfirmRosterForm(forms.Form):
     def __init__(self, *args, matters=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["matter"].choices = [(m.pk, f"{m.year} {m.title}") for m in matters]
+
+
+class CertificateForm(forms.Form):
+    """Issue (or reissue) a household's certificate."""
+
+    household = forms.CharField(label="户号", max_length=20)
+    as_at = forms.DateField(label="持股截止日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    issued_on = forms.DateField(label="发证日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    # The valid certificate the accountant saw ("" for none): a form posted twice reissues once.
+    replaces = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(label="我已知道：换发后原证作废，原证上的查询码不能再用", required=False)
+
+
+class LookupForm(forms.Form):
+    """The public household lookup: both keys, as printed on the certificate."""
+
+    number = forms.CharField(label="证书编号", max_length=40)
+    code = forms.CharField(label="查询码", max_length=20)

@@ -21,6 +21,7 @@ chart. Law: 农村集体经济组织法 (in force 2025-05-01), `../shared/domain
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from sanwu.core import crypto
 from sanwu.core.masking import mask_account, normalize_account
@@ -290,7 +291,42 @@ class Certificate(models.Model):
 
     class Meta:
         ordering = ["collective_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["holder"], condition=Q(status="valid"), name="coop_one_valid_certificate")]
         verbose_name = "股权证"
+
+    def __str__(self) -> str:
+        return f"股权证{self.number}"
+
+    @property
+    def total_units(self) -> int:
+        return sum(int(line["units"]) for line in self.holdings)
+
+
+class CertificateEvent(Event):
+    ACTIONS = list(rules.CERTIFICATE_ACTIONS.items())
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="events")
+
+    objects = ScopedManager()
+    scope_field = "certificate__collective__region__code"
+
+    class Meta(Event.Meta):
+        ordering = ["certificate_id", "at", "id"]
+
+
+class LookupAttempt(models.Model):
+    """One try at the public household lookup (certificate number + 查询码), kept only to throttle
+    it: the client's address and the number typed as keyed hashes, whether it found a household.
+    Rows older than a day are removed as new ones come."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    number_hash = models.CharField(max_length=64, db_index=True)
+    found = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "股权证查询记录"
 
 
 class Distribution(models.Model):

@@ -99,6 +99,12 @@ OPERATION_KINDS = {
 MOVES = {"transfer", "inheritance", "gift", "sell_back"}
 
 CERTIFICATE_STATUSES = {"valid": "有效", "superseded": "已换发（失效）"}
+CERTIFICATE_ACTIONS = {"issue": "发证", "reissue": "换发", "supersede": "换发后失效"}
+# The 查询码 printed on a certificate: random letters and digits none of which reads as another
+# (no 0/O, 1/I/L), typed in either case, with or without the hyphen printed in the middle.
+QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+QUERY_CODE_LENGTH = 8
+CERTIFICATE_SEQUENCE_DIGITS = 5
 
 DISTRIBUTION_STATUSES = {
     "draft": "草拟",
@@ -215,3 +221,28 @@ def cap_problems(holder_units: int, total_units: int, cap_bp: int, holder: str) 
     if cap_bp and total_units and holder_units * BP > total_units * cap_bp:
         return [Problem(f"{holder}持股{format_units(holder_units)}股，超过总股份{format_units(total_units)}股的{cap_bp / 100:g}%上限", field="份额")]
     return []
+
+
+def format_query_code(code: str) -> str:
+    """The 查询码 as printed: two groups of four (ABCD-EFGH)."""
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}" if code else ""
+
+
+def normalize_query_code(text) -> str:
+    """The 查询码 as typed → as generated: upper case, without spaces or hyphens (全角 too)."""
+    text = str(text or "").translate(_FULL_WIDTH_CODE).upper()
+    return "".join(ch for ch in text if ch not in " -_\u3000")
+
+
+def normalize_certificate_number(text) -> str:
+    return str(text or "").translate(_FULL_WIDTH_CODE).strip().upper()[:40]
+
+
+_FULL_WIDTH_CODE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+                                  **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)}, "－": "-", "—": "-"})
+
+
+def certificate_number(prefix: str, sequence: int) -> str:
+    """A certificate's number: the village's region code and a sequence (340828100200-00001)."""
+    return f"{prefix}-{sequence:0{CERTIFICATE_SEQUENCE_DIGITS}d}"

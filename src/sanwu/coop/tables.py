@@ -88,3 +88,33 @@ def roster_table(roster) -> Table:
             for ln in roster.lines
         ],
     )
+
+
+def certificates_table(certificates, heads: dict[int, str]) -> Table:
+    """The cooperative's certificates, newest number first: the holder masked (户号 and the
+    head's masked name, `heads` by household id), as at, issued on, status and what replaced
+    what. Holders are named as everywhere; no ID number, no query code."""
+    return Table(
+        "股权证",
+        [
+            Column("number", "证书编号", width=22), Column("household", "户号"), Column("head", "户主/持股人", width=12),
+            Column("as_at", "持股截止日期", width=14), Column("issued_on", "发证日期", width=12), Column("shares", "份额合计（股）", width=14),
+            Column("status", "状态", width=14), Column("supersedes", "换发原证", width=22),
+        ],
+        [
+            {
+                "number": c.number, "household": _household_number(c.holder), "head": _holder_head(c.holder, heads),
+                "as_at": c.as_at, "issued_on": c.issued_on, "shares": rules.format_units(c.total_units),
+                "status": rules.CERTIFICATE_STATUSES[c.status], "supersedes": c.supersedes.number if c.supersedes_id else "",
+            }
+            for c in certificates
+        ],
+    )
+
+
+def _household_number(holder) -> str:
+    return holder.household.number if holder.kind == "household" else holder.member.household.number
+
+
+def _holder_head(holder, heads: dict[int, str]) -> str:
+    return holder.member.person.masked_name if holder.kind == "member" else heads.get(holder.household_id, "")

@@ -26,6 +26,10 @@ urlpatterns = [
     path("coop/<int:pk>/holdings/", views.holdings, name="holdings"),
     path("coop/<int:pk>/register/", views.register, name="register"),
     path("coop/<int:pk>/register/new/", views.change_new, name="change_new"),
+    path("coop/<int:pk>/certificates/", views.certificates, name="certificates"),
+    path("coop/<int:pk>/certificates/new/", views.certificate_new, name="certificate_new"),
+    path("coop/<int:pk>/certificates/<str:number>/", views.certificate_detail, name="certificate"),
+    path("coop/<int:pk>/certificates/<str:number>/pdf/", views.certificate_pdf, name="certificate_pdf"),
     # --- the distribution ---
     path("coop/<int:pk>/distributions/", views.distributions, name="distributions"),
     path("coop/<int:pk>/distributions/<int:year>/", views.distribution, name="distribution"),
@@ -36,4 +40,7 @@ urlpatterns = [
     path("coop/<int:pk>/distributions/<int:year>/reject/", views.distribution_reject, name="distribution_reject"),
     path("coop/<int:pk>/distributions/<int:year>/pay/", views.distribution_pay, name="distribution_pay"),
     path("coop/<int:pk>/distributions/<int:year>/bank-list/", views.distribution_bank_list, name="distribution_bank_list"),
+    # --- public pages (no login) ---
+    path("coop/check/<str:number>/<str:token>/", views.public_check, name="public_check"),
+    path("coop/lookup/", views.public_lookup, name="public_lookup"),
 ]

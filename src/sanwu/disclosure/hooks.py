@@ -5,6 +5,11 @@
   when the village has nothing for the period; it is frozen with the disclosure under `key`.
   `figures(section)` picks out what must stay equal to the books, for verification (the budgets
   app adds its budget-to-actual table as `budget`).
+- `register_public_section(key, build, template, version)`: a further section of the public
+  village page. `build(village_code)` returns what `template` shows (as `section`) or None when
+  the village has nothing for it; `version(village_code)` is a cheap value that changes whenever
+  the section would, and becomes part of the page's frozen version (`services.versions`). The
+  cooperative adds its share totals as `coop`.
 """
 
 from collections.abc import Callable
@@ -44,3 +49,34 @@ def section_figures(snapshot: dict) -> dict:
 
 def section_labels() -> dict[str, str]:
     return {s.key: s.label for s in _sections.values()}
+
+
+@dataclass(frozen=True)
+class PublicSection:
+    key: str
+    build: Callable
+    template: str
+    version: Callable
+
+
+_public_sections: dict[str, PublicSection] = {}
+
+
+def register_public_section(key: str, build: Callable, template: str, version: Callable) -> PublicSection:
+    section = PublicSection(key, build, template, version)
+    _public_sections[key] = section
+    return section
+
+
+def public_sections(village_code: str) -> list[dict]:
+    """The sections the village page shows below its own, in the order registered."""
+    out = []
+    for s in list(_public_sections.values()):
+        data = s.build(village_code)
+        if data is not None:
+            out.append({"key": s.key, "template": s.template, "data": data})
+    return out
+
+
+def public_versions(village_code: str) -> tuple:
+    return tuple((s.key, s.version(village_code)) for s in list(_public_sections.values()))

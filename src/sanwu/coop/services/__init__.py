@@ -6,11 +6,13 @@ distribution, joint ventures, the supervisory committee, settings, figures and `
 workbench).
 """
 
+from .certificates import certificate_pdf, check, dividends_for, issue_certificate, lookup, public_summary
 from .permissions import BANK_LIST_ROLES, BOARD_ROLES, KEEP_ROLES, SETTING_ROLES, TOWNSHIP_ROLES, may_keep
 from .register import collective_holder, holdings_at, household_holder, member_holder, record, record_many, replay_problems
 
 __all__ = [
     "BANK_LIST_ROLES", "BOARD_ROLES", "KEEP_ROLES", "SETTING_ROLES", "TOWNSHIP_ROLES", "may_keep",
+    "certificate_pdf", "check", "dividends_for", "issue_certificate", "lookup", "public_summary",
     "collective_holder", "holdings_at", "household_holder", "member_holder", "record", "record_many",
     "replay_problems",
 ]

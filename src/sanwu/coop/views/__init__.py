@@ -1,5 +1,6 @@
 """The cooperative's pages, one module per topic."""
 
+from .certificates import certificate_detail, certificate_new, certificate_pdf, certificates, public_check, public_lookup
 from .distribution import (
     distribution, distribution_approve, distribution_bank_list, distribution_decide, distribution_pay, distribution_publish, distribution_reject,
     distribution_withdraw, distributions,
@@ -9,7 +10,8 @@ from .rosters import member_leave, member_new, roster_acknowledge, roster_confir
 from .shares import change_new, holdings, register
 
 __all__ = [
-    "change_new", "coop_detail", "distribution", "distribution_approve", "distribution_bank_list", "distribution_decide", "distribution_pay",
-    "distribution_publish", "distribution_reject", "distribution_withdraw", "distributions", "coop_list", "county_settings", "holdings", "import_members", "member_leave", "member_new", "members",
-    "register", "roster_acknowledge", "roster_confirm", "roster_detail", "roster_draft", "roster_file", "rosters",
+    "certificate_detail", "certificate_new", "certificate_pdf", "certificates", "change_new", "coop_detail", "coop_list", "county_settings",
+    "distribution", "distribution_approve", "distribution_bank_list", "distribution_decide", "distribution_pay", "distribution_publish",
+    "distribution_reject", "distribution_withdraw", "distributions", "holdings", "import_members", "member_leave", "member_new", "members",
+    "public_check", "public_lookup", "register", "roster_acknowledge", "roster_confirm", "roster_detail", "roster_draft", "roster_file", "rosters",
 ]

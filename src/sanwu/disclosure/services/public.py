@@ -15,6 +15,7 @@ from sanwu.ledger.models import Book
 from sanwu.regions.models import Region
 from sanwu.regions.services import registered_names
 
+from .. import hooks
 from ..models import Disclosure, Question
 from .disclosures import LOOKBACK_DAYS
 from .periods import due_date, find_village, period_containing, settings_for
@@ -73,6 +74,7 @@ def public_village(code: str, details: bool = True) -> dict | None:
         "questions": public_questions(village.code),
         "pending": public_pending(village.code, names),
         "decisions": public_decisions(village.code, names),
+        "sections": hooks.public_sections(village.code),
     }
 
 

@@ -3,10 +3,10 @@ changes whenever the page would. None: no such village or published disclosure.
 
 A village's page changes when a disclosure is published or withdrawn (its id, the chain head it was
 frozen with, its fingerprint), when its book gets a posting (the check against the books may change),
-when a question is asked or answered, when a 四议两公开 matter moves on, and each day (deadlines
-and due dates pass). What changes without any of these
-(a renamed region, someone registered whose name is then masked, tampering behind the triggers'
-back) shows within core.caching.FROZEN_SECONDS.
+when a question is asked or answered, when a 四议两公开 matter moves on, each day (deadlines and
+due dates pass), and when a section another app adds would change (`hooks.public_versions`). What
+changes without any of these (a renamed region, someone registered whose name is then masked,
+tampering behind the triggers' back) shows within core.caching.FROZEN_SECONDS.
 """
 
 from django.db import connection
@@ -17,6 +17,7 @@ from sanwu.decisions.models import Matter, StageRecord
 from sanwu.ledger.models import Book
 from sanwu.regions.models import Region
 
+from .. import hooks
 from ..models import Disclosure, Question
 
 # One statement (it runs for every request of a public page): a handful of ORM queries cost 7 ms.
@@ -50,7 +51,7 @@ def village(code: str) -> tuple | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, [code])
         row = cursor.fetchone()
-    return (*row, today().isoformat()) if row is not None else None
+    return (*row, today().isoformat(), hooks.public_versions(code)) if row is not None else None
 
 
 _DISCLOSURE = """

@@ -4,15 +4,19 @@ the page does it and honouring `--as USERNAME` (without it, the system operator)
 import json
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from sanwu.coop import rules
 from sanwu.coop.imports import import_members
+from sanwu.coop.services import certificates
 from sanwu.coop.services import distribution as dist
 from sanwu.coop.services.holdings import holdings
 from sanwu.coop.tables import holdings_table
 from sanwu.core.cli_support import (
     add_as_argument, add_table_arguments, cli_actor, date_option, emit, existing_file, output_format, write_file_or_binary,
 )
+from sanwu.core.dates import today
 from sanwu.core.permissions import get_visible
 from sanwu.ledger.models import Book
 
@@ -38,6 +42,12 @@ class Command(BaseCommand):
         hold.add_argument("--date", help="截至日期 YYYY-MM-DD（默认今天）")
         add_table_arguments(hold)
         add_as_argument(hold)
+        cert = sub.add_parser("certificate", help="股权证 PDF：该户没有有效股权证时发证（查询码只在此显示一次），否则输出有效股权证（不含查询码）")
+        cert.add_argument("--book", required=True, help="账套编码")
+        cert.add_argument("--household", required=True, help="户号")
+        cert.add_argument("--output", required=True, help="PDF 文件名")
+        cert.add_argument("--date", help="发证时的持股截止日期 YYYY-MM-DD（默认今天）")
+        add_as_argument(cert)
         # --- the distribution ---
         dis = sub.add_parser("distribution", help="收益分配方案：已草拟的方案（含审核、入账、支付情况），或按年终结转后的账簿测算")
         dis.add_argument("--book", required=True, help="账套编码")
@@ -81,6 +91,27 @@ class Command(BaseCommand):
         on = date_option(opts["date"], "截至日期")
         classes, rows = holdings(book.collective, on)
         emit(holdings_table(classes, rows, on), opts["format"], opts["output"], self.stdout)
+
+    def _certificate(self, user, opts):
+        book = _book(user, opts["book"])
+        holder = certificates.household_holder_for(book.collective, opts["household"])
+        cert, code = certificates.current_certificate(holder), None
+        if cert is None:
+            cert, code = certificates.issue_certificate(
+                user, holder, as_at=date_option(opts["date"], "持股截止日期", default=today()), collective=book.collective,
+            )
+        elif opts["date"]:
+            self.stderr.write(f"{opts['household']}户已有有效的股权证{cert.number}（截至{cert.as_at}）：输出该证，不按 --date 换发\n")
+        data = certificates.certificate_pdf(cert, code)
+        with open(opts["output"], "wb") as fh:
+            fh.write(data)
+        certificates.record_download(user, cert, with_code=code is not None)
+        if not settings.SANWU_PUBLIC_BASE_URL:
+            self.stderr.write("未设置 SANWU_PUBLIC_BASE_URL：二维码中的核验网址指向本机\n")
+        if code is not None:
+            self.stdout.write(f"已发放股权证 {cert.number}\n查询码 {rules.format_query_code(code)}（只显示这一次，已印在 {opts['output']} 上）\n")
+        else:
+            self.stdout.write(f"股权证 {cert.number}（有效，截至{cert.as_at}）已写入 {opts['output']}，不含查询码（查询码见原证）\n")
 
     # --- the distribution ---
 

@@ -131,6 +131,12 @@ def test_from_draft_to_paid_each_step_by_its_role(demo, closed, village):  # noq
     with pytest.raises(Invalid, match="001户不在待支付名单中"):
         dist.pay(demo.accountant, d, ["001"], dt.date(2026, 2, 2))
     assert [r["户号"] for r in dist.bank_list(demo.township, d).rows] == ["002"]
+    # the village page shows the approved plan, paid and owed, and no household
+    from django.test import Client
+
+    html = Client().get(f"/v/{closed.region_id}/").content.decode()
+    assert "2025年收益分配（乡镇已审核）" in html and "29,647.06" in html and "6,588.23" in html
+    assert "王大山" not in html and "张小河" not in html
 
 
 def test_the_meeting_must_be_of_the_members_and_the_matter_of_this_village(demo, closed, village):  # noqa: F811

@@ -36,7 +36,10 @@ from sanwu.core.pdf import render_pdf
 from sanwu.ledger.models import Collective
 
 from .. import rules
-from ..models import Certificate, CertificateEvent, DistributionLine, Holder, Holding, Household, LookupAttempt, Member, ShareClass, ShareOperation
+from ..models import (
+    Certificate, CertificateEvent, Distribution, DistributionEvent, DistributionLine, Holder, Holding, Household, LookupAttempt, Member, ShareClass,
+    ShareOperation,
+)
 from .holdings import totals_by_class
 from .permissions import KEEP_ROLES
 from .register import holdings_at, household_holder, lock_collective
@@ -370,30 +373,33 @@ def public_summary(village_code: str) -> dict | None:
 
 
 def approved_distribution(collective: Collective) -> dict | None:
-    """The year's approved distribution for the village page — left to the distribution's
-    engineer (issue 13 item 4): the newest plan the township approved, as
-    {"year", "reserve_fen", "per_share_fen" (decimal text), "paid_fen", "unpaid_fen"}. The
-    template (`coop/public_village_section.html`) already shows those keys. None until then."""
-    return None
+    """The newest distribution the township approved, for the village page (`distribution.public_plan`)."""
+    from .distribution import public_plan
+
+    return public_plan(collective)
 
 
 # One statement: it runs for every request of the village page (`disclosure.services.versions`).
 _VERSION = """
 SELECT (SELECT MAX(o.id) FROM {o} o WHERE o.collective_id IN (SELECT c.id FROM {c} c WHERE c.region_id = %s)),
        (SELECT COUNT(*) FROM {s} s WHERE s.collective_id IN (SELECT c.id FROM {c} c WHERE c.region_id = %s)),
-       (SELECT MAX(s.id) FROM {s} s WHERE s.collective_id IN (SELECT c.id FROM {c} c WHERE c.region_id = %s))
+       (SELECT MAX(s.id) FROM {s} s WHERE s.collective_id IN (SELECT c.id FROM {c} c WHERE c.region_id = %s)),
+       (SELECT MAX(e.id) FROM {e} e WHERE e.distribution_id IN
+            (SELECT d.id FROM {d} d WHERE d.collective_id IN (SELECT c.id FROM {c} c WHERE c.region_id = %s)))
 """
 
 
 def public_version(village_code: str) -> tuple:
     """What the village page's frozen copy depends on here (`disclosure.hooks`): the newest share
     operation and the share classes of the village's cooperatives (a renamed class shows within
-    the frozen page's lifetime). Add the distribution's approval here with
-    `approved_distribution`."""
+    the frozen page's lifetime), and the newest step of their distributions (approved, paid)."""
     q = connection.ops.quote_name
-    sql = _VERSION.format(o=q(ShareOperation._meta.db_table), c=q(Collective._meta.db_table), s=q(ShareClass._meta.db_table))
+    sql = _VERSION.format(
+        o=q(ShareOperation._meta.db_table), c=q(Collective._meta.db_table), s=q(ShareClass._meta.db_table),
+        e=q(DistributionEvent._meta.db_table), d=q(Distribution._meta.db_table),
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [village_code] * 3)
+        cursor.execute(sql, [village_code] * 4)
         return tuple(cursor.fetchone())
 
 

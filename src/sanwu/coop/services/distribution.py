@@ -425,6 +425,25 @@ def paid_total(d: Distribution) -> int:
     return sum(d.lines.values_list("paid", flat=True))
 
 
+def public_plan(collective) -> dict | None:
+    """The village page's line of the newest plan the township approved: its year, 可分配收益,
+    the reserve, what the members share, the amount per share, and what is paid and still owed
+    (in fen). No household is named."""
+    d = Distribution.objects.filter(collective=collective, status__in=("approved", "posted")).order_by("-year").first()
+    if d is None:
+        return None
+    owed = paid = 0
+    for kind, amount, got in d.lines.values_list("holder__kind", "amount", "paid"):
+        if kind != "collective":
+            paid += got
+            owed += amount - got
+    per_share = rules.Plan(d.available, d.reserve, d.welfare, d.outside, d.distributable, d.total_units, []).per_share
+    return {
+        "year": d.year, "available_fen": d.available, "reserve_fen": d.reserve, "distributable_fen": d.distributable,
+        "per_share_fen": per_share, "paid_fen": paid, "unpaid_fen": owed,
+    }
+
+
 # --- the tables ---------------------------------------------------------------------------------
 
 

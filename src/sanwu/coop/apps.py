@@ -8,11 +8,12 @@ class CoopConfig(AppConfig):
 
     def ready(self):
         from sanwu.disclosure import hooks as disclosure_hooks
+        from sanwu.economy import hooks as economy_hooks
         from sanwu.ledger import hooks
         from sanwu.ledger import triggers as ledger_triggers
 
         from . import triggers
-        from .services import certificates, register
+        from .services import certificates, figures, register
 
         ledger_triggers.register(triggers.RULES)
         # `sanwu verify`: the share register of the book's cooperative replayed against its holdings.
@@ -21,3 +22,5 @@ class CoopConfig(AppConfig):
         disclosure_hooks.register_public_section(
             "coop", certificates.public_summary, "coop/public_village_section.html", certificates.public_version,
         )
+        # The economy's overview and brief: members, households, shares quantified, dividends paid.
+        economy_hooks.register_figures("coop", figures.economy_figures)

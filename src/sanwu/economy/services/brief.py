@@ -17,6 +17,7 @@ from sanwu.core.money import format_wan, format_yuan
 from sanwu.core.pdf import few_collections, layout, render_pdf, write
 from sanwu.core.tables import Column, Table
 
+from .. import hooks
 from .. import rules as R
 from ..rules import CLASS_LABELS
 from ..tables import awards_table
@@ -256,6 +257,8 @@ def build(user, region, year: int, base_year: int | None = None) -> Brief:
     parts = compose(
         region.name, ov.summary, prev, base, children=[(c.code, c.name, c.summary) for c in ov.children], villages=ov.villages, awards=awards,
     )
+    # what the apps above add (the cooperatives' members, shares and dividends: `economy.hooks`)
+    parts += [Part(f.key, f.text, f.table) for f in hooks.figures_for(region.code, year) if f.text and f.table is not None]
     return Brief(
         title=f"{region.name}{year}年村级集体经济发展情况", region_code=region.code, region_name=region.name, year=year,
         base_year=base_year if base is not None else None, made=today(), parts=parts,

@@ -12,7 +12,7 @@ from sanwu.core.web import export_format, paginate, role_required
 from sanwu.regions.models import Region
 
 from .. import rules as R
-from .. import services, tables
+from .. import hooks, services, tables
 from . import graphs
 from .common import base_context, region_param, year_param
 
@@ -32,6 +32,7 @@ def overview(request):
     s = ov.summary
     ctx = base_context(request, region, "overview", errors, year=year, years=years, ov=ov, s=s, classes=[(c, R.CLASS_LABELS[c], s.classes.get(c, 0), s.share(c)) for c in R.CLASSES])
     ctx["top_villages"] = ov.ranked[:10]
+    ctx["more"] = hooks.figures_for(region.code, year)
     ctx["charts"] = {
         "eco-classes": graphs.classes_pie(s),
         "eco-distribution": graphs.distribution(s),

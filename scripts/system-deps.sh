@@ -4,13 +4,14 @@
 #   fonts-noto-cjk       - CJK glyphs for WeasyPrint PDFs and the browser
 #   libharfbuzz-subset0  - font subsetting for WeasyPrint
 #   postgresql           - the PostgreSQL 15 test run
+#   poppler-utils        - pdftotext, with which the tests read the PDFs Sanwu writes
 # `system-deps.sh bench` checks the benchmarks' packages instead (make bench-http):
 #   wrk                  - HTTP load generator for bench/http_bench.py
 # Does nothing if all are present. As root installs the missing ones; otherwise
 # prints the exact command to run and exits 1.
 set -euo pipefail
 
-PACKAGES=(chromium fonts-noto-cjk libharfbuzz-subset0 postgresql)
+PACKAGES=(chromium fonts-noto-cjk libharfbuzz-subset0 postgresql poppler-utils)
 if [ "${1:-}" = bench ]; then
     PACKAGES=(wrk)
 fi

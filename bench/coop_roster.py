@@ -40,7 +40,7 @@ def sheet(members: int, households: int, first: int = 0) -> bytes:
         for i in range(per + (1 if h <= extra else 0)):
             n += 1
             born = dt.date(1950, 1, 1) + dt.timedelta(days=n % 20000)
-            first = f"340828{born:%Y%m%d}{n % 1000:03d}"
+            first = f"340828{born:%Y%m%d}{(n + n // 20000) % 1000:03d}"  # unique for n below 20 million
             number = first + id_check_char(first)
             head = i == 0
             row = [f"{h:04d}", "是" if head else "否", f"成员{n}", number, "户主" if head else "子女", "是"]

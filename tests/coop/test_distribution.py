@@ -63,6 +63,12 @@ def dividend_matter(demo, village, meeting_on=dt.date(2026, 1, 16), meeting_type
     return m
 
 
+def pdf_text(data: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+
+
 def by_household(d):
     return {row["household"]: row["amount"] for row in dist.plan_rows(d)}
 
@@ -199,6 +205,12 @@ def test_the_pages_take_the_plan_through_its_steps_and_keep_the_outsider_out(dem
     page = acc.get(url("distribution", 2025)).content.decode()
     assert "草拟" in page and "29,647.06" in page and "记录向成员公布" in page
     assert acc.get(url("distribution", 2025), {"format": "xlsx"})["Content-Type"].startswith("application/vnd.openxmlformats")
+    printed = acc.get(url("distribution", 2025), {"format": "pdf"})
+    assert printed["Content-Type"] == "application/pdf" and "attachment" in printed["Content-Disposition"]
+    text = pdf_text(printed.content)
+    assert "2025年收益分配方案（草拟）" in text and "29,647.06" in text and "王大山" not in text
+    held = pdf_text(acc.get(url("holdings"), {"format": "pdf", "date": "2025-12-31"}).content)
+    assert "持股明细（截至2025-12-31）" in held and "001" in held
     assert acc.post(url("distribution_publish", 2025), {"on": "2026-01-05"}).status_code == 302
     m = dividend_matter(demo, village)
     assert sec.post(url("distribution_decide", 2025), {"matter": str(m.pk)}).status_code == 302

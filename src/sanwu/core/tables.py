@@ -118,7 +118,24 @@ class Table:
         out = [{c.key: _jsonable(self.value(row, c)) for c in self.columns} for row in self.rows]
         return json.dumps(out, ensure_ascii=False, indent=1)
 
+    def to_pdf(self, subtitle: str = "") -> bytes:
+        """The table printed (A4, landscape past six columns; `templates/pdf/table.html`): every
+        value as people read it (`cli_support.cell_text`). For lists of a few thousand rows — a
+        roster, a register — not for the long exports, which are made in the background."""
+        from .cli_support import cell_text
+        from .dates import today
+        from .pdf import render_pdf
+
+        numeric = [c.money for c in self.columns]
+        rows = [[(cell_text(row, c), num) for c, num in zip(self.columns, numeric)] for row in self.rows]
+        return render_pdf("pdf/table.html", {
+            "title": self.title, "subtitle": subtitle, "columns": self.columns, "rows": rows, "money": any(numeric),
+            "landscape": len(self.columns) > 6, "printed": today(),
+        })
+
     def render(self, fmt: str) -> bytes:
+        if fmt == "pdf":
+            return self.to_pdf()
         if fmt == "xlsx":
             return self.to_xlsx()
         if fmt == "csv":
@@ -289,6 +306,7 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
     "json": "application/json; charset=utf-8",
+    "pdf": "application/pdf",
 }
 
 

@@ -109,9 +109,15 @@ def paginate(request, items, per_page: int | None = None):
     return paginator.get_page(request.GET.get("page"))
 
 
-def export_format(request) -> str | None:
+EXPORT_FORMATS = ("xlsx", "csv", "json")
+PRINTABLE = EXPORT_FORMATS + ("pdf",)
+
+
+def export_format(request, formats: tuple[str, ...] = EXPORT_FORMATS) -> str | None:
+    """The `?format=` a list page answers with a file; a page whose list is short enough to
+    print also takes "pdf" (`formats=PRINTABLE`)."""
     fmt = request.GET.get("format")
-    return fmt if fmt in ("xlsx", "csv", "json") else None
+    return fmt if fmt in formats else None
 
 
 def prepared_download(request, kind: str, params: dict, filename: str):

@@ -13,7 +13,7 @@ from sanwu.core import permissions
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.money import format_yuan
 from sanwu.core.tables import download
-from sanwu.core.web import export_format, paginate, role_required, shows_problems
+from sanwu.core.web import PRINTABLE, export_format, paginate, role_required, shows_problems
 from sanwu.decisions.models import Matter
 from sanwu.ledger.models import Book
 
@@ -84,7 +84,7 @@ def distribution(request, pk: int, year: int, problems=()):
     c = collective_or_404(request, pk)
     d = _plan(c, year)
     table = service.plan_table(d)
-    fmt = export_format(request)
+    fmt = export_format(request, PRINTABLE)
     if fmt:
         return download(table, f"收益分配方案-{c.name}-{year}年", fmt)
     user, region = request.user, c.region_id

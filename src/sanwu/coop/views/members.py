@@ -10,7 +10,7 @@ from sanwu.core import permissions
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import download
-from sanwu.core.web import checked, export_format, import_page, paginate, role_required, shows_problems
+from sanwu.core.web import PRINTABLE, checked, export_format, import_page, paginate, role_required, shows_problems
 from sanwu.ledger.models import Book, Collective
 
 from .. import imports, rules
@@ -70,7 +70,7 @@ def members(request, pk: int):
         qs = qs.filter(Q(household__number=text) | Q(person__name__contains=text))
     if request.GET.get("status") == "members":
         qs = qs.filter(is_member=True, left_on__isnull=True)
-    fmt = export_format(request)
+    fmt = export_format(request, PRINTABLE)
     if fmt:
         return download(members_table(qs), f"成员名册-{c.name}", fmt)
     return render(request, "coop/members.html", {"c": c, "page": paginate(request, qs), "q": text, "may_keep": may_keep(request.user, c)})

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from sanwu.core import permissions
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import download
-from sanwu.core.web import checked, export_format, role_required, shows_problems
+from sanwu.core.web import PRINTABLE, checked, export_format, role_required, shows_problems
 from sanwu.decisions.models import Matter
 
 from .. import rules
@@ -65,8 +65,9 @@ def roster_detail(request, pk: int, version: int, problems=()):
     c = collective_or_404(request, pk)
     r = get_visible_or_404(Roster, request.user, collective=c, version=version)
     table = roster_table(r)
-    if export_format(request):
-        return download(table, f"成员名册-{c.name}-第{r.version}版", export_format(request))
+    fmt = export_format(request, PRINTABLE)
+    if fmt:
+        return download(table, f"成员名册-{c.name}-第{r.version}版", fmt)
     user = request.user
     matters = Matter.objects.filter(village_id=c.region_id, purpose="membership").exclude(status="abandoned").order_by("-year", "-id")[:50]
     ctx = {

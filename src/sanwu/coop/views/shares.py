@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from sanwu.core import permissions
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.tables import download
-from sanwu.core.web import checked, export_format, paginate, role_required, shows_problems
+from sanwu.core.web import PRINTABLE, checked, export_format, paginate, role_required, shows_problems
 from sanwu.decisions.models import Matter
 
 from .. import rules
@@ -36,7 +36,7 @@ def holdings(request, pk: int):
     on = _date(request.GET.get("date"))
     classes, rows = holdings_of(c, on)
     table = holdings_table(classes, rows, on)
-    fmt = export_format(request)
+    fmt = export_format(request, PRINTABLE)
     if fmt:
         return download(table, f"持股明细-{c.name}", fmt)
     totals = {cls.pk: sum(r.units.get(cls.pk, 0) for r in rows) for cls in classes}
@@ -57,7 +57,7 @@ def register(request, pk: int):
     kind = request.GET.get("kind")
     if kind in rules.OPERATION_KINDS:
         qs = qs.filter(kind=kind)
-    fmt = export_format(request)
+    fmt = export_format(request, PRINTABLE)
     if fmt:
         ops = list(qs.order_by("number"))
         return download(register_table(ops, _names(c, ops)), f"股权登记簿-{c.name}", fmt)

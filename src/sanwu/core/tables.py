@@ -134,8 +134,6 @@ class Table:
         })
 
     def render(self, fmt: str) -> bytes:
-        if fmt == "pdf":
-            return self.to_pdf()
         if fmt == "xlsx":
             return self.to_xlsx()
         if fmt == "csv":
@@ -306,7 +304,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
     "json": "application/json; charset=utf-8",
-    "pdf": "application/pdf",
 }
 
 
@@ -318,6 +315,8 @@ def download(table: Table, filename: str, fmt: str = "xlsx"):
     made in the background instead (`core.downloads`)."""
     if fmt == "csv":
         resp = StreamingHttpResponse((line.encode("utf-8") for line in table.csv_lines()), content_type=CONTENT_TYPES[fmt])
+    elif fmt == "pdf":  # a page that prints its list (`core.web.PRINTABLE`); never the API's formats
+        resp = HttpResponse(table.to_pdf(), content_type="application/pdf")
     else:
         resp = HttpResponse(table.render(fmt), content_type=CONTENT_TYPES[fmt])
     resp["Content-Disposition"] = disposition(f"{filename}.{fmt}")

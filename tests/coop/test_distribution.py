@@ -132,7 +132,7 @@ def test_from_draft_to_paid_each_step_by_its_role(demo, closed, village):  # noq
         dist.pay(demo.other_accountant, d, ["001"], dt.date(2026, 2, 1))
     v = dist.pay(demo.accountant, d, ["001"], dt.date(2026, 2, 1))
     assert v.status == "submitted" and sum(e.debit for e in v.entries.all()) == AMOUNTS["001"]
-    assert [dist._line_key(ln) for ln in dist.unpaid_lines(d)] == ["002"]
+    assert [dist.line_key(ln) for ln in dist.unpaid_lines(d)] == ["002"]
     assert DividendPayment.objects.filter(line__distribution=d).count() == 1 and dist.paid_total(d) == AMOUNTS["001"]
     with pytest.raises(Invalid, match="001户不在待支付名单中"):
         dist.pay(demo.accountant, d, ["001"], dt.date(2026, 2, 2))

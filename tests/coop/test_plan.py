@@ -24,3 +24,11 @@ def test_household_amounts_always_sum_to_the_distributable_total(available, unit
         for j in range(i + 1, len(units)):
             if units[i] == units[j]:
                 assert 0 <= p.amounts[i] - p.amounts[j] <= 1
+
+
+def test_a_percentage_as_typed_becomes_basis_points_or_a_problem():
+    assert rules.parse_percent_bp("30") == (3000, []) and rules.parse_percent_bp("12.5%") == (1250, [])
+    assert rules.parse_percent_bp("") == (None, []) and rules.parse_percent_bp("０") == (0, [])
+    for bad in ("120", "-1", "abc", "1.234", "nan"):
+        bp, problems = rules.parse_percent_bp(bad)
+        assert bp is None and "应为0到100之间的百分比" in problems[0].message

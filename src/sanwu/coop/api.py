@@ -21,7 +21,7 @@ from .models import Certificate, Member, Roster, ShareClass, ShareOperation
 from .services import distribution
 from .services.certificates import certificates_of, head_names
 from .services.holdings import holdings as holdings_of
-from .services.register import holder_names
+from .services.register import current_book, holder_names
 from .services.shares import Change, apply_change, holder_for
 from .tables import certificates_table
 
@@ -266,9 +266,7 @@ class CoopDistributionPayIn(Schema):
 
 
 def _book_of(c: Collective):
-    from sanwu.ledger.models import Book
-
-    book = Book.objects.filter(collective=c).order_by("-start_date", "-id").first()
+    book = current_book(c.pk)
     if book is None:
         raise Invalid(Problem(f"{c.name}还没有账套"))
     return book

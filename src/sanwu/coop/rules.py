@@ -147,6 +147,20 @@ def parse_units(value, field: str = "份额") -> tuple[int | None, list[Problem]
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 
 
+def parse_percent_bp(value, field: str = "公积公益金提取比例") -> tuple[int | None, list[Problem]]:
+    """A percentage as typed ("30", "12.5", "30%") → basis points; None when left empty."""
+    text = str(value if value is not None else "").strip().translate(_FULL_WIDTH).rstrip("%％")
+    if not text:
+        return None, []
+    try:
+        d = Decimal(text)
+    except InvalidOperation:
+        d = None
+    if d is None or not d.is_finite() or not 0 <= d <= 100 or d != d.quantize(Decimal("0.01")):
+        return None, [Problem(f"{field}应为0到100之间的百分比，最多两位小数（给出的是「{value}」）", field=field)]
+    return int(d * 100), []
+
+
 def format_units(units: int) -> str:
     """Hundredths of a share as the decimal string the CLI and the API show ("12.50")."""
     sign = "-" if units < 0 else ""

@@ -267,16 +267,9 @@ def check(number: str, token: str) -> dict | None:
     cert = _certificates().filter(number=number).first()
     if not _same(expected, str(token or "")) or cert is None:
         return None
-    holder = cert.holder
     successor = getattr(cert, "superseded_by", None) if cert.status == "superseded" else None
     return {
-        "number": cert.number,
-        "cooperative": cert.collective.name,
-        "village": cert.collective.region.name,
-        "village_code": cert.collective.region_id,
-        "holder_kind": rules.HOLDER_KINDS[holder.kind],
-        "household": household_of(holder).number,
-        "head": _head_masked(holder),
+        **_identity(cert),
         "as_at": cert.as_at,
         "issued_on": cert.issued_on,
         "shares": _shares((ln["class"], ln["units"]) for ln in cert.holdings),
@@ -284,6 +277,16 @@ def check(number: str, token: str) -> dict | None:
         "valid": cert.status == "valid",
         "status": rules.CERTIFICATE_STATUSES[cert.status],
         "superseded_by": successor.number if successor else "",
+    }
+
+
+def _identity(cert: Certificate) -> dict:
+    """Whose certificate it is, masked: what the check page and the household's lookup both show."""
+    holder = cert.holder
+    return {
+        "number": cert.number, "cooperative": cert.collective.name, "village": cert.collective.region.name,
+        "village_code": cert.collective.region_id, "holder_kind": rules.HOLDER_KINDS[holder.kind],
+        "household": household_of(holder).number, "head": _head_masked(holder),
     }
 
 
@@ -324,13 +327,7 @@ def household_view(cert: Certificate) -> dict:
     held = Holding.objects.filter(holder=holder, units__gt=0).select_related("share_class").order_by("share_class__order", "share_class_id")
     shares = [(h.share_class.name, h.units) for h in held]
     return {
-        "number": cert.number,
-        "cooperative": cert.collective.name,
-        "village": cert.collective.region.name,
-        "village_code": cert.collective.region_id,
-        "holder_kind": rules.HOLDER_KINDS[holder.kind],
-        "household": household_of(holder).number,
-        "head": _head_masked(holder),
+        **_identity(cert),
         "shares": _shares(shares),
         "total": rules.format_units(sum(u for _, u in shares)),
         "dividends": dividends_for(holder),

@@ -108,6 +108,11 @@ def compute(book: Book, year: int, *, reserve_rate_bp: int | None = None) -> Com
     return Computed(book, year, as_at, reserve, conf.welfare_rate_bp, conf.outside_rate_bp, plan, lines)
 
 
+def per_share_of(d: Distribution) -> str:
+    """A saved plan's amount per share (fen, four places), as `rules.Plan.per_share` gives it."""
+    return rules.Plan(d.available, d.reserve, d.welfare, d.outside, d.distributable, d.total_units, []).per_share
+
+
 def distribution_of(book: Book, year: int) -> Distribution | None:
     """The year's plan (not withdrawn), if one was drafted."""
     return Distribution.objects.filter(book=book, year=year).filter(ACTIVE).first()
@@ -372,7 +377,7 @@ def unpaid_lines(d: Distribution):
     )
 
 
-def _line_key(ln: DistributionLine) -> str:
+def line_key(ln: DistributionLine) -> str:
     h = ln.holder
     return h.household.number if h.kind == "household" else h.member.household.number if h.kind == "member" else rules.COLLECTIVE_HOLDER_LABEL
 
@@ -387,7 +392,7 @@ def pay(user, d: Distribution, households: list[str], paid_on: dt.date | None = 
     with transaction.atomic():
         d = _lock(d)
         problems = _status_problem(d, ("posted",), "支付")
-        owed = {_line_key(ln): ln for ln in unpaid_lines(d)}
+        owed = {line_key(ln): ln for ln in unpaid_lines(d)}
         wanted = [h.strip() for h in households if h.strip()]
         if not wanted:
             problems.append(Problem("请选择已支付的户", field="户号"))
@@ -437,7 +442,7 @@ def public_plan(collective) -> dict | None:
         if kind != "collective":
             paid += got
             owed += amount - got
-    per_share = rules.Plan(d.available, d.reserve, d.welfare, d.outside, d.distributable, d.total_units, []).per_share
+    per_share = per_share_of(d)
     return {
         "year": d.year, "available_fen": d.available, "reserve_fen": d.reserve, "distributable_fen": d.distributable,
         "per_share_fen": per_share, "paid_fen": paid, "unpaid_fen": owed,
@@ -466,7 +471,7 @@ def plan_rows(c: Computed | Distribution) -> list[dict]:
     names = {r.holder_id: (r.key, r.head) for r in rows}
     out = []
     for ln in c.lines.select_related("holder__household", "holder__member__household").order_by("id"):
-        key, head = names.get(ln.holder_id, (_line_key(ln), ""))
+        key, head = names.get(ln.holder_id, (line_key(ln), ""))
         owed = 0 if ln.holder.kind == "collective" else ln.amount - ln.paid
         out.append({"household": key, "head": head, "shares": rules.format_units(ln.units), "amount": ln.amount, "paid": ln.paid, "owed": owed})
     return out
@@ -479,7 +484,7 @@ def plan_json(c: Computed | Distribution) -> dict:
         head = dict(available=p.available, reserve=p.reserve, other=p.welfare + p.outside, distributable=p.distributable, units=p.total_units, per_share=p.per_share)
         status = "computed"
     else:
-        per_share = rules.Plan(c.available, c.reserve, c.welfare, c.outside, c.distributable, c.total_units, []).per_share
+        per_share = per_share_of(c)
         head = dict(available=c.available, reserve=c.reserve, other=c.welfare + c.outside, distributable=c.distributable, units=c.total_units, per_share=per_share)
         status = c.status
     return {

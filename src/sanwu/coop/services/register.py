@@ -178,10 +178,15 @@ def holder_names(collective: Collective, ids) -> dict[int, str]:
     return out
 
 
+def current_book(collective_id: int) -> Book | None:
+    """The cooperative's current book: its newest (after a move to the 2023 chart, the new one)."""
+    return Book.objects.filter(collective_id=collective_id).order_by("-start_date", "-id").first()
+
+
 def book_problems(book) -> list[str]:
     """`sanwu verify`'s check of a book's cooperative: its share register replayed (once per
     cooperative: only on its newest book, which the 2023 chart's move makes the current one)."""
-    newest = Book.objects.filter(collective_id=book.collective_id).order_by("-start_date", "-id").values_list("pk", flat=True).first()
-    if newest != book.pk or not ShareOperation.objects.filter(collective_id=book.collective_id).exists():
+    newest = current_book(book.collective_id)
+    if newest is None or newest.pk != book.pk or not ShareOperation.objects.filter(collective_id=book.collective_id).exists():
         return []
     return replay_problems(book.collective)

@@ -2,7 +2,6 @@
 its life (drafted, published, decided, approved and posted, paid), each by its role."""
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.http import Http404
@@ -15,31 +14,20 @@ from sanwu.core.money import format_yuan
 from sanwu.core.tables import download
 from sanwu.core.web import PRINTABLE, export_format, paginate, role_required, shows_problems
 from sanwu.decisions.models import Matter
-from sanwu.ledger.models import Book
 
 from .. import rules
 from ..models import Distribution, DistributionEvent
 from ..services import distribution as service
 from ..services.permissions import BANK_LIST_ROLES, BOARD_ROLES, KEEP_ROLES, TOWNSHIP_ROLES
+from ..services.register import current_book
 from .members import collective_or_404
 
 
-def _book(c) -> Book | None:
-    """The cooperative's current book (the newest: after a move to the 2023 chart, that one)."""
-    return Book.objects.filter(collective=c).order_by("-start_date", "-id").first()
-
-
 def _rate_bp(text: str) -> int | None:
-    text = (text or "").strip().rstrip("%")
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite() or value != value.quantize(Decimal("0.01")):
-        raise Invalid([Problem(f"公积公益金提取比例「{text}」应为百分比数字，最多两位小数", field="公积公益金提取比例")])
-    return int(value * 100)
+    bp, problems = rules.parse_percent_bp(text)
+    if problems:
+        raise Invalid(problems)
+    return bp
 
 
 def _year(text: str) -> int:
@@ -52,7 +40,7 @@ def _year(text: str) -> int:
 @shows_problems
 def distributions(request, pk: int, problems=()):
     c = collective_or_404(request, pk)
-    book = _book(c)
+    book = current_book(c.pk)
     user = request.user
     if request.method == "POST" and not problems:
         permissions.require(user, KEEP_ROLES, c.region_id, "草拟收益分配方案", object_type="coop.distribution.draft")
@@ -93,9 +81,9 @@ def distribution(request, pk: int, year: int, problems=()):
     rows = table.rows
     ctx = {
         "c": c, "d": d, "table": table, "page": paginate(request, rows), "problems": problems, "status": rules.DISTRIBUTION_STATUSES[d.status],
-        "per_share": rules.Plan(d.available, d.reserve, d.welfare, d.outside, d.distributable, d.total_units, []).per_share,
+        "per_share": service.per_share_of(d),
         "total_shares": rules.format_units(d.total_units), "paid": service.paid_total(d), "intact": service.is_intact(d),
-        "owed_total": sum(ln.amount - ln.paid for ln in owed), "owed": [service._line_key(ln) for ln in owed],
+        "owed_total": sum(ln.amount - ln.paid for ln in owed), "owed": [service.line_key(ln) for ln in owed],
         "events": DistributionEvent.objects.filter(distribution=d).select_related("actor"), "matters": matters,
         "notice_days": rules.NOTICE_DAYS, "reserve_pct": f"{d.reserve_rate_bp / 100:g}",
         "can_publish": d.status == "draft" and permissions.may(user, KEEP_ROLES | BOARD_ROLES, region),

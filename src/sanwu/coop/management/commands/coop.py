@@ -2,7 +2,6 @@
 the page does it and honouring `--as USERNAME` (without it, the system operator)."""
 
 import json
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -149,11 +148,7 @@ class Command(BaseCommand):
 
 
 def _percent_bp(text: str) -> int:
-    """A percentage as typed ("30", "12.5") → basis points."""
-    try:
-        value = Decimal(text.strip().rstrip("%"))
-    except InvalidOperation:
-        raise CommandError(f"--reserve-rate「{text}」不是百分比数字") from None
-    if not value.is_finite() or not 0 <= value <= 100 or value != value.quantize(Decimal("0.01")):
+    bp, problems = rules.parse_percent_bp(text)
+    if problems or bp is None:
         raise CommandError(f"--reserve-rate 应为0到100之间的百分比，最多两位小数（给出的是「{text}」）")
-    return int(value * 100)
+    return bp

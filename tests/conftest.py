@@ -112,6 +112,17 @@ def demo_live(transactional_db) -> City:
     return _build()
 
 
+def database_url() -> str:
+    """The test database, for processes started by a test (a command under test reads and writes
+    the same database, not a fresh one that would need every migration run again)."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
 def client_for(user) -> Client:
     c = Client()
     c.force_login(user)

@@ -19,6 +19,7 @@ from sanwu.core.models import AuditEvent
 from sanwu.decisions.models import Matter
 from sanwu.demo import generator, parts
 from sanwu.regions.models import Person, Region
+from tests.conftest import database_url
 
 
 def test_user_add_and_token(demo):
@@ -152,11 +153,9 @@ def test_regions_list_formats(demo):
     assert {r["code"] for r in data} == set(Region.objects.filter(parent_id="340828100000").values_list("code", flat=True))
 
 
-def test_sanwu_command_exits_1_with_chinese_on_stderr(tmp_path):
-    env = {**os.environ, "SANWU_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "sanwu.settings"}
-    env.pop("DATABASE_URL", None)
+def test_sanwu_command_exits_1_with_chinese_on_stderr(django_db_setup, tmp_path):
+    env = {**os.environ, "SANWU_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "sanwu.settings", "DATABASE_URL": database_url()}
     sanwu = [sys.executable, "-m", "sanwu.cli"]
-    subprocess.run([*sanwu, "migrate", "-v0"], env=env, check=True)
     bad = tmp_path / "bad.csv"
     bad.write_text("code,name\n340828100200,孤村\n", encoding="utf-8")
     proc = subprocess.run([*sanwu, "regions", "import", str(bad)], env=env, capture_output=True, text=True)

@@ -24,19 +24,13 @@ from sanwu.ledger import services, triggers
 from sanwu.ledger.models import Account, AccountMonth, Book, Entry, SourceMonth, Voucher
 from sanwu.ledger.services.verify import verify_book
 
+from tests.conftest import database_url
+
 from .conftest import post_journal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SANWU = [sys.executable, "-m", "sanwu.cli"]
-
-
-def database_url() -> str:
-    """The test database, for processes started by a test."""
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def child_env() -> dict:

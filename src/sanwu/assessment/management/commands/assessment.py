@@ -1,9 +1,9 @@
 """`sanwu assessment …`: the demo records, an assessment's ranking and consequences, score import,
 and the rectification list — the same services and tables as the pages."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from sanwu.core.cli_support import add_as_argument, add_list_arguments, add_status_argument, add_table_arguments, cli_actor, emit
+from sanwu.core.cli_support import add_as_argument, add_list_arguments, add_status_argument, add_table_arguments, cli_actor, emit, SanwuCommand
 from sanwu.core.errors import NotFound
 from sanwu.core.permissions import visible
 
@@ -26,7 +26,7 @@ def _read(path: str) -> bytes:
         raise CommandError(f"无法读取文件「{path}」：{exc.strerror}") from None
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = ("研判、整顿与考核：demo | ranking ID | import-scores ID FILE | apply ID | consequences ID | rectification-list | "
             "import-difficult FILE --county C | import-rectifications FILE --county C")
 

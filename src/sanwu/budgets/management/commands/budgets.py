@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from sanwu.core.cli_support import add_as_argument, add_list_arguments, add_table_arguments, cli_actor, date_option, emit, within
+from sanwu.core.cli_support import add_as_argument, add_list_arguments, add_table_arguments, cli_actor, date_option, emit, SanwuCommand, within
 from sanwu.core.errors import NotFound
 from sanwu.core.money import MoneyError, parse_yuan
 from sanwu.core.permissions import get_visible, visible
@@ -20,7 +20,7 @@ def _fen(text: str) -> int:
         raise CommandError(f"金额「{text}」无效：{exc}") from None
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = (
         "年度财务预算：list（列出预算）、show（预算执行：预算与实际）、create（编制草稿）、line（填写预算行）、"
         "approve（记录成员（代表）大会批准）、revise（调整：新版本）、setting（县级：超预算支出提示或不予记账）、demo（载入示例预算）"

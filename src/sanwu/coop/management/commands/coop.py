@@ -4,7 +4,7 @@ the page does it and honouring `--as USERNAME` (without it, the system operator)
 import json
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from sanwu.coop import rules
 from sanwu.coop.imports import import_members
@@ -13,6 +13,7 @@ from sanwu.coop.services import distribution as dist
 from sanwu.coop.services.holdings import holdings
 from sanwu.coop.tables import holdings_table
 from sanwu.core.cli_support import (
+    SanwuCommand,
     add_as_argument, add_table_arguments, cli_actor, date_option, emit, existing_file, output_format, write_file_or_binary,
 )
 from sanwu.core.dates import today
@@ -24,7 +25,7 @@ def _book(user, code: str) -> Book:
     return get_visible(Book, user, code=code)
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = "股份经济合作社：成员、股权、股权证与收益分配"
 
     def add_arguments(self, parser):

@@ -1,10 +1,9 @@
-from django.core.management.base import BaseCommand
 
 from sanwu.core import backup
-from sanwu.core.cli_support import cli_actor
+from sanwu.core.cli_support import cli_actor, SanwuCommand
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = (
         "备份：数据库、上传文件和密钥写进一个用口令加密的文件（运行中也可以备份）。"
         f"口令用 --passphrase-file 文件 或环境变量 {backup.PASSPHRASE_ENV} 给出"

@@ -1,11 +1,10 @@
 """`sanwu keys status|rotate`: the keys of personal data encrypted at rest (core.crypto)."""
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from sanwu.core import audit, crypto
-from sanwu.core.cli_support import cli_actor
+from sanwu.core.cli_support import cli_actor, SanwuCommand
 from sanwu.regions.models import Person
 
 
@@ -30,7 +29,7 @@ def rotate() -> int:
     return count
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = "个人信息加密密钥：status 查看，rotate 轮换（生成新密钥、重新加密全部数据、删除旧密钥）"
 
     def add_arguments(self, parser):

@@ -1,12 +1,11 @@
 import os
 
-from django.core.management.base import BaseCommand
 
 from sanwu.core import backup
-from sanwu.core.cli_support import cli_actor
+from sanwu.core.cli_support import cli_actor, SanwuCommand
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = (
         "从 sanwu backup 的文件恢复数据库、上传文件和密钥到当前配置的位置（DATABASE_URL、SANWU_VAR_DIR）。"
         "目标不是空的时候拒绝，除非加 --force；恢复前请先停掉服务"

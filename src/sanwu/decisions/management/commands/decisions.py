@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from sanwu.core.cli_support import add_as_argument, add_list_arguments, cli_actor, emit, within
+from sanwu.core.cli_support import add_as_argument, add_list_arguments, cli_actor, emit, SanwuCommand, within
 from sanwu.core.permissions import visible
 from sanwu.decisions import services
 from sanwu.decisions.models import Matter
@@ -9,7 +9,7 @@ from sanwu.decisions.tables import matters_table
 from sanwu.demo.parts import load_part
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = "四议两公开：list（列出事项）、quorum（设置村民会议到会人数规则）、demo（载入示例事项）"
 
     def add_arguments(self, parser):

@@ -5,14 +5,14 @@ database; with `--only KEY`, one app's part into a database that holds the city 
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from sanwu.core.cli_support import cli_actor
+from sanwu.core.cli_support import cli_actor, SanwuCommand
 from sanwu.demo import generator, parts
 from sanwu.regions.models import Region
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = "载入示例城市（安庆市真实市县代码 + 生成的乡镇、村、村民小组、人员和各角色账号）；--only 只载入某一部分"
 
     def add_arguments(self, parser):

@@ -1,9 +1,9 @@
 """`sanwu disclosure list|prepare|confirm|publish|check`: financial disclosures from the command
 line, through the same services (and so the same roles and checks) as the pages."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from sanwu.core.cli_support import add_as_argument, add_list_arguments, cli_actor, emit, within
+from sanwu.core.cli_support import add_as_argument, add_list_arguments, cli_actor, emit, SanwuCommand, within
 from sanwu.core.errors import NotFound
 from sanwu.core.permissions import get_visible, visible
 from sanwu.disclosure import services
@@ -20,7 +20,7 @@ def find_disclosure(pk: int, user) -> Disclosure:
         raise NotFound(f"财务公开「{pk}」不存在，或不在您的管辖范围内") from None
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = "财务公开：list（列出）、prepare（编制）、confirm（书记确认）、publish（发布）、check（与账簿核对）"
 
     def add_arguments(self, parser):

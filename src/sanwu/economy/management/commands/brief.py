@@ -1,12 +1,12 @@
 """`sanwu brief …`: the alias of `sanwu economy brief …` (the spelling the README and scripts use).
 One implementation: `economy.add_brief_arguments` / `run_brief`."""
 
-from django.core.management.base import BaseCommand
+from sanwu.core.cli_support import SanwuCommand
 
 from .economy import BRIEF_HELP, add_brief_arguments, run_brief
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = BRIEF_HELP
 
     def add_arguments(self, parser):

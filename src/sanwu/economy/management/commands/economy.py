@@ -13,9 +13,9 @@ The command parses, calls the services and prints; tables go through `core.cli_s
 import json
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from sanwu.core.cli_support import add_as_argument, add_table_arguments, cli_actor, emit, write_file_or_binary
+from sanwu.core.cli_support import add_as_argument, add_table_arguments, cli_actor, emit, SanwuCommand, write_file_or_binary
 from sanwu.core.errors import NotFound
 from sanwu.core.money import format_yuan
 from sanwu.economy import services, tables
@@ -118,7 +118,7 @@ def run_brief(opts: dict, stdout) -> None:
 # --- The area command ------------------------------------------------------------------------------
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = "集体经济：report（各村指标）、awards（奖励名单）、rules（县规则）、approve / reject（乡镇审核村干部奖励）、brief（统计简报，同 sanwu brief）"
 
     def add_arguments(self, parser):

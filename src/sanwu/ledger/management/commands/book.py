@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sanwu.core.cli_support import RawStream, add_as_argument, cli_actor, date_option, emit, existing_file, write_file_or_binary
+from sanwu.core.cli_support import add_as_argument, cli_actor, date_option, emit, existing_file, RawStream, SanwuCommand, write_file_or_binary
 from sanwu.core.errors import Invalid, NotFound, Problem
 from sanwu.core.permissions import refuse, visible
 from sanwu.core.money import MoneyError, format_yuan, parse_yuan
@@ -389,7 +389,7 @@ VERBS = {
 }
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = (
         "账套：add（新建）、opening（期初余额）、sub-account（增设明细科目）、"
         "import（导入凭证）、export（导出 Beancount）、verify（核对防篡改校验码与发生额）、close（按月份范围结账）、year-end（年终结转）、reopen-year（反结转）、"

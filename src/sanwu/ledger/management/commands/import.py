@@ -1,12 +1,12 @@
 """`sanwu import vouchers FILE --book CODE [--post] [--as USER]`: the verb-first spelling of
 `sanwu book import CODE FILE` (scripts call it); the same options and the same run."""
 
-from django.core.management.base import BaseCommand
+from sanwu.core.cli_support import SanwuCommand
 
 from .book import IMPORT_HELP, add_import_options, run_import
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = "导入：vouchers FILE --book CODE [--post] —— 从 CSV/XLSX 导入记账凭证，全部成功或一条都不导入（即 sanwu book import）"
 
     def add_arguments(self, parser):

@@ -7,9 +7,9 @@ and the cash and bank journals — each the figures, the Table and the PDF of it
 import datetime as dt
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from sanwu.core.cli_support import FORMATS, add_as_argument, add_table_arguments, cli_actor, date_option, emit, output_format, write_file_or_binary
+from sanwu.core.cli_support import add_as_argument, add_table_arguments, cli_actor, date_option, emit, FORMATS, output_format, SanwuCommand, write_file_or_binary
 from sanwu.core.errors import NotFound
 from sanwu.core.permissions import get_visible
 from sanwu.ledger import hooks
@@ -43,7 +43,7 @@ def _number(text: str | None, what: str, lo: int, hi: int) -> int | None:
     return value
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = (
         "报表：trial-balance --book CODE --year Y [--month M | --from M --to M]；"
         "balance-sheet|income-statement|cash-journal|bank-journal --book CODE --year Y [--month M]；"

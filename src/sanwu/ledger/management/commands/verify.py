@@ -1,12 +1,12 @@
 """`sanwu verify [--book CODE] [--as USER]`: the verb-first spelling of `sanwu book verify
 [CODE]` (scripts call it); the same options and the same run."""
 
-from django.core.management.base import BaseCommand
+from sanwu.core.cli_support import SanwuCommand
 
 from .book import VERIFY_HELP, add_verify_options, run_verify
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = f"校验账套：{VERIFY_HELP}（即 sanwu book verify）"
 
     def add_arguments(self, parser):

@@ -2,9 +2,9 @@
 already posted), warnings (list in scope, --format csv|json|xlsx; the columns of the page's
 export, `tables.warnings_table`)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from sanwu.core.cli_support import add_as_argument, add_status_argument, add_table_arguments, cli_actor, date_option, emit
+from sanwu.core.cli_support import add_as_argument, add_status_argument, add_table_arguments, cli_actor, date_option, emit, SanwuCommand
 from sanwu.core.dates import today
 from sanwu.ledger.models import Book
 from sanwu.oversight import services, tables
@@ -12,7 +12,7 @@ from sanwu.oversight.models import STATUSES
 from sanwu.oversight.rules import RULES
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = "实时监管：run-daily（每日预警检查）、rescan（对已记账凭证补跑记账规则）、warnings（预警列表）"
 
     def add_arguments(self, parser):

@@ -10,12 +10,13 @@ import datetime as dt
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db.models import Count
 from django.utils import timezone
 
 from sanwu.core import permissions
 from sanwu.core.cli_support import (
+    SanwuCommand,
     FORMATS, add_as_argument, add_list_arguments, add_status_argument, add_table_arguments, cli_actor, date_option, emit,
     existing_file, within,
 )
@@ -217,7 +218,7 @@ TASK_VERBS = {
 # --- The area command ------------------------------------------------------------------------------
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = (
         "党组织与党建统计：orgs（列出党组织）/ import-orgs FILE（导入名册）/ import-talks FILE（导入谈话记录，仅组织部门）/ "
         "counts（按类型统计党组织）/ talk-counts（谈话人次）/ demo（载入党建示例数据）/ tasks VERB（重点工作台账，同 sanwu tasks）"

@@ -1,12 +1,12 @@
 """`sanwu tasks <verb>`: the alias of `sanwu partywork tasks <verb>` (the spelling the README and
 scripts use). One implementation: the verbs are `partywork.add_task_arguments` / `run_task`."""
 
-from django.core.management.base import BaseCommand
+from sanwu.core.cli_support import SanwuCommand
 
 from .partywork import TASKS_HELP, add_task_arguments, run_task
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = TASKS_HELP
 
     def add_arguments(self, parser):

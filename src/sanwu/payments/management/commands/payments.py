@@ -3,9 +3,10 @@ honouring `--as USERNAME` (without it, the system operator)."""
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from sanwu.core.cli_support import (
+    SanwuCommand,
     add_as_argument, add_list_arguments, add_table_arguments, cli_actor, date_option, emit, existing_file, table_text, within,
 )
 from sanwu.core.money import MoneyError, format_yuan, parse_yuan
@@ -29,7 +30,7 @@ def _request(user, ref: str) -> PaymentRequest:
     return get_visible(PaymentRequest, user, **lookup)
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = ("资金支付审批：list、show、new、submit、approve、review、reject、voucher（生成付款凭证）、"
             "bank-file（银行支付文件）、bank-result（导入银行回单）、payer（登记付款账户）、settings（县参数）")
 

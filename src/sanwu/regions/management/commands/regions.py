@@ -1,13 +1,12 @@
-from django.core.management.base import BaseCommand
 from django.db.models import Count
 
-from sanwu.core.cli_support import add_list_arguments, cli_actor, emit, existing_file, within
+from sanwu.core.cli_support import add_list_arguments, cli_actor, emit, existing_file, SanwuCommand, within
 from sanwu.regions import services
 from sanwu.regions.models import Region
 from sanwu.regions.tables import regions_table
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = "区划：导入（import FILE）或列出（list）"
 
     def add_arguments(self, parser):

@@ -1,10 +1,11 @@
 """`sanwu token USERNAME`: the alias of `sanwu user token USERNAME` (scripts call this spelling)."""
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+
+from sanwu.core.cli_support import SanwuCommand
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = "为用户签发一个 API 令牌并打印（只显示这一次）；同 sanwu user token USERNAME"
 
     def add_arguments(self, parser):

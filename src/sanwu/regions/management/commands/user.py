@@ -2,14 +2,14 @@
 same as `sanwu user token USERNAME`."""
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from sanwu.core.cli_support import cli_actor
+from sanwu.core.cli_support import cli_actor, SanwuCommand
 from sanwu.core.scope import ROLES
 from sanwu.regions import services
 
 
-class Command(BaseCommand):
+class Command(SanwuCommand):
     help = "用户：add USERNAME --role ROLE --region CODE [--password P]；token USERNAME（签发 API 令牌）"
 
     def add_arguments(self, parser):

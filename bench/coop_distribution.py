@@ -40,25 +40,9 @@ def journal(book, amount_fen: int):
 
 def dividend_matter(village: str, members: int):
     """A 收益分配 matter decided by the members' meeting on MEETING, its resolution published."""
-    from sanwu.decisions import services as decisions
-    from sanwu.decisions.rules import StageData
+    from sanwu.coop.demo import dividend_matter as matter
 
-    m = decisions.create_matter(None, village, f"{YEAR}年度股份分红", "other", purpose="dividend", amount=1, year=YEAR + 1)
-    start = MEETING - dt.timedelta(days=12)
-    stages = [
-        ("proposal", dict(meeting_type="branch_committee", entitled=5, present=5, text="村党组织提议分红。")),
-        ("committees", dict(meeting_type="joint_committees", entitled=7, present=7, votes_for=7, votes_against=0, votes_abstain=0, text="两委商议同意。")),
-        ("members_meeting", dict(meeting_type="party_members", entitled=30, present=24, votes_for=24, votes_against=0, votes_abstain=0, text="党员大会审议同意。")),
-    ]
-    for i, (stage, data) in enumerate(stages):
-        decisions.record_stage(None, m, stage, StageData(date=start + dt.timedelta(days=i), **data))
-    meeting = StageData(
-        date=MEETING, meeting_type="coop_members", entitled=members, present=members, votes_for=members, votes_against=0, votes_abstain=0,
-        notice_date=start, text="成员大会通过收益分配方案。",
-    )
-    decisions.record_stage(None, m, "villagers_meeting", meeting)
-    decisions.record_stage(None, m, "resolution_published", StageData(date=MEETING + dt.timedelta(days=1), channel="notice_board", text="决议公开。"))
-    return m
+    return matter(village, members, YEAR, MEETING)
 
 
 def through_approval(book, matter):

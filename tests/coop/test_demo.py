@@ -1,13 +1,19 @@
 """The demo's cooperatives: every village with books has its opening roster and share register,
-consistent with the person register, replayed by `sanwu verify`'s check; loading twice adds nothing."""
+consistent with the person register, replayed by `sanwu verify`'s check; its last two years'
+distributions posted into the books, some households paid and some still owed; the big village's
+certificates; loading twice adds nothing."""
 
 import pytest
 
 from sanwu.coop import demo
-from sanwu.coop.models import Holding, Household, Member, ShareOperation
-from sanwu.coop.services import replay_problems
+from sanwu.coop.models import Certificate, Distribution, DividendPayment, Holding, Household, Member, ShareOperation
+from sanwu.coop.services import distribution, replay_problems
+from sanwu.core.dates import today
 from sanwu.demo import generator
-from sanwu.ledger.models import Book, Collective
+from sanwu.demo.books import distribution_years
+from sanwu.ledger import services as ledger
+from sanwu.ledger.models import Book, Collective, Period
+from sanwu.ledger.services.verify import verify_book
 from sanwu.regions.models import Person
 
 
@@ -32,5 +38,24 @@ def test_every_cooperative_has_members_shares_and_a_collective_share(city):
     village = Book.objects.order_by("region_id").first().region_id
     first = Person.objects.filter(region_id=village).order_by("id").first()
     assert Member.objects.get(person=first).is_head
+    # two years of distributions: posted, frozen, summing exactly, the books closed after them
+    years = distribution_years(today())
+    plans = list(Distribution.objects.select_related("book"))
+    assert {d.year for d in plans} == set(years) and len(years) == 2
+    moved = {b.collective_id for b in Book.objects.filter(successor__isnull=False)}
+    assert {d.collective_id for d in plans} == {c.pk for c in with_books if c.pk not in moved}
+    for d in plans:
+        assert d.status == "posted" and distribution.is_intact(d) and d.matter.purpose == "dividend"
+        assert sum(d.lines.values_list("amount", flat=True)) == d.distributable > 0
+        assert ledger.year_end_left(d.book, d.year) == []
+        assert verify_book(d.book).ok
+    # the months posted into are closed again, as the books loader left them
+    assert not Period.objects.filter(year__in=years, month=12, status="open").exists()
+    older, newer = (Distribution.objects.filter(year=y) for y in years)
+    owed = [distribution.unpaid_lines(d).count() for d in older] + [distribution.unpaid_lines(d).count() for d in newer]
+    assert sum(owed) > 0 and DividendPayment.objects.filter(voucher__status="posted").count() == DividendPayment.objects.count() > sum(owed)
+    assert r["paid_households"] == DividendPayment.objects.count() and r["owed_households"] == sum(owed)
+    # the accountant's village: every household's certificate
+    assert r["certificates"] == Certificate.objects.count() >= 25
     assert demo.load_demo(2021) == {"cooperatives": 0, "households": 0, "people": 0}
     assert ShareOperation.objects.count() == ShareOperation.objects.filter(kind="allocation").count()

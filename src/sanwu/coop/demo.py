@@ -6,21 +6,37 @@ accountant's village with a secretary (大歇村 in every scale) gets a larger o
 that has households already is left alone.
 
 The demo counties set their rules (`CoopSettings`): per household, static, 浙江's 3% cap per
-member, 公积公益金 30%."""
+member, 公积公益金 30%.
+
+Then each cooperative's last two distributions (`load_distributions`, the years
+`demo.books.distribution_years` leaves to it), through the distribution service as the village
+would: drafted and published in January, decided by a members' meeting (a 四议两公开 matter of
+purpose 收益分配) eleven days later, approved and posted by the township, paid in February —
+every household for the older year but about one in eight, about half for the newer — so that
+the older year's unpaid and the newer year's owed stay payable. The months the plans post into
+are opened for the posting and closed again as they were. The accountant's village (the big one)
+gets its households' certificates (股权证)."""
 
 import csv
 import datetime as dt
 import io
 import random
 
-from sanwu.core.codes import county_of, id_check_char
+from contextlib import contextmanager
+
+from sanwu.core.codes import county_of, id_check_char, township_of
 from sanwu.core.crypto import lookup_hash
-from sanwu.ledger.models import Book
+from sanwu.core.dates import today
+from sanwu.decisions import services as decisions
+from sanwu.decisions.rules import StageData
+from sanwu.ledger import services as ledger
+from sanwu.ledger.models import Book, Period
 from sanwu.regions.models import Person, Region, RoleAssignment
 
 from . import rules
 from .imports import import_members
-from .models import CoopSettings, Household, ShareClass
+from .models import CoopSettings, Holder, Household, Member, ShareClass
+from .services import certificates, distribution
 
 OPENED = dt.date(2020, 6, 30)  # the quantification (折股量化) of the demo's cooperatives
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙朱胡高何汪储程方余")
@@ -50,7 +66,92 @@ def load_demo(seed: int = 2021) -> dict[str, int]:
         out["cooperatives"] += 1
         out["households"] += r.households
         out["people"] += r.people
+    out.update(load_distributions(rng))
+    if big and (book := books_by_region(big)):
+        out["certificates"] = issue_certificates(book.collective)
     return out
+
+
+def books_by_region(code: str) -> Book | None:
+    return Book.objects.filter(region_id=code, successor__isnull=True).first()
+
+
+def dividend_matter(village: str, members: int, year: int, meeting: dt.date):
+    """A 收益分配 matter of `year`'s plan, decided by the members' meeting on `meeting` (notice 12
+    days before, four in five present, all but one of them for), its resolution published the day after."""
+    m = decisions.create_matter(None, village, f"{year}年度股份分红", "other", purpose="dividend", amount=1, year=year + 1)
+    start = meeting - dt.timedelta(days=12)
+    stages = [
+        ("proposal", dict(meeting_type="branch_committee", entitled=5, present=5, text="村党组织提议按股分红。")),
+        ("committees", dict(meeting_type="joint_committees", entitled=7, present=7, votes_for=7, votes_against=0, votes_abstain=0, text="两委商议同意分配方案。")),
+        ("members_meeting", dict(meeting_type="party_members", entitled=30, present=24, votes_for=24, votes_against=0, votes_abstain=0, text="党员大会审议同意。")),
+    ]
+    for i, (stage, data) in enumerate(stages):
+        decisions.record_stage(None, m, stage, StageData(date=start + dt.timedelta(days=i), **data))
+    present = max(1, members * 4 // 5)
+    decisions.record_stage(None, m, "villagers_meeting", StageData(
+        date=meeting, meeting_type="coop_members", entitled=members, present=present, votes_for=present - 1 if present > 1 else 1,
+        votes_against=1 if present > 1 else 0, votes_abstain=0, notice_date=start, text="成员大会表决通过收益分配方案。",
+    ))
+    decisions.record_stage(None, m, "resolution_published", StageData(date=meeting + dt.timedelta(days=1), channel="notice_board", text="决议在村务公开栏公开。"))
+    return m
+
+
+@contextmanager
+def _months_open(book: Book, months: list[tuple[int, int]]):
+    """The demo's months opened for a posting into them and closed again as they were (the books
+    loader closed them after its own postings; a village posts its plan before it closes December)."""
+    rows = [p for p in Period.objects.filter(book=book, year__in={y for y, _ in months}) if (p.year, p.month) in months]
+    Period.objects.filter(pk__in=[p.pk for p in rows]).update(status="open")
+    try:
+        yield
+    finally:
+        for p in rows:
+            Period.objects.filter(pk=p.pk).update(status=p.status)
+
+
+def load_distributions(rng: random.Random, as_of: dt.date | None = None) -> dict[str, int]:
+    from sanwu.demo.books import distribution_years
+
+    as_of = as_of or today()
+    years = distribution_years(as_of)
+    townships = {}
+    for ra in RoleAssignment.objects.filter(role="township_supervisor").select_related("user").order_by("user_id"):
+        townships.setdefault(ra.region_id, ra.user)
+    out = {"distributions": 0, "paid_households": 0, "owed_households": 0}
+    for c in sorted({h.collective for h in Household.objects.select_related("collective")}, key=lambda c: c.region_id):
+        members = Member.objects.filter(collective=c, is_member=True, left_on__isnull=True).count()
+        for newer, year in enumerate(years):
+            book = Book.objects.filter(collective=c, start_date__year__lte=year).order_by("-start_date").first()
+            if book is None or book.successor_id or not ledger.year_closed(book, year) or distribution.available_of(book, year) <= 0:
+                continue  # a book moved to the 2023 chart takes no posting (its village keeps the provisional reserve)
+            published, meeting = dt.date(year + 1, 1, 6), dt.date(year + 1, 1, 20)
+            paid_on = dt.date(year + 1, 2, 10)
+            with _months_open(book, [(year, 12), (paid_on.year, paid_on.month)]):
+                d = distribution.draft(None, book, year)
+                d = distribution.publish(None, d, published)
+                d = distribution.decide(None, d, dividend_matter(c.region_id, members, year, meeting))
+                d = distribution.approve(None, d)
+                owed = [distribution.line_key(ln) for ln in distribution.unpaid_lines(d)]
+                share = 0.5 if newer else 0.875
+                paid = [h for h in owed if rng.random() < share]
+                if paid:
+                    v = distribution.pay(None, d, paid, paid_on)
+                    ledger.review_and_post(townships.get(township_of(c.region_id)), v)
+            out["distributions"] += 1
+            out["paid_households"] += len(paid)
+            out["owed_households"] += len(owed) - len(paid)
+    return out
+
+
+def issue_certificates(collective) -> int:
+    """Every household's certificate as at the quantification (their 查询码 are not kept: a
+    household asks the accountant to reissue one to learn its code)."""
+    n = 0
+    for holder in Holder.objects.filter(collective=collective, kind="household").order_by("household__number"):
+        certificates.issue_certificate(None, holder, as_at=OPENED, issued_on=dt.date(OPENED.year, 7, 15))
+        n += 1
+    return n
 
 
 def _big_village() -> str | None:

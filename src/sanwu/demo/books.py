@@ -1084,8 +1084,21 @@ def _year_balances(drafts: list[VoucherDraft], by_code: dict[str, int]) -> dict[
     return out
 
 
+DISTRIBUTED_YEARS = 2
+
+
+def distribution_years(as_of: dt.date) -> list[int]:
+    """The last two years whose December is closed in every demo book (`_period_states`): their
+    distributions are the cooperatives' own plans, made through the coop service after the books
+    are loaded (coop/demo.py); the years before carry the provisional `_reserve_drafts`."""
+    y, m = _month_before(*_month_before(*_month_before(*last_month(as_of))))  # as load_books's cut
+    last = y if m == 12 else y - 1
+    return [yr for yr in range(last - DISTRIBUTED_YEARS + 1, last + 1) if yr >= LATER]
+
+
 def _reserve_drafts(leaves: list[Account], balances: dict[int, int], roles: _Roles, year: int) -> list[VoucherDraft]:
-    """The distribution plan's one voucher for a later year over (docs/parts/yearend.md): a tenth
+    """The provisional distribution's one voucher for a later year over, before the last two
+    (`distribution_years`; docs/parts/yearend.md): a tenth
     of the year's positive income, in whole yuan, set aside as 公积公益金 on 12-31 (none in a
     year of loss)."""
     pnl = INCOME_ROLES | EXPENSE_ROLES
@@ -1221,13 +1234,18 @@ def load_books(seed: int, scale: str, progress=None, as_of: dt.date | None = Non
             leaves = list(Account.objects.filter(book=book, is_leaf=True))
             by_code = {a.code: a.pk for a in leaves}
             later = list(carry)
+            moving = moved is None and v.county == TAIHU and v.code not in personas and move_year is not None
+            # the cooperatives' own plans (coop/demo.py); a book moved to the 2023 chart takes no
+            # posting in its old years, so the village that moves keeps the provisional reserve
+            planned = [] if moving else distribution_years(as_of)
             for y in sorted(k for k in by_year if k > YEARS[-1]):
                 later += by_year[y]
                 if y < as_of.year:
-                    year = by_year[y] + _reserve_drafts(leaves, _year_balances(by_year[y], by_code), roles, y)
+                    reserve = [] if y in planned else _reserve_drafts(leaves, _year_balances(by_year[y], by_code), roles, y)
+                    year = by_year[y] + reserve
                     later += year[len(by_year[y]):] + services.closing_drafts(leaves, _year_balances(year, by_code), y)
             states = _period_states(random.Random(f"{seed}:close:{v.code}"), v.code, through, personas)
-            if moved is None and v.county == TAIHU and v.code not in personas and move_year is not None:
+            if moving:
                 # One Taihu village keeps its 2004 book to the end of the last closed year and
                 # goes on in a 2023-chart book (财会〔2023〕20号), its later vouchers moved across.
                 moved = v.code

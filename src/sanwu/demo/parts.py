@@ -1,7 +1,8 @@
 """The rest of the demo city, loaded after the regions, people, users and books: each app's own
 `load_demo`, in the order their data depends on each other (decisions before the warnings that
-look for them and before the economy's cadre rewards that rest on them; budgets before the
-disclosures that show them; disclosures before the daily rules that find the late ones).
+look for them and before the economy's cadre rewards that rest on them; the cooperatives, whose
+distributions post into the books, before the disclosures, figures and warnings that read them;
+budgets before the disclosures that show them; disclosures before the daily rules that find the late ones).
 
 `sanwu demo` loads every part (`load_parts`); `sanwu demo --only KEY` loads one part into a
 database that already holds the demo city (`load_part`), and so do the per-app aliases
@@ -48,6 +49,13 @@ PARTS = (
         "decisions", "四议两公开", lambda scale, seed: decisions.load_demo(seed),
         lambda r: f"四议两公开示例：新增事项 {r['matters']} 个，关联凭证 {r['links']} 张",
     ),
+    Part(
+        "coop", "股份经济合作社", lambda scale, seed: coop.load_demo(seed),
+        lambda r: (
+            f"股份经济合作社示例：{r['cooperatives']} 个合作社，{r['households']} 户、{r['people']} 人的期初名册和股权；"
+            f"收益分配方案 {r.get('distributions', 0)} 个（已付 {r.get('paid_households', 0)} 户，待付 {r.get('owed_households', 0)} 户），股权证 {r.get('certificates', 0)} 份"
+        ),
+    ),
     Part("partywork", "党组织与重点工作", lambda scale, seed: partywork.load_demo(seed), _partywork_summary),
     Part(
         "assessment", "研判、整顿与考核", lambda scale, seed: assessment.load_demo(seed),
@@ -74,10 +82,6 @@ PARTS = (
         lambda r: "预警示例：" + "，".join(f"{label} {r.get(code, 0)} 条" for code, label in WARNING_STATUSES),
     ),
     Part("payments", "资金支付审批", lambda scale, seed: payments.load_demo(seed), lambda r: f"资金支付审批示例：付款申请 {r['requests']} 份"),
-    Part(
-        "coop", "股份经济合作社", lambda scale, seed: coop.load_demo(seed),
-        lambda r: f"股份经济合作社示例：{r['cooperatives']} 个合作社，{r['households']} 户、{r['people']} 人的期初名册和股权",
-    ),
 )
 KEYS = tuple(p.key for p in PARTS)
 _BY_KEY = {p.key: p for p in PARTS}

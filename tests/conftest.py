@@ -42,6 +42,38 @@ def _build() -> City:
     )
 
 
+# The files that take longest (pytest --durations), longest first: pytest-xdist's loadfile hands
+# files to the two workers in collection order, so a long file collected last is the whole run's
+# tail while the other worker idles. Started first, the short files even the two workers out.
+SLOW_FILES = (
+    "tests/test_api_fuzz.py",
+    "tests/test_crawl.py",
+    "tests/browser/test_phone_lists.py",
+    "tests/ledger/test_migrations.py",
+    "tests/ledger/test_reliability.py",
+    "tests/ledger/test_chart_move.py",
+    "tests/browser/test_login.py",
+    "tests/disclosure/test_privacy.py",
+    "tests/browser/test_oversight.py",
+    "tests/browser/test_workbench.py",
+    "tests/disclosure/test_demo.py",
+    "tests/test_test_database.py",
+    "tests/test_api_errors.py",
+    "tests/browser/test_vouchers.py",
+    "tests/test_backup.py",
+    "tests/browser/test_tasks.py",
+    "tests/ledger/test_archives.py",
+    "tests/core/test_database_down.py",
+    "tests/assessment/test_browser.py",
+    "tests/test_cli.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {f: i for i, f in enumerate(SLOW_FILES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))  # stable: the rest in order
+
+
 @pytest.fixture(autouse=True)
 def _immutability_triggers(request):
     """Posted vouchers and the audit trail are protected by triggers. Tests that commit

@@ -6,8 +6,8 @@ certificates; loading twice adds nothing."""
 import pytest
 
 from sanwu.coop import demo
-from sanwu.coop.models import Certificate, Distribution, DividendPayment, Holding, Household, Member, ShareOperation
-from sanwu.coop.services import distribution, replay_problems
+from sanwu.coop.models import Certificate, Distribution, DividendPayment, Holding, Household, Member, ShareOperation, Venture
+from sanwu.coop.services import distribution, replay_problems, ventures
 from sanwu.core.dates import today
 from sanwu.demo import generator
 from sanwu.demo.books import distribution_years
@@ -57,5 +57,10 @@ def test_every_cooperative_has_members_shares_and_a_collective_share(city):
     assert r["paid_households"] == DividendPayment.objects.count() and r["owed_households"] == sum(owed)
     # the accountant's village: every household's certificate
     assert r["certificates"] == Certificate.objects.count() >= 25
+    # 大歇村's resources are 51% of a tourism venture; its profit's part is the cooperative's 投资收益
+    v = Venture.objects.get(collective__region__name="大歇村")
+    assert ventures.collective_bp(v) == 5100 and r["ventures"] == Venture.objects.count()
+    p = v.profits.get()
+    assert p.voucher.status == "posted" and sum(p.shares.values_list("amount", flat=True)) == p.profit
     assert demo.load_demo(2021) == {"cooperatives": 0, "households": 0, "people": 0}
     assert ShareOperation.objects.count() == ShareOperation.objects.filter(kind="allocation").count()

@@ -18,7 +18,7 @@ from sanwu.ledger.models import Collective
 
 from . import rules
 from .models import Certificate, Member, Roster, ShareClass, ShareOperation
-from .services import distribution
+from .services import distribution, ventures
 from .services.certificates import certificates_of, head_names
 from .services.holdings import holdings as holdings_of
 from .services.register import current_book, holder_names
@@ -317,3 +317,45 @@ def distribution_pay(request, id: int, year: int, payload: CoopDistributionPayIn
     d = _saved_plan(c, year)
     distribution.pay(request.auth, d, payload.households, payload.paid_on)
     return distribution.plan_json(d)
+
+
+# --- joint ventures -----------------------------------------------------------------------------
+
+
+class CoopVentureStakeOut(Schema):
+    kind: str = Field(description="、".join(f"{k} {v}" for k, v in rules.VENTURE_PARTIES.items()))
+    kind_label: str
+    party: str
+    contribution_fen: int
+    share: str = Field(description="出资占比，如“51.00%”")
+    collective: bool = Field(description="本村集体的出资（其分得利润记入投资收益）")
+
+
+class CoopVenturePartOut(Schema):
+    party: str
+    amount_fen: int
+
+
+class CoopVentureProfitOut(Schema):
+    year: int
+    profit_fen: int
+    declared_on: dt.date
+    collective_part_fen: int
+    voucher_status: str | None = Field(description="投资收益凭证的状态；亏损年度无凭证")
+    parts: list[CoopVenturePartOut]
+
+
+class CoopVentureOut(Schema):
+    name: str
+    credit_code: str
+    business: str
+    founded_on: dt.date
+    collective_share: str
+    stakes: list[CoopVentureStakeOut]
+    profits: list[CoopVentureProfitOut]
+
+
+@router.get("/coop/{id}/ventures", response=responses(list[CoopVentureOut]), summary="合作经营项目：各方出资与年度利润分配")
+def venture_list(request, id: int, limit: page_limit(500) = 100, offset: Offset = 0):
+    c = _collective(request, id)
+    return [ventures.venture_json(v) for v in ventures.ventures_of(c)[offset: offset + limit]]

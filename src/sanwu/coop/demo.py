@@ -36,7 +36,7 @@ from sanwu.regions.models import Person, Region, RoleAssignment
 from . import rules
 from .imports import import_members
 from .models import CoopSettings, Holder, Household, Member, ShareClass
-from .services import certificates, distribution
+from .services import certificates, distribution, ventures
 
 OPENED = dt.date(2020, 6, 30)  # the quantification (折股量化) of the demo's cooperatives
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙朱胡高何汪储程方余")
@@ -67,6 +67,7 @@ def load_demo(seed: int = 2021) -> dict[str, int]:
         out["households"] += r.households
         out["people"] += r.people
     out.update(load_distributions(rng))
+    out["ventures"] = load_ventures()
     if big and (book := books_by_region(big)):
         out["certificates"] = issue_certificates(book.collective)
     return out
@@ -142,6 +143,53 @@ def load_distributions(rng: random.Random, as_of: dt.date | None = None) -> dict
             out["paid_households"] += len(paid)
             out["owed_households"] += len(owed) - len(paid)
     return out
+
+
+# The brief's two ventures (yuan): 毛畈村's four parties (四方入股, 四马分肥) and 大歇村's
+# resources quantified as 51% of a tourism venture. (village, name, business, founded, stakes,
+# the newer distribution year's profit, yuan)
+VENTURES = [
+    ("毛畈村", "岳西县毛畈茶业专业合作公司", "茶叶种植、加工与销售", dt.date(2021, 3, 18), [
+        ("farmers_land", "入股农户（86户）", 1_200_000, "茶园土地经营权按评估价折股"),
+        ("collective_funds", "毛畈村股份经济合作社", 2_000_000, "村集体经营性资金"),
+        ("cadre_funds", "村两委干部（7人）", 300_000, "村干部责任金"),
+        ("idle_funds", "本村群众闲散资金", 500_000, ""),
+    ], 600_000),
+    ("大歇村", "岳西县大歇山旅游开发有限公司", "乡村旅游与民宿经营", dt.date(2021, 5, 8), [
+        ("collective_resources", "大歇村股份经济合作社", 5_100_000, "山场、林地、水面等资源评估折价入股（51%）"),
+        ("social_capital", "安庆市文旅投资有限公司", 4_900_000, "社会资本现金出资"),
+    ], 800_000),
+]
+
+
+def load_ventures(as_of: dt.date | None = None) -> int:
+    """The brief's ventures where the demo city has the village and its cooperative: their stakes,
+    and the newer distribution year's profit split, the cooperative's part posted as 投资收益 on
+    15 March of the year after (the month opened for it, as for the plans)."""
+    from sanwu.demo.books import distribution_years
+
+    years = distribution_years(as_of or today())
+    made = 0
+    for village, name, business, founded, stakes, profit in VENTURES:
+        region = Region.objects.filter(name=village, level="village").order_by("code").first()
+        book = books_by_region(region.code) if region else None
+        if book is None or not Household.objects.filter(collective=book.collective).exists():
+            continue
+        v = ventures.create_venture(
+            None, book.collective, name=name, business=business, founded_on=founded,
+            stakes=[ventures.StakeData(k, party, yuan * 100, note) for k, party, yuan, note in stakes],
+        )
+        made += 1
+        year = years[-1] if years else None
+        on = dt.date(year + 1, 3, 15) if year else None
+        if on is None or ledger.year_closed(book, on.year):
+            continue  # its 投资收益 would fall in a year already closed
+        with _months_open(book, [(on.year, on.month)]):
+            p = ventures.record_profit(None, v, year=year, profit=profit * 100, declared_on=on)
+            township = RoleAssignment.objects.filter(role="township_supervisor", region_id=township_of(book.region_id)).select_related("user").order_by("user_id").first()
+            if p.voucher is not None:
+                ledger.review_and_post(township.user if township else None, p.voucher)
+    return made
 
 
 def issue_certificates(collective) -> int:

@@ -408,3 +408,83 @@ class DistributionEvent(Event):
 
     class Meta(Event.Meta):
         ordering = ["distribution_id", "at", "id"]
+
+
+class Venture(models.Model):
+    """A joint venture (合作经营 / 四方入股) in which the cooperative invests with others: farmers'
+    land valued in money, the collective's funds or resources, cadres' responsibility funds, idle
+    funds, social capital. Each party's stake is its contribution (`VentureStake`); the year's
+    profit is split by stake (`VentureProfit`) and the cooperative's part is its 投资收益."""
+
+    collective = models.ForeignKey("ledger.Collective", on_delete=models.PROTECT, related_name="+", verbose_name="集体经济组织")
+    name = models.CharField("经营主体名称", max_length=100)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    business = models.CharField("经营项目", max_length=200, blank=True)
+    founded_on = models.DateField("成立日期")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_field = "collective__region__code"
+
+    class Meta:
+        ordering = ["collective_id", "founded_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["collective", "name"], name="coop_unique_venture_name")]
+        verbose_name = "合作经营项目"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VentureStake(models.Model):
+    """One party's stake: what it put in, valued in fen."""
+
+    venture = models.ForeignKey(Venture, on_delete=models.PROTECT, related_name="stakes")
+    kind = models.CharField("出资方式", max_length=24, choices=list(rules.VENTURE_PARTIES.items()))
+    party = models.CharField("出资方", max_length=100)
+    contribution = models.BigIntegerField("出资额（分）")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    objects = ScopedManager()
+    scope_field = "venture__collective__region__code"
+
+    class Meta:
+        ordering = ["venture_id", "id"]
+
+    @property
+    def is_collective(self) -> bool:
+        return self.kind in rules.COLLECTIVE_PARTIES
+
+
+class VentureProfit(models.Model):
+    """The venture's profit of a year, split by stake; the cooperative's part goes to its books as
+    投资收益 (a voucher submitted for the township's review)."""
+
+    venture = models.ForeignKey(Venture, on_delete=models.PROTECT, related_name="profits")
+    year = models.PositiveSmallIntegerField("年度")
+    profit = models.BigIntegerField("可分配利润（分）")
+    declared_on = models.DateField("分配日期")
+    voucher = models.ForeignKey("ledger.Voucher", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="投资收益凭证")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_field = "venture__collective__region__code"
+
+    class Meta:
+        ordering = ["venture_id", "-year"]
+        constraints = [models.UniqueConstraint(fields=["venture", "year"], name="coop_one_venture_profit_per_year")]
+
+
+class VentureShare(models.Model):
+    """One stake's part of a year's profit."""
+
+    profit = models.ForeignKey(VentureProfit, on_delete=models.PROTECT, related_name="shares")
+    stake = models.ForeignKey(VentureStake, on_delete=models.PROTECT, related_name="+")
+    amount = models.BigIntegerField("分得利润（分）")
+
+    objects = ScopedManager()
+    scope_field = "profit__venture__collective__region__code"
+
+    class Meta:
+        ordering = ["profit_id", "id"]

@@ -106,6 +106,55 @@ QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 QUERY_CODE_LENGTH = 8
 CERTIFICATE_SEQUENCE_DIGITS = 5
 
+# 四方入股 (毛畈村): the parties of a joint venture, each stake its contribution valued in money.
+VENTURE_PARTIES = {
+    "farmers_land": "农户土地入股",
+    "collective_funds": "村集体资金入股",
+    "collective_resources": "村集体资源折价入股",
+    "cadre_funds": "村干部责任金",
+    "idle_funds": "群众闲散资金",
+    "social_capital": "社会资本",
+}
+COLLECTIVE_PARTIES = ("collective_funds", "collective_resources")  # the cooperative's own: its part is 投资收益
+
+
+def venture_problems(name: str, credit_problems: list[str], stakes: list[tuple[str, str, int]]) -> list[Problem]:
+    """A joint venture as entered: a name, a valid credit code when given, at least two parties
+    with a positive contribution each, and the cooperative's own stake among them."""
+    out = []
+    if not (name or "").strip():
+        out.append(Problem("请填写经营主体名称", field="名称"))
+    out += [Problem(m, field="统一社会信用代码") for m in credit_problems]
+    for kind, party, amount in stakes:
+        label = VENTURE_PARTIES.get(kind, kind)
+        if kind not in VENTURE_PARTIES:
+            out.append(Problem(f"出资方式「{kind}」不在可选范围内", field="出资方式"))
+        if not (party or "").strip():
+            out.append(Problem(f"请填写{label}的出资方", field=label))
+        if not isinstance(amount, int) or amount <= 0:
+            out.append(Problem(f"{label}的出资额应大于0", field=label))
+    if len(stakes) < 2:
+        out.append(Problem("合作经营至少需要两方出资", field="出资方"))
+    if not any(kind in COLLECTIVE_PARTIES for kind, _, _ in stakes):
+        out.append(Problem("出资方中应有本村集体（村集体资金或资源折价入股）", field="出资方"))
+    return out
+
+
+def format_percent_bp(bp: int) -> str:
+    """Basis points as a percentage to two places: 5100 → 51.00%."""
+    sign = "-" if bp < 0 else ""
+    bp = abs(bp)
+    return f"{sign}{bp // 100}.{bp % 100:02d}%"
+
+
+def venture_split(profit: int, contributions: list[int]) -> list[int]:
+    """The year's profit by stake, to the fen by largest remainder (ties to the earlier stake);
+    nothing is split out of a loss."""
+    if profit <= 0 or not sum(contributions):
+        return [0] * len(contributions)
+    return split_by_largest_remainder(profit, contributions)
+
+
 DISTRIBUTION_STATUSES = {
     "draft": "草拟",
     "published": "已向成员公布",

@@ -118,3 +118,17 @@ def _household_number(holder) -> str:
 
 def _holder_head(holder, heads: dict[int, str]) -> str:
     return holder.member.person.masked_name if holder.kind == "member" else heads.get(holder.household_id, "")
+
+
+def ventures_table(collective, items) -> Table:
+    """The cooperative's joint ventures, one row per party's stake (page export and `sanwu coop
+    ventures`); `items` are (venture, stake rows) with each stake's share."""
+    rows = [
+        {"venture": v.name, "founded_on": v.founded_on, "kind": r["stake"].get_kind_display(), "party": r["stake"].party,
+         "contribution": r["stake"].contribution, "share": r["percent"], "collective": r["stake"].is_collective}
+        for v, stakes in items for r in stakes
+    ]
+    return Table(f"{collective.name}合作经营项目", [
+        Column("venture", "经营主体"), Column("founded_on", "成立日期"), Column("kind", "出资方式"), Column("party", "出资方"),
+        Column("contribution", "出资额", money=True), Column("share", "占比"), Column("collective", "本村集体"),
+    ], rows)

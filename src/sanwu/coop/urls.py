@@ -40,6 +40,9 @@ urlpatterns = [
     path("coop/<int:pk>/distributions/<int:year>/reject/", views.distribution_reject, name="distribution_reject"),
     path("coop/<int:pk>/distributions/<int:year>/pay/", views.distribution_pay, name="distribution_pay"),
     path("coop/<int:pk>/distributions/<int:year>/bank-list/", views.distribution_bank_list, name="distribution_bank_list"),
+    # --- joint ventures ---
+    path("coop/<int:pk>/ventures/", views.ventures, name="ventures"),
+    path("coop/<int:pk>/ventures/<int:venture>/profits/", views.venture_profit, name="venture_profit"),
     # --- public pages (no login) ---
     path("coop/check/<str:number>/<str:token>/", views.public_check, name="public_check"),
     path("coop/lookup/", views.public_lookup, name="public_lookup"),

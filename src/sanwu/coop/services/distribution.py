@@ -264,7 +264,7 @@ def reject(user, d: Distribution, reason: str) -> Distribution:
 # --- approval: the books ----------------------------------------------------------------------
 
 
-def _leaf(leaves: list[Account], *roles: str, prefer: tuple[str, ...] = ()) -> Account | None:
+def leaf_for(leaves: list[Account], *roles: str, prefer: tuple[str, ...] = ()) -> Account | None:
     """Of the book's leaf accounts, the one for the first of `roles` it has (a sub-account whose
     name has one of the `prefer` words first, then by code)."""
     for role in roles:
@@ -277,19 +277,19 @@ def _leaf(leaves: list[Account], *roles: str, prefer: tuple[str, ...] = ()) -> A
 PAYABLE_WORDS = ("分红", "股金", "分配")
 
 
-def _leaves(book: Book) -> list[Account]:
+def leaves_of(book: Book) -> list[Account]:
     return list(Account.objects.filter(book=book, is_leaf=True))
 
 
 def payable_account(book: Book, leaves: list[Account] | None = None) -> Account | None:
     """Where the members' dividends wait to be paid: 应付款 (a 分红 sub-account when the book has one)."""
-    return _leaf(leaves if leaves is not None else _leaves(book), "payable", prefer=PAYABLE_WORDS)
+    return leaf_for(leaves if leaves is not None else leaves_of(book), "payable", prefer=PAYABLE_WORDS)
 
 
 def voucher_draft(d: Distribution, lines) -> ledger.VoucherDraft:
     """The plan's voucher on 31 December of its year, by account role (never a code)."""
     book = d.book
-    leaves = _leaves(book)
+    leaves = leaves_of(book)
     households = sum(ln.amount for ln in lines if ln.holder.kind != "collective")
     collective_part = sum(ln.amount for ln in lines if ln.holder.kind == "collective")
     entries: list[ledger.EntryDraft] = []
@@ -298,7 +298,7 @@ def voucher_draft(d: Distribution, lines) -> ledger.VoucherDraft:
     def pair(amount: int, debit_roles: tuple[str, ...], credit: Account | None, what: str):
         if not amount:
             return
-        debit = _leaf(leaves, *debit_roles)
+        debit = leaf_for(leaves, *debit_roles)
         if debit is None or credit is None:
             missing.append(what)
             return
@@ -306,10 +306,10 @@ def voucher_draft(d: Distribution, lines) -> ledger.VoucherDraft:
         entries.append(ledger.EntryDraft(debit.code, debit=amount, summary=summary))
         entries.append(ledger.EntryDraft(credit.code, credit=amount, summary=summary))
 
-    reserve_fund = _leaf(leaves, "reserve_fund")
+    reserve_fund = leaf_for(leaves, "reserve_fund")
     payable = payable_account(book, leaves)
     pair(d.reserve, ("distribute_reserve",), reserve_fund, "提取公积公益金")
-    pair(d.welfare, ("distribute_welfare", "distribute_other"), _leaf(leaves, "welfare_payable", "payable"), "提取应付福利费")
+    pair(d.welfare, ("distribute_welfare", "distribute_other"), leaf_for(leaves, "welfare_payable", "payable"), "提取应付福利费")
     pair(d.outside, ("distribute_investors", "distribute_other"), payable, "外来投资分利")
     pair(households, ("distribute_households", "distribute_members"), payable, "向成员（农户）分配")
     pair(collective_part, ("distribute_other",), reserve_fund, "集体股分红留归集体")
@@ -336,7 +336,7 @@ def approve_problems(d: Distribution) -> list[Problem]:
 def closing_after(book: Book, draft_: ledger.VoucherDraft, year: int) -> list[ledger.VoucherDraft]:
     """The closing run again once `draft_` is posted: 各项分配 into 未分配收益 (computed from the
     kept totals and the draft's lines, so that both go in one batch)."""
-    leaves = _leaves(book)
+    leaves = leaves_of(book)
     closing = {acc_id: t[3] for acc_id, t in balances_for(book, year, 12).items()}
     by_code = {a.code: a.pk for a in leaves}
     for e in draft_.entries:

@@ -10,8 +10,9 @@ from sanwu.coop import rules
 from sanwu.coop.imports import import_members
 from sanwu.coop.services import certificates
 from sanwu.coop.services import distribution as dist
+from sanwu.coop.services import ventures
 from sanwu.coop.services.holdings import holdings
-from sanwu.coop.tables import holdings_table
+from sanwu.coop.tables import holdings_table, ventures_table
 from sanwu.core.cli_support import (
     SanwuCommand,
     add_as_argument, add_table_arguments, cli_actor, date_option, emit, existing_file, output_format, write_file_or_binary,
@@ -68,7 +69,17 @@ class Command(SanwuCommand):
         add_table_arguments(bank)
         add_as_argument(bank)
         # --- joint ventures ---
+        ven = sub.add_parser("ventures", help="合作经营项目：各方出资与占比（每方一行；--format json 含年度利润分配）")
+        ven.add_argument("--book", required=True, help="账套编码")
+        add_table_arguments(ven)
+        add_as_argument(ven)
         # --- the supervisory committee ---
+
+    def _json(self, data, output: str | None) -> None:
+        """JSON to the file named, or to standard output."""
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        if not write_file_or_binary(text.encode("utf-8"), output):
+            self.stdout.write(text, ending="")
 
     def handle(self, *args, action, **opts):
         with cli_actor(opts.get("as_user")) as actor:
@@ -132,10 +143,7 @@ class Command(SanwuCommand):
             plan = saved or dist.compute(book, opts["year"], reserve_rate_bp=rate)
         fmt = output_format(opts["format"], opts["output"])
         if fmt == "json":
-            text = json.dumps(dist.plan_json(plan), ensure_ascii=False, indent=1) + "\n"
-            if not write_file_or_binary(text.encode("utf-8"), opts["output"]):
-                self.stdout.write(text, ending="")
-            return
+            return self._json(dist.plan_json(plan), opts["output"])
         emit(dist.plan_table(plan), fmt, opts["output"], self.stdout)
 
     def _distribution_pay(self, user, opts):
@@ -148,8 +156,19 @@ class Command(SanwuCommand):
         emit(dist.bank_list(user, d), opts["format"], opts["output"], self.stdout)
 
 
+    # --- joint ventures ---
+
+    def _ventures(self, user, opts):
+        book = _book(user, opts["book"])
+        items = list(ventures.ventures_of(book.collective))
+        if output_format(opts["format"], opts["output"]) == "json":
+            return self._json([ventures.venture_json(v) for v in items], opts["output"])
+        emit(ventures_table(book.collective, [(v, ventures.stake_rows(v)) for v in items]), opts["format"], opts["output"], self.stdout)
+
+
 def _percent_bp(text: str) -> int:
     bp, problems = rules.parse_percent_bp(text)
     if problems or bp is None:
         raise CommandError(f"--reserve-rate 应为0到100之间的百分比，最多两位小数（给出的是「{text}」）")
     return bp
+

@@ -102,6 +102,8 @@ def test_the_accountant_records_a_venture_and_its_profit_on_the_page(demo, coop,
     assert r.status_code == 302
     v = Venture.objects.get()
     assert ventures.collective_bp(v) == 5100
+    bad = c.post(reverse("coop:venture_profit", args=[coop.pk, v.pk]), {"year": "2025", "profit": "一百万", "declared_on": "2026-03-20"}, follow=True)
+    assert "可分配利润（元，亏损填负数）" in bad.content.decode() and not VentureProfit.objects.exists()
     r = c.post(reverse("coop:venture_profit", args=[coop.pk, v.pk]), {"year": "2025", "profit": "1000000.01", "declared_on": "2026-03-20"}, follow=True)
     body = r.content.decode()
     assert "本村集体分得510,000.01元" in body and "510,000.01" in body and VentureProfit.objects.get().voucher.status == "submitted"

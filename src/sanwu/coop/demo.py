@@ -30,7 +30,7 @@ from sanwu.core.dates import today
 from sanwu.decisions import services as decisions
 from sanwu.decisions.rules import StageData
 from sanwu.ledger import services as ledger
-from sanwu.ledger.models import Book, Period
+from sanwu.ledger.models import Book, Collective, Period
 from sanwu.regions.models import Person, Region, RoleAssignment
 
 from . import rules
@@ -111,16 +111,19 @@ def _months_open(book: Book, months: list[tuple[int, int]]):
             Period.objects.filter(pk=p.pk).update(status=p.status)
 
 
+def _township_user(village: str):
+    """The village's township supervisor who reviews its vouchers (None: the system operator)."""
+    ra = RoleAssignment.objects.filter(role="township_supervisor", region_id=township_of(village)).select_related("user").order_by("user_id").first()
+    return ra.user if ra else None
+
+
 def load_distributions(rng: random.Random, as_of: dt.date | None = None) -> dict[str, int]:
     from sanwu.demo.books import distribution_years
 
     as_of = as_of or today()
     years = distribution_years(as_of)
-    townships = {}
-    for ra in RoleAssignment.objects.filter(role="township_supervisor").select_related("user").order_by("user_id"):
-        townships.setdefault(ra.region_id, ra.user)
     out = {"distributions": 0, "paid_households": 0, "owed_households": 0}
-    for c in sorted({h.collective for h in Household.objects.select_related("collective")}, key=lambda c: c.region_id):
+    for c in Collective.objects.filter(households__isnull=False).distinct().order_by("region_id", "id"):
         members = Member.objects.filter(collective=c, is_member=True, left_on__isnull=True).count()
         for newer, year in enumerate(years):
             book = Book.objects.filter(collective=c, start_date__year__lte=year).order_by("-start_date").first()
@@ -138,7 +141,7 @@ def load_distributions(rng: random.Random, as_of: dt.date | None = None) -> dict
                 paid = [h for h in owed if rng.random() < share]
                 if paid:
                     v = distribution.pay(None, d, paid, paid_on)
-                    ledger.review_and_post(townships.get(township_of(c.region_id)), v)
+                    ledger.review_and_post(_township_user(c.region_id), v)
             out["distributions"] += 1
             out["paid_households"] += len(paid)
             out["owed_households"] += len(owed) - len(paid)
@@ -186,9 +189,8 @@ def load_ventures(as_of: dt.date | None = None) -> int:
             continue  # its 投资收益 would fall in a year already closed
         with _months_open(book, [(on.year, on.month)]):
             p = ventures.record_profit(None, v, year=year, profit=profit * 100, declared_on=on)
-            township = RoleAssignment.objects.filter(role="township_supervisor", region_id=township_of(book.region_id)).select_related("user").order_by("user_id").first()
             if p.voucher is not None:
-                ledger.review_and_post(township.user if township else None, p.voucher)
+                ledger.review_and_post(_township_user(book.region_id), p.voucher)
     return made
 
 

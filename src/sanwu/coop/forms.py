@@ -2,6 +2,8 @@
 
 from django import forms
 
+from sanwu.core.forms import SignedYuanField, YuanField
+
 from . import rules
 
 PERCENT = forms.DecimalField  # rates are typed as percentages and kept in basis points
@@ -88,3 +90,40 @@ class LookupForm(forms.Form):
 
     number = forms.CharField(label="证书编号", max_length=40)
     code = forms.CharField(label="查询码", max_length=20)
+
+
+class VentureForm(forms.Form):
+    """A joint venture and, per kind of party, who put in what (the rows left empty are no party)."""
+
+    name = forms.CharField(label="经营主体名称", max_length=100)
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
+    business = forms.CharField(label="经营项目", max_length=200, required=False)
+    founded_on = forms.DateField(label="成立日期")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in rules.VENTURE_PARTIES.items():
+            self.fields[f"party_{kind}"] = forms.CharField(label=f"{label}出资方", max_length=100, required=False)
+            self.fields[f"amount_{kind}"] = YuanField(label=f"{label}出资额（元）", required=False)
+            self.fields[f"note_{kind}"] = forms.CharField(label=f"{label}说明", max_length=200, required=False)
+
+    def kinds(self) -> list[dict]:
+        """The party rows for the template, with what was typed."""
+        return [
+            {"kind": k, "label": label, **{f: self[f"{f}_{k}"].value() or "" for f in ("party", "amount", "note")}}
+            for k, label in rules.VENTURE_PARTIES.items()
+        ]
+
+    def stakes(self) -> list[tuple[str, str, int, str]]:
+        """(kind, party, contribution in fen, note) of each row filled in."""
+        d = self.cleaned_data
+        return [
+            (k, d[f"party_{k}"], d[f"amount_{k}"], d[f"note_{k}"])
+            for k in rules.VENTURE_PARTIES if d[f"party_{k}"].strip() or d[f"amount_{k}"]
+        ]
+
+
+class VentureProfitForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    profit = SignedYuanField(label="可分配利润（元，亏损填负数）")
+    declared_on = forms.DateField(label="分配日期")

@@ -1,4 +1,5 @@
-"""What every app's forms share: an amount typed in yuan, read as integer fen."""
+"""What every app's forms share: an amount typed in yuan, read as integer fen (`YuanField`, never
+negative; `SignedYuanField` where a loss is typed as a negative amount)."""
 
 from django import forms
 
@@ -26,3 +27,18 @@ class YuanField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         return yuan_fen(value) if value not in (None, "") else 0
+
+
+class SignedYuanField(forms.CharField):
+    """An amount typed in yuan that may be negative (a year's loss), cleaned to integer fen."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return parse_yuan(value)
+        except MoneyError as exc:
+            raise forms.ValidationError(str(exc)) from None

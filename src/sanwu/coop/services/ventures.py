@@ -74,8 +74,14 @@ def stake_rows(v: Venture) -> list[dict]:
     return [{"stake": s, "bp": bp, "percent": rules.format_percent_bp(bp)} for s, bp in zip(stakes, bps)]
 
 
-def collective_bp(v: Venture) -> int:
-    return sum(r["bp"] for r in stake_rows(v) if r["stake"].is_collective)
+def collective_bp(v: Venture, rows: list[dict] | None = None) -> int:
+    """The cooperative's own share of the venture (its funds' and resources' stakes)."""
+    return sum(r["bp"] for r in (rows if rows is not None else stake_rows(v)) if r["stake"].is_collective)
+
+
+def collective_part(shares) -> int:
+    """What the cooperative's own stakes take of a year's profit: its 投资收益."""
+    return sum(amount for stake, amount in shares if stake.is_collective)
 
 
 def split(v: Venture, profit: int) -> list[tuple[VentureStake, int]]:
@@ -107,7 +113,7 @@ def record_profit(user, v: Venture, *, year: int, profit: int, declared_on: dt.d
     if problems:
         raise Invalid(problems)
     parts = split(v, profit)
-    ours = sum(amount for s, amount in parts if s.is_collective)
+    ours = collective_part(parts)
     with transaction.atomic():
         voucher = _income_voucher(user, v, year, ours, declared_on) if ours > 0 else None
         p = VentureProfit.objects.create(
@@ -148,7 +154,7 @@ def profit_rows(v: Venture) -> list[dict]:
     for p in v.profits.all().prefetch_related("shares__stake").select_related("voucher"):
         shares = list(p.shares.all())
         out.append({
-            "profit": p, "shares": shares, "collective_part": sum(s.amount for s in shares if s.stake.is_collective),
+            "profit": p, "shares": shares, "collective_part": collective_part((s.stake, s.amount) for s in shares),
             "note": f"{p.year}年度可分配利润{format_yuan(p.profit)}元",
         })
     return out
@@ -156,13 +162,14 @@ def profit_rows(v: Venture) -> list[dict]:
 
 def venture_json(v: Venture) -> dict:
     """A venture as the API and the CLI give it: stakes with their share, profits with each part."""
+    rows = stake_rows(v)
     return {
         "name": v.name, "credit_code": v.credit_code, "business": v.business, "founded_on": v.founded_on.isoformat(),
-        "collective_share": rules.format_percent_bp(collective_bp(v)),
+        "collective_share": rules.format_percent_bp(collective_bp(v, rows)),
         "stakes": [
             {"kind": r["stake"].kind, "kind_label": r["stake"].get_kind_display(), "party": r["stake"].party, "contribution_fen": r["stake"].contribution,
              "share": r["percent"], "collective": r["stake"].is_collective}
-            for r in stake_rows(v)
+            for r in rows
         ],
         "profits": [
             {"year": r["profit"].year, "profit_fen": r["profit"].profit, "declared_on": r["profit"].declared_on.isoformat(),

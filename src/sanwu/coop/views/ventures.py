@@ -1,19 +1,18 @@
 """合作经营: the cooperative's joint ventures, each party's stake, and each year's profit split
 by stake with the cooperative's part posted as 投资收益."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from sanwu.core import permissions
-from sanwu.core.errors import Invalid, Problem
-from sanwu.core.money import MoneyError, format_yuan, parse_yuan
+from sanwu.core.dates import today
+from sanwu.core.money import format_yuan
 from sanwu.core.tables import download
-from sanwu.core.web import PRINTABLE, export_format, flash_problems, role_required, shows_problems
+from sanwu.core.web import PRINTABLE, checked, export_format, flash_problems, role_required, shows_problems
 
 from .. import rules
+from ..forms import VentureForm, VentureProfitForm
 from ..models import Venture
 from ..services import ventures as service
 from ..services.permissions import KEEP_ROLES
@@ -21,42 +20,18 @@ from ..tables import ventures_table
 from .members import collective_or_404
 
 
-def _date(text: str, label: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat((text or "").strip())
-    except ValueError:
-        raise Invalid([Problem(f"请填写{label}（YYYY-MM-DD）", field=label)]) from None
-
-
-def _fen(text: str, label: str) -> int:
-    try:
-        return parse_yuan((text or "").strip())
-    except MoneyError as exc:
-        raise Invalid([Problem(f"{label}：{exc}", field=label)]) from None
-
-
-def _stakes(post) -> list[service.StakeData]:
-    """One row per kind of party, filled where that party put something in."""
-    out = []
-    for kind, label in rules.VENTURE_PARTIES.items():
-        party, amount = (post.get(f"party_{kind}") or "").strip(), (post.get(f"amount_{kind}") or "").strip()
-        if party or amount:
-            out.append(service.StakeData(kind, party, _fen(amount, f"{label}出资额") if amount else 0, post.get(f"note_{kind}", "")))
-    return out
-
-
 @role_required()
 @shows_problems
 def ventures(request, pk: int, problems=()):
     c = collective_or_404(request, pk)
     user = request.user
-    may_keep = permissions.may(user, KEEP_ROLES, c.region_id)
+    form = VentureForm(request.POST or None)
     if request.method == "POST" and not problems:
         permissions.require(user, KEEP_ROLES, c.region_id, "登记合作经营项目", object_type="coop.venture.create")
-        p = request.POST
+        d = checked(form)
         v = service.create_venture(
-            user, c, name=p.get("name", ""), credit_code=p.get("credit_code", ""), business=p.get("business", ""),
-            founded_on=_date(p.get("founded_on"), "成立日期"), stakes=_stakes(p),
+            user, c, name=d["name"], credit_code=d["credit_code"], business=d["business"], founded_on=d["founded_on"],
+            stakes=[service.StakeData(*row) for row in form.stakes()],
         )
         messages.success(request, f"已登记合作经营项目「{v.name}」，本村集体占{rules.format_percent_bp(service.collective_bp(v))}。")
         return redirect("coop:ventures", c.pk)
@@ -64,9 +39,10 @@ def ventures(request, pk: int, problems=()):
     fmt = export_format(request, PRINTABLE)
     if fmt:
         return download(ventures_table(c, [(it["v"], it["stakes"]) for it in items]), f"合作经营-{c.name}", fmt)
-    kinds = [{"kind": k, "label": label, "party": request.POST.get(f"party_{k}", ""), "amount": request.POST.get(f"amount_{k}", ""),
-              "note": request.POST.get(f"note_{k}", "")} for k, label in rules.VENTURE_PARTIES.items()]
-    ctx = {"c": c, "items": items, "may_keep": may_keep, "problems": problems, "kinds": kinds, "post": request.POST, "this_year": dt.date.today().year - 1}
+    ctx = {
+        "c": c, "items": items, "may_keep": permissions.may(user, KEEP_ROLES, c.region_id), "problems": problems, "form": form,
+        "kinds": form.kinds(), "this_year": today().year - 1,
+    }
     return render(request, "coop/ventures.html", ctx)
 
 
@@ -80,12 +56,8 @@ def venture_profit(request, pk: int, venture: int, problems=()):
         flash_problems(request, problems)
         return redirect("coop:ventures", c.pk)
     permissions.require(request.user, KEEP_ROLES, c.region_id, "登记合作经营利润分配", object_type="coop.venture.profit", object_id=v.pk)
-    year = request.POST.get("year", "").strip()
-    if not year.isdigit():
-        raise Invalid([Problem("请填写年度", field="年度")])
-    p = service.record_profit(
-        request.user, v, year=int(year), profit=_fen(request.POST.get("profit"), "可分配利润"), declared_on=_date(request.POST.get("declared_on"), "分配日期"),
-    )
-    ours = sum(s.amount for s in p.shares.all() if s.stake.is_collective)
+    d = checked(VentureProfitForm(request.POST))
+    p = service.record_profit(request.user, v, year=d["year"], profit=d["profit"], declared_on=d["declared_on"])
+    ours = service.collective_part((s.stake, s.amount) for s in p.shares.select_related("stake"))
     messages.success(request, f"已登记{v.name}{p.year}年度利润分配：本村集体分得{format_yuan(ours)}元" + ("，投资收益凭证已提交乡镇审核。" if p.voucher else "。"))
     return redirect("coop:ventures", c.pk)

@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from sanwu.disclosure import services as disclosure
 from sanwu.ledger import services as ledger
 from sanwu.regions.services import issue_token
-from tests.conftest import api_client
+from tests.conftest import api_client, finance_reviewed
 from tests.disclosure.conftest import MARCH
 from tests.ledger.journal import parse
 
@@ -64,6 +64,7 @@ def world(demo, settings, tmp_path):
     ledger.confirm_opening(None, book)
     posted = ledger.post_drafts(demo.accountant, book, parse(MARCH))
     draft = ledger.save_draft(demo.accountant, book, parse("2025-04-02 购买办公用品\n  513 300.00 -\n  101 - 300.00 cash\n")[0])
+    finance_reviewed(book, 2025, 3)
     published = disclosure.publish(demo.secretary, disclosure.confirm(demo.secretary, disclosure.prepare(demo.accountant, book, 2025, 3)))
     question = disclosure.ask(V1, "村里光伏收入怎么用的？")
     matter = _api(demo.secretary, "post", "/api/v1/decisions", {"village": V1, "title": "村组道路硬化工程", "category": "tendering", "purpose": "expenditure", "amount_fen": 38600000, "year": 2025})

@@ -11,6 +11,7 @@ from sanwu.disclosure import services
 from sanwu.disclosure.models import Question
 from sanwu.disclosure.views.public import public_url
 from sanwu.ledger import services as ledger
+from tests.conftest import finance_reviewed
 from tests.ledger.journal import parse
 
 from .conftest import PHONE, browser_page, login
@@ -36,6 +37,7 @@ def publish_march(demo):
     ledger.confirm_opening(demo.accountant, book)
     ledger.post_drafts(demo.accountant, book, parse(MARCH))
     d = services.prepare(demo.accountant, book, 2025, 3)
+    finance_reviewed(book, 2025, 3)
     return services.publish(demo.secretary, services.confirm(demo.secretary, d))
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from sanwu.budgets import services
 from sanwu.disclosure import services as disclosure
+from tests.conftest import finance_reviewed
 from tests.disclosure.conftest import APRIL, MARCH
 
 from .conftest import MEETING, account, post_journal
@@ -29,6 +30,7 @@ def test_the_disclosure_freezes_the_approved_budget_against_actual(demo, book, a
     assert by[("income", "501")]["actual_to"] == 1_500_050 and by[("income", "501")]["budget_to"] == 1_250_001  # 416,666.67 a month: the 8 fen left go to January–August
     assert by[("expense", "513")]["actual_period"] == 80_000 and by[("expense", "513")]["left"] == 1_120_000
     assert by[("expense", "")]["label"] == "支出合计" and by[("expense", "")]["amount"] == 1_800_000
+    finance_reviewed(book, 2025, 3)
     d = disclosure.publish(demo.secretary, disclosure.confirm(demo.secretary, d))
     # A later version changes nothing the disclosure froze, and the figures still check.
     v2 = services.revise(demo.accountant, approved, "调整")

@@ -6,8 +6,10 @@ certificates; loading twice adds nothing."""
 import pytest
 
 from sanwu.coop import demo
-from sanwu.coop.models import Certificate, Distribution, DividendPayment, Holding, Household, Member, ShareOperation, Venture
-from sanwu.coop.services import distribution, replay_problems, ventures
+from sanwu.coop.models import (
+    Certificate, Distribution, DividendPayment, FinanceReview, Holding, Household, Member, Officer, ShareOperation, Venture,
+)
+from sanwu.coop.services import distribution, replay_problems, supervision, ventures
 from sanwu.core.dates import today
 from sanwu.demo import generator
 from sanwu.demo.books import distribution_years
@@ -62,5 +64,16 @@ def test_every_cooperative_has_members_shares_and_a_collective_share(city):
     assert ventures.collective_bp(v) == 5100 and r["ventures"] == Venture.objects.count()
     p = v.profits.get()
     assert p.voucher.status == "posted" and sum(p.shares.values_list("amount", flat=True)) == p.profit
+    # each cooperative's officers pass Art. 34; its committee signed every ended month's review in the window
+    for c in with_books:
+        serving = supervision.serving(c.pk)
+        assert len(serving) == 7 and len({o.person_id for o in serving}) == 7
+        households = {o.person_id: Member.objects.get(person_id=o.person_id).household_id for o in serving}
+        assert len(set(households.values())) == 7
+        reviews = FinanceReview.objects.filter(collective=c)
+        assert reviews.count() >= 20 and all(supervision.review_state(x)["signed"] for x in reviews[:3])
+    assert r["reviews"] == FinanceReview.objects.count() and r["officers"] == Officer.objects.count()
+    chair = Officer.objects.get(account__username="supervisor_1")
+    assert chair.post == "supervisor_chair" and chair.collective.region.name == "大歇村"
     assert demo.load_demo(2021) == {"cooperatives": 0, "households": 0, "people": 0}
     assert ShareOperation.objects.count() == ShareOperation.objects.filter(kind="allocation").count()

@@ -7,6 +7,7 @@ import pytest
 
 from sanwu.disclosure import services
 from tests.conftest import api_client as api_for  # noqa: F401  (used by this app's tests)
+from tests.conftest import finance_reviewed
 from tests.ledger.conftest import book, other_book, post_journal  # noqa: F401  (fixtures)
 
 # March 2025 in 大歇村: PV income from a company, rent from a villager (a person: masked on the
@@ -52,7 +53,8 @@ def confirmed(demo, prepared):
 
 
 @pytest.fixture
-def published(demo, confirmed):
+def published(demo, book, confirmed):
+    finance_reviewed(book, 2025, 3)
     return services.publish(demo.secretary, confirmed)
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 from sanwu.disclosure import services
 from sanwu.disclosure.models import Disclosure
 
+from tests.conftest import finance_reviewed
+
 from .conftest import api_for, body
 from .test_disclosures import DAXIE, person
 
@@ -26,6 +28,9 @@ def test_a_disclosure_lives_its_whole_life_through_the_api(demo, book, march):
     assert post(acc, url + "/confirm").status_code == 403
     assert post(town, url + "/confirm").status_code == 403
     assert body(post(sec, url + "/confirm"))["status"] == "confirmed"
+    refused = post(sec, url + "/publish")
+    assert refused.status_code == 422 and "2025年3月尚未进行民主理财" in refused.content.decode()
+    finance_reviewed(book, 2025, 3)
     published = body(post(sec, url + "/publish"))
     book.refresh_from_db()
     assert (published["status"], published["chain_head"], published["posted_count"]) == ("published", book.chain_head, book.posted_count)

@@ -11,6 +11,7 @@ from django.db import connection
 
 from sanwu.core.models import AuditEvent
 from sanwu.disclosure.models import Disclosure
+from tests.conftest import finance_reviewed
 
 from .test_disclosures import DAXIE
 
@@ -29,6 +30,9 @@ def test_prepare_confirm_publish_by_the_roles_of_the_village(demo, book, march):
     with pytest.raises(CommandError, match="只有本村党组织书记可以确认财务公开"):
         run("confirm", str(d.pk), "--as", demo.accountant.username)
     assert "已确认" in run("confirm", str(d.pk), "--as", demo.secretary.username)
+    with pytest.raises(CommandError, match="2025年3月尚未进行民主理财"):
+        run("publish", str(d.pk), "--as", demo.secretary.username)
+    finance_reviewed(book, 2025, 3)
     assert "已发布大歇村2025年3月的财务公开" in run("publish", str(d.pk), "--as", demo.secretary.username)
     d.refresh_from_db()
     assert d.status == "published" and d.chain_head == book.__class__.objects.get(pk=book.pk).chain_head

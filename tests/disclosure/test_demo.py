@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from sanwu.coop import demo as coop_demo
 from sanwu.demo import generator
 from sanwu.disclosure import demo, services
 from sanwu.disclosure.models import Disclosure, Question
@@ -31,7 +32,10 @@ def facts():
 
 @pytest.fixture
 def city(db):
+    """The city with its books, and the cooperatives whose supervisory committees review each
+    month before its disclosure is published (the coop part loads before the disclosures)."""
     generator.load("small", 2021)
+    coop_demo.load_demo(2021)
 
 
 def test_the_demo_discloses_every_book_and_asks_questions(city):

@@ -20,6 +20,7 @@ from sanwu.ledger.models import Entry, Voucher
 from sanwu.ledger.services import canonical_of
 from sanwu.ledger.services.verify import verify_book
 from sanwu.regions.models import Person
+from tests.conftest import finance_reviewed
 from tests.ledger.conftest import OPENING_CASH
 
 from .conftest import post_journal
@@ -136,7 +137,11 @@ def test_publishing_needs_the_confirmation_and_freezes_the_chain_head(demo, book
     for other in (demo.township, demo.other_accountant, demo.auditor):
         with pytest.raises(Refused):
             services.publish(other, d)
+    with pytest.raises(Invalid, match="2025年3月尚未进行民主理财"):
+        services.publish(demo.accountant, d)
+    finance_reviewed(book, 2025, 3)
     d = services.publish(demo.accountant, d)
+    assert d.snapshot["finance_review"]["months"][0]["remarks"] == "账目清楚，无异议。"
     book.refresh_from_db()
     assert (d.status, d.published_by, d.chain_head, d.posted_count) == ("published", demo.accountant, book.chain_head, book.posted_count)
     assert d.posted_count == 6 and len(d.chain_head) == 64
@@ -261,6 +266,7 @@ def test_overdue_disclosures_for_oversight(demo, book, march):
     assert [r["period"] for r in services.overdue_disclosures(dt.date(2025, 5, 11))] == ["2025-03", "2025-04"]
     d = services.confirm(demo.secretary, services.prepare(demo.accountant, book, 2025, 3))
     assert [r["period"] for r in services.overdue_disclosures(dt.date(2025, 5, 11))] == ["2025-03", "2025-04"]  # confirmed is not published
+    finance_reviewed(book, 2025, 3)
     services.publish(demo.secretary, d)
     assert [r["period"] for r in services.overdue_disclosures(dt.date(2025, 5, 11))] == ["2025-04"]
     # a quarterly county: the first quarter is due on its due day in April

@@ -23,6 +23,7 @@ from sanwu.disclosure.models import Disclosure, Question
 from sanwu.ledger import services as ledger
 from sanwu.ledger.models import Book
 from sanwu.regions.models import Person, Region
+from tests.conftest import finance_reviewed
 from tests.ledger.journal import parse
 
 from . import pdftext
@@ -62,6 +63,7 @@ def _leak_into_the_books(book: Book, people: list[Person]) -> bool:
     ledger.post_drafts(None, book, parse(text))
     p = services.period_containing(s.frequency, y, m)
     d = services.prepare(None, book, p.year, p.month_from, p.month_to)
+    finance_reviewed(book, p.year, p.month_from, p.month_to)
     services.publish(None, services.confirm(None, d))
     return True
 

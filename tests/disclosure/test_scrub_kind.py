@@ -8,6 +8,7 @@ from django.urls import reverse
 from sanwu.disclosure import services
 from sanwu.ledger import services as ledger
 from sanwu.ledger.models import Entry, Voucher
+from tests.conftest import finance_reviewed
 
 
 def _entered(as_user, demo, book, kind: str, counterparty: str = "王小明施工队（负责人王小明）") -> Voucher:
@@ -26,6 +27,7 @@ def _entered(as_user, demo, book, kind: str, counterparty: str = "王小明施�
 
 
 def _published_item(demo, book) -> dict:
+    finance_reviewed(book, 2025, 3)
     d = services.publish(demo.secretary, services.confirm(demo.secretary, services.prepare(demo.accountant, book, 2025, 3)))
     (item,) = [i for i in d.snapshot["items"] if "劳务费" in i["summary"]]
     return item

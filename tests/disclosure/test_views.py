@@ -8,6 +8,7 @@ from django.test import Client
 from sanwu.core.models import AuditEvent
 from sanwu.disclosure import services
 from sanwu.disclosure.models import Disclosure
+from tests.conftest import finance_reviewed
 
 from .test_disclosures import DAXIE
 
@@ -31,6 +32,10 @@ def test_the_accountant_prepares_the_secretary_confirms_and_publishes_on_the_pag
     assert sec.post(f"/disclosures/{d.pk}/confirm/").status_code == 302
     page = sec.get(f"/disclosures/{d.pk}/").content.decode()
     assert "发布</button>" in page and "不能修改或撤回" in page  # data-confirm before publishing
+    assert "发布前还需" in page and "2025年3月尚未进行民主理财" in page  # the supervisory committee's review comes first
+    assert "2025年3月尚未进行民主理财" in sec.post(f"/disclosures/{d.pk}/publish/", follow=True).content.decode()
+    finance_reviewed(book, 2025, 3)
+    assert "发布前还需" not in sec.get(f"/disclosures/{d.pk}/").content.decode()
     assert sec.post(f"/disclosures/{d.pk}/publish/").status_code == 302
     d.refresh_from_db()
     assert d.status == "published"
@@ -49,6 +54,7 @@ def test_bad_periods_are_explained_on_the_list(demo, book, as_user):
 
 
 def test_lists_filters_exports_and_outsiders(demo, book, other_book, march, as_user):
+    finance_reviewed(book, 2025, 3)
     d = services.publish(demo.secretary, services.confirm(demo.secretary, services.prepare(demo.accountant, book, 2025, 3)))
     county = as_user(demo.county)
     page = county.get("/disclosures/").content.decode()
@@ -88,6 +94,7 @@ def test_the_county_supervisor_sets_the_countys_rules_on_the_settings_page(demo,
 
 
 def test_internal_pages_are_csp_clean(demo, book, march, as_user):
+    finance_reviewed(book, 2025, 3)
     d = services.publish(demo.secretary, services.confirm(demo.secretary, services.prepare(demo.accountant, book, 2025, 3)))
     q = services.ask(DAXIE, "村部维修花了多少钱？")
     c = as_user(demo.county)

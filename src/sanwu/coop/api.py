@@ -11,14 +11,14 @@ from pydantic import Field
 
 from sanwu.core.api_errors import responses
 from sanwu.core.api_fields import IsoDate, Offset, page_limit, text_field
-from sanwu.core.errors import Invalid, Problem
+from sanwu.core.errors import Invalid, NotFound, Problem
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.decisions.models import Matter
 from sanwu.ledger.models import Collective
 
 from . import rules
-from .models import Certificate, Member, Roster, ShareClass, ShareOperation
-from .services import distribution, ventures
+from .models import Certificate, FinanceReview, Member, Officer, Roster, ShareClass, ShareOperation
+from .services import distribution, supervision, ventures
 from .services.certificates import certificates_of, head_names
 from .services.holdings import holdings as holdings_of
 from .services.register import current_book, holder_names
@@ -359,3 +359,83 @@ class CoopVentureOut(Schema):
 def venture_list(request, id: int, limit: page_limit(500) = 100, offset: Offset = 0):
     c = _collective(request, id)
     return [ventures.venture_json(v) for v in ventures.ventures_of(c)[offset: offset + limit]]
+
+
+# --- the supervisory committee --------------------------------------------------------------------
+
+
+class CoopOfficerOut(Schema):
+    id: int
+    post: str = Field(description="、".join(f"{k} {v}" for k, v in rules.OFFICER_POSTS.items()))
+    post_label: str
+    name: str = Field(description="姓名（脱敏）")
+    started_on: dt.date
+    ended_on: dt.date | None
+    account: str = Field(description="签字用的登录账号（监事会成员）")
+
+
+class CoopFinanceReviewOut(Schema):
+    id: int
+    book: str
+    period: str = Field(description="所审月份，如“2025-03”")
+    reviewed_on: dt.date
+    remarks: str
+    signers: list[str] = Field(description="签字成员（姓名脱敏）及职务")
+    committee: int = Field(description="理财日在任的村务监督委员会成员人数")
+    signed: bool = Field(description="签字已超过半数：该月财务公开可以发布")
+
+
+class CoopFinanceReviewIn(Schema):
+    period: Annotated[str, text_field(7, "所审月份")] = Field(description="所审月份，如“2025-03”")
+    reviewed_on: IsoDate = Field(description="理财日期")
+    remarks: Annotated[str, text_field(2000, "审核意见")] = Field(description="审核意见（无异议也请写明）")
+
+
+def _officer_json(o) -> dict:
+    return {
+        "id": o.pk, "post": o.post, "post_label": o.get_post_display(), "name": o.person.masked_name, "started_on": o.started_on,
+        "ended_on": o.ended_on, "account": o.account.username if o.account else "",
+    }
+
+
+def _review_json(s: dict) -> dict:
+    r = s["review"]
+    return {
+        "id": r.pk, "book": r.book.code, "period": r.period_key, "reviewed_on": r.reviewed_on, "remarks": r.remarks,
+        "signers": [f"{o.person.masked_name}（{o.get_post_display()}）" for o in s["signers"]], "committee": s["committee"], "signed": s["signed"],
+    }
+
+
+@router.get("/coop/{id}/officers", response=responses(list[CoopOfficerOut]), summary="任职情况：理事会、财务会计人员、村务监督委员会（监事会）")
+def officer_list(request, id: int, limit: page_limit(500) = 100, offset: Offset = 0):
+    c = _collective(request, id)
+    return [_officer_json(o) for o in Officer.objects.filter(collective=c).select_related("person", "account")[offset: offset + limit]]
+
+
+@router.get("/coop/{id}/finance-reviews", response=responses(list[CoopFinanceReviewOut]), summary="民主理财记录（村务监督委员会每月审核并签字）")
+def finance_review_list(request, id: int, limit: page_limit(500) = 100, offset: Offset = 0):
+    c = _collective(request, id)
+    book = _book_of(c)
+    qs = FinanceReview.objects.filter(book=book).select_related("book")[offset: offset + limit]
+    return [_review_json(supervision.review_state(r)) for r in qs]
+
+
+@router.post("/coop/{id}/finance-reviews", response=responses(CoopFinanceReviewOut, 201), summary="记录本月民主理财并签字（村务监督委员会成员）")
+def finance_review_record(request, id: int, payload: CoopFinanceReviewIn):
+    c = _collective(request, id)
+    try:
+        year, month = (int(x) for x in payload.period.split("-"))
+    except ValueError:
+        raise Invalid(Problem("所审月份应写作 2025-03", field="period")) from None
+    r = supervision.record_review(request.auth, _book_of(c), year, month, remarks=payload.remarks, reviewed_on=payload.reviewed_on)
+    return Status(201, _review_json(supervision.review_state(r)))
+
+
+@router.post("/coop/{id}/finance-reviews/{review_id}/sign", response=responses(CoopFinanceReviewOut), summary="在民主理财记录上签字（村务监督委员会成员）")
+def finance_review_sign(request, id: int, review_id: int):
+    c = _collective(request, id)
+    r = FinanceReview.objects.filter(collective=c, pk=review_id).first()
+    if r is None:
+        raise NotFound("没有这份民主理财记录")
+    supervision.sign_review(request.auth, r)
+    return _review_json(supervision.review_state(r))

@@ -13,7 +13,7 @@ class CoopConfig(AppConfig):
         from sanwu.ledger import triggers as ledger_triggers
 
         from . import triggers
-        from .services import certificates, figures, register
+        from .services import certificates, figures, register, supervision
 
         ledger_triggers.register(triggers.RULES)
         # `sanwu verify`: the share register of the book's cooperative replayed against its holdings.
@@ -24,3 +24,6 @@ class CoopConfig(AppConfig):
         )
         # The economy's overview and brief: members, households, shares quantified, dividends paid.
         economy_hooks.register_figures("coop", figures.economy_figures)
+        # A disclosure is published only after the supervisory committee's 民主理财 of its months;
+        # the remarks are frozen with it.
+        disclosure_hooks.register_publish_gate("finance_review", supervision.publish_problems, supervision.frozen_reviews)

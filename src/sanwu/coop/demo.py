@@ -24,19 +24,23 @@ import random
 
 from contextlib import contextmanager
 
+from django.utils import timezone
+
 from sanwu.core.codes import county_of, id_check_char, township_of
 from sanwu.core.crypto import lookup_hash
 from sanwu.core.dates import today
 from sanwu.decisions import services as decisions
 from sanwu.decisions.rules import StageData
+from sanwu.disclosure import services as disclosure
+from sanwu.disclosure.demo import SHOWCASE
 from sanwu.ledger import services as ledger
 from sanwu.ledger.models import Book, Collective, Period
 from sanwu.regions.models import Person, Region, RoleAssignment
 
 from . import rules
 from .imports import import_members
-from .models import CoopSettings, Holder, Household, Member, ShareClass
-from .services import certificates, distribution, ventures
+from .models import CoopSettings, FinanceReview, FinanceSignature, Holder, Household, Member, ShareClass
+from .services import certificates, distribution, supervision, ventures
 
 OPENED = dt.date(2020, 6, 30)  # the quantification (折股量化) of the demo's cooperatives
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙朱胡高何汪储程方余")
@@ -70,7 +74,75 @@ def load_demo(seed: int = 2021) -> dict[str, int]:
     out["ventures"] = load_ventures()
     if big and (book := books_by_region(big)):
         out["certificates"] = issue_certificates(book.collective)
+    out.update(load_supervision(books.values()))
     return out
+
+
+# Each cooperative's officers: the heads of its first seven households, so that no two share a
+# household (Art. 34); the demo's committee member with an account signs in 大歇村.
+DEMO_POSTS = ("council_chair", "council", "accountant", "cashier", "supervisor_chair", "supervisor", "supervisor")
+OFFICERS_FROM = dt.date(2018, 1, 1)  # the demo's books open in 2018
+REVIEW_MONTHS = 26  # the disclosures' window (two years) and a little more
+REMARKS = (
+    "本月收支凭证齐全，审批手续完备，无异议。",
+    "已核对银行对账单和现金日记账，账实相符，无异议。",
+    "本月支出均经两委审批；建议下月起将办公用品采购单列公开。",
+    "收入已全部入账；一笔误工补贴缺少签领人签字，已要求补签，其余无异议。",
+    "已抽查大额支出原始凭证，与四议两公开决议一致，无异议。",
+)
+
+
+def load_supervision(books, as_of: dt.date | None = None) -> dict[str, int]:
+    """Each cooperative's officers (through the service, Art. 34 checked) and the committee's
+    民主理财 for every ended month of its books in the disclosures' window, each on the 3rd to 6th of
+    the next month once that day has come; 大歇村's last month, until its disclosure is due, waits for
+    its committee (whose chair signs in as supervisor_1). A book moved to the 2023 chart has the months before the move."""
+    as_of = as_of or today()
+    account = RoleAssignment.objects.filter(role=supervision.SUPERVISOR_ROLE).select_related("user").order_by("user_id").first()
+    out = {"officers": 0, "reviews": 0}
+    committees: dict[int, list] = {}
+    for book in books:
+        heads = list(Member.objects.filter(collective=book.collective, is_head=True).select_related("person").order_by("household__number")[: len(DEMO_POSTS)])
+        if len(heads) < len(DEMO_POSTS):
+            continue
+        for head, post in zip(heads, DEMO_POSTS):
+            user = account.user if account and post == "supervisor_chair" and account.region_id == book.region_id else None
+            o = supervision.add_officer(None, book.collective, head.person, post, OFFICERS_FROM, account=user, declared=True)
+            out["officers"] += 1
+            if post in rules.SUPERVISOR_POSTS:
+                committees.setdefault(book.collective_id, []).append(o)
+    last = (as_of.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # the last ended month
+    reviews, signatures = [], []
+    rng = random.Random(7)
+    for book in Book.objects.filter(collective_id__in=list(committees)).select_related("successor").order_by("code"):
+        end = book.successor.start_date if book.successor_id else dt.date.max
+        first = book.start_date if book.region_id == SHOWCASE else max(book.start_date, _months_back(last, REVIEW_MONTHS))
+        y, m = first.year, first.month
+        while dt.date(y, m, 1) < end and dt.date(y, m, 1) <= last:
+            ny, nm = (y + 1, 1) if m == 12 else (y, m + 1)
+            on = dt.date(ny, nm, rng.randint(3, 6))
+            if on > as_of or (book.region_id == SHOWCASE and dt.date(y, m, 1) == last and not _due(book, y, m, as_of)):
+                break  # not reviewed yet
+            reviews.append(FinanceReview(collective_id=book.collective_id, book=book, year=y, month=m, reviewed_on=on, remarks=rng.choice(REMARKS)))
+            y, m = ny, nm
+    FinanceReview.objects.bulk_create(reviews, batch_size=1000)
+    for r in FinanceReview.objects.filter(collective_id__in=list(committees)).only("id", "collective_id", "reviewed_on"):
+        at = timezone.make_aware(dt.datetime.combine(r.reviewed_on, dt.time(15, 0)))
+        signatures += [FinanceSignature(review_id=r.pk, officer=o, signed_at=at) for o in committees[r.collective_id]]
+    FinanceSignature.objects.bulk_create(signatures, batch_size=2000)
+    out["reviews"] = len(reviews)
+    return out
+
+
+def _due(book: Book, year: int, month: int, as_of: dt.date) -> bool:
+    """Whether the disclosure of the month's period is due by `as_of`."""
+    s = disclosure.settings_for(book.region_id)
+    return disclosure.due_date(s, disclosure.period_containing(s.frequency, year, month)) <= as_of
+
+
+def _months_back(first_of_month: dt.date, n: int) -> dt.date:
+    y, m = divmod(first_of_month.year * 12 + first_of_month.month - 1 - n, 12)
+    return dt.date(y, m + 1, 1)
 
 
 def books_by_region(code: str) -> Book | None:

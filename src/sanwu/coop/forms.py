@@ -127,3 +127,33 @@ class VentureProfitForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     profit = SignedYuanField(label="可分配利润（元，亏损填负数）")
     declared_on = forms.DateField(label="分配日期")
+
+
+class OfficerForm(forms.Form):
+    """A post in the cooperative: the person by ID number (already in the person register)."""
+
+    post = forms.ChoiceField(label="职务", choices=list(rules.OFFICER_POSTS.items()))
+    id_number = forms.CharField(label="身份证号", max_length=18)
+    started_on = forms.DateField(label="任职日期", widget=forms.DateInput(attrs={"type": "date"}))
+    account = forms.CharField(label="登录账号（监事会成员签字用，可不填）", max_length=150, required=False)
+    declared = forms.BooleanField(label="本人声明：与理事会成员、财务会计人员没有近亲属关系", required=False)
+
+
+class OfficerEndForm(forms.Form):
+    ended_on = forms.DateField(label="离任日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class FinanceReviewForm(forms.Form):
+    month = forms.CharField(label="所审月份", max_length=7, widget=forms.TextInput(attrs={"type": "month"}))
+    reviewed_on = forms.DateField(label="理财日期", widget=forms.DateInput(attrs={"type": "date"}))
+    remarks = forms.CharField(label="审核意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_month(self):
+        text = self.cleaned_data["month"].strip()
+        try:
+            year, month = (int(x) for x in text.split("-"))
+        except ValueError:
+            raise forms.ValidationError("月份应写作 2025-03") from None
+        if not (2000 <= year <= 2100 and 1 <= month <= 12):
+            raise forms.ValidationError("月份应写作 2025-03")
+        return (year, month)

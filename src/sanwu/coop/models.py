@@ -488,3 +488,77 @@ class VentureShare(models.Model):
 
     class Meta:
         ordering = ["profit_id", "id"]
+
+
+class Officer(models.Model):
+    """One person's post in the cooperative (理事会, 财务会计人员, 监事会 / 村务监督委员会) from a date,
+    until `ended_on`. The supervisory committee's members sign the monthly finance review through
+    `account`, a user with the role village_supervisor for the village."""
+
+    collective = models.ForeignKey("ledger.Collective", on_delete=models.PROTECT, related_name="+", verbose_name="集体经济组织")
+    person = models.ForeignKey("regions.Person", on_delete=models.PROTECT, related_name="+", verbose_name="人员")
+    post = models.CharField("职务", max_length=20, choices=list(rules.OFFICER_POSTS.items()))
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="登录账号")
+    started_on = models.DateField("任职日期")
+    ended_on = models.DateField("离任日期", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_field = "collective__region__code"
+
+    class Meta:
+        ordering = ["collective_id", "post", "started_on", "id"]
+        indexes = [models.Index(fields=["collective", "ended_on"], name="coop_officer_serving")]
+        verbose_name = "任职"
+
+    @property
+    def supervises(self) -> bool:
+        return self.post in rules.SUPERVISOR_POSTS
+
+    def serving_on(self, day) -> bool:
+        return self.started_on <= day and (self.ended_on is None or self.ended_on > day)
+
+
+class FinanceReview(models.Model):
+    """民主理财: the supervisory committee's review of one month of a book, with its remarks,
+    signed by its members (`FinanceSignature`). A month's disclosure is published only after its
+    review is signed by more than half the committee; the remarks are frozen with the disclosure.
+    Append-only in the database (coop.triggers)."""
+
+    collective = models.ForeignKey("ledger.Collective", on_delete=models.PROTECT, related_name="+", verbose_name="集体经济组织")
+    book = models.ForeignKey("ledger.Book", on_delete=models.PROTECT, related_name="+", verbose_name="账套")
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    reviewed_on = models.DateField("理财日期")
+    remarks = models.TextField("审核意见")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_field = "collective__region__code"
+
+    class Meta:
+        ordering = ["book_id", "-year", "-month"]
+        constraints = [models.UniqueConstraint(fields=["book", "year", "month"], name="coop_one_finance_review_per_month")]
+        verbose_name = "民主理财记录"
+
+    @property
+    def period_key(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+
+class FinanceSignature(models.Model):
+    """One committee member's signature on a finance review (append-only)."""
+
+    review = models.ForeignKey(FinanceReview, on_delete=models.PROTECT, related_name="signatures")
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+", verbose_name="签字人")
+    signed_at = models.DateTimeField("签字时间", default=timezone.now)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedManager()
+    scope_field = "review__collective__region__code"
+
+    class Meta:
+        ordering = ["review_id", "signed_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["review", "officer"], name="coop_sign_review_once")]

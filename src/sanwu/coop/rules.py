@@ -155,6 +155,64 @@ def venture_split(profit: int, contributions: list[int]) -> list[int]:
     return split_by_largest_remainder(profit, contributions)
 
 
+# The cooperative's officers (Arts. 29–34): the board, the finance staff and the supervisory
+# committee (村务监督委员会, the 监事会 of the cooperative).
+OFFICER_POSTS = {
+    "council_chair": "理事长",
+    "council": "理事",
+    "accountant": "会计",
+    "cashier": "出纳",
+    "supervisor_chair": "监事长/村务监督委员会主任",
+    "supervisor": "监事/村务监督委员会委员",
+}
+SUPERVISOR_POSTS = frozenset({"supervisor_chair", "supervisor"})
+BARRED_POSTS = frozenset({"council_chair", "council", "accountant", "cashier"})  # Art. 34: none of these, nor their close relatives, supervises
+
+
+def related(relation_a: str, relation_b: str, same_household: bool) -> bool:
+    """Whether two people count as close relatives (近亲属) for Art. 34. Sanwu knows family ties
+    only through the cooperative's households: two people of one household are close relatives
+    unless either is recorded as 其他 (other). Ties across households are declared when a
+    supervisor is added."""
+    return same_household and "other" not in (relation_a, relation_b)
+
+
+def officer_problems(post: str, person: int, current: list[tuple[int, str]], households: dict[int, tuple[int, str]], *, declared: bool) -> list[Problem]:
+    """Art. 34 for one officer being added. `person` is the person's id; `current` the serving
+    officers as (person id, post); `households` each person's (household id, relation) in the
+    cooperative; `declared` that the person declared no close relative among the board and the
+    finance staff outside the household. A supervisor may be none of the barred posts nor their
+    close relative; and someone already supervising, or the close relative of a supervisor, may
+    not take a barred post."""
+    out = []
+    if post not in OFFICER_POSTS:
+        return [Problem(f"职务「{post}」不在可选范围内", field="职务")]
+    if (person, post) in current:
+        out.append(Problem(f"此人已任{OFFICER_POSTS[post]}", field="人员"))
+    if post in SUPERVISOR_POSTS:
+        barred, what = BARRED_POSTS, "理事会成员、财务会计人员"
+        if not declared:
+            out.append(Problem("请确认本人与理事会成员、财务会计人员没有近亲属关系（第三十四条）", field="声明"))
+    else:
+        barred, what = SUPERVISOR_POSTS, "监事会（村务监督委员会）成员"
+    mine = households.get(person)
+    for other, other_post in current:
+        if other_post not in barred:
+            continue
+        if other == person:
+            out.append(Problem(f"此人现任{OFFICER_POSTS[other_post]}，{what}不得兼任（农村集体经济组织法第三十四条）", field="人员"))
+            continue
+        theirs = households.get(other)
+        if mine and theirs and related(mine[1], theirs[1], mine[0] == theirs[0]):
+            out.append(Problem(f"此人与现任{OFFICER_POSTS[other_post]}同户，属近亲属，不得任此职（农村集体经济组织法第三十四条）", field="人员"))
+    return out
+
+
+def review_signed(signers: int, committee: int) -> bool:
+    """A finance review counts as signed when more than half the committee's serving members signed it."""
+    return committee > 0 and signers * 2 > committee
+
+
 DISTRIBUTION_STATUSES = {
     "draft": "草拟",
     "published": "已向成员公布",

@@ -132,3 +132,30 @@ def ventures_table(collective, items) -> Table:
         Column("venture", "经营主体"), Column("founded_on", "成立日期"), Column("kind", "出资方式"), Column("party", "出资方"),
         Column("contribution", "出资额", money=True), Column("share", "占比"), Column("collective", "本村集体"),
     ], rows)
+
+
+def officers_table(collective, officers) -> Table:
+    """The cooperative's posts, past and present (names masked)."""
+    rows = [
+        {"post": o.get_post_display(), "name": o.person.masked_name, "started_on": o.started_on, "ended_on": o.ended_on or "",
+         "account": o.account.username if o.account else ""}
+        for o in officers
+    ]
+    return Table(f"{collective.name}任职情况", [
+        Column("post", "职务", width=24), Column("name", "姓名"), Column("started_on", "任职日期"), Column("ended_on", "离任日期"),
+        Column("account", "签字账号"),
+    ], rows)
+
+
+def reviews_table(collective, reviews) -> Table:
+    """The supervisory committee's monthly finance reviews; `reviews` as `supervision.reviews_of` gives them."""
+    rows = [
+        {"period": s["review"].period_key, "reviewed_on": s["review"].reviewed_on, "remarks": s["review"].remarks,
+         "signers": "、".join(f"{o.person.masked_name}（{o.get_post_display()}）" for o in s["signers"]),
+         "signed": f"{len(s['signers'])}/{s['committee']}" + ("，已签" if s["signed"] else "，签字未过半")}
+        for s in reviews
+    ]
+    return Table(f"{collective.name}民主理财记录", [
+        Column("period", "月份"), Column("reviewed_on", "理财日期"), Column("remarks", "审核意见", width=40), Column("signers", "签字成员", width=30),
+        Column("signed", "签字情况"),
+    ], rows)

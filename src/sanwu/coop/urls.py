@@ -43,6 +43,11 @@ urlpatterns = [
     # --- joint ventures ---
     path("coop/<int:pk>/ventures/", views.ventures, name="ventures"),
     path("coop/<int:pk>/ventures/<int:venture>/profits/", views.venture_profit, name="venture_profit"),
+    # --- the supervisory committee ---
+    path("coop/<int:pk>/supervision/", views.supervision, name="supervision"),
+    path("coop/<int:pk>/supervision/officers/<int:officer>/end/", views.officer_end, name="officer_end"),
+    path("coop/<int:pk>/supervision/reviews/", views.review_new, name="review_new"),
+    path("coop/<int:pk>/supervision/reviews/<int:review>/sign/", views.review_sign, name="review_sign"),
     # --- public pages (no login) ---
     path("coop/check/<str:number>/<str:token>/", views.public_check, name="public_check"),
     path("coop/lookup/", views.public_lookup, name="public_lookup"),

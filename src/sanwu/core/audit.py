@@ -93,6 +93,8 @@ ACTIONS: dict[str, str] = {
     "coop.distribution.post": "收益分配入账", "coop.distribution.withdraw": "撤回收益分配方案",
     "coop.distribution.pay": "登记分红支付", "coop.distribution.bank_list": "下载分红银行代发清单（完整账号）",
     "coop.venture.create": "登记合作经营项目", "coop.venture.profit": "登记合作经营利润分配",
+    "coop.officer.add": "登记合作社任职", "coop.officer.end": "登记合作社离任",
+    "coop.review.record": "记录民主理财", "coop.review.sign": "民主理财签字",
     "coop.roster.acknowledge": "乡镇确认成员名册备案", "coop.certificate.issue": "发放股权证",
     "coop.certificate.pdf": "下载股权证", "coop.certificate.lookup": "农户凭查询码查询股权",
     "payments.bank_file": "生成银行付款文件", "payments.bank_result": "导入银行付款结果",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .scope import roles_of
 
 ALL_ROLES = frozenset(
-    {"city_admin", "county_supervisor", "township_supervisor", "village_accountant", "village_secretary", "auditor"}
+    {"city_admin", "county_supervisor", "township_supervisor", "village_accountant", "village_secretary", "village_supervisor", "auditor"}
 )
 
 

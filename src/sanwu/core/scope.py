@@ -22,6 +22,7 @@ ROLES = {
     "township_supervisor": "乡镇监管",
     "village_accountant": "村会计（报账员）",
     "village_secretary": "村党组织书记",
+    "village_supervisor": "村务监督委员会（监事会）",
     "auditor": "审计（只读）",
 }
 # The level a role is bound to (auditor: any level from county down).
@@ -31,6 +32,7 @@ ROLE_LEVELS = {
     "township_supervisor": {"township"},
     "village_accountant": {"village"},
     "village_secretary": {"village"},
+    "village_supervisor": {"village"},
     "auditor": {"city", "county", "township", "village"},
 }
 READ_ONLY_ROLES = {"auditor"}

@@ -53,7 +53,8 @@ PARTS = (
         "coop", "股份经济合作社", lambda scale, seed: coop.load_demo(seed),
         lambda r: (
             f"股份经济合作社示例：{r['cooperatives']} 个合作社，{r['households']} 户、{r['people']} 人的期初名册和股权；"
-            f"收益分配方案 {r.get('distributions', 0)} 个（已付 {r.get('paid_households', 0)} 户，待付 {r.get('owed_households', 0)} 户），股权证 {r.get('certificates', 0)} 份，合作经营项目 {r.get('ventures', 0)} 个"
+            f"收益分配方案 {r.get('distributions', 0)} 个（已付 {r.get('paid_households', 0)} 户，待付 {r.get('owed_households', 0)} 户），股权证 {r.get('certificates', 0)} 份，合作经营项目 {r.get('ventures', 0)} 个，"
+            f"村务监督委员会等任职 {r.get('officers', 0)} 人次，民主理财记录 {r.get('reviews', 0)} 份"
         ),
     ),
     Part("partywork", "党组织与重点工作", lambda scale, seed: partywork.load_demo(seed), _partywork_summary),

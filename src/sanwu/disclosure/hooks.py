@@ -10,6 +10,10 @@
   the village has nothing for it; `version(village_code)` is a cheap value that changes whenever
   the section would, and becomes part of the page's frozen version (`services.versions`). The
   cooperative adds its share totals as `coop`.
+- `register_publish_gate(key, problems, freeze)`: a condition of publishing. `problems(disclosure)`
+  returns what stops it (Chinese sentences; publishing is refused while any remain), and
+  `freeze(disclosure)` what is frozen into the published snapshot under `key` (the cooperative's
+  supervisory committee: each month's 民主理财 signed, its remarks shown with the disclosure).
 """
 
 from collections.abc import Callable
@@ -80,3 +84,27 @@ def public_sections(village_code: str) -> list[dict]:
 
 def public_versions(village_code: str) -> tuple:
     return tuple((s.key, s.version(village_code)) for s in list(_public_sections.values()))
+
+
+@dataclass(frozen=True)
+class PublishGate:
+    key: str
+    problems: Callable
+    freeze: Callable
+
+
+_gates: dict[str, PublishGate] = {}
+
+
+def register_publish_gate(key: str, problems: Callable, freeze: Callable) -> PublishGate:
+    gate = PublishGate(key, problems, freeze)
+    _gates[key] = gate
+    return gate
+
+
+def publish_problems(disclosure) -> list[str]:
+    return [p for g in list(_gates.values()) for p in g.problems(disclosure)]
+
+
+def publish_freeze(disclosure) -> dict:
+    return {g.key: g.freeze(disclosure) for g in list(_gates.values())}

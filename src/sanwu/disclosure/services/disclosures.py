@@ -20,6 +20,7 @@ from sanwu.core.permissions import may, refuse
 from sanwu.ledger.models import Book, Voucher
 from sanwu.workbench.services import inbox
 
+from .. import hooks
 from ..models import Disclosure, DisclosureEvent, DisclosureSettings
 from . import snapshot as snap
 from .periods import Period, due_date, parse_period, period_containing, period_errors
@@ -160,13 +161,17 @@ def publish(user, d: Disclosure, *, at=None) -> Disclosure:
         changed = _still_matches(d, book)
         if changed:
             raise Invalid(Problem("确认后账簿又有变动（" + "；".join(changed) + "），请会计重新编制并经书记确认"))
+        gated = hooks.publish_problems(d)
+        if gated:
+            raise Invalid([Problem(p) for p in gated])
+        d.snapshot = {**d.snapshot, **hooks.publish_freeze(d)}
         d.chain_head = book.chain_head
         d.posted_count = book.posted_count
         d.snapshot_hash = fingerprint(d.snapshot)
         d.status = "published"
         d.published_by = user if getattr(user, "pk", None) else None
         d.published_at = at or timezone.now()
-        d.save(update_fields=["chain_head", "posted_count", "snapshot_hash", "status", "published_by", "published_at"])
+        d.save(update_fields=["snapshot", "chain_head", "posted_count", "snapshot_hash", "status", "published_by", "published_at"])
         DisclosureEvent.record(user, "published", disclosure=d, at=d.published_at)
         audit.record(
             "disclosure.publish", d, actor=user, region_code=d.village_id,

@@ -14,7 +14,7 @@ from sanwu.core.tables import download
 from sanwu.core.web import checked, export_format, flash_problems, paginate, role_required, shows_problems
 from sanwu.ledger.models import Book
 
-from .. import services
+from .. import hooks, services
 from ..forms import SettingsForm
 from ..models import Disclosure
 from ..services import snapshot
@@ -123,6 +123,7 @@ def disclosure_detail(request, pk: int):
         "can_prepare": not d.is_published and may(user, services.PREPARE_ROLES, d.village_id),
         "can_confirm": d.status == "draft" and may(user, services.CONFIRM_ROLES, d.village_id),
         "can_publish": d.status == "confirmed" and may(user, services.PUBLISH_ROLES, d.village_id),
+        "before_publishing": hooks.publish_problems(d) if not d.is_published else [],
         "events": [(e, EVENT_LABELS.get(e.action, e.action), person_label(e.actor)) for e in d.events.select_related("actor")],
         "who": {"prepared": person_label(d.prepared_by), "confirmed": person_label(d.confirmed_by), "published": person_label(d.published_by)},
         "public_url": public_url(d.village_id, base_url(request)),

@@ -279,6 +279,25 @@ def _auditor(user, on) -> list:
     return [_section("verification", "待校验的账套", ledger.verification_states(user, LIMIT), make, hint="重算防篡改校验码与发生额", on=on)]
 
 
+def _supervisor(user, on) -> list:
+    from sanwu.coop.services import supervision
+    from sanwu.disclosure import services as disclosure
+
+    def month(r) -> Item:
+        village = r["collective"].region
+        due = disclosure.due_date(disclosure.settings_for(village.code), disclosure.Period(r["year"], r["month"], r["month"]))
+        return Item(f"{village.name} {r['year']}年{r['month']}月民主理财", Target("coop:supervision", (r["collective"].pk,)), deadline=due,
+                    note="审核账目、写明意见并签字后，本月财务公开才能发布", where=village.name)
+
+    def sign(r) -> Item:
+        return Item(f"{r.collective.name} {r.year}年{r.month}月民主理财记录", Target("coop:supervision", (r.collective_id,)), note="待您签字", where=r.collective.name)
+
+    return [
+        _section("reviews", "待民主理财的月份", supervision.months_waiting(user, LIMIT), month, on=on),
+        _section("review_signatures", "待签字的民主理财记录", supervision.signatures_waiting(user, LIMIT), sign, on=on),
+    ]
+
+
 def workbench_for(user, on: dt.date | None = None) -> list[Section]:
     """The sections of the user's workbench (a user with several roles gets each role's, once)."""
     on = on or today()
@@ -292,6 +311,8 @@ def workbench_for(user, on: dt.date | None = None) -> list[Section]:
         parts += _township(user, on)
     if roles & {"county_supervisor", "city_admin"}:
         parts += _county(user, on, roles & {"county_supervisor", "city_admin"})
+    if "village_supervisor" in roles:
+        parts += _supervisor(user, on)
     if "auditor" in roles:
         parts += _auditor(user, on)
     seen, sections = set(), []

@@ -10,9 +10,10 @@ from sanwu.coop import rules
 from sanwu.coop.imports import import_members
 from sanwu.coop.services import certificates
 from sanwu.coop.services import distribution as dist
-from sanwu.coop.services import ventures
+from sanwu.coop.models import Officer
+from sanwu.coop.services import supervision, ventures
 from sanwu.coop.services.holdings import holdings
-from sanwu.coop.tables import holdings_table, ventures_table
+from sanwu.coop.tables import holdings_table, officers_table, reviews_table, ventures_table
 from sanwu.core.cli_support import (
     SanwuCommand,
     add_as_argument, add_table_arguments, cli_actor, date_option, emit, existing_file, output_format, write_file_or_binary,
@@ -74,6 +75,21 @@ class Command(SanwuCommand):
         add_table_arguments(ven)
         add_as_argument(ven)
         # --- the supervisory committee ---
+        off = sub.add_parser("officers", help="任职情况：理事会、财务会计人员、村务监督委员会（监事会）成员（姓名脱敏）")
+        off.add_argument("--book", required=True, help="账套编码")
+        add_table_arguments(off)
+        add_as_argument(off)
+        revs = sub.add_parser("finance-reviews", help="民主理财记录：每月审核意见、签字成员与是否过半")
+        revs.add_argument("--book", required=True, help="账套编码")
+        revs.add_argument("--year", type=int, help="年度（默认全部）")
+        add_table_arguments(revs)
+        add_as_argument(revs)
+        rev = sub.add_parser("finance-review", help="记录一个月的民主理财并签字（须 --as 村务监督委员会在任成员的账号）")
+        rev.add_argument("--book", required=True, help="账套编码")
+        rev.add_argument("--month", required=True, help="所审月份，如 2025-03")
+        rev.add_argument("--remarks", required=True, help="审核意见（无异议也请写明）")
+        rev.add_argument("--date", help="理财日期 YYYY-MM-DD（默认今天）")
+        add_as_argument(rev)
 
     def _json(self, data, output: str | None) -> None:
         """JSON to the file named, or to standard output."""
@@ -164,6 +180,28 @@ class Command(SanwuCommand):
         if output_format(opts["format"], opts["output"]) == "json":
             return self._json([ventures.venture_json(v) for v in items], opts["output"])
         emit(ventures_table(book.collective, [(v, ventures.stake_rows(v)) for v in items]), opts["format"], opts["output"], self.stdout)
+
+    # --- the supervisory committee ---
+
+    def _officers(self, user, opts):
+        book = _book(user, opts["book"])
+        rows = list(Officer.objects.filter(collective=book.collective).select_related("person", "account"))
+        emit(officers_table(book.collective, rows), opts["format"], opts["output"], self.stdout)
+
+    def _finance_reviews(self, user, opts):
+        book = _book(user, opts["book"])
+        emit(reviews_table(book.collective, supervision.reviews_of(book, opts["year"])), opts["format"], opts["output"], self.stdout)
+
+    def _finance_review(self, user, opts):
+        book = _book(user, opts["book"])
+        try:
+            year, month = (int(x) for x in opts["month"].split("-"))
+        except ValueError:
+            raise CommandError("--month 应写作 2025-03") from None
+        on = date_option(opts["date"], "理财日期", today())
+        r = supervision.record_review(user, book, year, month, remarks=opts["remarks"], reviewed_on=on)
+        state = supervision.review_state(r)
+        self.stdout.write(f"已记录{book.collective.name}{year}年{month}月的民主理财：签字{len(state['signers'])}/{state['committee']}人" + ("，已过半。\n" if state["signed"] else "，尚未过半。\n"))
 
 
 def _percent_bp(text: str) -> int:

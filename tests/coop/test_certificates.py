@@ -134,7 +134,7 @@ def test_what_is_refused(demo, imported, other_coop):
     assert not Certificate.objects.filter(collective=imported).exists()
 
 
-def test_where_the_county_holds_per_member_the_head_holds_the_households_certificate(demo, coop, no_cap):
+def test_where_the_county_holds_per_member_the_head_holds_the_households_certificate_and_each_member_their_own(demo, coop, no_cap, tmp_path):
     CoopSettings.objects.filter(county_id="340828000000").update(holding_unit="member")
     import_members(demo.accountant, book_of(coop), sheet(rows()), "名册.csv", D)
     holder = service.household_holder_for(coop, "001")
@@ -144,6 +144,23 @@ def test_where_the_county_holds_per_member_the_head_holds_the_households_certifi
     text = pdftext.text(service.certificate_pdf(cert, code))
     assert "王大山" in text and "李*英" in text and "李桂英" not in text
     assert service.lookup(cert.number, code)["head"] == "王*山"
+    # every member holds on their own: 李桂英 gets her own certificate, named by her ID number
+    wife = service.household_holder_for(coop, "001", make_id(2))
+    assert wife.kind == "member" and wife.member.person.name == "李桂英"
+    cert2, code2 = service.issue_certificate(demo.accountant, wife, as_at=AS_AT, collective=coop)
+    assert [(ln["class"], ln["units"]) for ln in cert2.holdings] == [("人口股", 100)] and cert2.number != cert.number
+    text = pdftext.text(service.certificate_pdf(cert2, code2))
+    assert "李桂英" in text and "王*山" in text and "王大山" not in text
+    with pytest.raises(Invalid, match="001户没有身份证号为"):
+        service.household_holder_for(coop, "001", make_id(3))  # 张小河 is of 002
+    # the page and the CLI name the member the same way
+    page = client_for(demo.accountant).post(
+        reverse("coop:certificate_new", args=[coop.pk]), {"household": "001", "member_id": make_id(2), "as_at": "2025-06-30", "issued_on": "2025-07-01", "replaces": cert2.number, "confirm": "on"},
+    ).content.decode()
+    assert "查询码" in page and Certificate.objects.get(number=cert2.number).status == "superseded"
+    out = tmp_path / "c.pdf"
+    call_command("coop", "certificate", "--book", f"B{coop.region_id}", "--household", "001", "--member", make_id(2), "--output", str(out))
+    assert "李桂英" in pdftext.text(out.read_bytes())
 
 
 # --- the PDF ---------------------------------------------------------------------------------------

@@ -78,6 +78,7 @@ class CertificateForm(forms.Form):
     """Issue (or reissue) a household's certificate."""
 
     household = forms.CharField(label="户号", max_length=20)
+    member_id = forms.CharField(label="成员身份证号（按人持股时为户主以外的成员发证才填）", max_length=18, required=False)
     as_at = forms.DateField(label="持股截止日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     issued_on = forms.DateField(label="发证日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     # The valid certificate the accountant saw ("" for none): a form posted twice reissues once.

@@ -31,9 +31,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sanwu.core import audit, crypto, dates, permissions
+from sanwu.core.codes import normalize_id_number
 from sanwu.core.errors import Invalid, Problem
+from sanwu.core.masking import mask_id_number
 from sanwu.core.pdf import render_pdf
 from sanwu.ledger.models import Collective
+from sanwu.regions.models import Person
 
 from .. import rules
 from ..models import (
@@ -400,13 +403,23 @@ def public_version(village_code: str) -> tuple:
         return tuple(cursor.fetchone())
 
 
-def household_holder_for(collective: Collective, household_number: str) -> Holder:
+def household_holder_for(collective: Collective, household_number: str, member_id_number: str = "") -> Holder:
     """The holder a page or the CLI names by 户号: the household, or — when the county holds
-    shares per member — the household's head as a member holder if that is who holds them."""
+    shares per member — the household's head as a member holder if that is who holds them, or
+    the member of the household with `member_id_number` (per-member counties: each member holds
+    and gets a certificate of their own)."""
     number = (household_number or "").strip()
     hh = Household.objects.filter(collective=collective, number=number).first()
     if hh is None:
         raise Invalid([Problem(f"本集体经济组织没有{number}户", field="户号")])
+    if (member_id_number or "").strip():
+        member = Member.objects.filter(household=hh, person__in=Person.objects.with_id_number(member_id_number)).first()
+        if member is None:
+            raise Invalid([Problem(f"{number}户没有身份证号为{mask_id_number(normalize_id_number(member_id_number))}的人", field="成员身份证号")])
+        holder = Holder.objects.filter(collective=collective, kind="member", member=member).first()
+        if holder is None:
+            raise Invalid([Problem(f"{member.person.masked_name}没有以个人名义持股（按户持股时股权证发给户）", field="成员身份证号")])
+        return holder
     member_holders = Holder.objects.filter(collective=collective, kind="member", member__household=hh, member__is_head=True)
     held = Holding.objects.filter(holder__in=member_holders, units__gt=0).values_list("holder_id", flat=True).first()
     if held is not None and not Holding.objects.filter(holder__household=hh, holder__kind="household", units__gt=0).exists():

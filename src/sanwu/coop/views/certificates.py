@@ -67,12 +67,15 @@ def certificate_new(request, pk: int, problems=()):
     permissions.require(request.user, KEEP_ROLES, c.region_id, "发放股权证", object_type="coop.certificate.issue")
     today = dates.today()
     number = (request.POST.get("household") or request.GET.get("household") or "").strip()
+    member_id = (request.POST.get("member_id") or request.GET.get("member_id") or "").strip()
     hh = Household.objects.filter(collective=c, number=number).first() if number else None
-    current = service.current_certificate(service.household_holder_for(c, number)) if hh else None
-    form = CertificateForm(request.POST or None, initial={"household": number, "as_at": today, "issued_on": today, "replaces": current.number if current else ""})
+    current = service.current_certificate(service.household_holder_for(c, number, member_id)) if hh else None
+    form = CertificateForm(
+        request.POST or None, initial={"household": number, "member_id": member_id, "as_at": today, "issued_on": today, "replaces": current.number if current else ""},
+    )
     if request.method == "POST" and not problems:
         d = checked(form)
-        holder = service.household_holder_for(c, d["household"])
+        holder = service.household_holder_for(c, d["household"], d["member_id"])
         if d["replaces"] and not d["confirm"]:
             raise Invalid([Problem(f"{d['household']}户已有有效的股权证{d['replaces']}：换发将使原证和原查询码作废，请勾选确认", field="确认")])
         cert, code = service.issue_certificate(

@@ -47,6 +47,7 @@ class Command(SanwuCommand):
         cert = sub.add_parser("certificate", help="股权证 PDF：该户没有有效股权证时发证（查询码只在此显示一次），否则输出有效股权证（不含查询码）")
         cert.add_argument("--book", required=True, help="账套编码")
         cert.add_argument("--household", required=True, help="户号")
+        cert.add_argument("--member", default="", help="成员身份证号：按人持股时为户主以外的成员发证")
         cert.add_argument("--output", required=True, help="PDF 文件名")
         cert.add_argument("--date", help="发证时的持股截止日期 YYYY-MM-DD（默认今天）")
         add_as_argument(cert)
@@ -121,7 +122,7 @@ class Command(SanwuCommand):
 
     def _certificate(self, user, opts):
         book = _book(user, opts["book"])
-        holder = certificates.household_holder_for(book.collective, opts["household"])
+        holder = certificates.household_holder_for(book.collective, opts["household"], opts["member"])
         cert, code = certificates.current_certificate(holder), None
         if cert is None:
             cert, code = certificates.issue_certificate(

@@ -41,3 +41,20 @@ def test_contact_is_kept_masked():
     assert mask_contact("139 1234 5678") == "139****5678"
     assert mask_contact("微信 zhang_1960") == "微******0"
     assert mask_contact("") == ""
+
+
+def test_the_countys_names_are_kept_until_someone_is_registered(demo):
+    from sanwu.core.codes import id_check_char
+    from sanwu.regions.models import Person
+    from sanwu.regions.services import add_person, registered_names
+
+    village = demo.accountant.role_assignments.get().region_id
+    first = registered_names(village)
+    assert registered_names(village) is first  # the same register: kept, not read again
+    number = "340828199001012" + "34"
+    number += id_check_char(number)
+    add_person(demo.accountant, village, "欧阳新来", number)
+    again = registered_names(village)
+    assert again is not first and "欧阳新来" in again.names and scrub("欧阳新来交来租金", again) == "欧**来交来租金"
+    Person.objects.filter(name="欧阳新来").delete()
+    assert "欧阳新来" not in registered_names(village).names

@@ -338,6 +338,8 @@ def test_income_statement_2023_matches_the_formulas(books):
     # the statement agrees with the balance sheet
     assert v["年末未分配收益"] == _sheet(reports.balance_sheet(book, 2025, 12))["未分配收益"][1]
     assert not st["has_prior"] and st["note"]
+    # one line alone (what the distribution reads) is the statement's line, for every line
+    assert {label: reports.income_statement_line(book, 2025, label) for label in v} == v
 
 
 def test_income_statement_year_to_date_and_prior_year(books):
@@ -410,6 +412,7 @@ def test_the_2004_chart_statements(demo):
     # 本年收益 = 经营收益 + 农业税附加返还收入 + 补助收入 + 其他收入 − 其他支出
     assert v["本年收益"] == 670000 + 10000 + 300000 + 20000 - 40000 == 960000
     assert v["加：发包及上交收入"] == 300000 and v["其他转入"] == 0 and v["年末未分配收益"] == 960000
+    assert {label: reports.income_statement_line(book, 2025, label) for label in v} == v
     bs = reports.balance_sheet(book, 2025, 12)
     s = _sheet(bs)
     assert s["货币资金"] == (1100000, 1980000)  # 101: 100; 102: 19,700

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from sanwu.core import audit, permissions
@@ -237,11 +237,24 @@ def registered_county(code: str, field: str = "region") -> Region:
     return county
 
 
+_NAMES: dict[tuple[str, str], tuple[tuple, Names]] = {}  # (database, county) → (stamp, names)
+
+
 def registered_names(code: str) -> Names:
     """Everyone in the person register of the county `code` lies in (a text about one village
-    often names people of the next), for masking in free text."""
+    often names people of the next), for masking in free text. Kept per process while the
+    county's register stays as it was: its count, last id and last creation time (people are
+    added and never renamed in place), read in one aggregate instead of every name."""
     county = county_of(code) or code
-    return Names(Person.objects.filter(region__code__startswith=region_prefix(county)).values_list("name", flat=True))
+    people = Person.objects.filter(region__code__startswith=region_prefix(county))
+    stamp = tuple(people.aggregate(n=Count("id"), last=Max("id"), at=Max("created_at")).values())
+    key = (people.db, county)
+    kept = _NAMES.get(key)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    names = Names(people.values_list("name", flat=True))
+    _NAMES[key] = (stamp, names)
+    return names
 
 
 def person_errors(region_code: str, name: str, id_number: str, phone: str = "") -> list[Problem]:

@@ -41,7 +41,7 @@ from sanwu.decisions.services import current_records
 from sanwu.decisions.services.links import completed_matters
 from sanwu.ledger import services as ledger
 from sanwu.ledger.models import Account, Book, Voucher
-from sanwu.ledger.services.reports import balances_for, income_statement
+from sanwu.ledger.services.reports import balances_for, income_statement_line
 
 from .. import rules
 from ..models import Distribution, DistributionEvent, DistributionLine, DividendPayment, Household, Member
@@ -84,7 +84,7 @@ class Computed:
 
 def available_of(book: Book, year: int) -> int:
     """可分配收益 of the year, from the closed books' 收益及收益分配表."""
-    return income_statement(book, year, with_prior=False)["by_label"][AVAILABLE_LABEL]
+    return income_statement_line(book, year, AVAILABLE_LABEL)
 
 
 def compute(book: Book, year: int, *, reserve_rate_bp: int | None = None) -> Computed:
@@ -286,10 +286,11 @@ def payable_account(book: Book, leaves: list[Account] | None = None) -> Account 
     return leaf_for(leaves if leaves is not None else leaves_of(book), "payable", prefer=PAYABLE_WORDS)
 
 
-def voucher_draft(d: Distribution, lines) -> ledger.VoucherDraft:
-    """The plan's voucher on 31 December of its year, by account role (never a code)."""
+def voucher_draft(d: Distribution, lines, leaves: list[Account] | None = None) -> ledger.VoucherDraft:
+    """The plan's voucher on 31 December of its year, by account role (never a code); `leaves`
+    the book's leaf accounts when the caller has read them."""
     book = d.book
-    leaves = leaves_of(book)
+    leaves = leaves if leaves is not None else leaves_of(book)
     households = sum(ln.amount for ln in lines if ln.holder.kind != "collective")
     collective_part = sum(ln.amount for ln in lines if ln.holder.kind == "collective")
     entries: list[ledger.EntryDraft] = []
@@ -333,10 +334,10 @@ def approve_problems(d: Distribution) -> list[Problem]:
     return out
 
 
-def closing_after(book: Book, draft_: ledger.VoucherDraft, year: int) -> list[ledger.VoucherDraft]:
+def closing_after(book: Book, draft_: ledger.VoucherDraft, year: int, leaves: list[Account] | None = None) -> list[ledger.VoucherDraft]:
     """The closing run again once `draft_` is posted: 各项分配 into 未分配收益 (computed from the
     kept totals and the draft's lines, so that both go in one batch)."""
-    leaves = leaves_of(book)
+    leaves = leaves if leaves is not None else leaves_of(book)
     closing = {acc_id: t[3] for acc_id, t in balances_for(book, year, 12).items()}
     by_code = {a.code: a.pk for a in leaves}
     for e in draft_.entries:
@@ -354,13 +355,14 @@ def approve(user, d: Distribution) -> Distribution:
         if problems:
             raise Invalid(problems)
         lines = list(d.lines.select_related("holder").order_by("id"))
-        draft_ = voucher_draft(d, lines)
+        leaves = leaves_of(d.book)
+        draft_ = voucher_draft(d, lines, leaves)
         book = Book.objects.get(pk=d.book_id)
         d.chain_head = book.chain_head
         d.digest = digest_of(d, lines)
         d.approved_at, d.approved_by = timezone.now(), user if getattr(user, "pk", None) else None
         _move(user, d, "approve", "approved", digest=d.digest)
-        voucher, *_ = ledger.post_drafts(user, book, [draft_, *closing_after(book, draft_, d.year)])
+        voucher, *_ = ledger.post_drafts(user, book, [draft_, *closing_after(book, draft_, d.year, leaves)])
         d.voucher = voucher
         _move(user, d, "post", "posted", note=f"凭证 {voucher.label}", voucher=voucher.pk)
     return d

@@ -47,8 +47,10 @@ def committee(collective_id: int, on: dt.date | None = None) -> list[Officer]:
     return serving(collective_id, on, rules.SUPERVISOR_POSTS)
 
 
-def _households(collective_id: int) -> dict[int, tuple[int, str]]:
-    return {p: (h, r) for p, h, r in Member.objects.filter(collective_id=collective_id).values_list("person_id", "household_id", "relation")}
+def _households(collective_id: int, people: list[int]) -> dict[int, tuple[int, str]]:
+    """Each of `people`'s household and relation in the cooperative."""
+    rows = Member.objects.filter(collective_id=collective_id, person_id__in=people).values_list("person_id", "household_id", "relation")
+    return {p: (h, r) for p, h, r in rows}
 
 
 def add_officer(
@@ -60,7 +62,8 @@ def add_officer(
     with transaction.atomic():
         Collective.objects.select_for_update().get(pk=collective.pk)  # one addition at a time: Art. 34 reads the others
         current = [(o.person_id, o.post) for o in serving(collective.pk, started_on)]
-        problems = rules.officer_problems(post, person.pk, current, _households(collective.pk), declared=declared)
+        households = _households(collective.pk, [person.pk] + [p for p, _ in current])
+        problems = rules.officer_problems(post, person.pk, current, households, declared=declared)
         if not person.region_id.startswith(collective.region_id):
             problems.append(Problem("此人不在本村的人员登记中", field="人员"))
         if started_on is None or started_on > today():

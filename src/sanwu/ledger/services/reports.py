@@ -670,11 +670,14 @@ def _distribution_lines(book: Book, chart: Chart, year: int, month: int) -> dict
     return out
 
 
-def _statement_values(book: Book, chart: Chart, year: int, month: int) -> dict[int, int]:
+def _statement_values(book: Book, chart: Chart, year: int, month: int, through: int | None = None) -> dict[int, int]:
+    """Each line's amount, in the statement's order; `through`: only as far as that row."""
     flows = pnl_flows(book, year, 1, month, chart)
     values: dict[int, int] = {}
     distributed = None
     for row, _, kind, spec in INCOME_STATEMENT[book.chart]:
+        if through is not None and values.get(through) is not None:
+            break
         if kind == "flow":
             v = 0
             for acc in chart.leaves_with(spec):
@@ -722,6 +725,13 @@ def income_statement(book: Book, year: int, month: int = 12, *, with_prior: bool
         "by_label": {r["label"]: r["amount"] for r in rows},
         "note": SHEET_NOTES.get(book.chart, "") if book.chart != "2004" else "",
     }
+
+
+def income_statement_line(book: Book, year: int, label: str, month: int = 12) -> int:
+    """One line of the 收益及收益分配表 (e.g. 可分配收益), computed only as far as that line."""
+    _check_months(year, month)
+    row = next(r for r, lab, _, _ in INCOME_STATEMENT[book.chart] if lab == label)
+    return _statement_values(book, Chart(book), year, month, through=row)[row]
 
 
 def income_statement_table(st: dict):

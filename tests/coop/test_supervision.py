@@ -199,3 +199,20 @@ def test_the_committee_members_workbench_lists_the_months_to_review(demo, coop, 
     last_month = today().replace(day=1) - dt.timedelta(days=1)
     supervision.record_review(supervisor_user, book, last_month.year, last_month.month, remarks="无异议。", reviewed_on=today())
     assert {s.key: s for s in workbench_for(supervisor_user)}["reviews"].count == 11
+
+
+def test_the_committee_reads_the_villages_books_and_registers_and_changes_none_of_them(demo, coop, book, other_coop, supervisor_user):
+    from sanwu.ledger import services as ledger
+
+    other = ledger.create_book(None, f"B{other_coop.region_id}", other_coop.region_id, "2023", start_date=D, collective=other_coop)
+    c = client_for(supervisor_user)
+    assert book.code in c.get(reverse("ledger:books")).content.decode()
+    assert c.get(reverse("ledger:trial_balance", args=[book.code])).status_code == 200
+    members = c.get(reverse("coop:members", args=[coop.pk])).content.decode()
+    assert "王*山" in members and "王大山" not in members and make_id(1) not in members  # masked: not a role that sees full values
+    assert c.get(reverse("decisions:list")).status_code == 200 and c.get(reverse("disclosure:list")).status_code == 200
+    # another village's book is not there; nothing of the village's is theirs to change
+    assert c.get(reverse("ledger:book", args=[other.code])).status_code == 404
+    assert c.get(reverse("ledger:voucher_new", args=[book.code])).status_code == 403
+    with pytest.raises(Refused):
+        ledger.post_drafts(supervisor_user, book, [])

@@ -90,8 +90,9 @@ def test_months_closed_years_closed_and_nothing_in_the_future(small_city):
     assert not Period.objects.filter(year=through[0], month=through[1]).exists()
     held = Period.objects.filter(status="audit_hold")
     assert set(held.values_list("year", "month")) == {cut}
-    assert held.filter(book__code=small_city.users[4][2]).exists()  # accountant_1's village: to confirm
-    assert not Period.objects.filter(book__code=small_city.users[6][2], year=cut[0], month=cut[1]).exists()  # accountant_2's: late
+    village_of = {username: code for username, _, code, _ in small_city.users}
+    assert held.filter(book__code=village_of["accountant_1"]).exists()  # accountant_1's village: to confirm
+    assert not Period.objects.filter(book__code=village_of["accountant_2"], year=cut[0], month=cut[1]).exists()  # accountant_2's: late
     # this month: only the personas' work in progress, none of it posted
     assert not Voucher.objects.exclude(status="posted").filter(date__lt=today.replace(day=1)).exists()
     assert not Voucher.objects.filter(date__gte=today.replace(day=1), status="posted").exists()

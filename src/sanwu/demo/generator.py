@@ -163,9 +163,9 @@ def load(scale: str = "small", seed: int = 2021, books: bool = True, progress=No
             ("township_2", "township_supervisor", t2.code, f"{t2.name}农经站"),
             ("accountant_1", "village_accountant", v1.code, f"{v1.name}报账员"),
             ("secretary_1", "village_secretary", v1.code, f"{v1.name}书记"),
-            ("supervisor_1", "village_supervisor", v1.code, f"{v1.name}村务监督委员会主任"),
             ("accountant_2", "village_accountant", v2.code, f"{v2.name}报账员"),
             ("auditor_yuexi", "auditor", YUEXI, "岳西县审计"),
+            ("supervisor_1", "village_supervisor", v1.code, f"{v1.name}村务监督委员会主任"),
         ]
         for username, role, code, full_name in users:
             region_services.add_user(username, [(role, code)], password, full_name)

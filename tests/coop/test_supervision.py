@@ -169,6 +169,8 @@ def test_the_api_and_the_cli_read_and_record_reviews_behind_the_same_gate(demo, 
     assert (review["period"], review["committee"], review["signed"], review["signers"]) == ("2025-05", 3, False, ["张*河（监事长/村务监督委员会主任）"])
     bad = api.post(f"/api/v1/coop/{coop.pk}/finance-reviews", {"period": "2025-13", "reviewed_on": "2025-06-04", "remarks": "x"}, content_type="application/json")
     assert bad.status_code == 422 and "月份应在1到12之间" in bad.content.decode()
+    worse = api.post(f"/api/v1/coop/{coop.pk}/finance-reviews", {"period": "五月", "reviewed_on": "2025-06-04", "remarks": "x"}, content_type="application/json")
+    assert worse.status_code == 422 and "所审月份应写作 2025-03" in worse.content.decode()
     assert api_client(demo.accountant).post(f"/api/v1/coop/{coop.pk}/finance-reviews/{review['id']}/sign").status_code == 403
     officers = api_client(demo.accountant).get(f"/api/v1/coop/{coop.pk}/officers").json()
     assert [o["post"] for o in officers] == ["accountant", "supervisor", "supervisor", "supervisor_chair"] and "王*山" in [o["name"] for o in officers]
@@ -216,3 +218,19 @@ def test_the_committee_reads_the_villages_books_and_registers_and_changes_none_o
     assert c.get(reverse("ledger:voucher_new", args=[book.code])).status_code == 403
     with pytest.raises(Refused):
         ledger.post_drafts(supervisor_user, book, [])
+
+
+def test_the_states_of_many_reviews_are_read_in_as_many_queries_as_of_one(demo, book, committee, supervisor_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for m in (1, 2, 3):
+        r = supervision.record_review(supervisor_user, book, 2025, m, remarks="无异议。", reviewed_on=dt.date(2025, m + 1, 2))
+    supervision.sign_review(None, r, officer=committee[1])
+    reviews = list(FinanceReview.objects.filter(book=book).order_by("month"))
+    with CaptureQueriesContext(connection) as one:
+        supervision.review_states(reviews[:1])
+    with CaptureQueriesContext(connection) as three:
+        states = supervision.review_states(reviews)
+    assert len(three) == len(one) == 2
+    assert [(s["review"].month, len(s["signers"]), s["committee"], s["signed"]) for s in states] == [(1, 1, 3, False), (2, 1, 3, False), (3, 2, 3, True)]

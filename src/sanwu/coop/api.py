@@ -17,7 +17,7 @@ from sanwu.decisions.models import Matter
 from sanwu.ledger.models import Collective
 
 from . import rules
-from .models import Certificate, FinanceReview, Member, Officer, Roster, ShareClass, ShareOperation
+from .models import Certificate, FinanceReview, Member, Roster, ShareClass, ShareOperation
 from .services import distribution, supervision, ventures
 from .services.certificates import certificates_of, head_names
 from .services.holdings import holdings as holdings_of
@@ -402,14 +402,14 @@ def _review_json(s: dict) -> dict:
     r = s["review"]
     return {
         "id": r.pk, "book": r.book.code, "period": r.period_key, "reviewed_on": r.reviewed_on, "remarks": r.remarks,
-        "signers": [f"{o.person.masked_name}（{o.get_post_display()}）" for o in s["signers"]], "committee": s["committee"], "signed": s["signed"],
+        "signers": [supervision.signer_label(o) for o in s["signers"]], "committee": s["committee"], "signed": s["signed"],
     }
 
 
 @router.get("/coop/{id}/officers", response=responses(list[CoopOfficerOut]), summary="任职情况：理事会、财务会计人员、村务监督委员会（监事会）")
 def officer_list(request, id: int, limit: page_limit(500) = 100, offset: Offset = 0):
     c = _collective(request, id)
-    return [_officer_json(o) for o in Officer.objects.filter(collective=c).select_related("person", "account")[offset: offset + limit]]
+    return [_officer_json(o) for o in supervision.officers_of(c)[offset: offset + limit]]
 
 
 @router.get("/coop/{id}/finance-reviews", response=responses(list[CoopFinanceReviewOut]), summary="民主理财记录（村务监督委员会每月审核并签字）")
@@ -417,16 +417,13 @@ def finance_review_list(request, id: int, limit: page_limit(500) = 100, offset: 
     c = _collective(request, id)
     book = _book_of(c)
     qs = FinanceReview.objects.filter(book=book).select_related("book")[offset: offset + limit]
-    return [_review_json(supervision.review_state(r)) for r in qs]
+    return [_review_json(s) for s in supervision.review_states(qs)]
 
 
 @router.post("/coop/{id}/finance-reviews", response=responses(CoopFinanceReviewOut, 201), summary="记录本月民主理财并签字（村务监督委员会成员）")
 def finance_review_record(request, id: int, payload: CoopFinanceReviewIn):
     c = _collective(request, id)
-    try:
-        year, month = (int(x) for x in payload.period.split("-"))
-    except ValueError:
-        raise Invalid(Problem("所审月份应写作 2025-03", field="period")) from None
+    year, month = supervision.parse_month(payload.period)
     r = supervision.record_review(request.auth, _book_of(c), year, month, remarks=payload.remarks, reviewed_on=payload.reviewed_on)
     return Status(201, _review_json(supervision.review_state(r)))
 

@@ -148,13 +148,3 @@ class FinanceReviewForm(forms.Form):
     month = forms.CharField(label="所审月份", max_length=7, widget=forms.TextInput(attrs={"type": "month"}))
     reviewed_on = forms.DateField(label="理财日期", widget=forms.DateInput(attrs={"type": "date"}))
     remarks = forms.CharField(label="审核意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def clean_month(self):
-        text = self.cleaned_data["month"].strip()
-        try:
-            year, month = (int(x) for x in text.split("-"))
-        except ValueError:
-            raise forms.ValidationError("月份应写作 2025-03") from None
-        if not (2000 <= year <= 2100 and 1 <= month <= 12):
-            raise forms.ValidationError("月份应写作 2025-03")
-        return (year, month)

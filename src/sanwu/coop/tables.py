@@ -3,6 +3,7 @@
 from sanwu.core.tables import Column, Table
 
 from . import rules
+from .services.supervision import signer_label
 
 HOLDER_KIND_LABELS = rules.HOLDER_KINDS
 
@@ -151,7 +152,7 @@ def reviews_table(collective, reviews) -> Table:
     """The supervisory committee's monthly finance reviews; `reviews` as `supervision.reviews_of` gives them."""
     rows = [
         {"period": s["review"].period_key, "reviewed_on": s["review"].reviewed_on, "remarks": s["review"].remarks,
-         "signers": "、".join(f"{o.person.masked_name}（{o.get_post_display()}）" for o in s["signers"]),
+         "signers": "、".join(signer_label(o) for o in s["signers"]),
          "signed": f"{len(s['signers'])}/{s['committee']}" + ("，已签" if s["signed"] else "，签字未过半")}
         for s in reviews
     ]

@@ -14,13 +14,14 @@ the system operator (user None: the CLI, the demo) may enter a paper record in t
 """
 
 import datetime as dt
+import re
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from sanwu.core import audit, permissions
 from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem, Refused
-from sanwu.core.masking import mask_name
 from sanwu.core.scope import code_in_scope
 from sanwu.ledger.models import Book, Collective
 from sanwu.regions.models import Person
@@ -45,6 +46,43 @@ def serving(collective_id: int, on: dt.date | None = None, posts=None) -> list[O
 
 def committee(collective_id: int, on: dt.date | None = None) -> list[Officer]:
     return serving(collective_id, on, rules.SUPERVISOR_POSTS)
+
+
+def officers_of(collective: Collective) -> list[Officer]:
+    """Every post of the cooperative, past and present (the page, its export, the API, the CLI)."""
+    return list(Officer.objects.filter(collective=collective).select_related("person", "account"))
+
+
+def signer_label(o: Officer) -> str:
+    """A signer as the review shows them: the masked name and the post."""
+    return f"{o.person.masked_name}（{o.get_post_display()}）"
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """「2025-03」 as (2025, 3); the month's range is `record_review`'s to check."""
+    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
+    if m is None:
+        raise Invalid(Problem("所审月份应写作 2025-03", field="所审月份"))
+    return int(m.group(1)), int(m.group(2))
+
+
+def village_person(collective: Collective, id_number: str) -> Person:
+    """The person of the cooperative's village with that ID number (by keyed hash)."""
+    person = Person.objects.with_id_number(id_number).filter(region__code__startswith=collective.region_id).first()
+    if person is None:
+        raise Invalid(Problem("本村人员登记中没有这个身份证号，请先在人员登记中登记此人", field="身份证号"))
+    return person
+
+
+def signing_account(username: str):
+    """The active account named `username` ("" for none); whether it may sign is `add_officer`'s to check."""
+    username = (username or "").strip()
+    if not username:
+        return None
+    account = get_user_model().objects.filter(username=username, is_active=True).first()
+    if account is None:
+        raise Invalid(Problem(f"没有名为「{username}」的账号", field="登录账号"))
+    return account
 
 
 def _households(collective_id: int, people: list[int]) -> dict[int, tuple[int, str]]:
@@ -83,7 +121,7 @@ def add_officer(
         )
         audit.record(
             "coop.officer.add", o, actor=user, region_code=collective.region_id,
-            new={"person": mask_name(person.name), "post": post, "started_on": started_on.isoformat(), "account": getattr(account, "username", "")},
+            new={"person": person.masked_name, "post": post, "started_on": started_on.isoformat(), "account": getattr(account, "username", "")},
         )
     return o
 
@@ -165,18 +203,39 @@ def sign_review(user, review: FinanceReview, *, officer: Officer | None = None, 
     return s
 
 
+def review_states(reviews) -> list[dict]:
+    """Each review with who signed, how many served on the committee on its date, and whether
+    that is enough: the signatures and the committees read once for all of them."""
+    reviews = list(reviews)
+    if not reviews:
+        return []
+    signed: dict[int, list[Officer]] = {}
+    for s in FinanceSignature.objects.filter(review__in=reviews).select_related("officer__person").order_by("signed_at", "id"):
+        signed.setdefault(s.review_id, []).append(s.officer)
+    seats: dict[int, list[Officer]] = {}
+    for o in Officer.objects.filter(collective_id__in={r.collective_id for r in reviews}, post__in=list(rules.SUPERVISOR_POSTS)):
+        seats.setdefault(o.collective_id, []).append(o)
+    out = []
+    for r in reviews:
+        signers = signed.get(r.pk, [])
+        size = sum(1 for o in seats.get(r.collective_id, []) if o.serving_on(r.reviewed_on))
+        out.append({"review": r, "signers": signers, "committee": size, "signed": rules.review_signed(len(signers), size)})
+    return out
+
+
 def review_state(review: FinanceReview) -> dict:
-    """Who signed, how many serve on the committee that day, and whether that is enough."""
-    signers = [s.officer for s in review.signatures.select_related("officer__person")]
-    size = len(committee(review.collective_id, review.reviewed_on))
-    return {"review": review, "signers": signers, "committee": size, "signed": rules.review_signed(len(signers), size)}
+    return review_states([review])[0]
 
 
 def reviews_of(book: Book, year: int | None = None) -> list[dict]:
-    qs = FinanceReview.objects.filter(book=book).prefetch_related("signatures__officer__person")
+    qs = FinanceReview.objects.filter(book=book).select_related("book")
     if year:
         qs = qs.filter(year=year)
-    return [review_state(r) for r in qs]
+    return review_states(qs)
+
+
+def _reviews_of_disclosure(d):
+    return FinanceReview.objects.filter(book_id=d.book_id, year=d.year, month__gte=d.month_from, month__lte=d.month_to).order_by("month")
 
 
 def _months(d) -> list[tuple[int, int]]:
@@ -187,13 +246,12 @@ def publish_problems(d) -> list[str]:
     """The disclosure's publish gate: each month it covers has a finance review signed by more
     than half the committee."""
     out = []
-    found = {(r.year, r.month): r for r in FinanceReview.objects.filter(book_id=d.book_id, year=d.year, month__gte=d.month_from, month__lte=d.month_to)}
+    found = {(s["review"].year, s["review"].month): s for s in review_states(_reviews_of_disclosure(d))}
     for y, m in _months(d):
-        r = found.get((y, m))
-        if r is None:
+        state = found.get((y, m))
+        if state is None:
             out.append(f"{y}年{m}月尚未进行民主理财（村务监督委员会审核并签字后才能发布）")
             continue
-        state = review_state(r)
         if not state["signed"]:
             out.append(f"{y}年{m}月的民主理财记录只有{len(state['signers'])}位成员签字，须超过村务监督委员会{state['committee']}位成员的半数")
     return out
@@ -202,11 +260,11 @@ def publish_problems(d) -> list[str]:
 def frozen_reviews(d) -> dict:
     """What the published disclosure shows of its months' reviews (names masked)."""
     months = []
-    for r in FinanceReview.objects.filter(book_id=d.book_id, year=d.year, month__gte=d.month_from, month__lte=d.month_to).order_by("month"):
-        state = review_state(r)
+    for state in review_states(_reviews_of_disclosure(d)):
+        r = state["review"]
         months.append({
             "period": r.period_key, "reviewed_on": r.reviewed_on.isoformat(), "remarks": r.remarks,
-            "signers": [f"{mask_name(o.person.name)}（{o.get_post_display()}）" for o in state["signers"]],
+            "signers": [signer_label(o) for o in state["signers"]],
         })
     return {"months": months}
 
@@ -253,7 +311,6 @@ def signatures_waiting(user, limit: int) -> tuple[int, list[FinanceReview]]:
     """Reviews of the user's committees that the user has not signed and that still lack signatures."""
     out = []
     for seat in _my_seats(user):
-        for r in FinanceReview.objects.filter(collective_id=seat.collective_id).exclude(signatures__officer=seat).select_related("collective").order_by("year", "month")[:50]:
-            if not review_state(r)["signed"]:
-                out.append(r)
+        unsigned = FinanceReview.objects.filter(collective_id=seat.collective_id).exclude(signatures__officer=seat).select_related("collective").order_by("year", "month")[:50]
+        out += [s["review"] for s in review_states(unsigned) if not s["signed"]]
     return len(out), out[:limit]

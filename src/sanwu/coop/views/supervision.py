@@ -2,7 +2,6 @@
 committee's monthly democratic finance review (民主理财), which each month's disclosure waits for."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,7 +10,6 @@ from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.tables import download
 from sanwu.core.web import PRINTABLE, checked, export_format, flash_problems, paginate, role_required, shows_problems
-from sanwu.regions.models import Person
 
 from .. import rules
 from ..forms import FinanceReviewForm, OfficerEndForm, OfficerForm
@@ -33,26 +31,19 @@ def supervision(request, pk: int, problems=()):
     if request.method == "POST" and not problems:
         permissions.require(user, service.OFFICER_ROLES, c.region_id, "登记任职", object_type="coop.officer.add", object_id=c.pk)
         d = checked(form)
-        person = Person.objects.with_id_number(d["id_number"]).filter(region__code__startswith=c.region_id).first()
-        if person is None:
-            raise Invalid(Problem("本村人员登记中没有这个身份证号，请先在人员登记中登记此人", field="身份证号"))
-        account = None
-        if d["account"].strip():
-            account = get_user_model().objects.filter(username=d["account"].strip(), is_active=True).first()
-            if account is None:
-                raise Invalid(Problem(f"没有名为「{d['account'].strip()}」的账号", field="登录账号"))
+        person, account = service.village_person(c, d["id_number"]), service.signing_account(d["account"])
         o = service.add_officer(user, c, person, d["post"], d["started_on"], account=account, declared=d["declared"])
         messages.success(request, f"已登记{o.person.masked_name}任{o.get_post_display()}。")
         return redirect("coop:supervision", c.pk)
     book = current_book(c.pk)
-    officers = list(Officer.objects.filter(collective=c).select_related("person", "account"))
+    officers = service.officers_of(c)
     fmt = export_format(request, PRINTABLE)
     if fmt:
         if request.GET.get("list") == "officers":
             return download(officers_table(c, officers), f"任职情况-{c.name}", fmt)
         return download(reviews_table(c, service.reviews_of(book) if book else []), f"民主理财-{c.name}", fmt)
     page = paginate(request, FinanceReview.objects.filter(book=book) if book else FinanceReview.objects.none(), REVIEWS_PER_PAGE)
-    reviews = [service.review_state(r) for r in page]
+    reviews = service.review_states(page)
     members = service.committee(c.pk)
     mine = next((o for o in members if o.account_id == user.pk), None)
     ctx = {
@@ -94,7 +85,7 @@ def review_new(request, pk: int, problems=()):
     if book is None:
         raise Invalid(Problem("本合作社还没有账套"))
     d = checked(FinanceReviewForm(request.POST))
-    year, month = d["month"]
+    year, month = service.parse_month(d["month"])
     r = service.record_review(request.user, book, year, month, remarks=d["remarks"], reviewed_on=d["reviewed_on"])
     state = service.review_state(r)
     more = "" if state["signed"] else f"，还需其他成员签字（须超过{state['committee']}位成员的半数）"

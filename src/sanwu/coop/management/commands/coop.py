@@ -10,7 +10,6 @@ from sanwu.coop import rules
 from sanwu.coop.imports import import_members
 from sanwu.coop.services import certificates
 from sanwu.coop.services import distribution as dist
-from sanwu.coop.models import Officer
 from sanwu.coop.services import supervision, ventures
 from sanwu.coop.services.holdings import holdings
 from sanwu.coop.tables import holdings_table, officers_table, reviews_table, ventures_table
@@ -186,8 +185,7 @@ class Command(SanwuCommand):
 
     def _officers(self, user, opts):
         book = _book(user, opts["book"])
-        rows = list(Officer.objects.filter(collective=book.collective).select_related("person", "account"))
-        emit(officers_table(book.collective, rows), opts["format"], opts["output"], self.stdout)
+        emit(officers_table(book.collective, supervision.officers_of(book.collective)), opts["format"], opts["output"], self.stdout)
 
     def _finance_reviews(self, user, opts):
         book = _book(user, opts["book"])
@@ -195,10 +193,7 @@ class Command(SanwuCommand):
 
     def _finance_review(self, user, opts):
         book = _book(user, opts["book"])
-        try:
-            year, month = (int(x) for x in opts["month"].split("-"))
-        except ValueError:
-            raise CommandError("--month 应写作 2025-03") from None
+        year, month = supervision.parse_month(opts["month"])
         on = date_option(opts["date"], "理财日期", today())
         r = supervision.record_review(user, book, year, month, remarks=opts["remarks"], reviewed_on=on)
         state = supervision.review_state(r)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sanwu.ledger",
     "sanwu.decisions",
     "sanwu.budgets",
+    "sanwu.assets",
     "sanwu.oversight",
     "sanwu.payments",
     "sanwu.coop",

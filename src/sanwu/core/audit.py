@@ -97,6 +97,9 @@ ACTIONS: dict[str, str] = {
     "coop.review.record": "记录民主理财", "coop.review.sign": "民主理财签字",
     "coop.roster.acknowledge": "乡镇确认成员名册备案", "coop.certificate.issue": "发放股权证",
     "coop.certificate.pdf": "下载股权证", "coop.certificate.lookup": "农户凭查询码查询股权",
+    "assets.register.start": "建立资产台账", "assets.card.create": "登记资产卡片", "assets.card.import": "导入资产卡片",
+    "assets.card.change": "修改资产卡片", "assets.depreciate": "计提折旧", "assets.dispose": "资产处置", "assets.settings.update": "修改本县资产台账参数",
+    "assets.resource.create": "登记资源性资产", "assets.resource.import": "导入资源性资产", "assets.resource.use": "变更资源利用方式",
     "payments.bank_file": "生成银行付款文件", "payments.bank_result": "导入银行付款结果",
     # oversight
     "oversight.warning.explain": "说明预警", "oversight.warning.accept": "认可预警说明", "oversight.warning.escalate": "上报预警",

@@ -2,7 +2,8 @@
 `load_demo`, in the order their data depends on each other (decisions before the warnings that
 look for them and before the economy's cadre rewards that rest on them; the cooperatives, whose
 distributions post into the books, before the disclosures, figures and warnings that read them;
-budgets before the disclosures that show them; disclosures before the daily rules that find the late ones).
+budgets before the disclosures that show them; the asset registers, whose depreciation posts
+into the open month, before the disclosures too; disclosures before the daily rules that find the late ones).
 
 `sanwu demo` loads every part (`load_parts`); `sanwu demo --only KEY` loads one part into a
 database that already holds the demo city (`load_part`), and so do the per-app aliases
@@ -17,6 +18,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from sanwu.assessment import demo as assessment
+from sanwu.assets import demo as assets
 from sanwu.budgets import demo as budgets
 from sanwu.coop import demo as coop
 from sanwu.decisions import demo as decisions
@@ -65,6 +67,13 @@ PARTS = (
     Part(
         "budgets", "年度财务预算", lambda scale, seed: budgets.load_demo(seed),
         lambda r: f"年度预算示例：批准今年预算 {r['budgets']} 份，其中 {r['over']} 份有超预算科目（预警 {r['warnings']} 条）",
+    ),
+    Part(
+        "assets", "资产台账", lambda scale, seed: assets.load_demo(seed),
+        lambda r: (
+            f"资产台账示例：{r['registers']} 个账套的期初资产卡片 {r['cards']} 张，计提折旧并记账 {r['runs']} 个月；"
+            f"资源性资产 {r['resources']} 项（本年盘活 {r['revived']} 项）"
+        ),
     ),
     Part(
         "disclosure", "财务公开与群众提问", lambda scale, seed: disclosure.load_demo(seed),

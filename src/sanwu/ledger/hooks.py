@@ -11,6 +11,10 @@ AppConfig's ready(), so the ledger never imports them.
   problem that fails the book (the cooperative replays the share register of the book's collective).
 - `register_close_check(check)`: what else the month-close page shows before a month is closed
   (the oversight app counts the warnings still open).
+- `register_close_blocker(check)`: what keeps a month open besides vouchers not yet posted (the
+  asset register's depreciation not yet charged).
+- `register_book_note(note)`: what `sanwu verify` says about a book without failing it (a book
+  with no asset register yet).
 - `register_posting_check(check)`: problems that refuse a posting, checked in the posting
   transaction before numbers are given (the budgets app refuses over-budget spending where the
   county says so).
@@ -26,6 +30,8 @@ _reports: dict[str, "Report"] = {}
 _book_checks: list[Callable] = []
 _verifiers: list[Callable] = []
 _close_checks: list[Callable] = []
+_close_blockers: list[Callable] = []
+_book_notes: list[Callable] = []
 _posting_checks: list[Callable] = []
 _voucher_notes: list[Callable] = []
 
@@ -104,6 +110,32 @@ def close_check_notes(book, months: list[tuple[int, int]]) -> dict[tuple[int, in
         for ym, lines in check(book, months).items():
             out.setdefault(ym, []).extend(lines)
     return out
+
+
+def register_close_blocker(check: Callable) -> Callable:
+    """Register `check(book, months) -> {(year, month): [line, …]}`; any line keeps its month open."""
+    if check not in _close_blockers:
+        _close_blockers.append(check)
+    return check
+
+
+def close_blocker_lines(book, months: list[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
+    out: dict[tuple[int, int], list[str]] = {}
+    for check in list(_close_blockers):
+        for ym, lines in check(book, months).items():
+            out.setdefault(ym, []).extend(lines)
+    return out
+
+
+def register_book_note(note: Callable) -> Callable:
+    """Register `note(book) -> list[str]`: said after a book's verification, never failing it."""
+    if note not in _book_notes:
+        _book_notes.append(note)
+    return note
+
+
+def book_notes(book) -> list[str]:
+    return [line for note in list(_book_notes) for line in note(book)]
 
 
 def register_posting_check(check: Callable) -> Callable:

@@ -415,8 +415,8 @@ def pay(user, d: Distribution, households: list[str], paid_on: dt.date | None = 
                 ledger.EntryDraft(payable.code, debit=total, summary=summary, settlement="bank"),
                 ledger.EntryDraft(bank.code, credit=total, summary=summary, settlement="bank"),
             ]),
+            submit=True,
         )
-        v = ledger.submit(user, v)
         payments = []
         for ln in lines:
             payments.append(DividendPayment(line=ln, amount=ln.amount - ln.paid, paid_on=paid_on, voucher=v, created_by=user if getattr(user, "pk", None) else None))

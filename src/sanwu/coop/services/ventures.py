@@ -141,7 +141,7 @@ def _income_voucher(user, v: Venture, year: int, amount: int, on: dt.date) -> Vo
         ledger.EntryDraft(receivable.code, debit=amount, summary=summary, counterparty=v.name),
         ledger.EntryDraft(income.code, credit=amount, summary=summary, counterparty=v.name),
     ])
-    return ledger.submit(user, ledger.save_draft(user, book, draft))
+    return ledger.save_draft(user, book, draft, submit=True)
 
 
 def ventures_of(collective: Collective):

@@ -102,6 +102,9 @@ def close_checks(book: Book, first: Month, last: Month) -> list[MonthCheck]:
     for ym, lines in hooks.close_check_notes(book, months).items():
         if ym in checks:
             checks[ym].notes.extend(lines)
+    for ym, lines in hooks.close_blocker_lines(book, months).items():
+        if ym in checks and checks[ym].status == "open":
+            checks[ym].blocking.extend(lines)
     for (y, m), c in checks.items():
         if m == 12 and c.status == "open":  # December waits for the year-end closing
             c.blocking.extend(year_end_left(book, y))

@@ -44,11 +44,13 @@ def store_receipt(user, v: Voucher, filename: str, data: bytes) -> Attachment:
     return att
 
 
-def save_draft(user, book: Book, draft: VoucherDraft, voucher: Voucher | None = None, receipts=()) -> Voucher:
+def save_draft(user, book: Book, draft: VoucherDraft, voucher: Voucher | None = None, receipts=(), *, submit: bool = False) -> Voucher:
     """Create or edit a draft (or a rejected voucher being corrected), refused like a posting
     would be — a draft dated in a closed month included. `receipts`: (file name, bytes) of the
     receipts attached in the same step (checked by `core.uploads`; any bad file saves nothing);
-    with `draft.attachment_count` None the count is the number of files the voucher has."""
+    with `draft.attachment_count` None the count is the number of files the voucher has.
+    `submit`: submitted for review in the same step (what the apps that make vouchers from their
+    own records do: it was checked just now, so it is not checked twice)."""
     require_role(user, book, MAKE_ROLES, "制单")
     ctx = BookContext(book)
     problems = voucher_errors(ctx, draft)  # a month closed (or waiting for its close to be confirmed) takes no new drafts
@@ -83,6 +85,8 @@ def save_draft(user, book: Book, draft: VoucherDraft, voucher: Voucher | None = 
             voucher.attachment_count = voucher.attachments.count()
             voucher.save(update_fields=["attachment_count"])
         audit_change(user, "voucher.save", voucher, old=old, new={"date": voucher.date, "summary": voucher.summary, "total": voucher.total}, region_code=book.region_id)
+        if submit:
+            _submitted(user, voucher)
     return voucher
 
 
@@ -124,10 +128,14 @@ def submit(user, voucher: Voucher) -> Voucher:
         problems = voucher_errors(BookContext(v.book), draft_of(v))
         if problems:
             raise Invalid(problems)
-        v.status, v.submitted_at, v.reject_reason = "submitted", timezone.now(), ""
-        v.save(update_fields=["status", "submitted_at", "reject_reason"])
-        audit_change(user, "voucher.submit", v, region_code=v.book.region_id)
+        _submitted(user, v)
     return v
+
+
+def _submitted(user, v: Voucher) -> None:
+    v.status, v.submitted_at, v.reject_reason = "submitted", timezone.now(), ""
+    v.save(update_fields=["status", "submitted_at", "reject_reason"])
+    audit_change(user, "voucher.submit", v, region_code=v.book.region_id)
 
 
 def review(user, voucher: Voucher) -> Voucher:

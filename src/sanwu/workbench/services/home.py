@@ -167,6 +167,7 @@ def _questions(user, roles, on, public: bool) -> Section | None:
 
 
 def _accountant(user, on) -> list:
+    from sanwu.assets import services as assets
     from sanwu.budgets import services as budgets
     from sanwu.disclosure import services as disclosure
     from sanwu.ledger import services as ledger
@@ -175,6 +176,12 @@ def _accountant(user, on) -> list:
     roles = {"village_accountant"}
     return [
         _section("budgets", "编制中的年度预算", budgets.budgets_waiting(user, roles, LIMIT), _budget_item, on=on),
+        _section("depreciation", "待计提的折旧", assets.depreciation_waiting(user, roles, LIMIT),
+                 lambda r: Item(f"{r['book'].name} {r['year']}年{r['month']}月折旧", Target("assets:depreciation", (r["book"].code,), {"year": r["year"], "month": r["month"]}),
+                                deadline=r["deadline"], where=r["book"].region.name), on=on),
+        _section("asset_cards", "待登记资产卡片的凭证", assets.cards_wanted(user, roles, LIMIT),
+                 lambda r: Item(f"{r['voucher'].label} {r['voucher'].summary}", Target("assets:card_new", (r["voucher"].book.code,), {"voucher": r["voucher"].pk}),
+                                note=f"{r['label']}尚未登记卡片", where=r["voucher"].book.region.name), on=on),
         _section("rejected", "被退回的凭证", ledger.vouchers_waiting(user, ("rejected",), roles, LIMIT),
                  lambda v: _voucher_item(v, f"退回原因：{v.reject_reason}" if v.reject_reason else "已退回"), on=on),
         _section("drafts", "未提交的草稿", ledger.vouchers_waiting(user, ("draft",), roles, LIMIT), lambda v: _voucher_item(v, "草稿"), on=on),

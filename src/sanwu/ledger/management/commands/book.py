@@ -175,7 +175,8 @@ def run_verify(command: BaseCommand, opts: dict) -> None:
             # What the apps above the ledger recompute (the cooperative's share register).
             others = hooks.book_check_problems(book)
             if check.ok and not others:
-                out.write(f"{book.code} ok（{check.vouchers} 张已记账凭证）")
+                notes = "".join(f"；{n}" for n in hooks.book_notes(book))
+                out.write(f"{book.code} ok（{check.vouchers} 张已记账凭证）{notes}")
             else:
                 out.write(f"{book.code} 有问题：")
                 for p in check.problems + others:

@@ -133,7 +133,7 @@ def test_demo_only_says_what_the_apps_own_demo_command_says(demo, app):
 
 
 def test_demo_only_names_every_part_and_refuses_the_whole_city_options(db):
-    assert parts.KEYS == ("decisions", "coop", "partywork", "assessment", "budgets", "assets", "disclosure", "economy", "bank", "oversight", "payments")
+    assert parts.KEYS == ("decisions", "coop", "partywork", "assessment", "budgets", "assets", "contracts", "disclosure", "economy", "bank", "oversight", "payments")
     with pytest.raises(CommandError, match="invalid choice"):
         call_command("demo", "--only", "ledger")
     with pytest.raises(CommandError, match="--only 不能与 --if-empty、--no-books 同时使用"):

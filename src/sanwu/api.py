@@ -178,6 +178,7 @@ def openapi_json(request):
 
 from sanwu.assessment.api import router as assessment_router  # noqa: E402
 from sanwu.assets.api import router as assets_router  # noqa: E402
+from sanwu.contracts.api import router as contracts_router  # noqa: E402
 from sanwu.budgets.api import router as budgets_router  # noqa: E402
 from sanwu.decisions.api import router as decisions_router  # noqa: E402
 from sanwu.disclosure.api import router as disclosure_router  # noqa: E402
@@ -195,6 +196,7 @@ api.add_router("/", ledger_router)
 api.add_router("/", decisions_router)
 api.add_router("/", budgets_router)
 api.add_router("/", assets_router)
+api.add_router("/", contracts_router)
 api.add_router("/", oversight_router)
 api.add_router("/", payments_router)
 api.add_router("/", coop_router)

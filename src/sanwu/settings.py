@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sanwu.decisions",
     "sanwu.budgets",
     "sanwu.assets",
+    "sanwu.contracts",
     "sanwu.oversight",
     "sanwu.payments",
     "sanwu.coop",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("sanwu.decisions.urls")),
     path("", include("sanwu.budgets.urls")),
     path("", include("sanwu.assets.urls")),
+    path("", include("sanwu.contracts.urls")),
     path("", include("sanwu.oversight.urls")),
     path("", include("sanwu.payments.urls")),
     path("", include("sanwu.coop.urls")),

@@ -35,4 +35,4 @@ def test_verify_names_the_disclosure_a_tampered_book_no_longer_matches(demo, boo
     # the other village's book is still fine and names no disclosure
     out = io.StringIO()
     call_command("verify", "--book", other_book.code, stdout=out)
-    assert out.getvalue() == f"{other_book.code} ok（0 张已记账凭证）\n"
+    assert out.getvalue() == f"{other_book.code} ok（0 张已记账凭证）；尚未建立资产台账\n"

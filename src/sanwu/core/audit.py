@@ -99,6 +99,7 @@ ACTIONS: dict[str, str] = {
     "coop.certificate.pdf": "下载股权证", "coop.certificate.lookup": "农户凭查询码查询股权",
     "assets.register.start": "建立资产台账", "assets.card.create": "登记资产卡片", "assets.card.import": "导入资产卡片",
     "assets.card.change": "修改资产卡片", "assets.depreciate": "计提折旧", "assets.dispose": "资产处置", "assets.settings.update": "修改本县资产台账参数",
+    "contracts.create": "登记合同", "contracts.import": "导入合同", "contracts.receipt": "登记合同收款",
     "assets.resource.create": "登记资源性资产", "assets.resource.import": "导入资源性资产", "assets.resource.use": "变更资源利用方式",
     "payments.bank_file": "生成银行付款文件", "payments.bank_result": "导入银行付款结果",
     # oversight

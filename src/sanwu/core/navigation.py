@@ -61,7 +61,7 @@ GROUPS = [
             NavItem("disclosure:questions", "群众提问", SUPERVISORS),
         ),
     ),
-    NavGroup("集体经济", (NavItem("economy:overview", "集体经济"), NavItem("coop:list", "股份经济合作社"), NavItem("assets:list", "资产台账"), NavItem("assets:resources", "资源性资产"))),
+    NavGroup("集体经济", (NavItem("economy:overview", "集体经济"), NavItem("coop:list", "股份经济合作社"), NavItem("assets:list", "资产台账"), NavItem("assets:resources", "资源性资产"), NavItem("contracts:list", "合同"))),
     NavGroup(
         "党建",
         (

@@ -637,10 +637,11 @@ class _Roles:
         self.other_expense = one("other_expense")
 
 
-def credit_code_for(rng: random.Random, county: str) -> str:
-    """A valid synthetic credit code for a village cooperative: N2 + county + organisation code."""
+def credit_code_for(rng: random.Random, county: str, prefix: str = "N2") -> str:
+    """A valid synthetic credit code: N2 (a village cooperative) or 91 (a company) + county +
+    organisation code."""
     org8 = "MF" + "".join(str(rng.randint(0, 9)) for _ in range(6))
-    first17 = "N2" + county[:6] + org8 + org_code_check_char(org8)
+    first17 = prefix + county[:6] + org8 + org_code_check_char(org8)
     return first17 + credit_check_char(first17)
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from sanwu.assessment import demo as assessment
 from sanwu.assets import demo as assets
 from sanwu.budgets import demo as budgets
+from sanwu.contracts import demo as contracts
 from sanwu.coop import demo as coop
 from sanwu.decisions import demo as decisions
 from sanwu.disclosure import demo as disclosure
@@ -74,6 +75,10 @@ PARTS = (
             f"资产台账示例：{r['registers']} 个账套的期初资产卡片 {r['cards']} 张，计提折旧并记账 {r['runs']} 个月；"
             f"资源性资产 {r['resources']} 项（本年盘活 {r['revived']} 项）"
         ),
+    ),
+    Part(
+        "contracts", "合同", lambda scale, seed: contracts.load_demo(seed),
+        lambda r: f"合同示例：按租赁、发包收入的往来单位登记合同 {r['contracts']} 份，关联收款凭证 {r['receipts']} 张",
     ),
     Part(
         "disclosure", "财务公开与群众提问", lambda scale, seed: disclosure.load_demo(seed),

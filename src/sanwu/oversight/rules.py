@@ -65,6 +65,15 @@ RULES: dict[str, Rule] = {
         Rule("disclosure_overdue", "财务公开逾期", "medium", "daily"),
         Rule("question_overdue", "群众提问逾期未答复", "high", "daily", responsible="township"),
         Rule("receivable_overdue", "应收款账龄超期", "medium", "daily"),
+        # Contracts (the contracts app gives the facts, `ContractFacts`; the county's limits with them).
+        Rule("contract_payment_overdue", "合同款逾期未收", "medium", "daily"),
+        Rule("contract_ending", "合同即将到期", "low", "daily"),
+        Rule("contract_no_decision", "合同未经四议两公开", "high", "daily"),
+        Rule("contract_no_tender", "合同未公开交易（竞价）", "high", "daily"),
+        Rule("contract_term_too_long", "合同期限超过规定", "medium", "daily"),
+        Rule("contract_low_price", "低价发包（租赁）", "high", "daily"),
+        Rule("income_without_contract", "收入无合同", "medium", "daily"),
+        Rule("property_pledged", "集体财产为他人债务担保", "high", "daily"),
     ]
 }
 POSTED_RULES = [r for r in RULES.values() if r.when == "posted"]
@@ -538,3 +547,115 @@ def _years_after(d: dt.date, years: int) -> dt.date:
         return d.replace(year=d.year + years)
     except ValueError:  # 29 February
         return d.replace(year=d.year + years, day=28)
+
+
+# --- Contracts (facts from the contracts app) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContractFacts:
+    """One contract as the rules see it; the county's limits that apply to it come with it (money
+    in fen; `price_per_mu` the yearly price per 亩, 0 when it has no area; `overdue`: (line, due,
+    owed) of the lines due by the day and not fully paid)."""
+
+    contract_id: int
+    book_id: int
+    village_code: str
+    label: str  # 合同 HT-001（村集体茶园，王*国）
+    kind: str
+    end: dt.date
+    term_months: int
+    total: int
+    price_per_mu: int
+    decided: bool
+    tendered: bool
+    pledge: str
+    overdue: tuple[tuple[int, dt.date, int], ...] = ()
+    matter_threshold: int = 5 * WAN
+    tender_threshold: int = 10 * WAN
+    max_months: int = 0  # 0: no limit for the kind
+    min_price_per_mu: int = 0  # 0: no reference price for the kind
+    ending_days: int = 60
+    grace_days: int = 30
+
+    @property
+    def subject(self) -> str:
+        return f"contract:{self.contract_id}"
+
+
+def _on_contract(rule: str, c: ContractFacts, message: str, amount: int | None = None, on: dt.date | None = None) -> Finding:
+    return Finding(rule, c.subject, c.village_code, message, book_id=c.book_id, amount=amount, occurred_on=on)
+
+
+def contract_payment_overdue(c: ContractFacts, as_of: dt.date) -> list[Finding]:
+    """Receivables due more than the county's grace days ago and not fully paid: one warning per contract."""
+    late = [(seq, due, owed) for seq, due, owed in c.overdue if (as_of - due).days > c.grace_days and owed > 0]
+    if not late:
+        return []
+    owed = sum(o for _, _, o in late)
+    oldest = min(d for _, d, _ in late)
+    return [_on_contract("contract_payment_overdue", c, f"{c.label}：{len(late)} 期应收款逾期未收，合计 {y(owed)}（最早 {oldest:%Y-%m-%d} 到期）", owed, oldest + dt.timedelta(days=c.grace_days + 1))]
+
+
+def contract_ending(c: ContractFacts, as_of: dt.date) -> list[Finding]:
+    """A contract ending within the county's days: time to settle, renew or put it out again openly."""
+    days = (c.end - as_of).days
+    if not 0 <= days <= c.ending_days:
+        return []
+    return [_on_contract("contract_ending", c, f"{c.label}将于 {c.end:%Y-%m-%d} 到期（{days} 天后）", on=c.end - dt.timedelta(days=c.ending_days))]
+
+
+def contract_no_decision(c: ContractFacts) -> list[Finding]:
+    """A contract worth the county's threshold or more with no decided 四议两公开 matter."""
+    if c.decided or c.total < c.matter_threshold:
+        return []
+    return [_on_contract("contract_no_decision", c, f"{c.label}合同总额 {y(c.total)}，达到 {y(c.matter_threshold)}，但没有关联已决议的“四议两公开”事项", c.total)]
+
+
+def contract_no_tender(c: ContractFacts) -> list[Finding]:
+    """A contract worth the county's tender threshold or more with no open tender (产权交易 / 公开竞价) recorded."""
+    if c.tendered or c.total < c.tender_threshold:
+        return []
+    return [_on_contract("contract_no_tender", c, f"{c.label}合同总额 {y(c.total)}，达到 {y(c.tender_threshold)}，但没有公开交易（竞价）记录", c.total)]
+
+
+def contract_term_too_long(c: ContractFacts) -> list[Finding]:
+    """A term longer than the county allows for the kind (e.g. a lease past 20 years, 民法典 Art. 705)."""
+    if not c.max_months or c.term_months <= c.max_months:
+        return []
+    return [_on_contract("contract_term_too_long", c, f"{c.label}期限 {c.term_months // 12} 年{c.term_months % 12 or ''}{'个月' if c.term_months % 12 else ''}，超过本县规定的 {c.max_months // 12} 年")]
+
+
+def contract_low_price(c: ContractFacts) -> list[Finding]:
+    """低价发包 (农村集体经济组织法 Art. 35): a yearly price per 亩 below the county's reference."""
+    if not c.min_price_per_mu or not c.price_per_mu or c.price_per_mu >= c.min_price_per_mu:
+        return []
+    return [_on_contract("contract_low_price", c, f"{c.label}每亩每年 {y(c.price_per_mu)}，低于本县参考价 {y(c.min_price_per_mu)}", c.price_per_mu)]
+
+
+def property_pledged(c: ContractFacts) -> list[Finding]:
+    """Collective property pledged for someone's debt (Art. 35 forbids guaranteeing debts with it)."""
+    if not c.pledge.strip():
+        return []
+    return [_on_contract("property_pledged", c, f"{c.label}以集体财产提供担保：{c.pledge}")]
+
+
+def contract_findings(c: ContractFacts, as_of: dt.date) -> list[Finding]:
+    return [
+        *contract_payment_overdue(c, as_of), *contract_ending(c, as_of), *contract_no_decision(c), *contract_no_tender(c),
+        *contract_term_too_long(c), *contract_low_price(c), *property_pledged(c),
+    ]
+
+
+def income_without_contract(items: Iterable[dict]) -> list[Finding]:
+    """Rent or contracting income (by source) from a counterparty the book has no contract with:
+    one warning per book, counterparty and year (`items`: book_id, book_name, village_code,
+    counterparty as shown, year, amount, first)."""
+    return [
+        Finding(
+            "income_without_contract", f"income:{it['book_id']}:{it['year']}:{it['key']}", it["village_code"],
+            f"{it['book_name']} {it['year']}年收到「{it['counterparty']}」租赁、发包收入 {y(it['amount'])}，但没有与其登记的合同",
+            book_id=it["book_id"], amount=it["amount"], occurred_on=it["first"],
+        )
+        for it in items if it["amount"] > 0
+    ]

@@ -19,7 +19,7 @@ from ..rules import Finding
 from .lifecycle import lock_warning, record_transition
 from .posting import store
 from .settings import closing_params_by_county, params_by_county
-from .sources import decided_vouchers, overdue_disclosures, overdue_questions, overdue_receivables
+from .sources import contract_findings, decided_vouchers, overdue_disclosures, overdue_questions, overdue_receivables
 
 
 def run_daily(user=None, as_of: dt.date | None = None) -> dict[str, int]:
@@ -42,7 +42,10 @@ def run_daily(user=None, as_of: dt.date | None = None) -> dict[str, int]:
     found["disclosure_overdue"] = rules.disclosure_overdue(overdue_disclosures(as_of), as_of)
     found["question_overdue"] = rules.question_overdue(overdue_questions(as_of), as_of)
     found["receivable_overdue"] = rules.receivable_overdue(overdue_receivables(as_of), as_of)
-    for code in ("disclosure_overdue", "question_overdue", "receivable_overdue"):
+    contract_codes = [r.code for r in rules.DAILY_RULES if r.code.startswith("contract_") or r.code in ("income_without_contract", "property_pledged")]
+    for code, items in contract_findings(as_of).items():
+        found[code] = items
+    for code in ("disclosure_overdue", "question_overdue", "receivable_overdue", *contract_codes):
         ps = params_by_county({county_of(f.village_code) for f in found[code]})
         found[code] = [f for f in found[code] if ps[county_of(f.village_code)].enabled(code)]
     with transaction.atomic():

@@ -43,6 +43,17 @@ def budget_overruns(book, vouchers, entries=None) -> list:
     ]
 
 
+def contract_findings(as_of: dt.date) -> dict[str, list]:
+    """The contract rules over every active contract and the income without one (contracts app)."""
+    from sanwu.contracts import services as contracts
+
+    out: dict[str, list] = {}
+    for f in [f for c in contracts.contract_facts(as_of) for f in rules.contract_findings(c, as_of)]:
+        out.setdefault(f.rule, []).append(f)
+    out["income_without_contract"] = rules.income_without_contract(contracts.income_without_contract(as_of))
+    return out
+
+
 def payment_check(county_code: str) -> int | None:
     """The least payment the county wants an approved request for, or None when it does not check."""
     t = thresholds_for(county_code)
@@ -50,6 +61,6 @@ def payment_check(county_code: str) -> int | None:
 
 
 __all__ = [
-    "budget_overruns", "decided_vouchers", "overdue_disclosures", "overdue_questions", "overdue_receivables", "payment_check",
+    "budget_overruns", "contract_findings", "decided_vouchers", "overdue_disclosures", "overdue_questions", "overdue_receivables", "payment_check",
     "requested_vouchers",
 ]

@@ -78,7 +78,7 @@ class RuleSettings(models.Model):
     round_unit = models.BigIntegerField("整数单位（分）")
     close_day = models.PositiveSmallIntegerField("次月结账截止日")
     response_days = models.PositiveSmallIntegerField("说明期限（天）")
-    disabled_rules = models.CharField("停用的规则", max_length=300, blank=True)
+    disabled_rules = models.CharField("停用的规则", max_length=1000, blank=True)  # comma-separated rule codes: room for every rule
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from sanwu.assets import services
 from sanwu.assets.models import Card, CardEvent
@@ -55,7 +56,7 @@ def test_verify_names_the_difference_and_says_when_a_book_has_no_register(demo, 
     (problem,) = services.book_problems(book)
     assert problem == "资产台账固定资产原值 12,000.00 元，账簿 17,000.00 元，相差 -5,000.00 元"
     assert [w["debited"] for w in services.vouchers_wanting_cards(book)] == [500_000]
-    with pytest.raises(Exception):
+    with pytest.raises(CommandError, match="校验未通过"):
         call_command("verify")
     out = capsys.readouterr().out
     assert f"{other_book.code} ok" in out and "尚未建立资产台账" in out and "相差 -5,000.00 元" in out

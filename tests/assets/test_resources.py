@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 
 import pytest
 from django.core.management import call_command
@@ -41,7 +42,8 @@ def test_a_village_sheet_of_resources_and_areas_by_use_with_what_was_brought_bac
     assert township[village.code]["self_run"] == 150_025 and township[village.code]["revived"] == 80_000
     assert services.areas_by_use(village.code, 2025)[-1]["revived"] == 0
     call_command("assets", "resources", "--region", township_of(village.code), "--format", "json")
-    assert "1,500.25" in capsys.readouterr().out or "1500.25" in capsys.readouterr().out
+    data = {r["region"]: r for r in json.loads(capsys.readouterr().out)}
+    assert data[village.code]["self_run"] == "1,500.25" and data[village.code]["revived"] == "800.00"
 
 
 def test_a_bad_resource_sheet_names_every_problem_and_writes_nothing(demo, village):

@@ -4,7 +4,7 @@ from sanwu.assets import services
 from sanwu.assets.models import Card, DepreciationRun
 from tests.conftest import client_for, response_bytes
 
-from .conftest import post_run
+from .conftest import machine, post_run
 
 
 def test_the_accountant_keeps_the_register_on_its_pages(demo, book, card):
@@ -43,7 +43,7 @@ def test_outsiders_see_nothing_and_other_roles_change_nothing(demo, book, card):
 
 
 def test_a_card_is_registered_from_the_form_and_the_purchase_voucher_prompts_it(demo, book, bought):
-    services.add_card(demo.accountant, book, __import__("tests.assets.conftest", fromlist=["machine"]).machine(None, number="OLD", cost=100, origin="donation"))
+    services.add_card(demo.accountant, book, machine(None, number="OLD", cost=100, origin="donation"))
     c = client_for(demo.accountant)
     page = c.get(reverse("assets:register", args=[book.code]))
     assert "待登记卡片的凭证" in page.content.decode()

@@ -113,7 +113,9 @@ def test_the_daily_run_warns_of_an_unpaid_line_and_of_income_with_no_contract(de
     run_daily(None, dt.date(2026, 6, 30))
     rules_found = set(Warning.objects.filter(book=book).values_list("rule", flat=True))
     assert {"contract_payment_overdue", "income_without_contract"} <= rules_found
-    assert "contract_no_decision" not in rules_found or Contract.objects.filter(book=book, matter__isnull=True).exists()
+    tea = Contract.objects.get(book=book, number="HT-001")
+    undecided = set(Warning.objects.filter(book=book, rule="contract_no_decision").values_list("subject", flat=True))
+    assert undecided == {f"contract:{tea.pk}"}  # 10.8万元 with no matter; the shop's 1.2万元 is below 5万元
     w = Warning.objects.get(book=book, rule="income_without_contract")
     assert "李*" in w.message and "李四" not in w.message
     run_daily(None, dt.date(2026, 6, 30))

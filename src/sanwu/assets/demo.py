@@ -15,7 +15,7 @@ import random
 
 from django.db import transaction
 
-from sanwu.budgets.demo import ALL_BOOKS, PERSONA_TOWNSHIPS
+from sanwu.budgets.demo import kept_books
 from sanwu.core.codes import township_of
 from sanwu.core.dates import today
 from sanwu.core.money import split_by_largest_remainder
@@ -68,16 +68,7 @@ def _cards(book: Book, cost: int, accumulated: int, since: tuple[int, int], rng:
 
 
 def _kept(books: list[Book]) -> set[int]:
-    if len(books) <= ALL_BOOKS:
-        return {b.pk for b in books}
-    seen: set[str] = set()
-    out = set()
-    for b in books:
-        t = township_of(b.region_id)
-        if t in PERSONA_TOWNSHIPS or t not in seen:
-            out.add(b.pk)
-        seen.add(t)
-    return out
+    return {b.pk for b in kept_books(books)}
 
 
 def _staff(books: list[Book]) -> dict[str, tuple]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.money import MoneyError, parse_yuan
-from sanwu.core.readers import parse_date, read_rows
+from sanwu.core.readers import choice_key, parse_date, read_rows
 from sanwu.ledger.models import Book
 
 from . import rules
@@ -58,13 +58,6 @@ FIELD_COLUMN = {
 
 def column(key: str) -> str:
     return f"{LABELS[key]}（{key}）"
-
-
-def _by_label(table: dict[str, str], text: str) -> str | None:
-    text = (text or "").strip()
-    if text in table:
-        return text
-    return next((k for k, v in table.items() if v == text), None)
 
 
 def parse_cards(data: bytes, filename: str, book: Book) -> tuple[list[CardData], list[Problem]]:
@@ -110,15 +103,15 @@ def parse_cards(data: bytes, filename: str, book: Book) -> tuple[list[CardData],
             residual = rules.parse_rate(row["residual_rate"])
             if residual is None:
                 p(f"残值率「{row['residual_rate']}」应为0到100之间的百分数（最多两位小数）", "residual_rate")
-        state = _by_label(rules.STATES, row.get("state", "") or "在用")
+        state = choice_key(rules.STATES, row.get("state", "") or "在用")
         if state is None or state == "disposed":
             p(f"状态「{row.get('state')}」无效（{'、'.join(v for k, v in rules.STATES.items() if k != 'disposed')}）", "state")
-        origin = _by_label(rules.ORIGINS, row.get("origin", "") or "期初登记")
+        origin = choice_key(rules.ORIGINS, row.get("origin", "") or "期初登记")
         if origin is None:
             p(f"来源「{row.get('origin')}」无效（{'、'.join(rules.ORIGINS.values())}）", "origin")
         kind = ""
         if row.get("kind", "").strip():
-            kind = _by_label(rules.KIND_LABELS, row["kind"]) or ""
+            kind = choice_key(rules.KIND_LABELS, row["kind"]) or ""
             if not kind:
                 p(f"种类「{row['kind']}」无效", "kind")
         quantity = Decimal(1)

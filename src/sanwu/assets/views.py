@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sanwu.core import permissions
+from sanwu.core.codes import region_prefix
 from sanwu.core.dates import today
+from sanwu.core.money import format_yuan
 from sanwu.core.permissions import get_visible_or_404
 from sanwu.core.tables import download
 from sanwu.core.web import checked, export_format, import_page, paginate, role_required, shows_problems
@@ -246,7 +248,7 @@ def depreciation_run(request, code: str, problems=()):
     if not problems:
         run = services.run_month(request.user, book, y, m)
         if run.voucher:
-            messages.success(request, f"已计提{run.label}折旧 {run.total / 100:,.2f} 元，凭证 {run.voucher.label} 已提交乡镇审核。")
+            messages.success(request, f"已计提{run.label}折旧 {format_yuan(run.total)} 元，凭证 {run.voucher.label} 已提交乡镇审核。")
         else:
             messages.success(request, f"{run.label}没有应计提的折旧，已记录。")
         return redirect(f"{reverse('assets:depreciation', args=[book.code])}?year={y}&month={m}")
@@ -275,7 +277,7 @@ def resources(request):
     except ValueError:
         year = today().year
     areas = services.areas_by_use(region.code, year)
-    qs = Resource.objects.visible_to(request.user).filter(village__code__startswith=region.code[: {"city": 4, "county": 6, "township": 9}.get(region.level, 12)])
+    qs = Resource.objects.visible_to(request.user).filter(village__code__startswith=region_prefix(region.code))
     kind, use = request.GET.get("kind", ""), request.GET.get("use", "")
     if kind in rules.RESOURCE_KINDS:
         qs = qs.filter(kind=kind)

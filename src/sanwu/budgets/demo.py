@@ -51,22 +51,28 @@ def _flows(book: Book, year: int, accounts) -> dict[int, int]:
     return out
 
 
+def kept_books(books: list[Book]) -> list[Book]:
+    """The books the demo's parts fill beyond `ALL_BOOKS`: every book of the personas' townships and
+    the first of every other township (all of them when there are fewer)."""
+    if len(books) <= ALL_BOOKS:
+        return books
+    seen: set[str] = set()
+    kept = []
+    for b in books:
+        township = township_of(b.region_id)
+        if township in PERSONA_TOWNSHIPS or township not in seen:
+            kept.append(b)
+        seen.add(township)
+    return kept
+
+
 def _round(fen: int) -> int:
     return max(0, (fen + 50_000) // 100_000 * 100_000)  # whole thousands of yuan
 
 
 def load_demo(seed: int = 2021) -> dict:
     year = today().year
-    books = list(Book.objects.filter(posted_count__gt=0, start_date__year__lte=year).select_related("region").order_by("code"))
-    if len(books) > ALL_BOOKS:
-        seen: set[str] = set()
-        kept = []
-        for b in books:
-            township = township_of(b.region_id)
-            if township in PERSONA_TOWNSHIPS or township not in seen:
-                kept.append(b)
-            seen.add(township)
-        books = kept
+    books = kept_books(list(Book.objects.filter(posted_count__gt=0, start_date__year__lte=year).select_related("region").order_by("code")))
     have = set(Budget.objects.filter(year=year).values_list("book_id", flat=True))
     approved_on = min(dt.date(year, 1, 20), today())
     made = over = warned = 0

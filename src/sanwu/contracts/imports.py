@@ -17,7 +17,7 @@ from pathlib import Path
 from sanwu.core import permissions
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.money import MoneyError, parse_yuan
-from sanwu.core.readers import parse_date, read_rows
+from sanwu.core.readers import choice_key, parse_date, read_rows
 from sanwu.ledger.models import Book
 
 from . import rules
@@ -50,11 +50,6 @@ def column(key: str) -> str:
     return f"{LABELS[key]}（{key}）"
 
 
-def _key(table: dict[str, str], text: str) -> str | None:
-    text = (text or "").strip()
-    return text if text in table else next((k for k, v in table.items() if v == text), None)
-
-
 def import_contracts(user, book: Book, data: bytes, filename: str) -> list:
     permissions.require(user, KEEP_ROLES, book.region_id, "导入合同", object_type="contracts.import", object_id=book.code)
     from sanwu.assets.rules import parse_area
@@ -75,13 +70,13 @@ def import_contracts(user, book: Book, data: bytes, filename: str) -> list:
         def p(msg, key, line=line):
             problems.append(Problem(msg, row=line, field=column(key), file=name))
 
-        kind = _key(rules.KINDS, row.get("kind", ""))
+        kind = choice_key(rules.KINDS, row.get("kind", ""))
         if kind is None:
             p(f"类型「{row.get('kind', '')}」无效（{'、'.join(rules.KINDS.values())}）", "kind")
-        ckind = _key(rules.COUNTERPARTY_KINDS, row.get("counterparty_kind", ""))
+        ckind = choice_key(rules.COUNTERPARTY_KINDS, row.get("counterparty_kind", ""))
         if ckind is None:
             p(f"对方类型「{row.get('counterparty_kind', '')}」应为个人或单位", "counterparty_kind")
-        period = _key(rules.PERIODS, row.get("period", ""))
+        period = choice_key(rules.PERIODS, row.get("period", ""))
         if period is None:
             p(f"收款周期「{row.get('period', '')}」无效（{'、'.join(rules.PERIODS.values())}）", "period")
         dates = {}

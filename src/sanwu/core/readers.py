@@ -272,3 +272,12 @@ def read_upload(upload, max_bytes: int = MAX_SHEET_BYTES) -> tuple[bytes, str]:
     if upload.size is not None and upload.size > max_bytes:
         raise Invalid(Problem(f"文件「{Path(name).name}」超过 {max_bytes // 1024 // 1024} MB"))
     return upload.read(), name
+
+
+def choice_key(choices: dict[str, str], text: str) -> str | None:
+    """A cell naming one of `choices` ({key: Chinese label}) by its label or its key (发包 or
+    contracting), as the importers read them; None when it names none."""
+    text = (text or "").strip()
+    if text in choices:
+        return text
+    return next((k for k, label in choices.items() if label == text), None)

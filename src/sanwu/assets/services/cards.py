@@ -12,6 +12,7 @@ from sanwu.core import audit, permissions
 from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.models import Event
+from sanwu.core.money import format_yuan
 from sanwu.ledger.models import Account, Book, Entry, Period, Voucher
 
 from .. import rules
@@ -172,8 +173,8 @@ def _voucher_room(book: Book, cards: list[CardData], accounts: dict[str, list[Ac
         taken = Card.objects.filter(book=book, voucher_id=vid, category=category).aggregate(s=Sum("cost"))["s"] or 0
         if taken + sum(d.cost for d in ds) > debited:
             out.append(Problem(
-                f"入账凭证借记{rules.CATEGORY_LABELS[category]} {debited / 100:,.2f} 元，已登记卡片 {taken / 100:,.2f} 元，"
-                f"再登记 {sum(d.cost for d in ds) / 100:,.2f} 元就超过了", field="原值", row=ds[0].row,
+                f"入账凭证借记{rules.CATEGORY_LABELS[category]} {format_yuan(debited)} 元，已登记卡片 {format_yuan(taken)} 元，"
+                f"再登记 {format_yuan(sum(d.cost for d in ds))} 元就超过了", field="原值", row=ds[0].row,
             ))
     return out
 
@@ -210,7 +211,7 @@ def add_cards(user, book: Book, cards: list[CardData], *, action: str = "create"
             for c in made:
                 c.pk = c.id = by_number[c.number]
         actor = Event.actor_fields(user)
-        CardEvent.objects.bulk_create([CardEvent(card=c, action=action, to_status=c.state, note=f"原值 {c.cost / 100:,.2f} 元", **actor) for c in made], batch_size=1_000)
+        CardEvent.objects.bulk_create([CardEvent(card=c, action=action, to_status=c.state, note=f"原值 {format_yuan(c.cost)} 元", **actor) for c in made], batch_size=1_000)
         audit.record(
             f"assets.card.{action}", made[0] if len(made) == 1 else None, actor=user, region_code=book.region_id,
             new={"book": book.code, "cards": len(made), "cost": sum(c.cost for c in made), **({"file": file} if file else {})},

@@ -150,22 +150,16 @@ def plan(book: Book, year: int, month: int) -> MonthPlan:
     return p
 
 
-def _leaf(accounts: list[Account], role: str, prefer: tuple[str, ...] = ()) -> Account | None:
-    found = sorted((a for a in accounts if role in a.role_set), key=lambda a: (not any(w in a.name for w in prefer), a.code))
-    return found[0] if found else None
-
-
 def voucher_draft(p: MonthPlan, leaves: list[Account]) -> tuple[ledger.VoucherDraft, dict[str, int]]:
     """The month's voucher by account role: 借 管理费用/经营支出, 贷 累计折旧 (累计摊销, or the asset
     itself where the chart has no contra account), one line per account; and the net per account id."""
     book = p.book
-    roles_of = [(a, a.role_set) for a in leaves]  # each account's roles read once
     by_id = {a.pk: a for a in leaves}
     found: dict[tuple[str, tuple[str, ...]], Account | None] = {}
 
-    def leaf(role: str, prefer: tuple[str, ...] = ()) -> Account | None:
+    def leaf(role: str, prefer: tuple[str, ...] = ()) -> Account | None:  # once per role and book, not per card
         if (role, prefer) not in found:
-            found[(role, prefer)] = _leaf([a for a, roles in roles_of if role in roles], role, prefer)
+            found[(role, prefer)] = ledger.leaf_for(leaves, role, prefer=prefer)
         return found[(role, prefer)]
 
     debits: dict[Account, int] = {}

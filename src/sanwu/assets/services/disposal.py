@@ -18,7 +18,7 @@ from sanwu.ledger.models import Account
 
 from .. import rules
 from ..models import Card, CardEvent, Disposal
-from .depreciation import _leaf, charges, run_of
+from .depreciation import charges, run_of
 from .permissions import KEEP_ROLES
 from .settings import settings_for
 
@@ -50,17 +50,17 @@ def _draft(card: Card, kind: str, on: dt.date, proceeds: int, leaves: list[Accou
     contra_role = rules.CATEGORIES[card.category].contra.get(book.chart)
     lines: list[tuple[Account | None, int, str]] = []  # (account, debit-positive amount, what)
     if card.accumulated and contra_role is not None:
-        lines.append((_leaf(leaves, contra_role), card.accumulated, "累计折旧"))
+        lines.append((ledger.leaf_for(leaves, contra_role), card.accumulated, "累计折旧"))
         cost_out = card.cost
     else:
         cost_out = card.cost - card.accumulated  # credited to the asset itself (or nothing charged)
     if proceeds:
-        lines.append((_leaf(leaves, "bank"), proceeds, "银行存款"))
+        lines.append((ledger.leaf_for(leaves, "bank"), proceeds, "银行存款"))
     if gain < 0:
-        lines.append((_leaf(leaves, "other_expense"), -gain, "其他支出"))
+        lines.append((ledger.leaf_for(leaves, "other_expense"), -gain, "其他支出"))
     lines.append((card.account, -cost_out, "资产"))
     if gain > 0:
-        lines.append((_leaf(leaves, "other_income"), -gain, "其他收入"))
+        lines.append((ledger.leaf_for(leaves, "other_income"), -gain, "其他收入"))
     missing = [what for a, _, what in lines if a is None]
     if missing:
         raise Invalid(Problem(f"账套「{book}」缺少{'、'.join(missing)}科目"))

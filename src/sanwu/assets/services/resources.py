@@ -9,10 +9,11 @@ from django.db import transaction
 from django.db.models import Sum
 
 from sanwu.core import audit, permissions
-from sanwu.core.codes import region_level
+from sanwu.core.codes import region_level, region_prefix
 from sanwu.core.dates import today
 from sanwu.core.errors import Invalid, Problem
 from sanwu.core.models import Event
+from sanwu.core.readers import choice_key
 from sanwu.regions.models import Region
 
 from .. import rules
@@ -123,7 +124,7 @@ def areas_by_use(region_code: str, year: int | None = None) -> list[dict]:
     → any other use)."""
     level = region_level(region_code)
     cut = {"city": 6, "county": 9, "township": 12, "village": 15}.get(level)
-    prefix = region_code[: {"city": 4, "county": 6, "township": 9, "village": 12}.get(level, len(region_code))]
+    prefix = region_prefix(region_code)
     qs = Resource.objects.filter(village__code__startswith=prefix)
     rows: dict[str, dict] = {}
 
@@ -150,11 +151,10 @@ def areas_by_use(region_code: str, year: int | None = None) -> list[dict]:
 
 
 def parse_use(text: str) -> str | None:
-    text = (text or "").strip()
-    return text if text in rules.USES else next((k for k, v in rules.USES.items() if v == text), None)
+    return choice_key(rules.USES, text)
 
 
 def parse_kind(text: str) -> str | None:
-    text = (text or "").strip()
-    return text if text in rules.RESOURCE_KINDS else next((k for k, v in rules.RESOURCE_KINDS.items() if v == text or text in v.split("、")), None)
+    """As `choice_key`, and either half of 荒山、草山 names it too."""
+    return choice_key(rules.RESOURCE_KINDS, text) or next((k for k, v in rules.RESOURCE_KINDS.items() if (text or "").strip() in v.split("、")), None)
 

@@ -8,6 +8,7 @@ import hashlib
 from django.db.models import F, Sum
 
 from sanwu.core.codes import county_of
+from sanwu.core.masking import mask_name
 from sanwu.decisions.rules import DECIDED_STAGES
 from sanwu.ledger.models import Entry
 
@@ -77,7 +78,7 @@ def income_without_contract(as_of: dt.date, region_prefix: str = "") -> list[dic
         key = (book_id, year, who)
         it = found.get(key)
         if it is None:
-            shown = who if kind == "organisation" else counterparty_label(Contract(counterparty=who, counterparty_kind="person"))
+            shown = who if kind == "organisation" else mask_name(who)
             found[key] = it = {"book_id": book_id, "book_name": name, "village_code": village, "year": year, "counterparty": shown,
                                "key": hashlib.sha1(who.encode()).hexdigest()[:12], "amount": 0, "first": day}
         it["amount"] += credit

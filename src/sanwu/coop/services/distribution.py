@@ -41,6 +41,7 @@ from sanwu.decisions.services import current_records
 from sanwu.decisions.services.links import completed_matters
 from sanwu.ledger import services as ledger
 from sanwu.ledger.models import Account, Book, Voucher
+from sanwu.ledger.services.books import leaf_for
 from sanwu.ledger.services.reports import balances_for, income_statement_line
 
 from .. import rules
@@ -262,16 +263,6 @@ def reject(user, d: Distribution, reason: str) -> Distribution:
 
 
 # --- approval: the books ----------------------------------------------------------------------
-
-
-def leaf_for(leaves: list[Account], *roles: str, prefer: tuple[str, ...] = ()) -> Account | None:
-    """Of the book's leaf accounts, the one for the first of `roles` it has (a sub-account whose
-    name has one of the `prefer` words first, then by code)."""
-    for role in roles:
-        found = sorted((a for a in leaves if role in a.role_set), key=lambda a: (not any(w in a.name for w in prefer), a.code))
-        if found:
-            return found[0]
-    return None
 
 
 PAYABLE_WORDS = ("分红", "股金", "分配")

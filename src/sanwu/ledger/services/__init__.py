@@ -18,7 +18,7 @@ scope gate itself; web, API, imports and CLI all call these as `services.x`.
 
 from sanwu.core.dates import today
 
-from .books import accounts_with_role, add_sub_account, confirm_opening, create_book, set_opening_balances
+from .books import accounts_with_role, add_sub_account, confirm_opening, create_book, leaf_for, set_opening_balances
 from .chartmove import MOVE_ROLES, chart_move_of, chart_move_report, chart_move_table, migrate_chart, move_cutoff
 from .counties import (
     december_close_by,
@@ -75,6 +75,7 @@ __all__ = [
     "Signed",
     "VoucherDraft",
     "accounts_with_role",
+    "leaf_for",
     "add_sub_account",
     "canonical_of",
     "chart_move_of",

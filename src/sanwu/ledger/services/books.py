@@ -174,3 +174,14 @@ def confirm_opening(user, book: Book) -> None:
         book.opening_confirmed = True
         book.save(update_fields=["opening_confirmed"])
         audit_change(user, "book.opening.confirm", book, region_code=book.region_id)
+
+
+def leaf_for(leaves: list[Account], *roles: str, prefer: tuple[str, ...] = ()) -> Account | None:
+    """Of a book's leaf accounts, the one for the first of `roles` it has (a sub-account whose
+    name has one of the `prefer` words first, then by code): how the apps that make vouchers from
+    their own records (the cooperative, the asset register) find their accounts."""
+    for role in roles:
+        found = sorted((a for a in leaves if role in a.role_set), key=lambda a: (not any(w in a.name for w in prefer), a.code))
+        if found:
+            return found[0]
+    return None
